@@ -1,0 +1,59 @@
+"""metpwa: tablet-first records for a Medical Exercise Training practice."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import access, config, database, errors, headers, templating
+from .extensions import csrf, db, htmx, migrate
+
+MIGRATIONS_DIR = os.path.join(os.path.dirname(__file__), "migrations")
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    config.load(app, test_config)
+    _wrap_proxy(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+    from . import cli
+
+    cli.init_app(app)
+    return app
+
+
+def _wrap_proxy(app: Flask) -> None:
+    hops = int(app.config["PROXY_COUNT"])
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+
+
+def _init_extensions(app: Flask) -> None:
+    from . import models  # noqa: F401  (registers every table before migrations look)
+
+    database.init_app(app)
+    migrate.init_app(
+        app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True,
+        render_item=database.render_migration_item,
+    )
+    csrf.init_app(app)
+    htmx.init_app(app)
+    access.init_app(app)
+    headers.init_app(app)
+    errors.init_app(app)
+    templating.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .blueprints.account import bp as account_bp
+    from .blueprints.auth import bp as auth_bp
+    from .blueprints.clients import bp as clients_bp
+    from .blueprints.pwa import bp as pwa_bp
+    from .blueprints.staff import bp as staff_bp
+    from .blueprints.today import bp as today_bp
+
+    for bp in (auth_bp, pwa_bp, today_bp, clients_bp, staff_bp, account_bp):
+        app.register_blueprint(bp)

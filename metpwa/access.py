@@ -1,0 +1,109 @@
+"""Default-deny access: every view needs a live, unlocked sign-in unless marked otherwise.
+
+Views opt out with @public (sign-in pages, the manifest) or @lock_exempt (the
+lock screen itself); roles are checked with @requires. Because the guard runs
+before every request, a new route is protected even if its author forgets.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Callable
+from urllib.parse import urlsplit
+
+from flask import Flask, abort, current_app, redirect, request, url_for
+from flask_login import current_user
+
+from .extensions import htmx, login_manager
+from .services import signin
+
+
+def public(view: Callable) -> Callable:
+    view.metpwa_public = True  # type: ignore[attr-defined]
+    return view
+
+
+def lock_exempt(view: Callable) -> Callable:
+    view.metpwa_lock_exempt = True  # type: ignore[attr-defined]
+    return view
+
+
+def requires(capability: str) -> Callable:
+    """Refuse (403) unless the signed-in role holds the capability."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.can(capability):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.metpwa_capability = capability  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorator
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only a local path may be a post-login destination (no open redirect)."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target:
+        return None
+    return target
+
+
+def _here() -> str:
+    # For htmx calls the page the person is on matters, not the fragment URL.
+    if htmx and htmx.current_url:
+        parts = urlsplit(htmx.current_url)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+    return request.full_path.rstrip("?")
+
+
+def go_to(url: str, status_for_htmx: int = 401):
+    """Send the browser elsewhere: HX-Redirect for htmx (never a page in a fragment), 303 otherwise."""
+    if htmx:
+        response = current_app.response_class(status=status_for_htmx)
+        response.headers["HX-Redirect"] = url
+        return response
+    return redirect(url, code=303)
+
+
+def _to_login():
+    return go_to(url_for("auth.login", next=safe_next(_here()) if request.method == "GET" or htmx else None))
+
+
+def guard():
+    if request.endpoint is None or request.endpoint == "static":
+        return None
+    view = current_app.view_functions.get(request.endpoint)
+    if getattr(view, "metpwa_public", False):
+        return None
+    staff_session = signin.current_staff_session()
+    if staff_session is None or not current_user.is_authenticated:
+        return _to_login()
+    locked = signin.check_idle(staff_session)
+    if locked and not getattr(view, "metpwa_lock_exempt", False):
+        return go_to(url_for("auth.lock", next=safe_next(_here())))
+    return None
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    # Our own server-side sessions do the protecting; Flask-Login's IP/agent hash
+    # would sign trainers out whenever the gym wifi hands the iPad a new address.
+    login_manager.session_protection = None
+    login_manager.unauthorized_handler(_to_login)
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        staff_session = signin.current_staff_session()
+        if staff_session is None or str(staff_session.user_id) != user_id:
+            return None
+        return staff_session.user if staff_session.user.active else None
+
+    app.before_request(guard)

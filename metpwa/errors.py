@@ -1,0 +1,53 @@
+"""Error pages for people: full pages for navigation, small fragments for htmx, no stack traces."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .extensions import db, htmx
+
+MESSAGES = {
+    400: ("Something in that request was not right", "Go back and try again. If it keeps happening, reload the page."),
+    401: ("Please sign in", "Your sign-in has ended."),
+    403: ("Not available to your role", "Ask the practice owner if you need this."),
+    404: ("Not found", "That page or record does not exist, or it belongs to another practice."),
+    405: ("Not allowed", "That action cannot be done from here."),
+    413: ("That file is too large", "Choose a smaller file, then try again."),
+    422: ("Some answers need a second look", "Check the highlighted fields."),
+    429: ("Too many tries", "Wait a few minutes, then try again."),
+    500: ("Something went wrong on our side", "Nothing you typed was saved twice. Try again in a moment; if it keeps happening, tell the practice owner."),
+}
+
+
+def render_error(status: int, detail: str | None = None):
+    title, hint = MESSAGES.get(status, MESSAGES[500])
+    context = {"status": status, "title": title, "hint": detail or hint}
+    if htmx and not htmx.boosted:
+        # The fragment goes to the page's message area, not into whatever the
+        # request targeted (a table cell must not turn into an error page).
+        return (
+            render_template("errors/_error.html", **context),
+            status,
+            {"HX-Retarget": "#messages", "HX-Reswap": "innerHTML"},
+        )
+    return render_template("errors/error.html", **context), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return render_error(400, "This form expired or came from somewhere else. Reload the page and try again.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code is None or error.code < 400:
+            return error
+        detail = error.description if getattr(error, "metpwa_detail", False) else None
+        return render_error(error.code, detail)
+
+    @app.errorhandler(InternalServerError)
+    def server_error(error: InternalServerError):
+        db.session.rollback()
+        return render_error(500)

@@ -1,0 +1,19 @@
+"""All models, imported here so Alembic and the app see one complete metadata."""
+
+from .audit import AuditEvent
+from .client import Client
+from .practice import Practice, User, lower_email
+from .security import LoginFailure, StaffSession
+from .types import UTCDateTime, utcnow
+
+__all__ = [
+    "AuditEvent",
+    "Client",
+    "LoginFailure",
+    "Practice",
+    "StaffSession",
+    "User",
+    "UTCDateTime",
+    "lower_email",
+    "utcnow",
+]

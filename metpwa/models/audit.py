@@ -1,0 +1,34 @@
+"""The audit trail: who did what to which record, when, from where, and how it ended."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+
+class AuditEvent(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Null for a failed sign-in to an address that matches no staff member.
+    practice_id: Mapped[int | None] = mapped_column(ForeignKey("practice.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("client.id"))
+    # read, create, update, delete, print, export, login, login_failed, lockout,
+    # logout, lock, unlock, unlock_failed, role_change, ...
+    action: Mapped[str] = mapped_column(String(40))
+    object_type: Mapped[str | None] = mapped_column(String(40))
+    object_id: Mapped[str | None] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(20), default="ok")
+    ip: Mapped[str | None] = mapped_column(String(45))
+    device: Mapped[str | None] = mapped_column(String(200))
+    detail: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        Index("ix_audit_event_practice_at", "practice_id", "at"),
+        Index("ix_audit_event_client_at", "client_id", "at"),
+    )

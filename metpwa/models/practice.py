@@ -1,0 +1,79 @@
+"""The practice and its staff: every record in metpwa belongs to one practice."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask_login import UserMixin
+from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..permissions import Role, can
+from .types import UTCDateTime, utcnow
+
+
+class Practice(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    # IANA zone; every time is stored in UTC and shown in this zone.
+    timezone: Mapped[str] = mapped_column(String(64), default="America/New_York")
+    # Letter in the United States; a few practices ask for A4.
+    paper_size: Mapped[str] = mapped_column(String(10), default="Letter")
+    phone: Mapped[str | None] = mapped_column(String(30))
+    address: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    staff: Mapped[list[User]] = relationship(back_populates="practice", order_by="User.full_name")
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class User(UserMixin, db.Model):
+    """A staff member: owner, trainer, front desk or biller of one practice."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    practice_id: Mapped[int] = mapped_column(ForeignKey("practice.id"), index=True)
+    # Stored lower-cased; one sign-in name across all practices on this server.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, native_enum=False, length=20, create_constraint=True, name="role",
+             values_callable=lambda roles: [r.value for r in roles])
+    )
+    # Rendering-provider details that progress reports and claims print.
+    credentials: Mapped[str | None] = mapped_column(String(120))
+    npi: Mapped[str | None] = mapped_column(String(10))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    pin_hash: Mapped[str | None] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    # Set when failed sign-ins reach the limit; shown to the owner, who may clear it.
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    practice: Mapped[Practice] = relationship(back_populates="staff", lazy="joined")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: inactive staff cannot sign in
+        return self.active
+
+    def can(self, capability: str) -> bool:
+        return can(self.role, capability)
+
+    def is_locked_out(self, now: datetime | None = None) -> bool:
+        return self.locked_until is not None and self.locked_until > (now or utcnow())
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.full_name}, {self.credentials}" if self.credentials else self.full_name
+
+
+def lower_email(email: str) -> str:
+    return email.strip().lower()
+
+
+__all__ = ["Practice", "User", "lower_email"]

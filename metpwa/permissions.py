@@ -1,0 +1,43 @@
+"""Staff roles and what each may do; checked on the server for every route."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    OWNER = "owner"
+    TRAINER = "trainer"
+    FRONT_DESK = "front_desk"
+    BILLER = "biller"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.OWNER: "Owner",
+    Role.TRAINER: "Trainer",
+    Role.FRONT_DESK: "Front desk",
+    Role.BILLER: "Billing",
+}
+
+_ALL = frozenset(Role)
+
+# Minimum necessary (HIPAA 164.502(b)): billing and front desk see who the client
+# is and how they pay; only the people who deliver exercise see clinical records.
+CAPABILITIES: dict[str, frozenset[Role]] = {
+    "clients.view": _ALL,
+    "clients.edit": frozenset({Role.OWNER, Role.TRAINER, Role.FRONT_DESK}),
+    "clinical.view": frozenset({Role.OWNER, Role.TRAINER}),
+    "clinical.write": frozenset({Role.OWNER, Role.TRAINER}),
+    "billing.view": frozenset({Role.OWNER, Role.BILLER}),
+    "staff.manage": frozenset({Role.OWNER}),
+    "audit.view": frozenset({Role.OWNER}),
+}
+
+
+def can(role: Role | str, capability: str) -> bool:
+    """True when the role holds the capability; unknown capabilities are refused."""
+    return Role(role) in CAPABILITIES.get(capability, frozenset())

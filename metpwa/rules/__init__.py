@@ -1,0 +1,1 @@
+"""Plain rule functions over the standards: no Flask, no database, unit-tested directly."""

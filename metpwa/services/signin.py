@@ -1,0 +1,210 @@
+"""Sign-in, throttling, idle lock and unlock for staff on shared iPads."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app, g, session
+from flask_login import login_user, logout_user
+from sqlalchemy import delete, func, select
+
+from ..extensions import db
+from ..models import LoginFailure, StaffSession, User, lower_email, utcnow
+from . import audit
+from .passwords import hash_secret, needs_rehash, verify_secret
+from .requestinfo import client_ip, device
+
+SESSION_TOKEN_KEY = "sid"
+
+# One message for every way a sign-in can fail, so the form never tells an
+# attacker which addresses exist or which accounts are locked.
+GENERIC_FAILURE = (
+    "That email and password did not work, or sign-in is paused for a few minutes. "
+    "Try again, or ask the practice owner."
+)
+
+
+class SignInRefused(Exception):
+    def __init__(self, throttled_address: bool = False):
+        super().__init__(GENERIC_FAILURE)
+        self.throttled_address = throttled_address
+
+
+@dataclass(frozen=True)
+class UnlockResult:
+    unlocked: bool
+    session_ended: bool = False
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _cfg(name: str) -> int:
+    return int(current_app.config[name])
+
+
+def sign_in(email: str, password: str) -> User:
+    """Check the credentials under the throttles; raise SignInRefused on any failure."""
+    now = utcnow()
+    email = lower_email(email)[:254]
+    ip = client_ip()
+    window_start = now - timedelta(minutes=_cfg("LOGIN_WINDOW_MINUTES"))
+
+    address_failures = db.session.scalar(
+        select(func.count()).select_from(LoginFailure)
+        .where(LoginFailure.ip == ip, LoginFailure.at >= window_start)
+    )
+    if address_failures >= _cfg("LOGIN_ADDRESS_MAX_FAILURES"):
+        audit.record("login_failed", outcome="throttled", detail={"email": email, "why": "address"})
+        db.session.commit()
+        raise SignInRefused(throttled_address=True)
+
+    user = db.session.scalar(select(User).where(User.email == email))
+    account_failures = db.session.scalar(
+        select(func.count()).select_from(LoginFailure)
+        .where(LoginFailure.email == email, LoginFailure.at >= window_start)
+    )
+    paused = account_failures >= _cfg("LOGIN_ACCOUNT_MAX_FAILURES") or (
+        user is not None and user.is_locked_out(now)
+    )
+    # The password is checked even when paused, so timing does not reveal the pause.
+    password_ok = verify_secret(user.password_hash if user else None, password)
+
+    if user is not None and password_ok and user.active and not paused:
+        if needs_rehash(user.password_hash):
+            user.password_hash = hash_secret(password)
+        db.session.execute(delete(LoginFailure).where(LoginFailure.email == email))
+        user.locked_until = None
+        return user
+
+    db.session.add(LoginFailure(at=now, email=email, ip=ip, user_id=user.id if user else None))
+    audit.record(
+        "login_failed",
+        user=user,
+        practice_id=user.practice_id if user else None,
+        outcome="paused" if paused else "denied",
+        detail=None if user else {"email": email},
+    )
+    if user is not None and not paused and account_failures + 1 >= _cfg("LOGIN_ACCOUNT_MAX_FAILURES"):
+        user.locked_until = now + timedelta(minutes=_cfg("LOGIN_ACCOUNT_LOCK_MINUTES"))
+        audit.record("lockout", user, user=user, detail={"failures": account_failures + 1})
+    db.session.commit()
+    raise SignInRefused()
+
+
+def start_session(user: User) -> StaffSession:
+    """Begin a fresh sign-in: a new cookie and a new server-side session id."""
+    token = secrets.token_urlsafe(32)
+    session.clear()
+    session.permanent = True
+    session[SESSION_TOKEN_KEY] = token
+    now = utcnow()
+    staff_session = StaffSession(
+        id=_digest(token), user=user, user_id=user.id, practice_id=user.practice_id,
+        created_at=now, last_seen_at=now, ip=client_ip(), user_agent=device(),
+    )
+    db.session.add(staff_session)
+    user.last_login_at = now
+    audit.record("login", user, user=user)
+    db.session.commit()
+    login_user(user)
+    g.staff_session = staff_session
+    return staff_session
+
+
+def current_staff_session() -> StaffSession | None:
+    """The live server-side session behind this request's cookie, or None."""
+    if "staff_session" in g:
+        return g.staff_session
+    staff_session = None
+    token = session.get(SESSION_TOKEN_KEY)
+    if isinstance(token, str):
+        staff_session = db.session.get(StaffSession, _digest(token))
+        if staff_session is not None and staff_session.ended_at is None and _expired(staff_session):
+            end_session(staff_session, "expired")
+        if staff_session is not None and staff_session.ended_at is not None:
+            staff_session = None
+    g.staff_session = staff_session
+    return staff_session
+
+
+def _expired(staff_session: StaffSession) -> bool:
+    lifetime = timedelta(hours=_cfg("SESSION_HOURS"))
+    return utcnow() - staff_session.created_at > lifetime
+
+
+def end_session(staff_session: StaffSession, reason: str) -> None:
+    staff_session.ended_at = utcnow()
+    staff_session.end_reason = reason
+    audit.record("logout", staff_session.user, user=staff_session.user, detail={"reason": reason})
+    db.session.commit()
+
+
+def sign_out(reason: str = "signed out") -> None:
+    staff_session = current_staff_session()
+    if staff_session is not None:
+        end_session(staff_session, reason)
+    logout_user()
+    session.clear()
+    g.staff_session = None
+
+
+def idle_limit() -> timedelta:
+    return timedelta(minutes=float(current_app.config["IDLE_LOCK_MINUTES"]))
+
+
+def check_idle(staff_session: StaffSession, *, heartbeat: bool = False) -> bool:
+    """Lock the session when it has been idle too long; return True if it is locked.
+
+    last_seen_at is written at most once a minute (SESSION_TOUCH_SECONDS) so that
+    ordinary requests do not each pay for a write; the idle limit is minutes long.
+    """
+    if staff_session.locked_at is not None:
+        return True
+    now = utcnow()
+    idle_for = now - staff_session.last_seen_at
+    if idle_for > idle_limit():
+        lock(staff_session, reason="idle", at=staff_session.last_seen_at + idle_limit())
+        return True
+    touch_every = min(float(_cfg("SESSION_TOUCH_SECONDS")), idle_limit().total_seconds() / 4)
+    if heartbeat or idle_for.total_seconds() >= touch_every:
+        staff_session.last_seen_at = now
+        db.session.commit()
+    return False
+
+
+def lock(staff_session: StaffSession, *, reason: str, at: datetime | None = None) -> None:
+    if staff_session.locked_at is None:
+        staff_session.locked_at = at or utcnow()
+        audit.record("lock", staff_session.user, user=staff_session.user, detail={"reason": reason})
+        db.session.commit()
+
+
+def unlock(staff_session: StaffSession, secret: str) -> UnlockResult:
+    """Unlock with the user's PIN (when set) or password; too many misses end the session."""
+    user = staff_session.user
+    ok = (user.pin_hash is not None and verify_secret(user.pin_hash, secret)) or verify_secret(
+        user.password_hash, secret
+    )
+    if ok and user.active:
+        staff_session.locked_at = None
+        staff_session.pin_failures = 0
+        staff_session.last_seen_at = utcnow()
+        audit.record("unlock", user, user=user)
+        db.session.commit()
+        return UnlockResult(unlocked=True)
+    staff_session.pin_failures += 1
+    audit.record("unlock_failed", user, user=user, outcome="denied",
+                 detail={"attempt": staff_session.pin_failures})
+    if staff_session.pin_failures >= _cfg("PIN_MAX_FAILURES") or not user.active:
+        end_session(staff_session, "too many unlock attempts")
+        logout_user()
+        session.clear()
+        g.staff_session = None
+        return UnlockResult(unlocked=False, session_ended=True)
+    db.session.commit()
+    return UnlockResult(unlocked=False)

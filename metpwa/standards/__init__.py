@@ -1,0 +1,1 @@
+"""Data tables the app computes with, each value with its published source."""

@@ -1,0 +1,134 @@
+/* metpwa page behaviour: idle lock, heartbeat, PIN pad, connection messages, the service worker.
+   No inline scripts anywhere (the CSP forbids them); everything hangs off data- attributes. */
+(function () {
+  "use strict";
+
+  var lastActivity = Date.now();
+  var lastPing = Date.now();
+  var locking = false;
+
+  function appRoot() { return document.getElementById("app"); }
+
+  function csrfToken() {
+    var app = appRoot();
+    if (!app) return "";
+    try { return JSON.parse(app.getAttribute("hx-headers"))["X-CSRFToken"] || ""; } catch (e) { return ""; }
+  }
+
+  function idleMs() {
+    var app = appRoot();
+    return app ? Number(app.dataset.idleSeconds) * 1000 : Infinity;
+  }
+
+  // Tell the server someone is here, at most once a minute, so a trainer typing a
+  // long note is not locked out by the server's idle clock.
+  function pingEvery() { return Math.min(60000, idleMs() / 4); }
+
+  function lockNow() {
+    var app = appRoot();
+    if (!app || locking) return;
+    locking = true;
+    // Hide the client's data at once; the lock page replaces this page in history
+    // so Back cannot bring it back.
+    document.body.classList.add("is-locking");
+    var next = location.pathname + location.search;
+    location.replace(app.dataset.lockUrl + "?next=" + encodeURIComponent(next));
+  }
+
+  function noteActivity() {
+    lastActivity = Date.now();
+    var app = appRoot();
+    if (!app || Date.now() - lastPing < pingEvery()) return;
+    lastPing = Date.now();
+    fetch(app.dataset.pingUrl, {
+      method: "POST",
+      headers: { "X-CSRFToken": csrfToken() },
+      credentials: "same-origin",
+      redirect: "manual"
+    }).then(function (response) {
+      // Anything but 204 means the server has locked or ended this sign-in.
+      if (response.status !== 204) lockNow();
+    }).catch(function () { /* offline: the idle clock here still runs */ });
+  }
+
+  function checkIdle() {
+    // Timestamps, not counters: a sleeping iPad wakes up already past the limit.
+    if (Date.now() - lastActivity >= idleMs()) lockNow();
+  }
+
+  ["pointerdown", "keydown", "input", "touchstart", "wheel"].forEach(function (type) {
+    document.addEventListener(type, noteActivity, { passive: true, capture: true });
+  });
+  document.addEventListener("visibilitychange", function () { if (!document.hidden) checkIdle(); });
+  window.addEventListener("pageshow", function (event) {
+    // A page restored from the back-forward cache must ask the server again.
+    if (event.persisted && appRoot()) location.reload();
+  });
+
+  function startIdleClock() {
+    if (!appRoot()) return;
+    setInterval(checkIdle, Math.max(250, Math.min(5000, idleMs() / 8)));
+  }
+
+  function clearStorageIfAsked() {
+    if (!document.body.dataset.clearStorage) return;
+    try { window.localStorage.clear(); } catch (e) { /* storage may be disabled */ }
+    try { window.sessionStorage.clear(); } catch (e) { /* storage may be disabled */ }
+  }
+
+  function showMessage(text) {
+    var box = document.getElementById("messages");
+    if (!box) return;
+    var alert = document.createElement("div");
+    alert.className = "alert alert-error";
+    alert.setAttribute("role", "alert");
+    var strong = document.createElement("strong");
+    strong.textContent = text;
+    alert.appendChild(strong);
+    box.replaceChildren(alert);
+  }
+
+  document.addEventListener("htmx:sendError", function () {
+    showMessage("No connection: that was not saved. Check the wifi, then tap again.");
+  });
+  document.addEventListener("htmx:timeout", function () {
+    showMessage("The server took too long: that was not saved. Tap again.");
+  });
+  document.addEventListener("click", function (event) {
+    // Tapping a message dismisses it.
+    var alert = event.target.closest && event.target.closest("#messages .alert");
+    if (alert) alert.remove();
+  });
+
+  function wirePinpads(root) {
+    root.querySelectorAll("[data-pinpad-for]").forEach(function (pad) {
+      if (pad.dataset.wired) return;
+      pad.dataset.wired = "1";
+      var input = document.getElementById(pad.dataset.pinpadFor);
+      pad.addEventListener("click", function (event) {
+        var key = event.target.closest("button");
+        if (!key || !input) return;
+        if (key.dataset.digit !== undefined && input.value.length < 8) {
+          input.value += key.dataset.digit;
+        } else if (key.hasAttribute("data-clear")) {
+          input.value = "";
+        }
+      });
+    });
+  }
+
+  function registerServiceWorker() {
+    var url = document.body.dataset.swUrl;
+    if (!url || !("serviceWorker" in navigator)) return;
+    navigator.serviceWorker.register(url, { scope: "/" }).catch(function () { /* not fatal */ });
+  }
+
+  document.addEventListener("htmx:load", function (event) { wirePinpads(event.target); });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    clearStorageIfAsked();
+    wirePinpads(document);
+    startIdleClock();
+    registerServiceWorker();
+  });
+})();

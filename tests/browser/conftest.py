@@ -1,0 +1,120 @@
+"""Browser fixtures: the app served on a real port with the demo practice, Debian's
+Chromium driven by Playwright under iPad emulation (touch), screenshots of failures."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
+
+from conftest import make_app
+from metpwa import demo
+
+CHROMIUM = os.environ.get("METPWA_CHROMIUM", "/usr/bin/chromium")
+# As root, without a GPU, with no background traffic: this machine's network is closed.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SCREENSHOTS = Path(os.environ.get("METPWA_SCREENSHOTS", Path(tempfile.gettempdir()) / "metpwa-screenshots"))
+
+PORTRAIT = {"width": 820, "height": 1180}
+LANDSCAPE = {"width": 1180, "height": 820}
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
+
+
+@pytest.fixture(scope="session")
+def live_server():
+    """The app on 127.0.0.1 (a secure context, so the service worker runs) with the demo practice."""
+    app, cleanup = make_app()
+    with app.app_context():
+        demo.seed()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    server.app = app
+    server.url = f"http://127.0.0.1:{server.server_port}"
+    yield server
+    server.shutdown()
+    thread.join()
+    cleanup()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        # Fail, never skip: a missing browser must not look like a green run.
+        pytest.fail(f"Debian's Chromium is not at {CHROMIUM}; run `make test` (it installs it) or apt-get install chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        browser.ipad = playwright.devices["iPad (gen 7)"]
+        yield browser
+        browser.close()
+
+
+def _context(browser, viewport):
+    device = dict(browser.ipad)
+    device["viewport"] = viewport
+    device["screen"] = viewport
+    return browser.new_context(**device)
+
+
+@pytest.fixture
+def ipad(browser, live_server, request):
+    """A fresh iPad in portrait (820 x 1180), touch on."""
+    context = _context(browser, PORTRAIT)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.base = live_server.url
+    yield page
+    _screenshot_if_failed(request, page)
+    context.close()
+
+
+@pytest.fixture
+def new_ipad(browser, live_server, request):
+    contexts = []
+
+    def make(viewport=PORTRAIT):
+        context = _context(browser, viewport)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.base = live_server.url
+        return page
+
+    yield make
+    for context in contexts:
+        for page in context.pages:
+            _screenshot_if_failed(request, page)
+        context.close()
+
+
+def _screenshot_if_failed(request, page):
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"FAILED-{request.node.name}-{id(page)}.png"
+        page.screenshot(path=str(path), full_page=True)
+        print(f"\nscreenshot of the failure: {path}")
+
+
+def sign_in(page, email: str, password: str = demo.DEMO_PASSWORD):
+    """Sign in the way a trainer does: tap each field, type, tap the button."""
+    page.goto(page.base + "/login")
+    page.tap("#email")
+    page.keyboard.type(email)
+    page.tap("#password")
+    page.keyboard.type(password)
+    page.tap("button[type=submit]")
+    page.wait_for_url(lambda url: "/login" not in url)

@@ -1,0 +1,56 @@
+"""Every page in iPad portrait and landscape: nothing scrolls sideways, every control is
+a thumb-sized target, form text is at least 16 px. Screenshots are kept for review."""
+
+import pytest
+
+from .conftest import LANDSCAPE, PORTRAIT, SCREENSHOTS, sign_in
+
+pytestmark = pytest.mark.browser
+
+# Controls a finger must hit. Links inside running text are exempt (WCAG 2.5.8 inline exception).
+CHECK_TARGETS = """() => {
+  const bad = [];
+  const controls = document.querySelectorAll(
+    'button, input:not([type=hidden]), select, textarea, .btn, .tab, .list-tap a, .link-button');
+  for (const el of controls) {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 && box.height === 0) continue;
+    if (box.width < 44 || box.height < 44) bad.push(`${el.outerHTML.slice(0, 80)} ${box.width}x${box.height}`);
+  }
+  for (const el of document.querySelectorAll('input:not([type=hidden]), select, textarea')) {
+    const size = parseFloat(getComputedStyle(el).fontSize);
+    if (size < 16) bad.push(`${el.outerHTML.slice(0, 80)} font ${size}px`);
+  }
+  return bad;
+}"""
+
+
+def _pages(live_server):
+    with live_server.app.app_context():
+        from sqlalchemy import select
+
+        from metpwa.extensions import db
+        from metpwa.models import Client
+
+        client_id = db.session.scalar(select(Client.id).where(Client.last_name == "Ellison"))
+    return ["/", "/clients", f"/clients/{client_id}", "/staff", "/me"]
+
+
+@pytest.mark.parametrize("orientation", ["portrait", "landscape"])
+def test_pages_fit_the_ipad_and_have_thumb_sized_targets(new_ipad, live_server, orientation):
+    viewport = PORTRAIT if orientation == "portrait" else LANDSCAPE
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    ipad = new_ipad(viewport)
+    ipad.goto(ipad.base + "/login")
+    ipad.screenshot(path=str(SCREENSHOTS / f"{orientation}-login.png"))
+    assert ipad.evaluate(CHECK_TARGETS) == []
+    sign_in(ipad, "dana@riverside.example")
+    for path in _pages(live_server):
+        ipad.goto(ipad.base + path)
+        name = path.strip("/").replace("/", "-") or "today"
+        ipad.screenshot(path=str(SCREENSHOTS / f"{orientation}-{name}.png"), full_page=True)
+        assert ipad.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
+        assert ipad.evaluate(CHECK_TARGETS) == [], path
+    ipad.goto(ipad.base + "/lock")
+    ipad.screenshot(path=str(SCREENSHOTS / f"{orientation}-lock.png"))
+    assert ipad.evaluate(CHECK_TARGETS) == []

@@ -1,0 +1,99 @@
+"""A person on an iPad: tap to sign in, reach Today, get locked when idle, unlock with
+the PIN pad, sign out and leave nothing behind, install the app."""
+
+import pytest
+
+from metpwa import demo
+
+from .conftest import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_tap_to_sign_in_reaches_today_with_my_clients(ipad):
+    sign_in(ipad, "marcus@riverside.example")
+    assert ipad.locator("h2").inner_text().endswith("Marcus")
+    assert ipad.get_by_text("Peggy Ellison").is_visible()
+    ipad.tap("text=Peggy Ellison")
+    ipad.wait_for_url("**/clients/*")
+    assert ipad.locator(".chart-head h2").inner_text() == "Peggy Ellison"
+
+
+def test_wrong_password_shows_the_message_and_keeps_the_email(ipad):
+    ipad.goto(ipad.base + "/login")
+    ipad.tap("#email")
+    ipad.keyboard.type("marcus@riverside.example")
+    ipad.tap("#password")
+    ipad.keyboard.type("not the password")
+    ipad.tap("button[type=submit]")
+    ipad.wait_for_selector(".form-error")
+    assert ipad.input_value("#email") == "marcus@riverside.example"
+
+
+def test_idle_lock_hides_client_data_and_the_pin_pad_unlocks(ipad, live_server):
+    sign_in(ipad, "marcus@riverside.example")
+    ipad.evaluate("localStorage.setItem('draft', 'Peggy Ellison knee notes')")
+    live_server.app.config["IDLE_LOCK_MINUTES"] = 0.05  # 3 seconds
+    try:
+        ipad.reload()
+        ipad.wait_for_url("**/lock?next=*", timeout=15_000)
+        body = ipad.locator("body").inner_text()
+        assert "Marcus Lee" in body and "Peggy" not in body and "Ellison" not in body
+        assert ipad.evaluate("localStorage.length") == 0
+        live_server.app.config["IDLE_LOCK_MINUTES"] = 10
+        for digit in demo.DEMO_PIN:
+            ipad.tap(f".pin-key[data-digit='{digit}']")
+        ipad.tap(".pin-go")
+        ipad.wait_for_url(live_server.url + "/")
+        assert ipad.get_by_text("Peggy Ellison").is_visible()
+    finally:
+        live_server.app.config["IDLE_LOCK_MINUTES"] = 10
+
+
+def test_lock_button_then_someone_else_signs_in(new_ipad):
+    ipad = new_ipad()
+    sign_in(ipad, "marcus@riverside.example")
+    ipad.tap("[data-lock-button]")
+    ipad.wait_for_url("**/lock")
+    ipad.tap("text=Someone else: sign in")
+    ipad.wait_for_url("**/login?bye=1")
+    sign_in(ipad, "priya@riverside.example")
+    assert ipad.locator("h2").inner_text().endswith("Priya")
+
+
+def test_sign_out_clears_browser_storage(ipad):
+    sign_in(ipad, "tom@riverside.example")
+    ipad.evaluate("sessionStorage.setItem('x', 'client data'); localStorage.setItem('y', 'client data')")
+    ipad.tap(".tab >> text=Me")
+    ipad.wait_for_url("**/me")
+    ipad.tap("button:has-text('Sign out')")
+    ipad.wait_for_url("**/login?bye=1")
+    assert ipad.evaluate("localStorage.length + sessionStorage.length") == 0
+    assert ipad.get_by_text("This iPad holds no client data").is_visible()
+
+
+def test_search_as_you_type_updates_results_and_address(ipad):
+    sign_in(ipad, "tom@riverside.example")
+    ipad.tap(".tab >> text=Clients")
+    ipad.wait_for_url("**/clients")
+    ipad.tap("#client-q")
+    ipad.keyboard.type("washing")
+    ipad.wait_for_url("**/clients?q=washing")
+    results = ipad.locator("#client-results")
+    assert "Washington" in results.inner_text() and "Ellison" not in results.inner_text()
+
+
+def test_manifest_and_service_worker_register(ipad):
+    ipad.goto(ipad.base + "/login")
+    scope = ipad.evaluate("navigator.serviceWorker.ready.then(r => r.scope)")
+    assert scope == ipad.base + "/"
+    manifest = ipad.evaluate(
+        "fetch(document.querySelector('link[rel=manifest]').href).then(r => r.json())")
+    assert manifest["display"] == "standalone" and len(manifest["icons"]) == 3
+    cached = ipad.evaluate("""async () => {
+        const names = await caches.keys();
+        const cache = await caches.open(names.find(n => n.startsWith('metpwa-shell-')));
+        return (await cache.keys()).map(r => new URL(r.url).pathname);
+    }""")
+    assert "/static/js/app.js" in cached and "/offline" in cached
+    assert not any(path in cached for path in ("/", "/clients", "/login"))

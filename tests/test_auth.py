@@ -1,0 +1,171 @@
+"""Signing in and out: argon2id, throttling with one generic message, lockouts the owner
+can see, session rotation, and an old cookie refused after sign-out."""
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from metpwa.models import AuditEvent, StaffSession, User, utcnow
+from metpwa.services.signin import GENERIC_FAILURE
+
+
+def _count(app, model, *where):
+    with app.app_context():
+        from metpwa.extensions import db
+
+        return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def test_sign_in_lands_on_today_and_stores_argon2id(app, agent, personas):
+    response = agent.login(personas.colleague)
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/"
+    page = agent.get("/").get_data(as_text=True)
+    assert "Carl" in page and "Your clients" in page
+    with app.app_context():
+        from metpwa.extensions import db
+
+        assert db.session.get(User, personas.colleague.id).password_hash.startswith("$argon2id$")
+
+
+def test_wrong_password_and_unknown_email_get_the_same_message(agent, personas):
+    wrong = agent.login(personas.colleague, password="not the password")
+    unknown = agent.client.post(
+        "/login", data={"email": "nobody@example.test", "password": "whatever it is", "csrf_token": agent.token}
+    )
+    for response in (wrong, unknown):
+        assert response.status_code == 200
+        assert GENERIC_FAILURE in response.get_data(as_text=True)
+
+
+def test_empty_fields_get_messages_at_the_field_and_keep_the_email(agent):
+    agent.refresh_token()
+    response = agent.client.post("/login", data={"email": "dana@example.test", "password": "", "csrf_token": agent.token})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Enter your password." in body
+    assert 'value="dana@example.test"' in body
+
+
+def test_session_id_rotates_at_sign_in(app, new_agent, personas):
+    agent = new_agent()
+    agent.refresh_token()
+    before = agent.client.get_cookie("metpwa_session").value
+    agent.login(personas.colleague)
+    after = agent.client.get_cookie("metpwa_session").value
+    assert before != after
+    assert _count(app, StaffSession, StaffSession.user_id == personas.colleague.id) == 1
+    agent.login(personas.colleague)
+    # A second sign-in makes a second server session; the first stays separate.
+    assert _count(app, StaffSession, StaffSession.user_id == personas.colleague.id) == 2
+
+
+def test_account_pauses_after_five_failures_even_for_the_right_password(app, agent, personas):
+    for _ in range(5):
+        agent.login(personas.colleague, password="wrong password!")
+    response = agent.login(personas.colleague)
+    assert response.status_code == 200
+    assert GENERIC_FAILURE in response.get_data(as_text=True)
+    with app.app_context():
+        from metpwa.extensions import db
+
+        user = db.session.get(User, personas.colleague.id)
+        assert user.locked_until > utcnow() + timedelta(minutes=14)
+    assert _count(app, AuditEvent, AuditEvent.action == "lockout", AuditEvent.user_id == personas.colleague.id) == 1
+
+
+def test_owner_sees_the_lockout_and_can_clear_it(app, new_agent, personas):
+    attacker = new_agent()
+    for _ in range(5):
+        attacker.login(personas.colleague, password="wrong password!")
+    owner = new_agent()
+    owner.login(personas.owner)
+    page = owner.get("/staff").get_data(as_text=True)
+    assert "Sign-in paused until" in page
+    assert personas.colleague.email in page  # the recent failed sign-ins list
+    assert owner.post(f"/staff/{personas.colleague.id}/unlock").status_code == 303
+    assert "Sign-in paused until" not in owner.get("/staff").get_data(as_text=True)
+    assert attacker.login(personas.colleague).status_code == 303
+
+
+def test_address_throttle_answers_429_with_the_same_message(app, agent, personas, make):
+    for n in range(20):
+        agent.client.post("/login", data={"email": f"guess{n}@example.test", "password": "guessing password",
+                                          "csrf_token": agent.refresh_token()})
+    response = agent.login(personas.colleague)
+    assert response.status_code == 429
+    assert GENERIC_FAILURE in response.get_data(as_text=True)
+
+
+def test_failures_from_one_address_do_not_lock_other_staff_out_elsewhere(app, new_agent, personas):
+    attacker = new_agent()
+    for _ in range(5):
+        attacker.login(personas.colleague, password="wrong password!")
+    other = new_agent()
+    other.client.environ_base["REMOTE_ADDR"] = "10.0.0.9"
+    assert other.login(personas.owner).status_code == 303
+
+
+def test_sign_out_ends_the_server_session_and_an_old_cookie_is_refused(app, agent, personas):
+    agent.login(personas.colleague)
+    stolen = agent.client.get_cookie("metpwa_session").value
+    response = agent.post("/logout")
+    assert response.status_code == 303
+    assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
+    assert agent.get("/").status_code == 303
+    replay = app.test_client()
+    replay.set_cookie("metpwa_session", stolen)
+    response = replay.get("/")
+    assert response.status_code == 303
+    assert response.headers["Location"].startswith("/login")
+
+
+def test_sign_in_has_an_absolute_lifetime(app, agent, personas):
+    agent.login(personas.colleague)
+    with app.app_context():
+        from metpwa.extensions import db
+
+        for staff_session in db.session.scalars(select(StaffSession)):
+            staff_session.created_at = utcnow() - timedelta(hours=12, minutes=1)
+            staff_session.last_seen_at = utcnow()
+        db.session.commit()
+    response = agent.get("/")
+    assert response.status_code == 303 and response.headers["Location"].startswith("/login")
+
+
+def test_next_only_follows_local_paths(agent, personas):
+    agent.refresh_token()
+    for evil in ("https://evil.example/", "//evil.example/x", "/\\evil.example"):
+        response = agent.client.post(f"/login?next={evil}", data={
+            "email": personas.colleague.email, "password": personas.colleague.password, "csrf_token": agent.token})
+        assert response.headers["Location"] == "/"
+        agent.refresh_token("/me")
+        agent.post("/logout")
+        agent.refresh_token()
+    response = agent.client.post("/login?next=/clients", data={
+        "email": personas.colleague.email, "password": personas.colleague.password, "csrf_token": agent.token})
+    assert response.headers["Location"] == "/clients"
+
+
+def test_deactivated_staff_cannot_sign_in_and_lose_open_sessions(app, new_agent, personas):
+    trainer = new_agent()
+    trainer.login(personas.colleague)
+    owner = new_agent()
+    owner.login(personas.owner)
+    assert owner.post(f"/staff/{personas.colleague.id}/active").status_code == 303
+    assert trainer.get("/").status_code == 303
+    assert GENERIC_FAILURE in trainer.login(personas.colleague).get_data(as_text=True)
+
+
+def test_sign_ins_and_failures_are_audited(app, agent, personas):
+    agent.login(personas.colleague, password="wrong password!")
+    agent.login(personas.colleague)
+    with app.app_context():
+        from metpwa.extensions import db
+
+        events = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.user_id == personas.colleague.id).order_by(AuditEvent.id)
+        ).all()
+        actions = [(e.action, e.outcome) for e in events]
+        assert ("login_failed", "denied") in actions and ("login", "ok") in actions
+        assert all(e.practice_id == personas.practice_id and e.device and e.ip for e in events)

@@ -1,0 +1,57 @@
+"""Command-line set-up: create a practice and users, load the demo practice."""
+
+from sqlalchemy import func, select
+
+from metpwa.models import Client, Practice, User
+
+
+def test_create_practice_and_user(app, db):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["create-practice", "North Shore MET", "--timezone", "America/Denver"])
+    assert result.exit_code == 0, result.output
+    practice_id = int(result.output.split()[2].rstrip(":"))
+    result = runner.invoke(args=["create-user", "--practice", str(practice_id), "--email", "Kim@NorthShore.example",
+                                 "--name", "Kim Park", "--role", "owner", "--password", "a very long password"])
+    assert result.exit_code == 0, result.output
+    assert "Created owner Kim Park <kim@northshore.example>" in result.output
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "kim@northshore.example"))
+        assert user.practice.timezone == "America/Denver"
+
+
+def test_create_user_refuses_short_passwords_and_unknown_zones(app, db):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["create-practice", "X", "--timezone", "Mars/Olympus"])
+    assert result.exit_code != 0 and "IANA time zone" in result.output
+    result = runner.invoke(args=["create-user", "--practice", "999", "--email", "a@b.example", "--name", "A",
+                                 "--role", "trainer", "--password", "a very long password"])
+    assert result.exit_code != 0 and "no practice 999" in result.output
+
+
+def test_seed_demo_prints_logins_and_builds_a_practice(app, db):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "dana@riverside.example" in result.output and "riverside-demo-2026" in result.output
+    with app.app_context():
+        practice = db.session.scalar(select(Practice).where(Practice.name == "Riverside Medical Exercise"))
+        roles = sorted(str(u.role) for u in practice.staff)
+        assert roles == ["biller", "front_desk", "owner", "trainer", "trainer"]
+        clients = db.session.scalar(select(func.count()).select_from(Client).where(Client.practice_id == practice.id))
+        assert clients >= 8
+    again = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert again.exit_code == 0 and "demo not loaded" in again.output
+    twice = runner.invoke(args=["seed-demo"])
+    assert twice.exit_code != 0 and "already loaded" in twice.output
+
+
+def test_demo_staff_can_sign_in_and_unlock_with_the_demo_pin(app, db, agent):
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    from metpwa import demo
+    from conftest import Persona
+
+    marcus = Persona(0, 0, "marcus@riverside.example", "trainer", "Marcus Lee", demo.DEMO_PASSWORD)
+    assert agent.login(marcus).status_code == 303
+    assert "Peggy Ellison" in agent.get("/").get_data(as_text=True)
+    agent.post("/lock")
+    assert agent.post("/unlock", data={"secret": demo.DEMO_PIN}).status_code == 303

@@ -1,0 +1,79 @@
+"""Configuration order, secret-key rules and cookie security."""
+
+from datetime import timedelta
+
+import pytest
+
+from metpwa import create_app
+
+
+def _app(tmp_path, monkeypatch, env=None, instance_config=None, test_config=None):
+    for key in list(__import__("os").environ):
+        if key.startswith("METPWA_"):
+            monkeypatch.delenv(key)
+    for key, value in (env or {}).items():
+        monkeypatch.setenv(key, value)
+    instance = tmp_path / "instance"
+    instance.mkdir(exist_ok=True)
+    if instance_config:
+        (instance / "config.py").write_text(instance_config)
+    monkeypatch.setattr("flask.Flask.auto_find_instance_path", lambda self: str(instance))
+    return create_app(test_config)
+
+
+def test_missing_secret_key_in_production_is_a_clear_startup_error(tmp_path, monkeypatch):
+    with pytest.raises(RuntimeError, match="METPWA_SECRET_KEY"):
+        _app(tmp_path, monkeypatch)
+
+
+def test_development_generates_a_secret_key_into_instance_once(tmp_path, monkeypatch):
+    app = _app(tmp_path, monkeypatch, env={"METPWA_ENV": "development"})
+    key_file = tmp_path / "instance" / "secret_key"
+    assert key_file.read_text() == app.config["SECRET_KEY"]
+    assert oct(key_file.stat().st_mode & 0o777) == "0o600"
+    again = _app(tmp_path, monkeypatch, env={"METPWA_ENV": "development"})
+    assert again.config["SECRET_KEY"] == app.config["SECRET_KEY"]
+
+
+def test_defaults_then_instance_config_then_environment(tmp_path, monkeypatch):
+    app = _app(
+        tmp_path, monkeypatch,
+        env={"METPWA_SECRET_KEY": "from-env", "METPWA_IDLE_LOCK_MINUTES": "7",
+             "METPWA_DATABASE_URL": "sqlite:////tmp/metpwa-config-test.sqlite3"},
+        instance_config="IDLE_LOCK_MINUTES = 3\nSESSION_HOURS = 9\nSECRET_KEY = 'from-instance'\n",
+    )
+    assert app.config["SECRET_KEY"] == "from-env"
+    assert app.config["IDLE_LOCK_MINUTES"] == 7  # environment beats instance/config.py
+    assert app.config["SESSION_HOURS"] == 9  # instance/config.py beats defaults
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "sqlite:////tmp/metpwa-config-test.sqlite3"
+
+
+def test_default_database_is_sqlite_in_instance(tmp_path, monkeypatch):
+    app = _app(tmp_path, monkeypatch, env={"METPWA_SECRET_KEY": "x"})
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/instance/metpwa.sqlite3"
+
+
+def test_production_cookies_are_secure_httponly_lax_and_last_hours(tmp_path, monkeypatch):
+    app = _app(tmp_path, monkeypatch, env={"METPWA_SECRET_KEY": "x"})
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert app.config["PERMANENT_SESSION_LIFETIME"] == timedelta(hours=12)
+    assert app.config["SESSION_REFRESH_EACH_REQUEST"] is False
+    assert app.config["WTF_CSRF_TIME_LIMIT"] is None
+
+
+def test_local_development_drops_secure_flag_for_plain_http(tmp_path, monkeypatch):
+    app = _app(tmp_path, monkeypatch, env={"METPWA_ENV": "development"})
+    assert app.config["SESSION_COOKIE_SECURE"] is False
+
+
+def test_production_password_hashing_meets_owasp(tmp_path, monkeypatch):
+    app = _app(tmp_path, monkeypatch, env={"METPWA_SECRET_KEY": "x"})
+    # OWASP: argon2id with at least 19 MiB and 2 iterations.
+    assert app.config["ARGON2_MEMORY_COST"] >= 19 * 1024
+    assert app.config["ARGON2_TIME_COST"] >= 2
+    from metpwa.services.passwords import hash_secret
+
+    with app.app_context():
+        assert hash_secret("a long enough password").startswith("$argon2id$v=19$m=65536,t=3,p=4$")

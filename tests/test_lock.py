@@ -1,0 +1,124 @@
+"""Shared-iPad safety: idle lock, the lock screen shows no client data, PIN or password
+unlock, too many misses end the sign-in, and the heartbeat keeps a busy trainer in."""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from metpwa.models import AuditEvent, StaffSession, utcnow
+
+
+def _age_session(app, minutes: float):
+    with app.app_context():
+        from metpwa.extensions import db
+
+        for staff_session in db.session.scalars(select(StaffSession).where(StaffSession.ended_at.is_(None))):
+            staff_session.last_seen_at = utcnow() - timedelta(minutes=minutes)
+        db.session.commit()
+
+
+def test_idle_session_locks_and_refuses_client_data(app, agent, personas, make):
+    client_id = make.client_record(personas.practice_id, first="Harriet", last="Quill")
+    agent.login(personas.colleague)
+    assert "Harriet" in agent.get(f"/clients/{client_id}").get_data(as_text=True)
+    _age_session(app, 11)
+    page = agent.get(f"/clients/{client_id}")
+    assert page.status_code == 303
+    assert page.headers["Location"].startswith("/lock?next=/clients/")
+    lock_page = agent.get(page.headers["Location"]).get_data(as_text=True)
+    assert "Harriet" not in lock_page and "Quill" not in lock_page
+    assert personas.colleague.name in lock_page
+    assert 'data-clear-storage="true"' in lock_page
+
+
+def test_locked_htmx_request_gets_hx_redirect_not_a_page_in_a_fragment(app, agent, personas):
+    agent.login(personas.colleague)
+    _age_session(app, 11)
+    response = agent.get("/clients?q=a", htmx=True, headers={"HX-Target": "client-results",
+                                                            "HX-Current-URL": "http://localhost/clients"})
+    assert response.status_code == 401
+    assert response.headers["HX-Redirect"] == "/lock?next=/clients"
+    assert response.get_data() == b""
+
+
+def test_unlock_with_pin_returns_to_where_the_trainer_was(app, agent, personas, make):
+    client_id = make.client_record(personas.practice_id)
+    agent.login(personas.colleague)
+    agent.post("/lock")
+    assert agent.get(f"/clients/{client_id}").status_code == 303
+    response = agent.post(f"/unlock?next=/clients/{client_id}", data={"secret": "1357"})
+    assert response.status_code == 303 and response.headers["Location"] == f"/clients/{client_id}"
+    assert agent.get(f"/clients/{client_id}").status_code == 200
+
+
+def test_unlock_with_password_works_too(app, agent, personas):
+    agent.login(personas.colleague)
+    agent.post("/lock")
+    assert agent.post("/unlock", data={"secret": personas.colleague.password}).status_code == 303
+    assert agent.get("/").status_code == 200
+
+
+def test_wrong_pin_says_so_at_the_field_and_five_misses_end_the_sign_in(app, agent, personas):
+    agent.login(personas.colleague)
+    agent.post("/lock")
+    response = agent.post("/unlock", data={"secret": "0000"})
+    assert response.status_code == 422
+    assert "That PIN or password did not match." in response.get_data(as_text=True)
+    for _ in range(4):
+        response = agent.post("/unlock", data={"secret": "0000"})
+    assert response.status_code == 303 and response.headers["Location"] == "/login?ended=1"
+    assert agent.get("/").headers["Location"].startswith("/login")
+
+
+def test_another_persons_pin_does_not_unlock(app, agent, personas):
+    agent.login(personas.colleague)
+    agent.post("/lock")
+    assert agent.post("/unlock", data={"secret": "2580"}).status_code == 422  # the owner's PIN
+
+
+def test_heartbeat_keeps_an_active_trainer_unlocked(app, agent, personas):
+    agent.login(personas.colleague)
+    _age_session(app, 9)
+    assert agent.post("/session/ping").status_code == 204
+    _age_session(app, 0)  # the ping just wrote last_seen
+    with app.app_context():
+        from metpwa.extensions import db
+
+        seen = db.session.scalar(select(StaffSession.last_seen_at))
+    assert utcnow() - seen < timedelta(minutes=1)
+    assert agent.get("/").status_code == 200
+
+
+def test_ping_after_idle_does_not_unlock(app, agent, personas):
+    agent.login(personas.colleague)
+    _age_session(app, 11)
+    response = agent.post("/session/ping")
+    assert response.status_code == 303 and response.headers["Location"].startswith("/lock")
+    assert agent.get("/").status_code == 303
+
+
+def test_someone_else_signs_in_fresh(app, new_agent, personas):
+    ipad = new_agent()
+    ipad.login(personas.colleague)
+    ipad.post("/lock")
+    ipad.post("/logout")
+    assert ipad.login(personas.owner).status_code == 303
+    assert "Olivia" in ipad.get("/").get_data(as_text=True)
+
+
+def test_locks_and_unlocks_are_audited(app, agent, personas):
+    agent.login(personas.colleague)
+    _age_session(app, 11)
+    agent.get("/")
+    agent.post("/unlock", data={"secret": "9999"})
+    agent.post("/unlock", data={"secret": "1357"})
+    with app.app_context():
+        from metpwa.extensions import db
+
+        rows = db.session.execute(
+            select(AuditEvent.action, AuditEvent.outcome, AuditEvent.detail)
+            .where(AuditEvent.user_id == personas.colleague.id).order_by(AuditEvent.id)
+        ).all()
+    actions = [r.action for r in rows]
+    assert actions[-3:] == ["lock", "unlock_failed", "unlock"]
+    assert '"idle"' in rows[-3].detail

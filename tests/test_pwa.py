@@ -1,0 +1,82 @@
+"""The installable shell: manifest, icons, a root-scoped service worker that caches
+only versioned static files, an offline page, and long-lived versioned static URLs."""
+
+import io
+import re
+
+from PIL import Image
+
+
+def _fetch(agent, url):
+    """Static files are streamed from disk; close each response so no file stays open."""
+    response = agent.get(url)
+    response.get_data()
+    response.close()
+    return response
+
+
+def test_manifest_makes_the_app_installable(agent):
+    response = agent.get("/manifest.webmanifest")
+    assert response.mimetype == "application/manifest+json"
+    manifest = response.get_json()
+    assert manifest["display"] == "standalone"
+    assert manifest["start_url"] == "/" and manifest["scope"] == "/"
+    assert manifest["theme_color"].startswith("#")
+    sizes = {}
+    for icon in manifest["icons"]:
+        image = _fetch(agent, icon["src"])
+        assert image.status_code == 200 and image.mimetype == "image/png"
+        width, height = Image.open(io.BytesIO(image.get_data())).size
+        assert icon["sizes"] == f"{width}x{height}"
+        sizes.setdefault(icon["purpose"], set()).add(icon["sizes"])
+    assert {"192x192", "512x512"} <= sizes["any"]
+    assert "512x512" in sizes["maskable"]
+
+
+def test_pages_link_manifest_and_apple_touch_icon(agent):
+    body = agent.get("/login").get_data(as_text=True)
+    assert '<link rel="manifest" href="/manifest.webmanifest">' in body
+    icon = re.search(r'<link rel="apple-touch-icon" href="([^"]+)"', body).group(1)
+    assert Image.open(io.BytesIO(_fetch(agent, icon).get_data())).size == (180, 180)
+    assert 'name="apple-mobile-web-app-capable" content="yes"' in body
+
+
+def test_service_worker_is_root_scoped_and_caches_only_static_files(agent):
+    response = agent.get("/sw.js")
+    assert response.status_code == 200
+    assert response.mimetype == "text/javascript"
+    assert response.headers["Service-Worker-Allowed"] == "/"
+    body = response.get_data(as_text=True)
+    shell = re.search(r"const SHELL = (\[.*?\]);", body).group(1)
+    urls = re.findall(r'"([^"]+)"', shell)
+    assert urls and all(url.startswith("/static/") and "?v=" in url for url in urls)
+    for url in urls:
+        assert _fetch(agent, url).status_code == 200
+    assert 'const OFFLINE = "/offline"' in body
+    assert re.search(r'const CACHE = "metpwa-shell-[0-9a-f]{12}"', body)
+
+
+def test_offline_page_has_no_client_data_and_no_session_token(agent, personas):
+    agent.login(personas.colleague)
+    body = agent.get("/offline").get_data(as_text=True)
+    assert "No connection" in body
+    assert personas.colleague.name not in body
+    assert "csrf" not in body.lower()
+
+
+def test_versioned_static_files_are_cached_for_a_year(agent):
+    body = agent.get("/login").get_data(as_text=True)
+    css = re.search(r'href="(/static/css/app.css\?v=[0-9a-f]+)"', body).group(1)
+    response = _fetch(agent, css)
+    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+
+
+def test_htmx_2_and_signature_pad_are_vendored_with_their_licences():
+    from pathlib import Path
+
+    vendor = Path(__file__).parent.parent / "metpwa" / "static" / "vendor"
+    htmx = (vendor / "htmx-2.0.11.min.js").read_text()
+    assert 'version:"2.0.11"' in htmx.replace(" ", "")
+    assert "Zero-Clause BSD" in (vendor / "htmx-2.0.11.LICENSE.txt").read_text()
+    assert "Signature Pad v5.1.4" in (vendor / "signature_pad-5.1.4.umd.min.js").read_text()
+    assert "MIT License" in (vendor / "signature_pad-5.1.4.LICENSE.txt").read_text()

@@ -1,0 +1,86 @@
+"""The owner's staff page and everyone's own PIN and password."""
+
+from sqlalchemy import select
+
+from metpwa.models import AuditEvent, User
+
+
+def test_owner_adds_a_trainer_who_can_then_sign_in(app, new_agent, personas):
+    owner = new_agent()
+    owner.login(personas.owner)
+    response = owner.post("/staff", data={"full_name": "Nina Patel", "email": "nina@lakeside.example",
+                                          "role": "trainer", "credentials": "MES", "npi": "",
+                                          "password": "nina's first password"})
+    assert response.status_code == 303
+    assert "Nina Patel, MES" in owner.get("/staff").get_data(as_text=True)
+    from conftest import Persona
+
+    nina = new_agent()
+    assert nina.login(Persona(0, 0, "nina@lakeside.example", "trainer", "Nina", "nina's first password")).status_code == 303
+
+
+def test_bad_staff_input_is_shown_at_the_field_and_kept(agent, personas):
+    agent.login(personas.owner)
+    response = agent.post("/staff", data={"full_name": "Nina Patel", "email": "not-an-email", "role": "trainer",
+                                          "credentials": "", "npi": "12345", "password": "short"})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "That does not look like an email." in body
+    assert "An NPI is exactly 10 digits." in body
+    assert "Use at least 12 characters." in body
+    assert 'value="Nina Patel"' in body
+    duplicate = agent.post("/staff", data={"full_name": "Again", "email": personas.colleague.email,
+                                           "role": "trainer", "password": "long enough password"})
+    assert "Someone already signs in with that email." in duplicate.get_data(as_text=True)
+
+
+def test_role_change_is_audited_and_ends_that_persons_sessions(app, new_agent, personas):
+    trainer = new_agent()
+    trainer.login(personas.colleague)
+    owner = new_agent()
+    owner.login(personas.owner)
+    assert owner.post(f"/staff/{personas.colleague.id}/role", data={"role": "front_desk"}).status_code == 303
+    assert trainer.get("/").status_code == 303  # signed out: the new role starts fresh
+    with app.app_context():
+        from metpwa.extensions import db
+
+        event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "role_change")).one()
+        assert event.user_id == personas.owner.id and event.object_id == str(personas.colleague.id)
+        assert '"from": "trainer"' in event.detail and '"to": "front_desk"' in event.detail
+
+
+def test_the_last_owner_cannot_be_demoted_or_deactivated(agent, personas):
+    agent.login(personas.owner)
+    response = agent.post(f"/staff/{personas.owner.id}/role", data={"role": "trainer"})
+    assert response.status_code == 422
+    assert "at least one owner" in response.get_data(as_text=True)
+
+
+def test_set_pin_checks_password_and_refuses_easy_pins(app, agent, personas):
+    agent.login(personas.front_desk)
+    wrong = agent.post("/me/pin", data={"pin-pin": "4829", "pin-password": "not my password"})
+    assert wrong.status_code == 422 and "not your current password" in wrong.get_data(as_text=True)
+    easy = agent.post("/me/pin", data={"pin-pin": "1234", "pin-password": personas.front_desk.password})
+    assert "not a run or a repeat" in easy.get_data(as_text=True)
+    ok = agent.post("/me/pin", data={"pin-pin": "4829", "pin-password": personas.front_desk.password})
+    assert ok.status_code == 303
+    agent.post("/lock")
+    assert agent.post("/unlock", data={"secret": "4829"}).status_code == 303
+
+
+def test_change_password(app, agent, personas):
+    agent.login(personas.colleague)
+    mismatch = agent.post("/me/password", data={"pw-current": personas.colleague.password,
+                                               "pw-new": "brand new password", "pw-confirm": "different one"})
+    assert "The two new passwords differ." in mismatch.get_data(as_text=True)
+    ok = agent.post("/me/password", data={"pw-current": personas.colleague.password,
+                                         "pw-new": "brand new password", "pw-confirm": "brand new password"})
+    assert ok.status_code == 303
+    agent.post("/logout")
+    from dataclasses import replace
+
+    assert agent.login(replace(personas.colleague, password="brand new password")).status_code == 303
+    with app.app_context():
+        from metpwa.extensions import db
+
+        assert db.session.get(User, personas.colleague.id).password_hash.startswith("$argon2id$")

@@ -1,0 +1,598 @@
+"""Unit tests for outcome-measure scoring and interpretation, run against the data tables without an app."""
+
+from datetime import date
+
+import pytest
+
+from metpwa.rules.outcomes import (
+    MeasureInputError,
+    Score,
+    age_on,
+    interpret,
+    score,
+    short_date,
+)
+from metpwa.standards.measures import (
+    CHAIR_STAND_BELOW_AVERAGE,
+    GRIP_NORMS,
+    KG_PER_LB,
+    MEASURES,
+    TUG_AGE_MEANS,
+    ChairStandBelowAverage,
+    ChangeThreshold,
+    FallRiskCutoff,
+    GripNorm,
+    MeasureDefinition,
+    TugAgeMean,
+)
+from metpwa.standards.questionnaires import BERG_QUESTIONNAIRE, LEFS_QUESTIONNAIRE, QUESTIONNAIRES
+
+MARCH_3 = date(2025, 3, 3)
+JUNE_2 = date(2025, 6, 2)
+
+
+def _tug(*trials: float) -> Score:
+    return score("tug", {"trials": list(trials)})
+
+
+def _berg_items(total: int) -> list[int]:
+    items = [4] * (total // 4) + ([total % 4] if total % 4 else [])
+    return items + [0] * (14 - len(items))
+
+
+def _gait(speed: float) -> Score:
+    result = score("gait_speed", {"course_m": 4, "trials": [round(4 / speed, 3)]})
+    assert result.value == speed
+    return result
+
+
+def _plain(measure: MeasureDefinition, value: float) -> Score:
+    """A score at an exact value, for rules that read only the numbers."""
+    if measure.key == "grip":
+        return Score(measure.key, value, "kg", f"right {value} kg", right_kg=value, right_lb=value / KG_PER_LB)
+    return Score(measure.key, value, measure.unit, measure.value_format.format(value))
+
+
+# --- The examples from issue 6 ------------------------------------------------
+
+
+def test_a_72_year_olds_tug_of_13_6_s_is_flagged_for_fall_risk():
+    age = age_on(date(1952, 5, 1), date(2025, 3, 3))
+    result = interpret("tug", _tug(13.6), age=age, sex="female")
+
+    assert age == 72
+    assert result.at_fall_risk
+    assert {flag.cutoff.threshold for flag in result.fall_risk_flags} == {12.0, 13.5}
+    assert result.sentence == "TUG 13.6 s; slower than the 9.2 s mean for ages 70-79; above the 12 s fall-risk threshold."
+
+
+def test_barry_cut_off_carries_its_never_alone_caution():
+    result = interpret("tug", _tug(13.6), age=72, sex="male")
+    barry = next(flag for flag in result.fall_risk_flags if flag.cutoff.threshold == 13.5)
+
+    assert not barry.cutoff.use_alone
+    assert "never use it alone" in barry.text
+
+
+def test_tug_between_the_two_cut_offs_is_flagged_by_steadi_only():
+    result = interpret("tug", _tug(12.5), age=72, sex="male")
+
+    assert [flag.cutoff.threshold for flag in result.fall_risk_flags] == [12.0]
+    assert result.at_fall_risk
+
+
+def test_tug_from_20_to_14_s_is_a_meaningful_change_with_a_reusable_sentence():
+    result = interpret(
+        "tug",
+        _tug(14.0),
+        age=72,
+        sex="female",
+        baseline=_tug(20.0),
+        baseline_date=MARCH_3,
+        result_date=JUNE_2,
+    )
+
+    (change,) = result.changes
+    assert change.direction == "improved"
+    assert change.difference == -6.0
+    assert change.meaningful
+    assert result.meaningful_change
+    assert result.sentence == (
+        "TUG improved from 20.0 s to 14.0 s since Mar 3; the change is larger than the 1.1 s"
+        " minimal detectable change; still above the 12 s fall-risk threshold."
+    )
+
+
+def test_baseline_date_gets_its_year_when_it_differs_from_the_result():
+    result = interpret(
+        "tug", _tug(11.0), age=72, sex="female", baseline=_tug(13.0),
+        baseline_date=date(2024, 11, 5), result_date=date(2025, 1, 10),
+    )
+
+    assert result.sentence == (
+        "TUG improved from 13.0 s to 11.0 s since Nov 5, 2024; the change is larger than the 1.1 s"
+        " minimal detectable change; now below the 12 s fall-risk threshold."
+    )
+
+
+def test_slower_tug_is_a_decline_and_a_small_change_may_be_noise():
+    declined = interpret("tug", _tug(14.0), age=72, sex="male", baseline=_tug(12.0))
+    small = interpret("tug", _tug(11.5), age=72, sex="male", baseline=_tug(12.0))
+
+    assert declined.changes[0].direction == "declined"
+    assert declined.changes[0].meaningful
+    assert "since baseline" in declined.sentence
+    assert not small.changes[0].meaningful
+    assert "smaller than the 1.1 s minimal detectable change, so it may be measurement variation" in small.sentence
+
+
+def test_tug_score_is_the_mean_of_the_trials_to_two_decimals():
+    result = _tug(10.004, 10.0, 11.0)
+
+    assert result.value == 10.33
+    assert result.trials_s == (10.004, 10.0, 11.0)
+
+
+def test_a_66_year_old_woman_with_10_chair_stands_is_below_average():
+    result = interpret("chair_stand_30s", score("chair_stand_30s", {"count": 10}), age=66, sex="female")
+
+    (norm,) = result.norms
+    assert norm.worse_than_norm
+    assert result.sentence == "Chair stand 10 stands; below average for women aged 65-69 (fewer than 11 stands)."
+
+
+def test_chair_stand_with_arms_used_scores_zero():
+    result = score("chair_stand_30s", {"count": 12, "arms_used": True})
+
+    assert result.value == 0
+    assert result.arms_used
+    assert result.display == "0 stands (arms used)"
+
+
+def test_chair_stand_without_a_known_sex_has_no_norm():
+    result = interpret("chair_stand_30s", score("chair_stand_30s", {"count": 10}), age=66, sex="unknown")
+
+    assert result.norms == ()
+
+
+def test_chair_stand_change_is_reported_without_a_threshold():
+    result = interpret(
+        "chair_stand_30s", score("chair_stand_30s", {"count": 12}), age=66, sex="female",
+        baseline=score("chair_stand_30s", {"count": 9}),
+    )
+
+    assert not result.meaningful_change
+    assert "no minimal detectable or clinically important change is on file" in result.sentence
+
+
+def test_grip_is_the_mean_per_hand_in_kg_and_lb():
+    result = score("grip", {"unit": "kg", "right": [20, 22, 24], "left": [18, 19]})
+
+    assert (result.right_kg, result.left_kg) == (22.0, 18.5)
+    assert result.right_lb == round(22.0 / KG_PER_LB, 2) == 48.5
+    assert result.value == 22.0
+    assert result.display == "right 22.0 kg, left 18.5 kg"
+
+
+def test_grip_entered_in_pounds_is_converted_to_kg():
+    result = score("grip", {"unit": "lb", "right": [50, 52, 54]})
+
+    assert result.right_lb == 52.0
+    assert result.right_kg == round(52.0 * KG_PER_LB, 2) == 23.59
+    assert result.left_kg is None
+
+
+def test_grip_is_compared_with_mathiowetz_for_each_hand():
+    result = interpret(
+        "grip", score("grip", {"unit": "lb", "right": [45.0], "left": [41.0]}), age=67, sex="female"
+    )
+
+    right, left = result.norms
+    assert (right.hand, right.reference, right.worse_than_norm) == ("right", 49.6, True)
+    assert (left.hand, left.reference, left.worse_than_norm) == ("left", 41.0, False)
+    assert right.text == "right hand 91% of the 49.6 lb mean for women aged 65-69"
+
+
+def test_grip_change_is_judged_hand_by_hand():
+    baseline = score("grip", {"unit": "kg", "right": [20], "left": [20]})
+    current = score("grip", {"unit": "kg", "right": [27], "left": [25.5]})
+
+    result = interpret("grip", current, age=67, sex="female", baseline=baseline, baseline_date=MARCH_3, result_date=JUNE_2)
+
+    right, left = result.changes
+    assert right.meaningful and right.comparison is not None and right.comparison.startswith("larger than")
+    assert not left.meaningful and left.comparison is not None and left.comparison.startswith("within the 5.0-6.5 kg")
+    assert result.sentence.startswith("Right grip improved from 20.0 kg to 27.0 kg, left grip improved")
+
+
+def test_tandem_stance_held_8_s_is_flagged():
+    result = interpret("balance_4stage", score("balance_4stage", {"stage_seconds": [10, 10, 8]}), age=70, sex="male")
+
+    assert result.score.value == 2
+    assert result.at_fall_risk
+    assert result.fall_risk_flags[0].text == "Tandem stance held 8 s: below the 10 s fall-risk threshold"
+
+
+def test_tandem_stance_never_reached_is_flagged_and_held_10_s_is_not():
+    not_reached = interpret("balance_4stage", score("balance_4stage", {"stage_seconds": [10, 4]}), age=70, sex="male")
+    held = interpret("balance_4stage", score("balance_4stage", {"stage_seconds": [10, 10, 10, 3]}), age=70, sex="male")
+
+    assert not_reached.at_fall_risk
+    assert "not reached" in not_reached.fall_risk_flags[0].text
+    assert not held.at_fall_risk
+    assert held.score.value == 3
+    assert held.score.stage_seconds == (10, 10, 10, 3)
+
+
+@pytest.mark.parametrize(("total", "flagged"), [(44, True), (45, False)])
+def test_berg_under_45_is_flagged(total, flagged):
+    result = interpret("berg", score("berg", {"items": _berg_items(total)}), age=80, sex="female")
+
+    assert result.score.value == total
+    assert result.at_fall_risk is flagged
+
+
+def test_lefs_change_of_9_is_the_mcid():
+    items_40 = [2] * 20
+    items_49 = [3] * 9 + [2] * 11
+    items_48 = [3] * 8 + [2] * 12
+
+    met = interpret("lefs", score("lefs", {"items": items_49}), age=50, sex="male", baseline=score("lefs", {"items": items_40}))
+    missed = interpret("lefs", score("lefs", {"items": items_48}), age=50, sex="male", baseline=score("lefs", {"items": items_40}))
+
+    assert met.meaningful_change
+    assert "equal to the 9-point minimal clinically important difference" in met.sentence
+    assert not missed.meaningful_change
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "meaningful"),
+    [
+        (8, 6, True),  # 2 points
+        (3, 2, True),  # 1 point but 33%
+        (8, 7, False),  # 1 point, 12.5%
+        (10, 8, True),
+        (0, 1, False),  # no relative change from zero
+    ],
+)
+def test_nprs_two_points_or_thirty_percent(before, after, meaningful):
+    result = interpret(
+        "nprs", score("nprs", {"rating": after}), age=60, sex="female",
+        baseline=score("nprs", {"rating": before}), baseline_date=MARCH_3, result_date=JUNE_2,
+    )
+
+    assert result.meaningful_change is meaningful
+
+
+def test_nprs_sentence_reads_lower_pain_as_improvement():
+    result = interpret(
+        "nprs", score("nprs", {"rating": 6}), age=60, sex="female",
+        baseline=score("nprs", {"rating": 8}), baseline_date=MARCH_3, result_date=JUNE_2,
+    )
+
+    assert result.sentence == (
+        "Pain improved from 8/10 to 6/10 since Mar 3; the change is at least the 2-point or 30%"
+        " minimal clinically important difference."
+    )
+
+
+@pytest.mark.parametrize(
+    ("after", "meaningful", "phrase"),
+    [
+        (0.84, False, "smaller than the 0.05 m/s small meaningful change"),
+        (0.85, True, "at least the 0.05 m/s small meaningful change"),
+        (0.89, True, "at least the 0.05 m/s small meaningful change"),
+        (0.90, True, "at least the 0.10 m/s substantial meaningful change"),
+    ],
+)
+def test_gait_speed_small_and_substantial_change(after, meaningful, phrase):
+    result = interpret("gait_speed", _gait(after), age=75, sex="male", baseline=_gait(0.80))
+
+    assert result.meaningful_change is meaningful
+    assert phrase in result.sentence
+
+
+def test_gait_speed_is_course_over_mean_time():
+    result = score("gait_speed", {"course_m": 10, "trials": [9.0, 11.0]})
+
+    assert result.value == 1.0
+    assert result.display == "1.00 m/s"
+
+
+def test_six_minute_walk_is_laps_times_lap_length_plus_extra():
+    result = score("six_minute_walk", {"laps": 12, "lap_length_m": 30, "extra_m": 17.5})
+
+    assert result.value == 377.5
+
+
+def test_goal_is_reported_in_the_measures_direction():
+    reached = interpret("tug", _tug(9.5), age=72, sex="female", goal=10.0)
+    not_yet = interpret("lefs", score("lefs", {"items": [2] * 20}), age=50, sex="male", goal=60)
+
+    assert reached.goal_met is True
+    assert reached.sentence.endswith("goal of 10.0 s reached.")
+    assert not_yet.goal_met is False
+    assert not_yet.sentence.endswith("goal of 60/80 not yet reached.")
+
+
+def test_interpreting_a_score_as_another_measure_is_refused():
+    with pytest.raises(MeasureInputError) as refused:
+        interpret("berg", _tug(10.0), age=70, sex="female")
+
+    assert refused.value.field == "measure_key"
+
+
+# --- Age and dates ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("born", "tested", "age"),
+    [
+        (date(1950, 6, 15), date(2025, 6, 14), 74),
+        (date(1950, 6, 15), date(2025, 6, 15), 75),
+        (date(1952, 2, 29), date(2025, 2, 28), 72),
+        (date(1952, 2, 29), date(2025, 3, 1), 73),
+    ],
+)
+def test_age_is_whole_years_on_the_test_date(born, tested, age):
+    assert age_on(born, tested) == age
+
+
+def test_date_of_birth_after_the_test_is_refused():
+    with pytest.raises(MeasureInputError) as refused:
+        age_on(date(2025, 1, 2), date(2025, 1, 1))
+
+    assert refused.value.field == "date_of_birth"
+
+
+def test_short_date_adds_the_year_only_when_it_differs():
+    assert short_date(MARCH_3, relative_to=JUNE_2) == "Mar 3"
+    assert short_date(MARCH_3, relative_to=date(2026, 1, 1)) == "Mar 3, 2025"
+    assert short_date(MARCH_3) == "Mar 3, 2025"
+
+
+# --- Input validation -----------------------------------------------------------
+
+INVALID_ENTRIES = [
+    ("tug", {"trials": [-1]}, "trials", "time must be between 0.5 and 300 seconds (trial 1)"),
+    ("tug", {"trials": [0.4]}, "trials", "time must be between 0.5 and 300 seconds"),
+    ("tug", {"trials": [12.0, 300.5]}, "trials", "time must be between 0.5 and 300 seconds (trial 2)"),
+    ("tug", {"trials": []}, "trials", "record at least one trial"),
+    ("tug", {}, "trials", "record at least one trial"),
+    ("tug", {"trials": [10, 11, 12, 13]}, "trials", "record at most 3 trials"),
+    ("tug", {"trials": ["fast"]}, "trials", "time must be a number"),
+    ("tug", {"trials": [True]}, "trials", "time must be a number"),
+    ("tug", {"trials": [float("nan")]}, "trials", "time must be a number"),
+    ("tug", {"trials": "12.0"}, "trials", "enter the readings as a list"),
+    ("chair_stand_30s", {"count": 61}, "count", "count must be a whole number from 0 to 60"),
+    ("chair_stand_30s", {"count": -1}, "count", "count must be a whole number from 0 to 60"),
+    ("chair_stand_30s", {"count": 10.5}, "count", "count must be a whole number from 0 to 60"),
+    ("chair_stand_30s", {}, "count", "count must be a number"),
+    ("chair_stand_30s", {"count": 10, "arms_used": "yes"}, "arms_used", "arms used must be yes or no"),
+    ("balance_4stage", {"stage_seconds": [11]}, "stage_seconds", "hold time must be between 0 and 10 seconds"),
+    ("balance_4stage", {"stage_seconds": [-1]}, "stage_seconds", "hold time must be between 0 and 10 seconds"),
+    (
+        "balance_4stage",
+        {"stage_seconds": [10, 8, 10]},
+        "stage_seconds",
+        "tandem stance is only tried after semi-tandem stance is held for 10 seconds",
+    ),
+    ("balance_4stage", {"stage_seconds": []}, "stage_seconds", "at least the first stance"),
+    ("balance_4stage", {"stage_seconds": [10, 10, 10, 10, 10]}, "stage_seconds", "only 4 stances"),
+    ("grip", {"unit": "kg", "right": [101]}, "right", "grip over 100 kg is not plausible"),
+    ("grip", {"unit": "lb", "left": [221]}, "left", "grip over 220 lb is not plausible"),
+    ("grip", {"unit": "kg", "right": [-5]}, "right", "grip must be between 0 and 100 kg"),
+    ("grip", {"unit": "stone", "right": [20]}, "unit", "unit must be kg or lb"),
+    ("grip", {"unit": "kg"}, "right", "record at least one trial for one hand"),
+    ("grip", {"unit": "kg", "left": [20, 21, 22, 23]}, "left", "record at most 3 trials per hand"),
+    ("nprs", {"rating": 11}, "rating", "pain rating must be a whole number from 0 to 10"),
+    ("nprs", {"rating": -1}, "rating", "pain rating must be a whole number from 0 to 10"),
+    ("nprs", {"rating": 3.5}, "rating", "pain rating must be a whole number from 0 to 10"),
+    ("six_minute_walk", {"laps": 10, "lap_length_m": 0.5}, "lap_length_m", "lap length must be between 1 and 100 m"),
+    ("six_minute_walk", {"laps": 10, "lap_length_m": 101}, "lap_length_m", "lap length must be between 1 and 100 m"),
+    ("six_minute_walk", {"laps": -1, "lap_length_m": 30}, "laps", "laps must be a whole number from 0 to 1000"),
+    ("six_minute_walk", {"laps": 2.5, "lap_length_m": 30}, "laps", "laps must be a whole number from 0 to 1000"),
+    ("six_minute_walk", {"laps": 5, "lap_length_m": 30, "extra_m": -2}, "extra_m", "extra distance must be between 0 and 100 m"),
+    ("six_minute_walk", {"laps": 5, "lap_length_m": 30, "extra_m": 30}, "extra_m", "less than one lap (30 m)"),
+    ("six_minute_walk", {"laps": 40, "lap_length_m": 30}, "laps", "a distance over 1000 m in six minutes is not plausible"),
+    ("gait_speed", {"course_m": 5, "trials": [4.0]}, "course_m", "course must be 4 m or 10 m"),
+    ("gait_speed", {"course_m": 4, "trials": [0.4]}, "trials", "time must be between 0.5 and 120 seconds"),
+    ("gait_speed", {"course_m": 4, "trials": [121]}, "trials", "time must be between 0.5 and 120 seconds"),
+    ("berg", {"items": [4] * 13 + [5]}, "items", "item score must be a whole number from 0 to 4 (item 14)"),
+    ("berg", {"items": [4] * 13 + [-1]}, "items", "item score must be a whole number from 0 to 4"),
+    ("berg", {"items": [4] * 13}, "items", "all 14 items must be answered (13 given)"),
+    ("berg", {"items": [4, 4, None] + [4] * 11}, "items", "all 14 items must be answered (missing: 3)"),
+    ("lefs", {"items": [4] * 19}, "items", "all 20 items must be answered (19 given)"),
+    ("lefs", {"items": [4] * 19 + [2.5]}, "items", "item score must be a whole number from 0 to 4 (item 20)"),
+]
+
+
+@pytest.mark.parametrize(("measure_key", "raw", "field", "message"), INVALID_ENTRIES)
+def test_bad_input_is_refused_with_a_message_for_the_trainer(measure_key, raw, field, message):
+    with pytest.raises(MeasureInputError) as refused:
+        score(measure_key, raw)
+
+    assert type(refused.value) is MeasureInputError
+    assert refused.value.field == field
+    assert message in refused.value.message
+
+
+@pytest.mark.parametrize(
+    ("measure_key", "raw"),
+    [
+        ("tug", {"trials": [0.5, 300]}),
+        ("tug", {"trials": ["12.34"]}),
+        ("chair_stand_30s", {"count": 0}),
+        ("chair_stand_30s", {"count": 60}),
+        ("balance_4stage", {"stage_seconds": [0]}),
+        ("grip", {"unit": "kg", "right": [0, 100]}),
+        ("grip", {"unit": "lb", "left": [220]}),
+        ("nprs", {"rating": 0}),
+        ("nprs", {"rating": "10"}),
+        ("six_minute_walk", {"laps": 0, "lap_length_m": 1}),
+        ("six_minute_walk", {"laps": 10, "lap_length_m": 100}),
+        ("gait_speed", {"course_m": 10, "trials": [0.5, 120]}),
+        ("berg", {"items": [0] * 14}),
+        ("lefs", {"items": [4] * 20}),
+    ],
+)
+def test_entries_at_the_limits_are_accepted(measure_key, raw):
+    assert score(measure_key, raw).measure_key == measure_key
+
+
+# --- Every table row ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("row", TUG_AGE_MEANS, ids=lambda row: row.ages.label)
+def test_every_tug_age_mean_is_reachable(row: TugAgeMean):
+    for age in (row.ages.low, row.ages.high):
+        assert age is not None
+        at_mean = interpret("tug", _tug(row.mean_s), age=age, sex=None)
+        slower = interpret("tug", _tug(row.mean_s + 0.01), age=age, sex=None)
+
+        assert at_mean.norms[0].reference == row.mean_s
+        assert not at_mean.norms[0].worse_than_norm
+        assert slower.norms[0].worse_than_norm
+        assert slower.norms[0].text == f"slower than the {row.mean_s:g} s mean for ages {row.ages.label}"
+    assert row.ci_low_s < row.mean_s < row.ci_high_s
+
+
+def test_tug_outside_the_age_bands_has_no_norm():
+    assert interpret("tug", _tug(9.0), age=59, sex="male").norms == ()
+    assert interpret("tug", _tug(9.0), age=100, sex="male").norms == ()
+
+
+@pytest.mark.parametrize("row", CHAIR_STAND_BELOW_AVERAGE, ids=lambda row: f"{row.sex}-{row.ages.label}")
+def test_every_chair_stand_row_is_reachable(row: ChairStandBelowAverage):
+    for age in (row.ages.low, row.ages.high):
+        assert age is not None
+        below = interpret("chair_stand_30s", score("chair_stand_30s", {"count": row.below - 1}), age=age, sex=row.sex)
+        at_cut = interpret("chair_stand_30s", score("chair_stand_30s", {"count": row.below}), age=age, sex=row.sex)
+
+        assert below.norms[0].worse_than_norm
+        assert below.norms[0].reference == row.below
+        assert not at_cut.norms[0].worse_than_norm
+
+
+@pytest.mark.parametrize("row", GRIP_NORMS, ids=lambda row: f"{row.sex}-{row.ages.label}")
+def test_every_mathiowetz_row_is_reachable(row: GripNorm):
+    for age in (row.ages.low, row.ages.high or 100):
+        result = interpret(
+            "grip",
+            score("grip", {"unit": "lb", "right": [row.right_lb], "left": [row.left_lb - 1]}),
+            age=age,
+            sex=row.sex,
+        )
+
+        right, left = result.norms
+        assert (right.reference, right.worse_than_norm) == (row.right_lb, False)
+        assert right.text.startswith("right hand 100% of the")
+        assert (left.reference, left.worse_than_norm) == (row.left_lb, True)
+
+
+def test_grip_under_20_has_no_norm():
+    assert interpret("grip", score("grip", {"unit": "kg", "right": [30]}), age=19, sex="male").norms == ()
+
+
+def _raw_at(measure_key: str, value: float) -> dict:
+    if measure_key == "tug":
+        return {"trials": [value]}
+    if measure_key == "berg":
+        return {"items": _berg_items(int(value))}
+    return {"stage_seconds": [10, 10, value]}
+
+
+FALL_RISK_CUTOFFS = [(measure.key, cutoff) for measure in MEASURES.values() for cutoff in measure.fall_risk_cutoffs]
+
+
+@pytest.mark.parametrize(
+    ("measure_key", "cutoff"), FALL_RISK_CUTOFFS, ids=[f"{key}-{c.threshold:g}" for key, c in FALL_RISK_CUTOFFS]
+)
+def test_every_fall_risk_cut_off_flags_at_its_threshold(measure_key: str, cutoff: FallRiskCutoff):
+    step = 0.1 if measure_key == "tug" else 1
+    if cutoff.at_risk_if == "at_or_above":
+        risky, safe = cutoff.threshold, cutoff.threshold - step
+    else:
+        risky, safe = cutoff.threshold - step, cutoff.threshold
+
+    flagged = interpret(measure_key, score(measure_key, _raw_at(measure_key, risky)), age=75, sex="female")
+    clear = interpret(measure_key, score(measure_key, _raw_at(measure_key, safe)), age=75, sex="female")
+
+    assert cutoff in [flag.cutoff for flag in flagged.fall_risk_flags]
+    assert cutoff not in [flag.cutoff for flag in clear.fall_risk_flags]
+    assert cutoff.source
+
+
+_TYPICAL_BASELINE = {"tug": 20.0, "grip": 20.0, "nprs": 10.0, "six_minute_walk": 300.0, "gait_speed": 0.8, "lefs": 40.0}
+
+CHANGE_THRESHOLDS = [
+    (measure, threshold) for measure in MEASURES.values() for threshold in measure.change_thresholds
+]
+
+
+@pytest.mark.parametrize(
+    ("measure", "threshold"),
+    CHANGE_THRESHOLDS,
+    ids=[f"{m.key}-{t.baseline_from if t.baseline_from is not None else 'all'}" for m, t in CHANGE_THRESHOLDS],
+)
+def test_every_change_threshold_decides_meaningful_change(measure: MeasureDefinition, threshold: ChangeThreshold):
+    before = threshold.baseline_from if threshold.baseline_from is not None else _TYPICAL_BASELINE[measure.key]
+    better = 1 if measure.higher_is_better else -1
+
+    def change_of(size: float):
+        after = round(before + better * size, 2)
+        return interpret(measure.key, _plain(measure, after), age=70, sex="female", baseline=_plain(measure, before))
+
+    reached = change_of(threshold.high)
+    short = change_of(threshold.low - 0.01)
+
+    assert reached.changes[0].threshold is threshold
+    assert reached.changes[0].direction == "improved"
+    assert reached.meaningful_change
+    assert not short.meaningful_change
+    assert threshold.source
+
+
+def test_every_measure_is_defined_for_the_tablet():
+    assert set(MEASURES) == {
+        "tug", "chair_stand_30s", "balance_4stage", "grip", "nprs", "six_minute_walk", "gait_speed", "berg", "lefs",
+    }
+    for measure in MEASURES.values():
+        assert measure.protocol_version.startswith(measure.key)
+        assert all((measure.protocol.set_up, measure.protocol.say, measure.protocol.timing))
+        assert measure.protocol_source
+        assert measure.equipment
+        assert measure.input_limits
+        assert all(limit.source for limit in measure.input_limits)
+
+
+def test_only_verified_loinc_codes_are_shipped():
+    shipped = {(key, code.part): code.code for key, measure in MEASURES.items() for code in measure.loinc}
+
+    assert shipped == {
+        ("tug", "score"): "89423-8",
+        ("chair_stand_30s", "score"): "66247-8",
+        ("nprs", "score"): "72514-3",
+        ("grip", "right hand"): "83174-3",
+        ("grip", "left hand"): "83173-5",
+        ("gait_speed", "score"): "83172-7",
+        ("six_minute_walk", "score"): "64098-7",
+    }
+    assert all(code.source for measure in MEASURES.values() for code in measure.loinc)
+
+
+@pytest.mark.parametrize(
+    ("questionnaire", "count", "maximum"), [(BERG_QUESTIONNAIRE, 14, 56), (LEFS_QUESTIONNAIRE, 20, 80)]
+)
+def test_questionnaires_have_every_item_with_five_answers(questionnaire, count, maximum):
+    assert [item.number for item in questionnaire.items] == list(range(1, count + 1))
+    assert all(len(item.answers) == 5 and all(item.answers) for item in questionnaire.items)
+    assert (questionnaire.min_total, questionnaire.max_total) == (0, maximum)
+    assert questionnaire.higher_is_better
+    top = score(questionnaire.key, {"items": [4] * count})
+    assert top.value == maximum
+    assert top.items == (4,) * count
+
+
+def test_questionnaires_cover_only_free_instruments():
+    assert set(QUESTIONNAIRES) == {"berg", "lefs"}
