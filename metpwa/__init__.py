@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import access, config, database, errors, headers, templating
 from .extensions import csrf, db, htmx, migrate
+from .rules import icd10
 
 MIGRATIONS_DIR = os.path.join(os.path.dirname(__file__), "migrations")
 
@@ -22,6 +24,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import cli
 
     cli.init_app(app)
+    # The ICD-10-CM table is built once from simple-icd-10-cm, then read from a small cache.
+    icd10.configure(Path(app.instance_path) / "cache")
     return app
 
 
@@ -48,12 +52,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .blueprints.account import bp as account_bp
-    from .blueprints.auth import bp as auth_bp
-    from .blueprints.clients import bp as clients_bp
-    from .blueprints.pwa import bp as pwa_bp
-    from .blueprints.staff import bp as staff_bp
-    from .blueprints.today import bp as today_bp
+    from .blueprints import account, auth, clients, consents, handoff, intake, pwa, referrals, staff, today
 
-    for bp in (auth_bp, pwa_bp, today_bp, clients_bp, staff_bp, account_bp):
-        app.register_blueprint(bp)
+    for package in (auth, pwa, today, clients, referrals, intake, consents, handoff, staff, account):
+        app.register_blueprint(package.bp)

@@ -28,6 +28,12 @@ def lock_exempt(view: Callable) -> Callable:
     return view
 
 
+def handoff_view(view: Callable) -> Callable:
+    """One of the client's own screens, reachable while the iPad is handed to them."""
+    view.metpwa_handoff = True  # type: ignore[attr-defined]
+    return view
+
+
 def requires(capability: str) -> Callable:
     """Refuse (403) unless the signed-in role holds the capability."""
 
@@ -87,8 +93,15 @@ def guard():
     if staff_session is None or not current_user.is_authenticated:
         return _to_login()
     locked = signin.check_idle(staff_session)
-    if locked and not getattr(view, "metpwa_lock_exempt", False):
+    lock_exempt_view = getattr(view, "metpwa_lock_exempt", False)
+    if locked and not lock_exempt_view:
         return go_to(url_for("auth.lock", next=safe_next(_here())))
+    # While handed to a client, the iPad reaches only that client's forms: every
+    # other page (search, other charts, menus) leads back to the hand-off screen.
+    if staff_session.handoff_client_id is not None and not (
+        getattr(view, "metpwa_handoff", False) or lock_exempt_view
+    ):
+        return go_to(url_for("handoff.home"))
     return None
 
 

@@ -29,3 +29,13 @@ def get_for_practice(model: type[M], ident: int) -> M:
     if row is None:
         abort(404)
     return row
+
+
+def get_for_client(model: type[M], ident: int, client_id: int) -> M:
+    """A child record (document, referral, signature...) of this client in this practice, or 404."""
+    row = db.session.scalar(
+        practice_select(model).where(model.id == ident, model.client_id == client_id)  # type: ignore[attr-defined]
+    )
+    if row is None:
+        abort(404)
+    return row

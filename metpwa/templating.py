@@ -35,28 +35,29 @@ def practice_zone() -> ZoneInfo:
     return ZoneInfo("America/New_York")
 
 
-def local(value: datetime | None) -> datetime | None:
-    return value.astimezone(practice_zone()) if value is not None else None
+def local(value: datetime | None, zone: ZoneInfo | None = None) -> datetime | None:
+    return value.astimezone(zone or practice_zone()) if value is not None else None
 
 
-def fmt_datetime(value: datetime | None) -> str:
+# Each filter takes an optional zone for documents made outside a signed-in request (the CLI, the demo).
+def fmt_datetime(value: datetime | None, zone: ZoneInfo | None = None) -> str:
     """Nov 26, 2026, 4:05 PM in the practice's time zone."""
     if value is None:
         return ""
-    value = local(value)
+    value = local(value, zone)
     return f"{value:%b} {value.day}, {value.year}, {_clock(value)}"
 
 
-def fmt_time(value: datetime | None) -> str:
-    return _clock(local(value)) if value is not None else ""
+def fmt_time(value: datetime | None, zone: ZoneInfo | None = None) -> str:
+    return _clock(local(value, zone)) if value is not None else ""
 
 
-def fmt_date(value: date | datetime | None) -> str:
+def fmt_date(value: date | datetime | None, zone: ZoneInfo | None = None) -> str:
     """Nov 26, 2026 (US order, month spelled so no one misreads 03/04)."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        value = local(value)
+        value = local(value, zone)
     return f"{value:%b} {value.day}, {value.year}"
 
 

@@ -156,6 +156,28 @@ class Factory:
             return client.id
 
 
+    def consent_forms(self, practice_id: int) -> dict[str, int]:
+        """The default consent forms for a practice; returns their ids by key."""
+        from metpwa.services import consents
+
+        with self.app.app_context():
+            practice = _db.session.get(Practice, practice_id)
+            templates = consents.install_defaults(practice)
+            _db.session.commit()
+            return {t.key: t.id for t in templates}
+
+    def provider(self, practice_id: int, last: str = "Ortiz", npi: str | None = "1234567893") -> int:
+        from metpwa.models import ReferringProvider
+
+        with self.app.app_context():
+            provider = ReferringProvider(practice_id=practice_id, first_name="Elena", last_name=last,
+                                         credentials="MD", kind="physician", npi=npi,
+                                         organization="Lakeside Orthopedics")
+            _db.session.add(provider)
+            _db.session.commit()
+            return provider.id
+
+
 @pytest.fixture
 def make(app, db):
     return Factory(app)

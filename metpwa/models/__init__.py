@@ -2,6 +2,17 @@
 
 from .audit import AuditEvent
 from .client import Client
+from .consent import ConsentSignature, ConsentTemplate, ConsentWithdrawal
+from .intake import (
+    Coverage,
+    Document,
+    EmergencyContact,
+    IntakeResponse,
+    MedicalClearance,
+    Referral,
+    ReferralDiagnosis,
+    ReferringProvider,
+)
 from .practice import Practice, User, lower_email
 from .security import LoginFailure, StaffSession
 from .types import UTCDateTime, utcnow
@@ -9,6 +20,17 @@ from .types import UTCDateTime, utcnow
 __all__ = [
     "AuditEvent",
     "Client",
+    "ConsentSignature",
+    "ConsentTemplate",
+    "ConsentWithdrawal",
+    "Coverage",
+    "Document",
+    "EmergencyContact",
+    "IntakeResponse",
+    "MedicalClearance",
+    "Referral",
+    "ReferralDiagnosis",
+    "ReferringProvider",
     "LoginFailure",
     "Practice",
     "StaffSession",

@@ -28,6 +28,8 @@ class StaffSession(db.Model):
     pin_failures: Mapped[int] = mapped_column(default=0)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     end_reason: Mapped[str | None] = mapped_column(String(40))
+    # Set while the iPad is handed to this client: the session then reaches only their forms.
+    handoff_client_id: Mapped[int | None] = mapped_column(ForeignKey("client.id"))
     ip: Mapped[str | None] = mapped_column(String(45))
     user_agent: Mapped[str | None] = mapped_column(String(200))
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from sqlalchemy import or_
+from sqlalchemy import func, or_, select
 
 from ..extensions import db
-from ..models import Client, User
+from ..models import Client, Coverage, EmergencyContact, User, utcnow
 from ..scoping import get_for_practice, practice_select
 from . import audit
 
@@ -63,3 +63,87 @@ def open_chart(user: User, client_id: int) -> Client:
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
+
+
+CLIENT_FIELDS = ("first_name", "middle_name", "last_name", "preferred_name", "date_of_birth", "sex", "phone",
+                 "email", "address_line1", "address_line2", "city", "state", "postal_code", "self_pay",
+                 "primary_trainer_id")
+
+
+def possible_duplicates(practice_id: int, first_name: str, last_name: str, born: date,
+                        exclude_id: int | None = None) -> list[Client]:
+    """Same first and last name (any case) and the same birth date: likely the same person."""
+    stmt = select(Client).where(
+        Client.practice_id == practice_id,
+        func.lower(Client.first_name) == first_name.strip().lower(),
+        func.lower(Client.last_name) == last_name.strip().lower(),
+        Client.date_of_birth == born,
+    )
+    if exclude_id is not None:
+        stmt = stmt.where(Client.id != exclude_id)
+    return list(db.session.scalars(stmt))
+
+
+def register(user: User, values: dict, contact: dict) -> Client:
+    """Create the client with their first emergency contact in one step."""
+    client = Client(practice_id=user.practice_id, **{k: v for k, v in values.items() if k in CLIENT_FIELDS})
+    db.session.add(client)
+    db.session.flush()
+    db.session.add(EmergencyContact(practice_id=client.practice_id, client_id=client.id, position=1, **contact))
+    audit.record("create", client, user=user)
+    db.session.commit()
+    return client
+
+
+def update_details(user: User, client: Client, values: dict) -> list[str]:
+    """Apply demographic changes; the audit names the fields changed, not their values."""
+    changed = []
+    for key, value in values.items():
+        if key in CLIENT_FIELDS and getattr(client, key) != value:
+            setattr(client, key, value)
+            changed.append(key)
+    if changed:
+        audit.record("update", client, user=user, detail={"fields": changed})
+    db.session.commit()
+    return changed
+
+
+def add_contact(user: User, client: Client, values: dict) -> EmergencyContact:
+    position = 1 + max((c.position for c in client.emergency_contacts), default=0)
+    contact = EmergencyContact(practice_id=client.practice_id, client_id=client.id, position=position, **values)
+    db.session.add(contact)
+    db.session.flush()
+    audit.record("create", contact, user=user, client_id=client.id)
+    db.session.commit()
+    return contact
+
+
+def remove_contact(user: User, contact: EmergencyContact) -> None:
+    contact.removed_at = utcnow()
+    audit.record("delete", contact, user=user, client_id=contact.client_id)
+    db.session.commit()
+
+
+def add_coverage(user: User, client: Client, values: dict) -> Coverage:
+    """Insert at the chosen priority; plans at that priority or after move down one."""
+    priority = max(1, min(int(values.pop("priority", 1)), len(client.coverages) + 1))
+    for existing in client.coverages:
+        if existing.priority >= priority:
+            existing.priority += 1
+    coverage = Coverage(practice_id=client.practice_id, client_id=client.id, priority=priority, **values)
+    db.session.add(coverage)
+    db.session.flush()
+    audit.record("create", coverage, user=user, client_id=client.id, detail={"priority": priority})
+    db.session.commit()
+    return coverage
+
+
+def end_coverage(user: User, coverage: Coverage) -> None:
+    coverage.ended_at = utcnow()
+    for later in db.session.scalars(
+        select(Coverage).where(Coverage.client_id == coverage.client_id, Coverage.ended_at.is_(None),
+                               Coverage.priority > coverage.priority)
+    ):
+        later.priority -= 1
+    audit.record("delete", coverage, user=user, client_id=coverage.client_id)
+    db.session.commit()

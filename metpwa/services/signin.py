@@ -186,22 +186,35 @@ def lock(staff_session: StaffSession, *, reason: str, at: datetime | None = None
 
 def unlock(staff_session: StaffSession, secret: str) -> UnlockResult:
     """Unlock with the user's PIN (when set) or password; too many misses end the session."""
+    def release() -> None:
+        staff_session.locked_at = None
+        staff_session.last_seen_at = utcnow()
+
+    return confirm_staff(staff_session, secret, on_success=release, action="unlock")
+
+
+def confirm_staff(staff_session: StaffSession, secret: str, *, on_success, action: str,
+                  client_id: int | None = None) -> UnlockResult:
+    """Check the signed-in person's PIN (when set) or password on a shared iPad.
+
+    Used by the lock screen and by the way back from hand-off mode; misses on
+    either count together, and too many end the sign-in.
+    """
     user = staff_session.user
     ok = (user.pin_hash is not None and verify_secret(user.pin_hash, secret)) or verify_secret(
         user.password_hash, secret
     )
     if ok and user.active:
-        staff_session.locked_at = None
+        on_success()
         staff_session.pin_failures = 0
-        staff_session.last_seen_at = utcnow()
-        audit.record("unlock", user, user=user)
+        audit.record(action, user, user=user, client_id=client_id)
         db.session.commit()
         return UnlockResult(unlocked=True)
     staff_session.pin_failures += 1
-    audit.record("unlock_failed", user, user=user, outcome="denied",
+    audit.record(f"{action}_failed", user, user=user, client_id=client_id, outcome="denied",
                  detail={"attempt": staff_session.pin_failures})
     if staff_session.pin_failures >= _cfg("PIN_MAX_FAILURES") or not user.active:
-        end_session(staff_session, "too many unlock attempts")
+        end_session(staff_session, f"too many {action} attempts")
         logout_user()
         session.clear()
         g.staff_session = None

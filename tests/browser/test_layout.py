@@ -12,12 +12,15 @@ CHECK_TARGETS = """() => {
   const bad = [];
   const controls = document.querySelectorAll(
     'button, input:not([type=hidden]), select, textarea, .btn, .tab, .list-tap a, .link-button');
-  for (const el of controls) {
+  for (const control of controls) {
+    // A checkbox or radio is hit through its label: the label is the target.
+    const choice = control.matches('input[type=checkbox], input[type=radio]');
+    const el = choice && control.closest('label') ? control.closest('label') : control;
     const box = el.getBoundingClientRect();
     if (box.width === 0 && box.height === 0) continue;
     if (box.width < 44 || box.height < 44) bad.push(`${el.outerHTML.slice(0, 80)} ${box.width}x${box.height}`);
   }
-  for (const el of document.querySelectorAll('input:not([type=hidden]), select, textarea')) {
+  for (const el of document.querySelectorAll('input:not([type=hidden]):not([type=checkbox]):not([type=radio]), select, textarea')) {
     const size = parseFloat(getComputedStyle(el).fontSize);
     if (size < 16) bad.push(`${el.outerHTML.slice(0, 80)} font ${size}px`);
   }
@@ -33,7 +36,19 @@ def _pages(live_server):
         from metpwa.models import Client
 
         client_id = db.session.scalar(select(Client.id).where(Client.last_name == "Ellison"))
-    return ["/", "/clients", f"/clients/{client_id}", "/staff", "/me"]
+    return ["/", "/clients", f"/clients/{client_id}", f"/clients/{client_id}/intake", "/clients/new",
+            f"/clients/{client_id}/coverage", f"/clients/{client_id}/referrals/new", "/consents", "/providers",
+            "/staff", "/me"]
+
+
+def _client_id(live_server, last_name):
+    with live_server.app.app_context():
+        from sqlalchemy import select
+
+        from metpwa.extensions import db
+        from metpwa.models import Client
+
+        return db.session.scalar(select(Client.id).where(Client.last_name == last_name))
 
 
 @pytest.mark.parametrize("orientation", ["portrait", "landscape"])
@@ -51,6 +66,27 @@ def test_pages_fit_the_ipad_and_have_thumb_sized_targets(new_ipad, live_server, 
         ipad.screenshot(path=str(SCREENSHOTS / f"{orientation}-{name}.png"), full_page=True)
         assert ipad.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
         assert ipad.evaluate(CHECK_TARGETS) == [], path
+    # Hand-off screens, with a client whose forms are still open.
+    ipad.goto(ipad.base + f"/clients/{_client_id(live_server, 'DiMarco')}")
+    ipad.tap("button:has-text('Hand to client')")
+    ipad.wait_for_url("**/handoff")
+    for name, path in (("handoff", "/handoff"), ("handoff-pain", "/handoff/intake/pain"),
+                       ("handoff-activity", "/handoff/intake/activity")):
+        ipad.goto(ipad.base + path)
+        ipad.screenshot(path=str(SCREENSHOTS / f"{orientation}-{name}.png"), full_page=True)
+        assert ipad.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
+        assert ipad.evaluate(CHECK_TARGETS) == [], path
+    ipad.goto(ipad.base + "/handoff")
+    ipad.locator("a.task").nth(1).tap()
+    ipad.wait_for_selector("[data-signature-pad]")
+    ipad.screenshot(path=str(SCREENSHOTS / f"{orientation}-handoff-sign.png"), full_page=True)
+    assert ipad.evaluate(CHECK_TARGETS) == []
+    ipad.goto(ipad.base + "/handoff/done")
+    assert ipad.evaluate(CHECK_TARGETS) == []
+    for digit in "2468":
+        ipad.tap(f".pin-key[data-digit='{digit}']")
+    ipad.tap(".pin-go")
+    ipad.wait_for_url("**/clients/*")
     ipad.goto(ipad.base + "/lock")
     ipad.screenshot(path=str(SCREENSHOTS / f"{orientation}-lock.png"))
     assert ipad.evaluate(CHECK_TARGETS) == []

@@ -14,6 +14,7 @@ SHELL_FILES = (
     "css/app.css",
     "js/app.js",
     "vendor/htmx-2.0.11.min.js",
+    "vendor/signature_pad-5.1.4.umd.min.js",
     "icons/icon-192.png",
     "icons/icon-512.png",
     "icons/apple-touch-icon.png",

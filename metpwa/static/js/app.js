@@ -117,17 +117,95 @@
     });
   }
 
+  // Follow-up questions appear only when their question has the answer that makes them matter.
+  function wireShowIf(root) {
+    var dependents = root.querySelectorAll("[data-show-if]");
+    if (!dependents.length) return;
+    var form = dependents[0].closest("form");
+    function update() {
+      dependents.forEach(function (block) {
+        var wanted = block.dataset.showIfValue;
+        var inputs = form.querySelectorAll('[name="' + block.dataset.showIf + '"]');
+        var shown = Array.prototype.some.call(inputs, function (input) {
+          return (input.type === "radio" || input.type === "checkbox") ? input.checked && input.value === wanted
+                                                                        : input.value === wanted;
+        });
+        block.classList.toggle("is-hidden", !shown);
+      });
+    }
+    form.addEventListener("change", update);
+    update();
+  }
+
+  // Tapping a place on the body outline ticks its checkbox (the checkbox is the real input).
+  function wireBodyMaps(root) {
+    root.querySelectorAll("[data-body-map]").forEach(function (map) {
+      if (map.dataset.wired) return;
+      map.dataset.wired = "1";
+      var name = map.dataset.bodyMap;
+      function box(region) { return map.querySelector('input[name="' + name + '"][value="' + region + '"]'); }
+      function paint() {
+        map.querySelectorAll("[data-region]").forEach(function (shape) {
+          var input = box(shape.dataset.region);
+          shape.classList.toggle("is-on", !!(input && input.checked));
+        });
+      }
+      map.addEventListener("click", function (event) {
+        var shape = event.target.closest("[data-region]");
+        if (!shape) return;
+        var input = box(shape.dataset.region);
+        if (input) { input.checked = !input.checked; input.dispatchEvent(new Event("change", { bubbles: true })); }
+      });
+      map.addEventListener("change", paint);
+      paint();
+    });
+  }
+
+  // The signature canvas: sized for the screen's pixel density, cleared far from "sign",
+  // and copied into the form as a PNG at the moment of submitting.
+  function wireSignaturePads(root) {
+    if (!window.SignaturePad) return;
+    root.querySelectorAll("[data-signature-pad]").forEach(function (canvas) {
+      if (canvas.dataset.wired) return;
+      canvas.dataset.wired = "1";
+      var form = canvas.closest("form");
+      var pad = new window.SignaturePad(canvas, { penColor: "#10212b", minWidth: 1.2, maxWidth: 3.2 });
+      function fit() {
+        var ratio = Math.max(window.devicePixelRatio || 1, 1);
+        var strokes = pad.toData();
+        canvas.width = canvas.offsetWidth * ratio;
+        canvas.height = canvas.offsetHeight * ratio;
+        canvas.getContext("2d").scale(ratio, ratio);
+        pad.clear();
+        pad.fromData(strokes);
+      }
+      window.addEventListener("resize", fit);
+      fit();
+      form.querySelector("[data-signature-clear]").addEventListener("click", function () { pad.clear(); });
+      form.addEventListener("submit", function () {
+        form.querySelector('input[name="signature"]').value = pad.isEmpty() ? "" : pad.toDataURL("image/png");
+      });
+    });
+  }
+
+  function wire(root) {
+    wirePinpads(root);
+    wireShowIf(root);
+    wireBodyMaps(root);
+    wireSignaturePads(root);
+  }
+
   function registerServiceWorker() {
     var url = document.body.dataset.swUrl;
     if (!url || !("serviceWorker" in navigator)) return;
     navigator.serviceWorker.register(url, { scope: "/" }).catch(function () { /* not fatal */ });
   }
 
-  document.addEventListener("htmx:load", function (event) { wirePinpads(event.target); });
+  document.addEventListener("htmx:load", function (event) { wire(event.target); });
 
   document.addEventListener("DOMContentLoaded", function () {
     clearStorageIfAsked();
-    wirePinpads(document);
+    wire(document);
     startIdleClock();
     registerServiceWorker();
   });

@@ -1,0 +1,46 @@
+"""One intake step screen, used by staff (in the chart) and by the client (in hand-off mode)."""
+
+from collections.abc import Callable
+
+from flask import abort, redirect, render_template, request
+from flask_login import current_user
+
+from ...models import Client, IntakeResponse
+from ...rules import intake as intake_rules
+from ...services import intake
+from ...standards.intake_form import BODY_OUTLINE, BODY_REGIONS, BODY_VIEWBOX, STEP_BY_KEY, STEP_KEYS
+
+
+def step_keys() -> tuple[str, ...]:
+    return STEP_KEYS
+
+
+def _next_after(step_key: str, answers: dict) -> str | None:
+    """The next unfinished step after this one, else the first unfinished one."""
+    missing = intake_rules.missing_steps(answers)
+    keys = step_keys()
+    later = [key for key in keys[keys.index(step_key) + 1:] if key in missing]
+    return (later or missing or [None])[0]
+
+
+def render_step(client: Client, draft: IntakeResponse, step_key: str, *, layout: str,
+                action: Callable[[str], str], finished: str):
+    if step_key not in STEP_BY_KEY:
+        abort(404)
+    status = 200
+    if request.method == "POST":
+        result = intake.save_step(current_user, draft, step_key, request.form.to_dict(flat=False))
+        if not result.errors:
+            following = None if draft.complete else _next_after(step_key, draft.answers)
+            return redirect(action(following) if following else finished, code=303)
+        values, errors, status = result.raw, result.errors, 422
+    else:
+        values, errors = intake_rules.form_values(step_key, draft.answers), {}
+    keys = step_keys()
+    return render_template(
+        "intake/step.html", layout=layout, client=client, step=STEP_BY_KEY[step_key], values=values,
+        errors=errors, number=keys.index(step_key) + 1, total=len(keys), keys=keys, action=action(step_key),
+        back=action(keys[keys.index(step_key) - 1]) if keys.index(step_key) else None,
+        list_rows=intake_rules.list_rows, body_regions=BODY_REGIONS, body_outline=BODY_OUTLINE, viewbox=BODY_VIEWBOX,
+        done_steps=set(keys) - set(intake_rules.missing_steps(draft.answers)),
+    ), status

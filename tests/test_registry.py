@@ -1,0 +1,197 @@
+"""The client registry: register in one form, the duplicate warning, details, contacts and insurance."""
+
+import re
+
+from sqlalchemy import func, select
+
+from metpwa.models import AuditEvent, Client, Coverage
+
+REGISTRATION = {
+    "first_name": "Beatrice", "middle_name": "Ann", "last_name": "Holloway", "preferred_name": "Bea",
+    "date_of_birth": "04/09/1949", "sex": "F", "phone": "312.555.0177", "email": "Bea.H@mail.example",
+    "address_line1": "22 Elm St", "city": "Evanston", "state": "illinois", "postal_code": "60201",
+    "primary_trainer_id": "", "contact_name": "Tom Holloway", "contact_relationship": "Son",
+    "contact_phone": "(773) 555-0102",
+}
+
+
+def _count(app, model, *where):
+    with app.app_context():
+        from metpwa.extensions import db
+
+        return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def test_front_desk_registers_a_client_with_an_emergency_contact(app, agent, personas):
+    agent.login(personas.front_desk)
+    assert agent.get("/clients/new").status_code == 200
+    response = agent.post("/clients/new", data=REGISTRATION)
+    assert response.status_code == 303
+    chart = agent.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Bea Holloway" in chart and "Beatrice Ann Holloway" in chart
+    assert "Tom Holloway (Son) · (773) 555-0102" in chart
+    assert "(312) 555-0177" in chart
+    with app.app_context():
+        from metpwa.extensions import db
+
+        client = db.session.scalar(select(Client).where(Client.last_name == "Holloway"))
+        assert (client.state, client.email, client.phone_digits) == ("IL", "bea.h@mail.example", "3125550177")
+    assert _count(app, AuditEvent, AuditEvent.action == "create", AuditEvent.object_type == "Client") == 1
+
+
+def test_possible_duplicate_is_shown_before_a_second_record(app, agent, personas, make):
+    from datetime import date
+
+    existing = make.client_record(personas.practice_id, first="Beatrice", last="Holloway", born=date(1949, 4, 9))
+    agent.login(personas.front_desk)
+    warned = agent.post("/clients/new", data={**REGISTRATION, "first_name": "BEATRICE"})
+    body = warned.get_data(as_text=True)
+    assert warned.status_code == 409
+    assert "This may be someone already on file" in body and f"/clients/{existing}" in body
+    assert 'value="Tom Holloway"' in body  # nothing typed is lost
+    assert _count(app, Client, Client.last_name == "Holloway") == 1
+    confirmed = agent.post("/clients/new", data={**REGISTRATION, "different_person": "y"})
+    assert confirmed.status_code == 303
+    assert _count(app, Client, Client.last_name == "Holloway") == 2
+
+
+def test_other_practices_do_not_count_as_duplicates(app, agent, personas, make):
+    from datetime import date
+
+    make.client_record(personas.other_practice_id, first="Beatrice", last="Holloway", born=date(1949, 4, 9))
+    agent.login(personas.front_desk)
+    assert agent.post("/clients/new", data=REGISTRATION).status_code == 303
+
+
+def test_bad_registration_input_is_refused_at_the_field_and_kept(agent, personas):
+    agent.login(personas.front_desk)
+    response = agent.post("/clients/new", data={
+        **REGISTRATION, "date_of_birth": "04/09/2099", "phone": "555-01", "state": "Atlantis", "postal_code": "6020",
+        "contact_phone": "",
+    })
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "That date is in the future." in body
+    assert "state" in body.lower() and "ZIP" in body
+    assert "Enter the contact&#39;s phone." in body
+    assert re.search(r'id="phone-error">[^<]+', body)
+    assert 'value="Beatrice"' in body and 'value="Tom Holloway"' in body
+
+
+def test_unreadable_birth_date_gets_a_format_hint(agent, personas):
+    agent.login(personas.front_desk)
+    body = agent.post("/clients/new", data={**REGISTRATION, "date_of_birth": "April ninth"}).get_data(as_text=True)
+    assert "Type the date as MM/DD/YYYY" in body
+
+
+def test_two_digit_birth_year_is_in_the_past(app, agent, personas):
+    agent.login(personas.front_desk)
+    agent.post("/clients/new", data={**REGISTRATION, "date_of_birth": "4/9/49"})
+    with app.app_context():
+        from metpwa.extensions import db
+
+        assert db.session.scalar(select(Client.date_of_birth).where(Client.last_name == "Holloway")).year == 1949
+
+
+def test_edit_details_audits_the_fields_changed(app, agent, personas, make):
+    client_id = make.client_record(personas.practice_id, first="Ada", last="Lovelace")
+    agent.login(personas.colleague)
+    form = agent.get(f"/clients/{client_id}/details").get_data(as_text=True)
+    assert 'value="05/17/1950"' in form
+    response = agent.post(f"/clients/{client_id}/details", data={
+        "first_name": "Ada", "last_name": "Lovelace", "date_of_birth": "05/17/1950", "sex": "F",
+        "phone": "(312) 555-0199", "city": "Chicago", "primary_trainer_id": str(personas.colleague.id)})
+    assert response.status_code == 303
+    with app.app_context():
+        from metpwa.extensions import db
+
+        event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "update",
+                                                            AuditEvent.client_id == client_id)).one()
+        assert "city" in event.detail and "primary_trainer_id" in event.detail and "Chicago" not in event.detail
+
+
+def test_biller_sees_the_chart_but_cannot_edit(agent, personas, make):
+    client_id = make.client_record(personas.practice_id)
+    agent.login(personas.biller)
+    assert agent.get(f"/clients/{client_id}").status_code == 200
+    assert agent.get(f"/clients/{client_id}/details").status_code == 403
+    assert agent.get("/clients/new").status_code == 403
+
+
+def test_contacts_add_and_remove_softly(app, agent, personas, make):
+    client_id = make.client_record(personas.practice_id)
+    agent.login(personas.front_desk)
+    assert agent.post(f"/clients/{client_id}/contacts", data={
+        "name": "Grace Hopper", "relationship_to_client": "Friend", "phone": "773 555 0123"}).status_code == 303
+    page = agent.get(f"/clients/{client_id}/contacts").get_data(as_text=True)
+    assert "Grace Hopper" in page and "(773) 555-0123" in page
+    contact_id = re.search(rf"/clients/{client_id}/contacts/(\d+)/remove", page).group(1)
+    agent.post(f"/clients/{client_id}/contacts/{contact_id}/remove")
+    assert "Grace Hopper" not in agent.get(f"/clients/{client_id}/contacts").get_data(as_text=True)
+    with app.app_context():
+        from metpwa.extensions import db
+        from metpwa.models import EmergencyContact
+
+        assert db.session.get(EmergencyContact, int(contact_id)).removed_at is not None
+
+
+def test_an_outsider_cannot_remove_another_practices_contact(agent, personas, make):
+    client_id = make.client_record(personas.practice_id)
+    agent.login(personas.outsider)
+    assert agent.post(f"/clients/{client_id}/contacts/1/remove").status_code == 404
+    assert agent.get(f"/clients/{client_id}/coverage").status_code == 404
+
+
+MEDICARE = {"priority": "1", "payer_kind": "medicare", "payer_name": "Medicare", "member_id": "1eg4-te5-mk73",
+            "subscriber_relationship": "self"}
+
+
+def test_medicare_coverage_with_a_valid_mbi(app, agent, personas, make):
+    client_id = make.client_record(personas.practice_id)
+    agent.login(personas.front_desk)
+    assert agent.post(f"/clients/{client_id}/coverage", data=MEDICARE).status_code == 303
+    assert "Member 1EG4TE5MK73" in agent.get(f"/clients/{client_id}").get_data(as_text=True)
+
+
+def test_malformed_member_ids_are_refused_with_a_reason(agent, personas, make):
+    client_id = make.client_record(personas.practice_id)
+    agent.login(personas.front_desk)
+    medicare = agent.post(f"/clients/{client_id}/coverage", data={**MEDICARE, "member_id": "1SG4-TE5-MK73"})
+    assert medicare.status_code == 422
+    commercial = agent.post(f"/clients/{client_id}/coverage", data={
+        **MEDICARE, "payer_kind": "commercial", "payer_name": "Acme Health", "member_id": "XYZ 12 !!"})
+    assert commercial.status_code == 422
+    assert "member ID" in commercial.get_data(as_text=True)
+    assert 'value="Acme Health"' in commercial.get_data(as_text=True)
+
+
+def test_a_new_primary_plan_moves_the_old_one_to_secondary(app, agent, personas, make):
+    client_id = make.client_record(personas.practice_id)
+    agent.login(personas.front_desk)
+    agent.post(f"/clients/{client_id}/coverage", data=MEDICARE)
+    agent.post(f"/clients/{client_id}/coverage", data={
+        "priority": "1", "payer_kind": "commercial", "payer_name": "Blue Cross Blue Shield of Illinois",
+        "member_id": "XOF123456789", "group_number": "g-2231", "subscriber_relationship": "spouse",
+        "subscriber_first_name": "Robert", "subscriber_last_name": "Lovelace", "subscriber_date_of_birth": "1/2/1948"})
+    with app.app_context():
+        from metpwa.extensions import db
+
+        plans = db.session.scalars(select(Coverage).where(Coverage.client_id == client_id)
+                                   .order_by(Coverage.priority)).all()
+        assert [(p.priority, p.payer_name) for p in plans] == [(1, "Blue Cross Blue Shield of Illinois"),
+                                                               (2, "Medicare")]
+        assert plans[0].group_number == "G-2231" and plans[0].subscriber_last_name == "Lovelace"
+
+
+def test_policy_holder_needs_a_name_when_it_is_not_the_client(agent, personas, make):
+    client_id = make.client_record(personas.practice_id)
+    agent.login(personas.front_desk)
+    response = agent.post(f"/clients/{client_id}/coverage", data={**MEDICARE, "subscriber_relationship": "spouse"})
+    assert "give the holder" in response.get_data(as_text=True)
+
+
+def test_a_phone_or_an_email_is_needed(agent, personas):
+    agent.login(personas.front_desk)
+    response = agent.post("/clients/new", data={**REGISTRATION, "phone": "", "email": ""})
+    assert response.status_code == 422
+    assert "Give a phone or an email" in response.get_data(as_text=True)
