@@ -52,7 +52,23 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .blueprints import account, auth, clients, consents, handoff, intake, pwa, referrals, staff, today
+    from .blueprints import (
+        account,
+        assessments,
+        auth,
+        clients,
+        consents,
+        handoff,
+        intake,
+        library,
+        plans,
+        pwa,
+        referrals,
+        scope,
+        staff,
+        today,
+    )
 
-    for package in (auth, pwa, today, clients, referrals, intake, consents, handoff, staff, account):
+    for package in (auth, pwa, today, clients, referrals, intake, consents, handoff, assessments, library, plans,
+                    scope, staff, account):
         app.register_blueprint(package.bp)

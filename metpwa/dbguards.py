@@ -2,6 +2,8 @@
 PostgreSQL alike, so "signed records are never edited" holds even outside the app.
 
 Migrations call these; the SQL is plain and stable, so old migrations stay valid.
+A SQLite batch migration rebuilds its table and so drops the table's triggers: a
+migration that batch-alters a locked table must lock it again afterwards.
 """
 
 from __future__ import annotations
@@ -59,6 +61,76 @@ def unlock(dialect: str, table: str) -> list[str]:
     """Drop whatever lock_rows or lock_columns created on the table (for downgrades)."""
     names = [f"trg_{table}_locked", f"trg_{table}_no_update", f"trg_{table}_no_delete",
              f"trg_{table}_locked_columns"]
+    if dialect == "postgresql":
+        return [f"DROP TRIGGER IF EXISTS {name} ON {table}" for name in names]
+    return [f"DROP TRIGGER IF EXISTS {name}" for name in names]
+
+
+PG_CHILD_FUNCTION = """
+CREATE OR REPLACE FUNCTION metpwa_refuse_child_of_signed() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  parent_id bigint;
+  signed timestamp;
+BEGIN
+  IF TG_OP = 'DELETE' THEN
+    parent_id := (to_jsonb(OLD) ->> TG_ARGV[1])::bigint;
+  ELSE
+    parent_id := (to_jsonb(NEW) ->> TG_ARGV[1])::bigint;
+  END IF;
+  EXECUTE format('SELECT %I FROM %I WHERE id = $1', TG_ARGV[2], TG_ARGV[0]) INTO signed USING parent_id;
+  IF signed IS NOT NULL THEN
+    RAISE EXCEPTION 'metpwa: % on % refused: signed records cannot change', TG_OP, TG_TABLE_NAME
+      USING ERRCODE = 'integrity_constraint_violation';
+  END IF;
+  IF TG_OP = 'DELETE' THEN
+    RETURN OLD;
+  END IF;
+  RETURN NEW;
+END;
+$$
+"""
+
+
+def lock_once_signed(dialect: str, table: str, signed_column: str = "signed_at") -> list[str]:
+    """Rows may change while a draft; once signed_column is set, no UPDATE or DELETE."""
+    if dialect == "postgresql":
+        return [
+            PG_FUNCTION,
+            f"CREATE TRIGGER trg_{table}_signed BEFORE UPDATE OR DELETE ON {table} FOR EACH ROW "
+            f"WHEN (OLD.{signed_column} IS NOT NULL) EXECUTE FUNCTION metpwa_refuse_change()",
+        ]
+    return [
+        f"CREATE TRIGGER trg_{table}_signed_update BEFORE UPDATE ON {table} WHEN OLD.{signed_column} IS NOT NULL "
+        f"BEGIN SELECT RAISE(ABORT, '{_message(table, 'UPDATE')}'); END",
+        f"CREATE TRIGGER trg_{table}_signed_delete BEFORE DELETE ON {table} WHEN OLD.{signed_column} IS NOT NULL "
+        f"BEGIN SELECT RAISE(ABORT, '{_message(table, 'DELETE')}'); END",
+    ]
+
+
+def lock_children_once_signed(dialect: str, child: str, parent: str, foreign_key: str,
+                              signed_column: str = "signed_at") -> list[str]:
+    """Child rows (a signed assessment's measurements) cannot be added, changed or removed."""
+    if dialect == "postgresql":
+        return [
+            PG_CHILD_FUNCTION,
+            f"CREATE TRIGGER trg_{child}_signed_parent BEFORE INSERT OR UPDATE OR DELETE ON {child} FOR EACH ROW "
+            f"EXECUTE FUNCTION metpwa_refuse_child_of_signed('{parent}', '{foreign_key}', '{signed_column}')",
+        ]
+    statements = []
+    for event, row in (("INSERT", "NEW"), ("UPDATE", "OLD"), ("DELETE", "OLD")):
+        statements.append(
+            f"CREATE TRIGGER trg_{child}_signed_parent_{event.lower()} BEFORE {event} ON {child} "
+            f"WHEN (SELECT {signed_column} FROM {parent} WHERE id = {row}.{foreign_key}) IS NOT NULL "
+            f"BEGIN SELECT RAISE(ABORT, '{_message(child, event)}'); END"
+        )
+    return statements
+
+
+def unlock_signed(dialect: str, table: str) -> list[str]:
+    """Drop what lock_once_signed and lock_children_once_signed created on the table."""
+    names = [f"trg_{table}_signed", f"trg_{table}_signed_update", f"trg_{table}_signed_delete",
+             f"trg_{table}_signed_parent", f"trg_{table}_signed_parent_insert", f"trg_{table}_signed_parent_update",
+             f"trg_{table}_signed_parent_delete"]
     if dialect == "postgresql":
         return [f"DROP TRIGGER IF EXISTS {name} ON {table}" for name in names]
     return [f"DROP TRIGGER IF EXISTS {name}" for name in names]

@@ -14,6 +14,7 @@ MESSAGES = {
     403: ("Not available to your role", "Ask the practice owner if you need this."),
     404: ("Not found", "That page or record does not exist, or it belongs to another practice."),
     405: ("Not allowed", "That action cannot be done from here."),
+    409: ("This record is signed", "Signed records are locked; add an addendum instead."),
     413: ("That file is too large", "Choose a smaller file, then try again."),
     422: ("Some answers need a second look", "Check the highlighted fields."),
     429: ("Too many tries", "Wait a few minutes, then try again."),

@@ -66,8 +66,15 @@ def _clock(value: datetime) -> str:
     return f"{hour}:{value:%M} {'AM' if value.hour < 12 else 'PM'}"
 
 
+def upper_first(text: str) -> str:
+    """Capitalize the first letter only: "Timed Up and Go" stays as it is, "knee flexion" becomes
+    "Knee flexion" (Jinja's capitalize would lower-case the rest)."""
+    return text[:1].upper() + text[1:] if text else text
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["static_url"] = static_url
+    app.jinja_env.filters["upper_first"] = upper_first
     app.jinja_env.filters["datetime"] = fmt_datetime
     app.jinja_env.filters["time"] = fmt_time
     app.jinja_env.filters["date"] = fmt_date

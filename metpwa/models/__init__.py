@@ -1,5 +1,13 @@
 """All models, imported here so Alembic and the app see one complete metadata."""
 
+from .assessment import (
+    Addendum,
+    Assessment,
+    PostureFinding,
+    RomMeasurement,
+    ScreenFinding,
+    StrengthMeasurement,
+)
 from .audit import AuditEvent
 from .client import Client
 from .consent import ConsentSignature, ConsentTemplate, ConsentWithdrawal
@@ -13,11 +21,25 @@ from .intake import (
     ReferralDiagnosis,
     ReferringProvider,
 )
+from .library import Exercise, ScopeTerm
+from .plan import PlanAcknowledgement, PlanExercise, PlanGoal, PlanVersion
 from .practice import Practice, User, lower_email
 from .security import LoginFailure, StaffSession
 from .types import UTCDateTime, utcnow
 
 __all__ = [
+    "Addendum",
+    "Assessment",
+    "Exercise",
+    "PlanAcknowledgement",
+    "PlanExercise",
+    "PlanGoal",
+    "PlanVersion",
+    "PostureFinding",
+    "RomMeasurement",
+    "ScopeTerm",
+    "ScreenFinding",
+    "StrengthMeasurement",
     "AuditEvent",
     "Client",
     "ConsentSignature",

@@ -39,6 +39,10 @@ class Client(db.Model):
     # Pays out of pocket (superbill, HSA/FSA route) rather than through insurance.
     self_pay: Mapped[bool] = mapped_column(default=False)
     primary_trainer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # The assessment re-assessments are compared with, and plan goals are measured from.
+    baseline_assessment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assessment.id", use_alter=True, name="fk_client_baseline_assessment_id_assessment")
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Soft delete only: records are kept for the retention period.
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -107,7 +107,7 @@ class Document(db.Model):
 
 class Referral(db.Model):
     """The referring provider's order: who, when, why, the diagnosis codes exactly as
-    written (the trainer never picks a diagnosis), authorised visits and expiry."""
+    written (the trainer never picks a diagnosis), authorized visits and expiry."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     practice_id: Mapped[int] = mapped_column(ForeignKey("practice.id"), index=True)

@@ -7,7 +7,7 @@ from sqlalchemy import delete, func, select, update
 from ..extensions import db
 from ..models import LoginFailure, Practice, StaffSession, User, lower_email, utcnow
 from ..permissions import Role
-from . import audit
+from . import audit, library
 from .passwords import hash_secret, verify_secret
 
 MIN_PASSWORD_LENGTH = 12
@@ -22,9 +22,11 @@ class StaffRuleBroken(Exception):
 
 
 def create_practice(name: str, timezone: str = "America/New_York") -> Practice:
+    """A new practice starts with the seeded exercise library."""
     practice = Practice(name=name.strip(), timezone=timezone)
     db.session.add(practice)
     db.session.flush()
+    library.install_defaults(practice)
     return practice
 
 

@@ -5,7 +5,7 @@ from typing import Literal
 
 ExerciseCategory = Literal["strength", "mobility", "balance", "gait", "functional", "aerobic", "core"]
 ActivityType = Literal["therapeutic_exercise", "neuromuscular_reeducation", "gait", "functional_activities"]
-LoadUnit = Literal["kg", "band colour", "resistance level", "km/h", "cm step height"]
+LoadUnit = Literal["kg", "band color", "resistance level", "mph", "inch step height"]
 
 CATEGORY_LABELS: tuple[tuple[ExerciseCategory, str], ...] = (
     ("strength", "Strength"),
@@ -153,7 +153,7 @@ EXERCISES: tuple[Exercise, ...] = (
     ),
     _seed(
         "terminal-knee-extension", "Terminal knee extension with band", "strength", "band", "knee",
-        Dosage(sets=3, reps=12, hold_seconds=2, each_side=True, load_unit="band colour"),
+        Dosage(sets=3, reps=12, hold_seconds=2, each_side=True, load_unit="band color"),
         "Stand facing an anchored band looped behind one knee, with the knee slightly bent. Push"
         " the knee back until the leg is straight against the band, hold briefly, then let it"
         " bend slowly.",
@@ -166,7 +166,7 @@ EXERCISES: tuple[Exercise, ...] = (
     ),
     _seed(
         "seated-hamstring-curl-band", "Seated hamstring curl with band", "strength", "band", "knee",
-        Dosage(sets=3, reps=12, each_side=True, load_unit="band colour"),
+        Dosage(sets=3, reps=12, each_side=True, load_unit="band color"),
         "Sit with a band anchored in front of you and looped around one ankle. Pull the heel back"
         " under the chair against the band, then let it return slowly.",
     ),
@@ -238,7 +238,7 @@ EXERCISES: tuple[Exercise, ...] = (
     ),
     _seed(
         "clamshell", "Clamshell", "strength", "band", "hip",
-        Dosage(sets=3, reps=12, rest_seconds=45, each_side=True, load_unit="band colour"),
+        Dosage(sets=3, reps=12, rest_seconds=45, each_side=True, load_unit="band color"),
         "Lie on your side with the hips and knees bent and a band just above the knees. Keep the"
         " feet together and lift the top knee without rolling the pelvis back, then lower slowly.",
     ),
@@ -270,7 +270,7 @@ EXERCISES: tuple[Exercise, ...] = (
     ),
     _seed(
         "lateral-band-walk", "Lateral band walk", "strength", "band", "hip",
-        Dosage(sets=3, reps=10, each_side=True, load_unit="band colour"),
+        Dosage(sets=3, reps=10, each_side=True, load_unit="band color"),
         "Place a band around the legs just above the knees and bend the knees slightly. Take ten"
         " steps sideways, keeping tension on the band and the toes forward, then return the other"
         " way.",
@@ -326,19 +326,19 @@ EXERCISES: tuple[Exercise, ...] = (
     ),
     _seed(
         "band-ankle-dorsiflexion", "Band ankle dorsiflexion", "strength", "band", "ankle and foot",
-        Dosage(sets=3, reps=12, rest_seconds=45, each_side=True, load_unit="band colour"),
+        Dosage(sets=3, reps=12, rest_seconds=45, each_side=True, load_unit="band color"),
         "Sit with the leg straight and a band anchored in front, looped over the top of the foot."
         " Pull the foot back toward you against the band and let it return slowly.",
     ),
     _seed(
         "band-ankle-plantarflexion", "Band ankle plantarflexion", "strength", "band", "ankle and foot",
-        Dosage(sets=3, reps=15, rest_seconds=45, each_side=True, load_unit="band colour"),
+        Dosage(sets=3, reps=15, rest_seconds=45, each_side=True, load_unit="band color"),
         "Sit with the leg straight and a band around the ball of the foot, holding both ends."
         " Press the foot away as if pushing a pedal, then let it come back slowly.",
     ),
     _seed(
         "band-ankle-eversion", "Band ankle eversion", "strength", "band", "ankle and foot",
-        Dosage(sets=3, reps=12, rest_seconds=45, each_side=True, load_unit="band colour"),
+        Dosage(sets=3, reps=12, rest_seconds=45, each_side=True, load_unit="band color"),
         "Sit with a band anchored to the inside of the foot and looped around it. Turn the sole"
         " of the foot outward against the band without moving the knee, then return slowly.",
     ),
@@ -369,7 +369,7 @@ EXERCISES: tuple[Exercise, ...] = (
     ),
     _seed(
         "band-row", "Band row", "strength", "band", "upper body",
-        Dosage(sets=3, reps=12, load_unit="band colour"),
+        Dosage(sets=3, reps=12, load_unit="band color"),
         "Anchor a band at chest height and hold one end in each hand with the arms forward. Pull"
         " the elbows back beside the ribs, squeezing the shoulder blades together, then return"
         " slowly.",
@@ -394,14 +394,14 @@ EXERCISES: tuple[Exercise, ...] = (
     ),
     _seed(
         "band-external-rotation", "Band external rotation", "strength", "band", "shoulder",
-        Dosage(sets=3, reps=12, rest_seconds=45, each_side=True, load_unit="band colour"),
+        Dosage(sets=3, reps=12, rest_seconds=45, each_side=True, load_unit="band color"),
         "Stand side-on to a band anchored at elbow height, the elbow bent to a right angle and"
         " tucked against a small towel at your side. Rotate the forearm outward, away from the"
         " body, then return slowly.",
     ),
     _seed(
         "band-internal-rotation", "Band internal rotation", "strength", "band", "shoulder",
-        Dosage(sets=3, reps=12, rest_seconds=45, each_side=True, load_unit="band colour"),
+        Dosage(sets=3, reps=12, rest_seconds=45, each_side=True, load_unit="band color"),
         "Stand side-on to a band anchored at elbow height, the elbow bent to a right angle and"
         " tucked against a small towel at your side. Rotate the forearm in across the stomach,"
         " then return slowly.",
@@ -438,7 +438,7 @@ EXERCISES: tuple[Exercise, ...] = (
     ),
     _seed(
         "band-pull-apart", "Band pull-apart", "strength", "band", "shoulder",
-        Dosage(sets=3, reps=12, rest_seconds=45, load_unit="band colour"),
+        Dosage(sets=3, reps=12, rest_seconds=45, load_unit="band color"),
         "Hold a band in front of the chest with both hands, arms straight. Pull the hands apart"
         " until the band touches the chest, squeezing the shoulder blades, then return slowly.",
     ),
@@ -564,7 +564,7 @@ EXERCISES: tuple[Exercise, ...] = (
     ),
     _seed(
         "pallof-press", "Pallof press", "core", "band", "spine and core",
-        Dosage(sets=3, reps=10, each_side=True, load_unit="band colour"),
+        Dosage(sets=3, reps=10, each_side=True, load_unit="band color"),
         "Stand side-on to a band anchored at chest height, holding it at the chest with both"
         " hands. Press the hands straight out and keep the band from turning you, then bring"
         " them back.",
@@ -659,19 +659,19 @@ EXERCISES: tuple[Exercise, ...] = (
     ),
     _seed(
         "step-up", "Step-up", "functional", "step", "lower body",
-        Dosage(sets=3, reps=10, each_side=True, load_unit="cm step height"),
+        Dosage(sets=3, reps=10, each_side=True, load_unit="inch step height"),
         "Stand facing a step, holding a rail if needed. Step up with one foot and push through"
         " that heel to bring the other foot up, then step down leading with the same foot.",
     ),
     _seed(
         "lateral-step-up", "Lateral step-up", "functional", "step", "lower body",
-        Dosage(sets=3, reps=10, each_side=True, load_unit="cm step height"),
+        Dosage(sets=3, reps=10, each_side=True, load_unit="inch step height"),
         "Stand side-on to a step with the near foot on it. Push through that foot to stand up on"
         " the step, tap the other foot beside it, and lower back down slowly.",
     ),
     _seed(
         "forward-step-down", "Forward step-down", "functional", "step", "lower body",
-        Dosage(sets=3, reps=8, each_side=True, load_unit="cm step height"),
+        Dosage(sets=3, reps=8, each_side=True, load_unit="inch step height"),
         "Stand on a low step holding a rail. Slowly lower one heel to touch the floor in front"
         " while the standing knee stays over the toes, then straighten back up.",
     ),
@@ -734,7 +734,7 @@ EXERCISES: tuple[Exercise, ...] = (
     _seed(
         "figure-eight-walking", "Figure-eight walking", "gait", "cones", "whole body",
         Dosage(sets=2, reps=3, rest_seconds=60),
-        "Place two cones about two metres apart and walk a figure of eight around them. Keep the"
+        "Place two cones about six feet apart and walk a figure of eight around them. Keep the"
         " turns smooth with several small steps rather than pivoting on one foot.",
     ),
     _seed(
@@ -746,7 +746,7 @@ EXERCISES: tuple[Exercise, ...] = (
     # Aerobic and endurance
     _seed(
         "treadmill-walking", "Treadmill walking", "aerobic", "treadmill", "whole body",
-        Dosage(sets=1, duration_seconds=600, rest_seconds=0, load_unit="km/h"),
+        Dosage(sets=1, duration_seconds=600, rest_seconds=0, load_unit="mph"),
         "Start the belt slowly while holding the rails, then walk tall with a natural stride."
         " Build to a pace where you can talk but not sing, and slow down for the last minute.",
     ),

@@ -36,9 +36,15 @@ def _pages(live_server):
         from metpwa.models import Client
 
         client_id = db.session.scalar(select(Client.id).where(Client.last_name == "Ellison"))
+        from metpwa.models import Assessment
+
+        later = db.session.scalar(select(Assessment.id).where(Assessment.client_id == client_id)
+                                  .order_by(Assessment.id.desc()))
     return ["/", "/clients", f"/clients/{client_id}", f"/clients/{client_id}/intake", "/clients/new",
             f"/clients/{client_id}/coverage", f"/clients/{client_id}/referrals/new", "/consents", "/providers",
-            "/staff", "/me"]
+            f"/clients/{client_id}/assessments", f"/clients/{client_id}/assessments/{later}",
+            f"/clients/{client_id}/assessments/{later}/compare", f"/clients/{client_id}/plan",
+            f"/clients/{client_id}/plan/edit", "/library", "/scope/terms", "/staff", "/me"]
 
 
 def _client_id(live_server, last_name):

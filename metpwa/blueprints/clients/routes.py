@@ -8,10 +8,10 @@ from wtforms import SelectChoice
 from ...access import requires
 from ...clock import practice_today
 from ...extensions import db, htmx
-from ...models import Client, Coverage, Document, EmergencyContact, User
+from ...models import Assessment, Client, Coverage, Document, EmergencyContact, User
 from ...permissions import Role
 from ...scoping import get_for_client, get_for_practice
-from ...services import clients, consents, documents, intake, readiness, referrals
+from ...services import clients, consents, documents, intake, plans, readiness, referrals
 from . import bp
 from .forms import ContactForm, CoverageForm, DetailsForm, RegisterForm
 
@@ -64,6 +64,8 @@ def chart(client_id: int):
         "clients/chart.html", client=client, today=practice_today(current_user.practice), readiness=items,
         ready=ready, referral=referrals.current_referral(client.id), intake=latest_intake,
         open_consents=[item for item in items if item.key.startswith("consent:") and not item.done],
+        baseline=db.session.get(Assessment, client.baseline_assessment_id) if client.baseline_assessment_id else None,
+        plan=plans.current(client.id),
         answered=latest_complete,
         clearance=intake.clearance_for(latest_complete) if latest_complete else None,
         signatures=consents.signatures(client.id), withdrawn=consents.withdrawn_ids(client.id),

@@ -188,6 +188,29 @@
     });
   }
 
+  // Plan builder rows: move up, move down, remove. Rows post in page order, so moving a row
+  // is all it takes to reorder the plan.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-row-up], [data-row-down], [data-row-remove]");
+    if (!button) return;
+    var row = button.closest("[data-row]");
+    if (!row) return;
+    if (button.hasAttribute("data-row-remove")) {
+      row.remove();
+    } else if (button.hasAttribute("data-row-up") && row.previousElementSibling) {
+      row.parentNode.insertBefore(row, row.previousElementSibling);
+    } else if (button.hasAttribute("data-row-down") && row.nextElementSibling) {
+      row.parentNode.insertBefore(row.nextElementSibling, row);
+    }
+  });
+
+  // Enter in the library search looks things up; it must not submit the whole plan.
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && event.target.matches && event.target.matches("[data-pick]")) {
+      event.preventDefault();
+    }
+  });
+
   function wire(root) {
     wirePinpads(root);
     wireShowIf(root);

@@ -18,12 +18,13 @@ import click
 from PIL import Image, ImageDraw
 from sqlalchemy import select
 
-from .extensions import db
-from .models import Client, ConsentTemplate, Practice, ReferringProvider, User, utcnow
-from .permissions import Role
-from .rules import icd10
-from .rules.signature import clean_signature
-from .services import consents, documents, intake, printing, referrals, staff
+from ..extensions import db
+from ..models import Client, ConsentTemplate, Practice, ReferringProvider, User, utcnow
+from ..permissions import Role
+from ..rules import icd10
+from ..rules.signature import clean_signature
+from ..services import consents, documents, intake, printing, referrals, staff
+from . import clinical
 
 DEMO_PASSWORD = "riverside-demo-2026"
 DEMO_PIN = "2468"
@@ -260,11 +261,13 @@ def _client(story: Story, practice: Practice, people: dict[str, User], providers
         _intake(story, client, trainer, joined)
     if story.clearance == "recorded":
         _clearance(story, client, provider, desk, joined)
+    if story.intake == "complete" and story.clearance != "missing":
+        clinical.seed_clinical(client, trainer, joined, story.weeks)
     return client
 
 
 def _contact(client: Client, name: str, relationship: str, rng: random.Random):
-    from .models import EmergencyContact
+    from ..models import EmergencyContact
 
     return EmergencyContact(practice_id=client.practice_id, client_id=client.id, name=name,
                             relationship_to_client=relationship, phone=f"(773) 555-{rng.randint(200, 999):04d}",
@@ -273,7 +276,7 @@ def _contact(client: Client, name: str, relationship: str, rng: random.Random):
 
 def _coverage(client: Client, priority: int, kind: str, payer: str, member_id: str, group: str | None,
               story: Story, guardian_name: str):
-    from .models import Coverage
+    from ..models import Coverage
 
     minor = story.guardian is not None
     return Coverage(

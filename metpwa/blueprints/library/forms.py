@@ -1,0 +1,48 @@
+"""The form for an exercise of the practice's own."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from ...standards.exercises import ACTIVITY_TYPES, BODY_REGIONS, CATEGORY_LABELS, EQUIPMENT
+
+ACTIVITY_LABELS = {
+    "therapeutic_exercise": "Therapeutic exercise (strength, endurance, range, flexibility)",
+    "neuromuscular_reeducation": "Neuromuscular re-education (balance, coordination)",
+    "gait": "Gait training",
+    "functional_activities": "Functional activities",
+}
+
+
+def _count(label, low, high, unit):
+    return IntegerField(label, validators=[Optional(), NumberRange(low, high, f"{label} is {low} to {high} {unit}.")],
+                        render_kw={"inputmode": "numeric"})
+
+
+class ExerciseForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired("Name the exercise."), Length(max=120)])
+    category = SelectField("Kind", choices=[SelectChoice(k, v) for k, v in CATEGORY_LABELS])
+    equipment = SelectField("Equipment", choices=[SelectChoice(e, e.capitalize()) for e in EQUIPMENT])
+    body_region = SelectField("Body region", choices=[SelectChoice(r, r.capitalize()) for r in BODY_REGIONS])
+    activity_type = SelectField("Minutes count as", choices=[SelectChoice(a, ACTIVITY_LABELS[a]) for a in ACTIVITY_TYPES])
+    default_sets = _count("Sets", 1, 10, "sets")
+    default_reps = _count("Reps", 1, 100, "reps")
+    default_hold_seconds = _count("Hold (seconds)", 1, 600, "seconds")
+    default_duration_seconds = _count("Duration (seconds)", 10, 3600, "seconds")
+    default_rest_seconds = _count("Rest (seconds)", 0, 600, "seconds")
+    each_side = BooleanField("Each side")
+    load_unit = SelectField("Load in", choices=[SelectChoice("", "No load"), SelectChoice("kg", "kg"),
+                                                SelectChoice("lb", "lb"), SelectChoice("band color", "Band color")])
+    instructions = TextAreaField("Instructions", validators=[DataRequired("Write two or three lines of instructions."),
+                                                            Length(min=20, max=1500)], render_kw={"rows": 4})
+
+    def validate_default_sets(self, field):
+        reps, timed = self.default_reps.data, self.default_duration_seconds.data
+        if bool(reps) == bool(timed) and not self.default_hold_seconds.data:
+            raise ValidationError("Give reps, a hold or a duration (one of them).")
+
+    def values(self) -> dict:
+        return {name: getattr(self, name).data for name in (
+            "name", "category", "equipment", "body_region", "activity_type", "default_sets", "default_reps",
+            "default_hold_seconds", "default_duration_seconds", "default_rest_seconds", "each_side",
+            "instructions")} | {"load_unit": self.load_unit.data or None, "name": self.name.data.strip()}

@@ -1,0 +1,191 @@
+"""Plan pages: the current plan, the builder (a new version on every save), rows added by htmx."""
+
+from datetime import timedelta
+
+from flask import Response, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ...access import requires
+from ...clock import practice_today
+from ...extensions import db
+from ...forms import parse_us_date
+from ...models import Client, Exercise, PlanVersion
+from ...rules import plan as rules
+from ...scoping import get_for_client, get_for_practice
+from ...services import audit, documents, library, plans, scope
+from ...standards.exercises import ACTIVITY_TYPES
+from ..library.forms import ACTIVITY_LABELS
+from . import bp
+
+ACTIVITY_CHOICES = [(key, ACTIVITY_LABELS[key].split(" (")[0]) for key in ACTIVITY_TYPES]
+TARGET_GROUPS = (("measure", "Outcome measures"), ("rom", "Range of motion (degrees)"),
+                 ("strength", "Strength (dynamometer, kg)"))
+
+
+def _builder_context(client: Client, raw: dict, errors: dict, flags: dict, previous: PlanVersion | None) -> dict:
+    exercise_ids = {int(row["exercise_id"]) for _, row in rules.exercise_rows(raw)
+                    if row["exercise_id"].isascii() and row["exercise_id"].isdigit()}
+    goal_rows, exercise_rows = rules.goal_rows(raw), rules.exercise_rows(raw)
+    return {
+        "client": client, "raw": raw, "errors": errors, "flags": flags, "previous": previous,
+        "goal_rows": goal_rows, "exercise_rows": exercise_rows,
+        "exercises": library.by_ids(client.practice_id, exercise_ids),
+        "targets": rules.GOAL_TARGETS, "target_groups": TARGET_GROUPS, "activity_choices": ACTIVITY_CHOICES,
+        "goal_next": 1 + max((n for n, _ in goal_rows), default=-1),
+        "exercise_next": 1 + max((n for n, _ in exercise_rows), default=-1),
+    }
+
+
+def _raw_from_plan(plan: PlanVersion | None, today) -> dict[str, list[str]]:
+    if plan is None:
+        return {"starts_on": [f"{today:%m/%d/%Y}"], "review_on": [f"{today + timedelta(weeks=4):%m/%d/%Y}"],
+                "frequency_per_week": ["2"], "duration_weeks": ["8"], "goals-0-direction": [""],
+                "goals-0-description": [""], "goals-1-description": [""]}
+    raw = {"starts_on": [f"{plan.starts_on:%m/%d/%Y}"], "review_on": [f"{plan.review_on:%m/%d/%Y}"],
+           "frequency_per_week": [str(plan.frequency_per_week)], "duration_weeks": [str(plan.duration_weeks)]}
+    for n, goal in enumerate(plan.goals):
+        for field, value in (("description", goal.description), ("target", f"{goal.target_kind}:{goal.target_key}"),
+                             ("side", goal.side), ("direction", goal.direction),
+                             ("target_value", f"{goal.target_value:g}"), ("by_week", str(goal.by_week))):
+            raw[f"goals-{n}-{field}"] = [value]
+    for n, item in enumerate(plan.exercises):
+        values = {"exercise_id": item.exercise_id, "sets": item.sets, "reps": item.reps, "seconds": item.seconds,
+                  "load": f"{item.load:g}" if item.load is not None else "", "load_unit": item.load_unit,
+                  "intensity_kind": item.intensity_kind, "intensity_value":
+                  f"{item.intensity_value:g}" if item.intensity_value is not None else "",
+                  "rest_seconds": item.rest_seconds, "progression": item.progression,
+                  "activity_type": item.activity_type}
+        for field, value in values.items():
+            raw[f"exercises-{n}-{field}"] = ["" if value is None else str(value)]
+    return raw
+
+
+@bp.get("")
+@requires("clinical.view")
+def show(client_id: int):
+    client = get_for_practice(Client, client_id)
+    plan = plans.current(client.id)
+    if plan is not None:
+        audit.record("read", plan, user=current_user, client_id=client.id)
+        db.session.commit()
+    return _plan_page(client, plan)
+
+
+def _plan_page(client: Client, plan: PlanVersion | None, *, ack_errors: dict | None = None, status: int = 200):
+    today = practice_today(current_user.practice)
+    latest = plans.latest_values(client)
+    statuses = {}
+    if plan is not None:
+        week = rules.plan_week(plan.starts_on, today)
+        for goal in plan.goals:
+            value = latest.get((goal.target_kind, goal.target_key, goal.side))
+            statuses[goal.id] = (value, rules.goal_status(goal, value, week=week) if value is not None else None)
+    return render_template(
+        "plans/show.html", client=client, plan=plan, versions=plans.versions(client.id), goal_text=rules.goal_text,
+        statuses=statuses, acknowledgements=plans.acknowledgements(plan.id) if plan else [],
+        ack_methods=plans.ACK_METHODS, ack_errors=ack_errors or {}, today=today, activity_labels=ACTIVITY_LABELS,
+    ), status
+
+
+@bp.get("/versions/<int:plan_id>")
+@requires("clinical.view")
+def version(client_id: int, plan_id: int):
+    client = get_for_practice(Client, client_id)
+    plan = get_for_client(PlanVersion, plan_id, client.id)
+    audit.record("read", plan, user=current_user, client_id=client.id)
+    db.session.commit()
+    return _plan_page(client, plan)
+
+
+@bp.route("/edit", methods=["GET", "POST"])
+@requires("clinical.write")
+def edit(client_id: int):
+    client = get_for_practice(Client, client_id)
+    previous = plans.current(client.id)
+    today = practice_today(current_user.practice)
+    if request.method == "GET":
+        return render_template("plans/edit.html", **_builder_context(client, _raw_from_plan(previous, today), {}, {},
+                                                                     previous))
+    form = rules.parse_plan(request.form.to_dict(flat=False), exercises=plans.exercise_infos(client.practice_id),
+                            today=today, previous_version=previous.version if previous else None)
+    texts = {f"goals-{n}-description": row["description"] for n, row in rules.goal_rows(form.raw)}
+    texts |= {f"exercises-{n}-progression": row["progression"] for n, row in rules.exercise_rows(form.raw)}
+    review = scope.review(current_user, texts, request.form)
+    errors = {**form.errors, **review.errors}
+    if errors:
+        raw = {**form.raw, **{k: [v] for k, v in request.form.items() if k.endswith(scope.KEEP_SUFFIX)}}
+        return render_template("plans/edit.html", **_builder_context(client, raw, errors, review.flags, previous)), 422
+    plans.save_version(current_user, client, form, scope_overrides=review.overrides)
+    return redirect(url_for("plans.show", client_id=client.id), code=303)
+
+
+@bp.get("/goal-row")
+@requires("clinical.write")
+def goal_row(client_id: int):
+    client = get_for_practice(Client, client_id)
+    n = min(max(request.args.get("goal_next", 0, type=int), 0), 9999)
+    return render_template("plans/_goal_row_added.html", client=client, n=n, row={}, errors={}, flags={},
+                           targets=rules.GOAL_TARGETS, target_groups=TARGET_GROUPS, raw={})
+
+
+@bp.get("/exercise-row")
+@requires("clinical.write")
+def exercise_row(client_id: int):
+    client = get_for_practice(Client, client_id)
+    exercise = get_for_practice(Exercise, request.args.get("exercise_id", 0, type=int))
+    n = min(max(request.args.get("exercise_next", 0, type=int), 0), 9999)
+    row = {"exercise_id": str(exercise.id), "sets": str(exercise.default_sets or 2),
+           "reps": str(exercise.default_reps or "") if exercise.default_reps else "",
+           "seconds": str(exercise.default_hold_seconds or exercise.default_duration_seconds or ""),
+           "load_unit": exercise.load_unit if exercise.load_unit in ("kg", "lb") else "",
+           "rest_seconds": str(exercise.default_rest_seconds or ""), "activity_type": exercise.activity_type}
+    if row["reps"]:
+        row["seconds"] = ""
+    return render_template("plans/_exercise_row_added.html", client=client, n=n, row=row, errors={}, flags={},
+                           exercise=exercise, activity_choices=ACTIVITY_CHOICES, raw={})
+
+
+@bp.get("/pick")
+@requires("clinical.write")
+def pick(client_id: int):
+    client = get_for_practice(Client, client_id)
+    query = request.args.get("q", "")[:60]
+    results = library.search(client.practice_id, query, limit=12) if query.strip() else []
+    return render_template("plans/_pick.html", client=client, results=results, query=query)
+
+
+@bp.post("/versions/<int:plan_id>/acknowledgement")
+@requires("clients.edit")
+def acknowledge(client_id: int, plan_id: int):
+    client = get_for_practice(Client, client_id)
+    plan = get_for_client(PlanVersion, plan_id, client.id)
+    received_on = parse_us_date(request.form.get("received_on", ""))
+    method = request.form.get("method", "")
+    errors = {}
+    if received_on is None or received_on > practice_today(current_user.practice):
+        errors["received_on"] = "Enter the date it came back, as MM/DD/YYYY (not in the future)."
+    if method not in plans.ACK_METHODS:
+        errors["method"] = "Choose how the acknowledgement came."
+    document = None
+    if not errors:
+        try:
+            document = documents.store_upload(client, request.files.get("document"), kind="plan_acknowledgement",
+                                              title=f"Plan v{plan.version} acknowledged", by=current_user)
+        except documents.DocumentRefused as refused:
+            db.session.rollback()
+            errors["document"] = str(refused)
+    if errors:
+        return _plan_page(client, plan, ack_errors=errors, status=422)
+    plans.acknowledge(current_user, plan, received_on=received_on, method=method, document=document,
+                      note=request.form.get("note"))
+    return redirect(url_for("plans.version", client_id=client.id, plan_id=plan.id), code=303)
+
+
+@bp.get("/versions/<int:plan_id>.pdf")
+@requires("clinical.view")
+def pdf(client_id: int, plan_id: int):
+    client = get_for_practice(Client, client_id)
+    plan = get_for_client(PlanVersion, plan_id, client.id)
+    response = Response(plans.open_pdf(current_user, plan, client), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="plan-of-exercise-v{plan.version}.pdf"'
+    return response

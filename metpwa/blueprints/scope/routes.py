@@ -1,0 +1,66 @@
+"""Inline check of a text field as the trainer types, and the owner's edits to the word list."""
+
+from flask import redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ...access import requires
+from ...extensions import db
+from ...models import ScopeTerm
+from ...scoping import get_for_practice, practice_select
+from ...services import scope
+from ...standards.scope_terms import CATEGORIES, DEFAULT_TERMS
+from . import bp
+
+MAX_CHECK_CHARS = 20_000
+
+
+@bp.post("/check")
+@requires("clinical.view")
+def check():
+    """Answers the textarea's debounced htmx post with the warning for that field (or nothing)."""
+    field = request.form.get("field", "")[:60]
+    text = request.form.get(field, "")[:MAX_CHECK_CHARS]
+    return render_template("scope/_warning.html", field=field, flags=scope.flags_for(current_user.practice_id, text),
+                           keep=request.form.get(field + scope.KEEP_SUFFIX, ""))
+
+
+def _page(errors: dict | None = None, values: dict | None = None, status: int = 200):
+    entries = list(db.session.scalars(practice_select(ScopeTerm).order_by(ScopeTerm.created_at)))
+    return render_template(
+        "scope/terms.html", defaults=DEFAULT_TERMS, added=[e for e in entries if e.phrase],
+        removed={e.removed_default_key: e for e in entries if e.removed_default_key}, categories=CATEGORIES,
+        errors=errors or {}, values=values or {},
+    ), status
+
+
+@bp.get("/terms")
+@requires("clinical.view")
+def terms():
+    return _page()
+
+
+@bp.post("/terms")
+@requires("staff.manage")
+def add_term():
+    values = {key: request.form.get(key, "").strip() for key in ("phrase", "category", "suggestion")}
+    if not values["phrase"] or len(values["phrase"]) > 80:
+        return _page({"phrase": "Give a word or phrase of up to 80 characters."}, values, 422)
+    if values["category"] not in CATEGORIES:
+        return _page({"category": "Choose what the phrase does: diagnose, treat or name a medication."}, values, 422)
+    scope.add_term(current_user, values["phrase"], values["category"], values["suggestion"])
+    return redirect(url_for("scope.terms"), code=303)
+
+
+@bp.post("/terms/default/<key>/off")
+@requires("staff.manage")
+def switch_off(key: str):
+    if key in {term.key for term in DEFAULT_TERMS}:
+        scope.switch_off_default(current_user, key)
+    return redirect(url_for("scope.terms"), code=303)
+
+
+@bp.post("/terms/<int:term_id>/remove")
+@requires("staff.manage")
+def remove(term_id: int):
+    scope.remove_entry(current_user, get_for_practice(ScopeTerm, term_id))
+    return redirect(url_for("scope.terms"), code=303)

@@ -1,0 +1,152 @@
+"""The Plan of Exercise: saving a new version (the previous one is kept, marked superseded),
+goal baselines from the baseline assessment, the provider's acknowledgement, and the printout."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import (
+    Assessment,
+    Client,
+    Document,
+    PlanAcknowledgement,
+    PlanExercise,
+    PlanGoal,
+    PlanVersion,
+    User,
+    utcnow,
+)
+from ..rules import plan as rules
+from . import audit, library, printing
+
+ACK_METHODS = {"signed_copy": "Signed copy returned", "fax": "Fax", "email": "Email", "portal": "Portal message",
+               "verbal": "Verbal (phone)"}
+
+
+def current(client_id: int) -> PlanVersion | None:
+    return db.session.scalar(
+        select(PlanVersion).where(PlanVersion.client_id == client_id, PlanVersion.superseded_at.is_(None))
+        .order_by(PlanVersion.version.desc()).limit(1)
+    )
+
+
+def versions(client_id: int) -> list[PlanVersion]:
+    return list(db.session.scalars(
+        select(PlanVersion).where(PlanVersion.client_id == client_id).order_by(PlanVersion.version.desc())
+    ))
+
+
+def exercise_infos(practice_id: int) -> dict[int, rules.ExerciseInfo]:
+    return {e.id: rules.ExerciseInfo(e.id, e.name, e.activity_type, e.load_unit)
+            for e in library.all_active(practice_id)}
+
+
+def baseline_value(baseline: Assessment | None, goal) -> float | None:
+    """The goal's starting point, read from the baseline assessment (active range preferred)."""
+    if baseline is None:
+        return None
+    if goal.target_kind == "rom":
+        rows = [r for r in baseline.rom if r.motion == goal.target_key and r.side == goal.side]
+        rows.sort(key=lambda r: r.mode != "active")
+        return rows[0].degrees if rows else None
+    if goal.target_kind == "strength":
+        side = goal.side if goal.side != "na" else "na"
+        rows = [s for s in baseline.strength if s.muscle_group == goal.target_key and s.side == side
+                and s.dynamometer_kg is not None]
+        return rows[0].dynamometer_kg if rows else None
+    return None
+
+
+def save_version(user: User, client: Client, form: rules.PlanForm, *, scope_overrides: list[dict],
+                 at: datetime | None = None) -> PlanVersion:
+    """Save a new version; `at` is for bringing in plans written before metpwa (and the demo)."""
+    at = at or utcnow()
+    previous = current(client.id)
+    baseline = db.session.get(Assessment, client.baseline_assessment_id) if client.baseline_assessment_id else None
+    header = form.header
+    version = PlanVersion(
+        practice_id=client.practice_id, client_id=client.id, version=previous.version + 1 if previous else 1,
+        reason=header.reason or "First plan", created_by_id=user.id, created_at=at, starts_on=header.starts_on,
+        review_on=header.review_on, frequency_per_week=header.frequency_per_week,
+        duration_weeks=header.duration_weeks, baseline_assessment_id=baseline.id if baseline else None,
+        scope_overrides=scope_overrides,
+    )
+    db.session.add(version)
+    db.session.flush()
+    for draft in form.goals:
+        draft = replace(draft, baseline_value=baseline_value(baseline, draft))
+        db.session.add(PlanGoal(
+            practice_id=client.practice_id, plan_id=version.id, position=draft.position,
+            description=draft.description, target_kind=draft.target_kind, target_key=draft.target_key,
+            side=draft.side, direction=draft.direction, target_value=draft.target_value, unit=draft.unit,
+            baseline_value=draft.baseline_value, by_week=draft.by_week,
+        ))
+    for draft in form.exercises:
+        db.session.add(PlanExercise(
+            practice_id=client.practice_id, plan_id=version.id, position=draft.position,
+            exercise_id=draft.exercise_id, sets=draft.sets, reps=draft.reps, seconds=draft.seconds,
+            load=draft.load, load_unit=draft.load_unit, intensity_kind=draft.intensity_kind,
+            intensity_value=draft.intensity_value, rest_seconds=draft.rest_seconds, progression=draft.progression,
+            activity_type=draft.activity_type,
+        ))
+    if previous is not None:
+        previous.superseded_at = at
+    audit.record("create", version, user=user, client_id=client.id,
+                 detail={"version": version.version, "goals": len(form.goals), "exercises": len(form.exercises)})
+    db.session.commit()
+    db.session.refresh(version)
+    return version
+
+
+def acknowledge(user: User, plan: PlanVersion, *, received_on: date, method: str, document: Document | None,
+                note: str | None) -> PlanAcknowledgement:
+    acknowledgement = PlanAcknowledgement(
+        practice_id=plan.practice_id, client_id=plan.client_id, plan_id=plan.id, received_on=received_on,
+        method=method, document_id=document.id if document else None, note=(note or "").strip() or None,
+        recorded_by_id=user.id,
+    )
+    db.session.add(acknowledgement)
+    db.session.flush()
+    audit.record("create", acknowledgement, user=user, client_id=plan.client_id, detail={"plan": plan.version})
+    db.session.commit()
+    return acknowledgement
+
+
+def acknowledgements(plan_id: int) -> list[PlanAcknowledgement]:
+    return list(db.session.scalars(
+        select(PlanAcknowledgement).where(PlanAcknowledgement.plan_id == plan_id)
+        .order_by(PlanAcknowledgement.received_on)
+    ))
+
+
+def latest_values(client: Client) -> dict[tuple[str, str, str], float]:
+    """The most recent signed value of each range-of-motion and strength target, for goal status."""
+    values: dict[tuple[str, str, str], float] = {}
+    signed = db.session.scalars(
+        select(Assessment).where(Assessment.client_id == client.id, Assessment.signed_at.is_not(None))
+        .order_by(Assessment.performed_on, Assessment.id)
+    )
+    for assessment in signed:
+        for row in sorted(assessment.rom, key=lambda r: r.mode == "active"):
+            values[("rom", row.motion, row.side)] = row.degrees
+        for row in assessment.strength:
+            if row.dynamometer_kg is not None:
+                values[("strength", row.muscle_group, row.side)] = row.dynamometer_kg
+    return values
+
+
+def plan_pdf(plan: PlanVersion, client: Client) -> bytes:
+    return printing.document_pdf(
+        "pdf/plan.html", plan=plan, client=client, practice=client.practice, goal_text=rules.goal_text,
+        acknowledgements=acknowledgements(plan.id),
+    )
+
+
+def open_pdf(user: User, plan: PlanVersion, client: Client) -> bytes:
+    audit.record("print", plan, user=user, client_id=client.id)
+    db.session.commit()
+    return plan_pdf(plan, client)
