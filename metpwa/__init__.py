@@ -7,10 +7,12 @@ from pathlib import Path
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
-from . import access, config, database, errors, headers, templating
+from . import access, config, database, errors, headers, keys, templating
 from .extensions import csrf, db, htmx, migrate
 from .rules import icd10
+from .scoping import MAX_ID
 
 MIGRATIONS_DIR = os.path.join(os.path.dirname(__file__), "migrations")
 
@@ -38,6 +40,7 @@ def _wrap_proxy(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (registers every table before migrations look)
 
+    keys.init_app(app)
     database.init_app(app)
     migrate.init_app(
         app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True,
@@ -51,24 +54,39 @@ def _init_extensions(app: Flask) -> None:
     templating.init_app(app)
 
 
+class _RecordIdConverter(IntegerConverter):
+    """<int:...> in every route: a number past a 64-bit id is no record, so the URL answers 404
+    before any query (the database driver would overflow on it)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def _register_blueprints(app: Flask) -> None:
+    app.url_map.converters["int"] = _RecordIdConverter
     from .blueprints import (
         account,
         assessments,
+        audit,
         auth,
         clients,
         consents,
+        emergency,
         handoff,
         intake,
         library,
+        measures,
         plans,
         pwa,
         referrals,
+        reports,
         scope,
+        sessions,
         staff,
         today,
     )
 
     for package in (auth, pwa, today, clients, referrals, intake, consents, handoff, assessments, library, plans,
-                    scope, staff, account):
+                    measures, reports, scope, sessions, staff, account, audit, emergency):
         app.register_blueprint(package.bp)

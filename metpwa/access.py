@@ -15,7 +15,9 @@ from flask import Flask, abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
 from .extensions import htmx, login_manager
-from .services import signin
+from .services import emergency, signin, twofactor
+
+SECOND_STEP_ENDPOINTS = {twofactor.CODE_STEP: "auth.second_step", twofactor.ENROLL_STEP: "auth.enroll"}
 
 
 def public(view: Callable) -> Callable:
@@ -25,6 +27,12 @@ def public(view: Callable) -> Callable:
 
 def lock_exempt(view: Callable) -> Callable:
     view.metpwa_lock_exempt = True  # type: ignore[attr-defined]
+    return view
+
+
+def second_step_view(view: Callable) -> Callable:
+    """The two-step code or enrollment screen: the only place a half-signed session may go."""
+    view.metpwa_second_step = True  # type: ignore[attr-defined]
     return view
 
 
@@ -83,6 +91,19 @@ def _to_login():
     return go_to(url_for("auth.login", next=safe_next(_here()) if request.method == "GET" or htmx else None))
 
 
+def refuse_nul_bytes():
+    """A NUL byte in a form value is never something a person typed; PostgreSQL would refuse it
+    with a server error, so it is refused here, plainly, before any view sees it."""
+    if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
+        "application/x-www-form-urlencoded", "multipart/form-data"
+    ):
+        if any("\x00" in value for values in request.form.listvalues() for value in values):
+            from .errors import render_error
+
+            return render_error(400, "A field holds an invisible control character. Retype it and try again.")
+    return None
+
+
 def guard():
     if request.endpoint is None or request.endpoint == "static":
         return None
@@ -91,6 +112,17 @@ def guard():
         return None
     staff_session = signin.current_staff_session()
     if staff_session is None or not current_user.is_authenticated:
+        # Password right, second step owed: that step, and nothing else, until it is done.
+        half_signed = signin.half_signed_session()
+        if half_signed is not None:
+            if getattr(view, "metpwa_second_step", False):
+                return None
+            return go_to(url_for(SECOND_STEP_ENDPOINTS[half_signed.second_step]))
+        return _to_login()
+    if twofactor.second_step_for(current_user) == twofactor.ENROLL_STEP:
+        # A role that requires two-step sign-in, without it: a sign-in from before the rule, or
+        # after a reset by another owner. It ends here; the next sign-in sets it up.
+        signin.sign_out("two-step sign-in required")
         return _to_login()
     locked = signin.check_idle(staff_session)
     lock_exempt_view = getattr(view, "metpwa_lock_exempt", False)
@@ -102,6 +134,8 @@ def guard():
         getattr(view, "metpwa_handoff", False) or lock_exempt_view
     ):
         return go_to(url_for("handoff.home"))
+    if not locked:
+        emergency.note_request(current_user)
     return None
 
 
@@ -119,4 +153,5 @@ def init_app(app: Flask) -> None:
             return None
         return staff_session.user if staff_session.user.active else None
 
+    app.before_request(refuse_nul_bytes)
     app.before_request(guard)

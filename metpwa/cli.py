@@ -73,8 +73,210 @@ def seed_demo_command(if_empty: bool) -> None:
     for role, email in logins:
         click.echo(f"  {role:<11} {email}")
     click.echo(f"Password for all: {demo.DEMO_PASSWORD}    Unlock PIN: {demo.DEMO_PIN}")
+    click.echo(f"The owner and billing also type a code from an authenticator app set up with the demo key "
+               f"{demo.DEMO_TOTP_SECRET}")
+    click.echo("  (or print the current code: .venv/bin/python -c \"import pyotp; "
+               f"print(pyotp.TOTP('{demo.DEMO_TOTP_SECRET}').now())\")")
+
+
+@click.group("report")
+def report_group() -> None:
+    """Progress reports from the command line, for automation and audits."""
+
+
+@report_group.command("pdf")
+@click.option("--client", "client_id", type=int, required=True, help="The client's id.")
+@click.option("--from", "start", default=None, help="First day, YYYY-MM-DD or MM/DD/YYYY (default: after the last report).")
+@click.option("--to", "end", default=None, help="Last day (default: today in the practice's zone).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True)
+@with_appcontext
+def report_pdf_command(client_id: int, start: str | None, end: str | None, output: str) -> None:
+    """Write the progress report of a client for a period as a PDF (unsigned: a signed report
+    is made in the app). The export is recorded in the audit trail and the disclosures."""
+    from .clock import practice_today
+    from .forms import parse_us_date
+    from .models import Client
+    from .services import reports
+
+    client = db.session.get(Client, client_id)
+    if client is None:
+        raise click.UsageError(f"There is no client {client_id}.")
+    today = practice_today(client.practice)
+    default_start, default_end = reports.default_period(client, today)
+    first = parse_us_date(start) if start else default_start
+    last = parse_us_date(end) if end else default_end
+    if first is None or last is None or first > last:
+        raise click.UsageError("Give --from and --to as dates, the first no later than the second.")
+    report = reports.ProgressReport(practice_id=client.practice_id, client_id=client.id, kind="progress",
+                                    period_start=first, period_end=last, author_id=client.primary_trainer_id or 0,
+                                    recommendations=None)
+    report.client = client
+    report.author = client.primary_trainer
+    data = reports.render(report, signer=None, signed_at=None)
+    with open(output, "wb") as handle:
+        handle.write(data)
+    reports.record_disclosure(None, client, document_type="progress_report", document_id=None, method="download",
+                              recipient="Command line export", recipient_address=output, purpose="operations")
+    click.echo(f"Wrote {output} ({len(data) // 1024} KB) for {client.legal_name}, {first:%m/%d/%Y} to {last:%m/%d/%Y}")
+
+
+@click.group("audit")
+def audit_group() -> None:
+    """The audit trail's tamper evidence."""
+
+
+@audit_group.command("verify")
+@with_appcontext
+def audit_verify_command() -> None:
+    """Check every audit event's seal and its link to the event before; name each break.
+
+    Exits 1 when anything was edited, deleted, reordered or inserted outside the app. Note the
+    printed head: a trail cut short at its end can only be caught against a head kept elsewhere.
+    """
+    from .services import audit
+
+    findings, summary = audit.verify_chain()
+    for finding in findings:
+        click.echo(f"BROKEN {finding.kind}: {finding.message}")
+    head = f"#{summary.head_seq} {summary.head_mac[:16]}" if summary.head_mac else "(empty)"
+    click.echo(f"Checked {summary.checked} events; head {head}; {len(findings)} break(s).")
+    if findings:
+        raise SystemExit(1)
+
+
+@click.group("keys")
+def keys_group() -> None:
+    """The keyring: which keys seal what, and rotation."""
+
+
+@keys_group.command("status")
+@with_appcontext
+def keys_status_command() -> None:
+    """Show the current key versions and how many stored values each data key seals."""
+    from .keys import keyring
+    from .services import keycustody
+
+    ring = keyring()
+    click.echo(f"Keyring: {ring.path or 'from configuration'}")
+    for kind in ("audit", "data"):
+        click.echo(f"  {kind} key: version {ring.current[kind]} (versions kept: {sorted(ring.keys[kind])})")
+    for version, count in sorted(keycustody.versions_in_use().items(), key=str):
+        click.echo(f"  values under data key {version}: {count}")
+
+
+@keys_group.command("rotate")
+@click.argument("kind", type=click.Choice(["data", "audit"]))
+@with_appcontext
+def keys_rotate_command(kind: str) -> None:
+    """Make a new key of KIND current. For data, every encrypted value is re-sealed under it;
+    for audit, events from now on are sealed with it. Restart the app afterwards."""
+    from .services import keycustody
+
+    result = keycustody.rotate(kind)
+    click.echo(f"The {kind} key is now version {result.version}"
+               + (f"; {result.resealed} values re-sealed." if kind == "data" else ".")
+               + " Copy the keyring file to where you keep it safe, then restart the app.")
+
+
+@keys_group.command("reseal")
+@with_appcontext
+def keys_reseal_command() -> None:
+    """Finish an interrupted data-key rotation: re-seal whatever is not under the current key."""
+    from .services import keycustody
+
+    changed = keycustody.reseal_all()
+    db.session.commit()
+    click.echo(f"{changed} values re-sealed.")
+
+
+@click.command("backup")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True,
+              help="Where to write the encrypted backup.")
+@with_appcontext
+def backup_command(output: str) -> None:
+    """Make a consistent, encrypted backup while the app keeps running."""
+    from pathlib import Path
+
+    from .services import audit
+    from .services.backup import BackupError, make_backup
+
+    try:
+        info = make_backup(Path(output))
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    audit.record("backup", None, detail={"file": output, "engine": info.engine, "bytes": info.bytes})
+    db.session.commit()
+    click.echo(f"Wrote {output}: {info.engine} database at revision {info.revision}, {info.bytes // 1024} KB before "
+               f"encryption, sealed with data key {info.key_version}. Copy it off this machine.")
+
+
+@click.command("restore")
+@click.argument("backup_file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--to", "to", type=click.Path(dir_okay=False), default=None,
+              help="For a SQLite backup: restore into this file instead of the app's database.")
+@click.option("--yes", is_flag=True, help="Replace the app's database without asking (stop the app first).")
+@with_appcontext
+def restore_command(backup_file: str, to: str | None, yes: bool) -> None:
+    """Check a backup (decryption of every part, integrity, schema, audit chain) and bring it back."""
+    from pathlib import Path
+
+    from .services import audit
+    from .services.backup import BackupError, read_info, restore
+
+    try:
+        info = read_info(Path(backup_file))
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    if to is None and not yes:
+        click.confirm(f"Replace this app's database with the {info.engine} backup of {info.created}? "
+                      "Stop the app first.", abort=True)
+    try:
+        report = restore(Path(backup_file), sqlite_target=Path(to) if to else None)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    if to is None:
+        audit.record("restore", None, detail={"file": backup_file, "created": info.created})
+        db.session.commit()
+    rows = sum(report.tables.values())
+    click.echo(f"Restored the backup of {info.created} into {to or 'the app database'}: integrity ok, "
+               f"{len(report.tables)} tables, {rows} rows, {report.audit_events} audit events with an unbroken chain.")
+
+
+@click.group("retention")
+def retention_group() -> None:
+    """Record retention (RETENTION_YEARS, 7 by default)."""
+
+
+@retention_group.command("report")
+@with_appcontext
+def retention_report_command() -> None:
+    """List archived clients whose retention period has ended. metpwa purges nothing itself:
+    records past retention are listed for the owner's decision under the practice's policy."""
+    from flask import current_app
+
+    from .clock import practice_today
+    from .models import AuditEvent, Client
+    from .rules.retention import retention
+
+    years = int(current_app.config["RETENTION_YEARS"])
+    changes = ("create", "update", "sign", "amend", "complete")
+    latest = dict(db.session.execute(select(AuditEvent.client_id, func.max(AuditEvent.at))
+                                     .where(AuditEvent.client_id.is_not(None), AuditEvent.action.in_(changes))
+                                     .group_by(AuditEvent.client_id)).all())
+    eligible = 0
+    for client in db.session.scalars(select(Client).where(Client.archived_at.is_not(None))
+                                     .order_by(Client.practice_id, Client.last_name)):
+        last = max(filter(None, (latest.get(client.id), client.archived_at, client.created_at)))
+        state = retention(last_activity=last.astimezone(client.practice.zone).date(), archived=True, years=years,
+                          today=practice_today(client.practice))
+        eligible += state.eligible
+        click.echo(f"{client.practice.name}: {client.legal_name} (client {client.id}): {state.reason}"
+                   + (" - may be purged" if state.eligible else ""))
+    click.echo(f"Retention {years} years; {eligible} archived client(s) past it.")
 
 
 def init_app(app: Flask) -> None:
-    for command in (create_practice_command, create_user_command, seed_demo_command):
+    for command in (create_practice_command, create_user_command, seed_demo_command, report_group, audit_group,
+                    keys_group, backup_command, restore_command,
+                    retention_group):
         app.cli.add_command(command)

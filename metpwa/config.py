@@ -16,7 +16,7 @@ class Defaults:
     ENV = "production"
 
     SQLALCHEMY_DATABASE_URI: str | None = None  # filled in from instance_path
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
 
     # Shared-iPad safety: the server refuses client data after this much idle time.
     IDLE_LOCK_MINUTES = 10
@@ -30,6 +30,11 @@ class Defaults:
     LOGIN_ACCOUNT_MAX_FAILURES = 5
     LOGIN_ACCOUNT_LOCK_MINUTES = 15
     LOGIN_ADDRESS_MAX_FAILURES = 20
+    # A sign-in whose password was right but whose two-step code (or enrollment) is still owed
+    # lapses after this long; signing in again keeps an unfinished enrollment's secret.
+    SECOND_STEP_MINUTES = 5
+    # The longest emergency (break-glass) grant an owner may give: one shift.
+    EMERGENCY_ACCESS_MAX_HOURS = 12
 
     # argon2id parameters; the defaults meet OWASP ASVS 5.0 (64 MiB, t=3, p=4).
     ARGON2_TIME_COST = 3
@@ -51,6 +56,12 @@ class Defaults:
 
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
     SEND_FILE_MAX_AGE_DEFAULT = 3600
+    # Where the keyring lives (default instance/keyring.json); tests pass KEYRING itself.
+    KEYRING_FILE: str | None = None
+    # Years a record is kept before it may be purged (HIPAA documentation rule: six years; many
+    # states ask for longer, so seven by default).
+    RETENTION_YEARS = 7
+
     # Number of reverse proxies in front of the app whose X-Forwarded-For is trusted
     # (needed so login throttling sees the real client address).
     PROXY_COUNT = 0
@@ -71,6 +82,10 @@ def load(app: Flask, test_config: dict | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(
             Path(app.instance_path) / "metpwa.sqlite3"
         )
+
+    # A server database can drop idle connections; a SQLite file cannot, so only servers pay for the ping.
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
 
     development = app.config["ENV"] == "development"
     if app.config["SESSION_COOKIE_SECURE"] is None:

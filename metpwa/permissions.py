@@ -38,6 +38,14 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
 }
 
 
+# What an owner's emergency (break-glass) grant lends to a role without it: reading, never writing.
+EMERGENCY_CAPABILITIES = frozenset({"clinical.view"})
+
+# Roles that must use two-step sign-in: they reach money, every record, and the staff list,
+# often from outside the practice.
+TWO_FACTOR_ROLES = frozenset({Role.OWNER, Role.BILLER})
+
+
 def can(role: Role | str, capability: str) -> bool:
     """True when the role holds the capability; unknown capabilities are refused."""
     return Role(role) in CAPABILITIES.get(capability, frozenset())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, url_for
@@ -66,6 +66,12 @@ def _clock(value: datetime) -> str:
     return f"{hour}:{value:%M} {'AM' if value.hour < 12 else 'PM'}"
 
 
+def _svg_data_uri(svg: str) -> str:
+    from .charts import svg_data_uri
+
+    return svg_data_uri(svg)
+
+
 def upper_first(text: str) -> str:
     """Capitalize the first letter only: "Timed Up and Go" stays as it is, "knee flexion" becomes
     "Knee flexion" (Jinja's capitalize would lower-case the rest)."""
@@ -75,6 +81,8 @@ def upper_first(text: str) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.filters["upper_first"] = upper_first
+    app.jinja_env.globals["timedelta"] = timedelta
+    app.jinja_env.globals["svg_data_uri"] = _svg_data_uri
     app.jinja_env.filters["datetime"] = fmt_datetime
     app.jinja_env.filters["time"] = fmt_time
     app.jinja_env.filters["date"] = fmt_date

@@ -4,24 +4,28 @@ signed-in test agent that carries the CSRF token the way the browser does."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
 import tempfile
+import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import flask_migrate
 import pytest
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import create_engine, text
+from sqlalchemy import select as _select
 
 from metpwa import create_app
 from metpwa.extensions import db as _db
+from metpwa.keys import Keyring
 from metpwa.models import Client, Practice
 from metpwa.permissions import Role
-from metpwa.services import staff
+from metpwa.services import staff, twofactor
 
 PASSWORD = "correct horse battery"
 
@@ -59,6 +63,8 @@ def make_app(**overrides):
         "ARGON2_TIME_COST": 1,
         "ARGON2_MEMORY_COST": 1024,
         "ARGON2_PARALLELISM": 1,
+        # A fresh keyring per app, never the developer's instance/keyring.json.
+        "KEYRING": json.loads(Keyring.generate().to_json()),
     }
     config.update(overrides)
     app = create_app(config)
@@ -112,6 +118,9 @@ class Persona:
     role: str
     name: str
     password: str = PASSWORD
+    # Two-step sign-in, set up by the Factory for the roles that require it (owner, biller).
+    totp_secret: str | None = None
+    recovery_codes: list[str] = field(default_factory=list)
 
 
 class Factory:
@@ -133,7 +142,8 @@ class Factory:
             return practice.id
 
     def user(self, practice_id: int, role: Role | str = Role.TRAINER, *, pin: str | None = None,
-             name: str | None = None) -> Persona:
+             name: str | None = None, two_factor: bool | None = None) -> Persona:
+        """A staff member; two_factor=None sets up two-step sign-in where the role requires it."""
         n = self._next()
         email = f"staff{n}-{uuid.uuid4().hex[:6]}@example.test"
         with self.app.app_context():
@@ -142,8 +152,12 @@ class Factory:
                                      role=role, password=PASSWORD)
             if pin:
                 staff.set_pin_unchecked(user, pin)
+            codes = []
+            if two_factor or (two_factor is None and twofactor.required(user)):
+                codes = twofactor.enroll_unchecked(user)
             _db.session.commit()
-            return Persona(user.id, practice_id, user.email, str(user.role), user.full_name)
+            return Persona(user.id, practice_id, user.email, str(user.role), user.full_name,
+                           totp_secret=user.totp_secret, recovery_codes=codes)
 
     def client_record(self, practice_id: int, *, first: str = "Ada", last: str | None = None,
                       born: date = date(1950, 5, 17), sex: str = "F", phone: str | None = "(312) 555-0199",
@@ -178,6 +192,63 @@ class Factory:
             return provider.id
 
 
+    def ready_client(self, practice_id: int, trainer_id: int, *, first: str = "Rita", last: str = "Moreno",
+                     born: date = date(1948, 2, 9)) -> int:
+        """A client whose chart is complete (contact, self-pay, referral with its order, intake,
+        consents, a signed baseline and a Plan of Exercise), so sessions may start."""
+        from metpwa.models import EmergencyContact, Exercise, User
+        from metpwa.rules import icd10
+        from metpwa.rules import plan as plan_rules
+        from metpwa.services import assessments, consents, documents, intake, plans, referrals
+        from support.images import MINIMAL_PDF, signature_png
+        from support.intake import step_posts
+
+        client_id = self.client_record(practice_id, first=first, last=last, born=born, trainer_id=trainer_id)
+        provider_id = self.provider(practice_id)
+        with self.app.app_context():
+            client = _db.session.get(Client, client_id)
+            trainer = _db.session.get(User, trainer_id)
+            client.self_pay = True
+            _db.session.add(EmergencyContact(practice_id=practice_id, client_id=client_id, name="Sam Moreno",
+                                             relationship_to_client="Son", phone="(312) 555-0170"))
+            from metpwa.models import ReferringProvider
+
+            provider = _db.session.get(ReferringProvider, provider_id)
+            order = documents.store(client, kind="referral_order", title="Order", data=MINIMAL_PDF,
+                                    content_type="application/pdf", filename="order.pdf", by=trainer)
+            referrals.record_referral(trainer, client, provider=provider, referred_on=date(2026, 10, 1),
+                                      reason="Deconditioning", codes=[("R53.81", icd10.billable_code("R53.81"))],
+                                      authorized_visits=None, expires_on=None, order_document=order)
+            draft = intake.start_or_resume(trainer, client)
+            for key, form in step_posts().items():
+                intake.save_step(trainer, draft, key, {k: v if isinstance(v, list) else [v] for k, v in form.items()})
+            if not consents.current_templates(practice_id):
+                consents.install_defaults(client.practice)
+                _db.session.commit()
+            for template in consents.current_templates(practice_id):
+                consents.sign(trainer, client, template, seen_sha256=consents.text_sha256(template),
+                              signature_png=signature_png(), signer_name=client.legal_name, signer_relationship="self")
+            assessment = assessments.start(trainer, client, date(2026, 10, 5))
+            assessments.add_rom(trainer, assessment, motion="knee.flexion", side="right", mode="active", degrees="100")
+            assessments.sign(trainer, assessment, client)
+            ids = dict(_db.session.execute(
+                _select(Exercise.slug, Exercise.id).where(Exercise.practice_id == practice_id)).all())
+            form = {"starts_on": "10/05/2026", "review_on": "11/02/2026", "frequency_per_week": "2",
+                    "duration_weeks": "8", "goals-0-description": "Climb stairs foot over foot",
+                    "goals-0-target": "rom:knee.flexion", "goals-0-side": "right", "goals-0-direction": "above",
+                    "goals-0-target_value": "115", "goals-0-by_week": "8"}
+            for n, (slug, reps, seconds) in enumerate((("sit-to-stand", 10, None), ("heel-raise", 12, None),
+                                                        ("tandem-stance", None, 20))):
+                form |= {f"exercises-{n}-exercise_id": str(ids[slug]), f"exercises-{n}-sets": "3",
+                         f"exercises-{n}-reps": str(reps or ""), f"exercises-{n}-seconds": str(seconds or ""),
+                         f"exercises-{n}-intensity_kind": "rpe", f"exercises-{n}-intensity_value": "5"}
+            parsed = plan_rules.parse_plan(form, exercises=plans.exercise_infos(practice_id), today=date(2026, 10, 5))
+            assert parsed.ok, parsed.errors
+            plans.save_version(trainer, client, parsed, scope_overrides=[])
+            _db.session.commit()
+        return client_id
+
+
 @pytest.fixture
 def make(app, db):
     return Factory(app)
@@ -201,14 +272,23 @@ class Agent:
         return self.token
 
     def login(self, persona: Persona, password: str | None = None):
+        """Sign in; for a persona with two-step sign-in, answer the code step too, as the person would."""
         self.refresh_token("/login")
         response = self.client.post(
             "/login",
             data={"email": persona.email, "password": password or persona.password, "csrf_token": self.token},
         )
+        if response.status_code == 303 and response.headers["Location"].startswith("/login/code") \
+                and persona.totp_secret:
+            response = self.answer_code(persona, response.headers["Location"])
         if response.status_code == 303:
             self.refresh_token("/me")
         return response
+
+    def answer_code(self, persona: Persona, url: str = "/login/code"):
+        self.refresh_token(url)
+        return self.client.post(url, data={"code": next_code(self.client.application, persona),
+                                           "csrf_token": self.token})
 
     def get(self, path: str, htmx: bool = False, **kwargs):
         headers = kwargs.pop("headers", {})
@@ -223,6 +303,22 @@ class Agent:
         if csrf:
             headers = {"X-CSRFToken": self.token or self.refresh_token(), **headers}
         return self.client.post(path, data=data or {}, headers=headers, **kwargs)
+
+
+def next_code(app, persona: Persona) -> str:
+    """A code the app will take now: the earliest step within the drift not yet used (each code
+    works once), or, when a test signs the same person in more than three times in 30 seconds,
+    one of their recovery codes."""
+    from metpwa.models import User
+    from metpwa.rules import totp
+
+    with app.app_context():
+        last = _db.session.scalar(_select(User.totp_last_step).where(User.id == persona.id))
+    now = totp.step_at(time.time())
+    for step in range(now - totp.DRIFT_STEPS, now + totp.DRIFT_STEPS + 1):
+        if last is None or step > last:
+            return totp.code_for(persona.totp_secret, step)
+    return persona.recovery_codes.pop()
 
 
 @pytest.fixture
@@ -260,3 +356,13 @@ def personas(make) -> Personas:
         practice_id=home,
         other_practice_id=other,
     )
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The hostile suite's counts (routes probed, leaks, inputs, 500s, rows lost, duplicates)."""
+    from support.figures import LINES
+
+    if LINES:
+        terminalreporter.section("figures")
+        for line in LINES:
+            terminalreporter.write_line(line)

@@ -21,7 +21,7 @@ def test_sign_in_lands_on_today_and_stores_argon2id(app, agent, personas):
     assert response.status_code == 303
     assert response.headers["Location"] == "/"
     page = agent.get("/").get_data(as_text=True)
-    assert "Carl" in page and "Your clients" in page
+    assert "Carl" in page and "Your appointments today" in page
     with app.app_context():
         from metpwa.extensions import db
 

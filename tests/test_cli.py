@@ -55,3 +55,21 @@ def test_demo_staff_can_sign_in_and_unlock_with_the_demo_pin(app, db, agent):
     assert "Peggy Ellison" in agent.get("/").get_data(as_text=True)
     agent.post("/lock")
     assert agent.post("/unlock", data={"secret": demo.DEMO_PIN}).status_code == 303
+
+
+def test_retention_report_lists_only_archived_clients_past_the_period(app, db, make, personas):
+    from datetime import UTC, datetime
+
+    old = make.client_record(personas.practice_id, first="Olden", last="Archived")
+    recent = make.client_record(personas.practice_id, first="Newly", last="Archived")
+    make.client_record(personas.practice_id, first="Still", last="Active")
+    with app.app_context():
+        for client_id, when in ((old, datetime(2017, 5, 1, 17, tzinfo=UTC)), (recent, datetime(2025, 5, 1, 17, tzinfo=UTC))):
+            client = db.session.get(Client, client_id)
+            client.created_at = client.archived_at = when
+        db.session.commit()
+    output = app.test_cli_runner().invoke(args=["retention", "report"]).output
+    assert "Olden Archived" in output and "may be purged" in output.split("Olden Archived")[1].splitlines()[0]
+    assert "Newly Archived" in output and "kept until 05/01/2032" in output
+    assert "Still Active" not in output
+    assert "Retention 7 years; 1 archived client(s) past it." in output

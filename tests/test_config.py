@@ -4,10 +4,10 @@ from datetime import timedelta
 
 import pytest
 
-from metpwa import create_app
+from metpwa import create_app, keys
 
 
-def _app(tmp_path, monkeypatch, env=None, instance_config=None, test_config=None):
+def _app(tmp_path, monkeypatch, env=None, instance_config=None, test_config=None, keyring=True):
     for key in list(__import__("os").environ):
         if key.startswith("METPWA_"):
             monkeypatch.delenv(key)
@@ -17,6 +17,9 @@ def _app(tmp_path, monkeypatch, env=None, instance_config=None, test_config=None
     instance.mkdir(exist_ok=True)
     if instance_config:
         (instance / "config.py").write_text(instance_config)
+    if keyring and not (instance / "keyring.json").exists():
+        # A deployment has run `python -m metpwa.keys init` before its first start.
+        keys.main(["init", str(instance / "keyring.json")])
     monkeypatch.setattr("flask.Flask.auto_find_instance_path", lambda self: str(instance))
     return create_app(test_config)
 
@@ -77,3 +80,17 @@ def test_production_password_hashing_meets_owasp(tmp_path, monkeypatch):
 
     with app.app_context():
         assert hash_secret("a long enough password").startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+
+
+def test_production_without_a_keyring_is_a_clear_startup_error(tmp_path, monkeypatch):
+    with pytest.raises(RuntimeError, match="python -m metpwa.keys init"):
+        _app(tmp_path, monkeypatch, env={"METPWA_SECRET_KEY": "s" * 32}, keyring=False)
+
+
+def test_development_makes_an_owner_only_keyring_once(tmp_path, monkeypatch):
+    app = _app(tmp_path, monkeypatch, env={"METPWA_ENV": "development"}, keyring=False)
+    path = tmp_path / "instance" / "keyring.json"
+    assert path.stat().st_mode & 0o077 == 0
+    first = path.read_text()
+    _app(tmp_path, monkeypatch, env={"METPWA_ENV": "development"}, keyring=False)
+    assert path.read_text() == first and app.extensions["metpwa_keyring"].current == {"audit": 1, "data": 1}

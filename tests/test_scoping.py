@@ -99,7 +99,11 @@ def test_every_route_needs_a_sign_in_unless_public(app, agent, personas, make):
 def test_every_non_public_view_declares_a_capability_or_is_personal(app):
     """A new route must say which role may use it (or be one's own account/sign-in)."""
     personal = {"today.index", "account.index", "account.set_pin", "account.change_password",
-                "auth.lock", "auth.lock_now", "auth.unlock", "auth.ping"}
+                "auth.lock", "auth.lock_now", "auth.unlock", "auth.ping",
+                # One's own two-step sign-in, and one's own emergency grant (the view finds it or answers 404).
+                "auth.second_step", "auth.enroll", "account.start_two_factor", "account.two_factor",
+                "account.confirm_two_factor", "account.turn_off_two_factor", "account.new_recovery_codes",
+                "emergency.start_page", "emergency.start", "emergency.stop"}
     missing = [
         endpoint for endpoint, view in app.view_functions.items()
         if endpoint not in PUBLIC_ENDPOINTS and endpoint not in personal

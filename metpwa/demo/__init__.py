@@ -23,11 +23,17 @@ from ..models import Client, ConsentTemplate, Practice, ReferringProvider, User,
 from ..permissions import Role
 from ..rules import icd10
 from ..rules.signature import clean_signature
-from ..services import consents, documents, intake, printing, referrals, staff
+from ..services import consents, documents, intake, printing, referrals, staff, twofactor
 from . import clinical
+from . import reports as progress_reports
+from . import sessions as history
 
 DEMO_PASSWORD = "riverside-demo-2026"
 DEMO_PIN = "2468"
+# Owners and billers sign in with a code from an authenticator app. The demo's two share this
+# published key so anyone can try it: add it to an authenticator app (or run `python -c "import
+# pyotp; print(pyotp.TOTP('RIVERSIDEDEMOTWOSTEPSIGNIN234567').now())"`). A demo key, never a real one.
+DEMO_TOTP_SECRET = "RIVERSIDEDEMOTWOSTEPSIGNIN234567"
 DEMO_PRACTICE = "Riverside Medical Exercise"
 IPAD = "Mozilla/5.0 (iPad; CPU OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/604.1"
 
@@ -207,6 +213,7 @@ def seed() -> list[tuple[str, str]]:
             waiver = _current(practice.id, "liability_waiver")
             _sign(people[story.trainer], client, waiver, signers[story.last], story,
                   waiver_v2_at + timedelta(days=rng.randint(2, 9), hours=2))
+    _book(charts, people, rng)
     db.session.commit()
     return [(role.label, email) for role, _, email, _, _ in STAFF]
 
@@ -218,6 +225,8 @@ def _staff(practice: Practice) -> dict[str, User]:
                                  password=DEMO_PASSWORD, credentials=credentials, npi=npi)
         if role in (Role.OWNER, Role.TRAINER):
             staff.set_pin_unchecked(user, DEMO_PIN)
+        if twofactor.required(user):
+            twofactor.enroll_unchecked(user, DEMO_TOTP_SECRET)
         people[email.split("@")[0]] = user
     return people
 
@@ -264,6 +273,14 @@ def _client(story: Story, practice: Practice, people: dict[str, User], providers
     if story.intake == "complete" and story.clearance != "missing":
         clinical.seed_clinical(client, trainer, joined, story.weeks)
     return client
+
+
+def _book(charts, people, rng) -> None:
+    """Appointments for everyone, and signed sessions for those whose charts were complete."""
+    for story, client in charts:
+        history.seed_book_and_sessions(client, people[story.trainer], client.created_at, story.weeks, rng,
+                                       attends=story.intake == "complete" and story.clearance != "missing")
+        progress_reports.seed_reports(client, people[story.trainer], story.weeks)
 
 
 def _contact(client: Client, name: str, relationship: str, rng: random.Random):

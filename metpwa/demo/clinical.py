@@ -11,6 +11,7 @@ from ..extensions import db
 from ..models import Assessment, Client, Exercise, User
 from ..rules import plan as plan_rules
 from ..services import assessments, plans
+from . import measures
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,8 @@ def seed_clinical(client: Client, trainer: User, joined: datetime, weeks: int) -
     if progress is None:
         return
     _assessment(client, trainer, joined + timedelta(days=1), progress, later=False)
+    # Outcome results before the plan, so its measure goals start from the first result.
+    measures.seed_results(client, trainer, joined, weeks)
     first = _plan(client, trainer, progress, joined + timedelta(days=1), reason=None, extra=())
     if weeks >= 6:
         _assessment(client, trainer, joined + timedelta(weeks=4), progress, later=True)

@@ -11,6 +11,7 @@ from .assessment import (
 from .audit import AuditEvent
 from .client import Client
 from .consent import ConsentSignature, ConsentTemplate, ConsentWithdrawal
+from .emergency import EmergencyAccess
 from .intake import (
     Coverage,
     Document,
@@ -22,15 +23,29 @@ from .intake import (
     ReferringProvider,
 )
 from .library import Exercise, ScopeTerm
+from .measures import OutcomeResult
 from .plan import PlanAcknowledgement, PlanExercise, PlanGoal, PlanVersion
 from .practice import Practice, User, lower_email
-from .security import LoginFailure, StaffSession
+from .reports import Disclosure, ProgressReport
+from .security import LoginFailure, RecoveryCode, StaffSession
+from .sessions import ACTIVITY_COLUMNS, Appointment, AppointmentSeries, SessionExercise, SessionLog, SetLog
 from .types import UTCDateTime, utcnow
 
 __all__ = [
+    "Disclosure",
+    "EmergencyAccess",
+    "RecoveryCode",
+    "ProgressReport",
+    "ACTIVITY_COLUMNS",
+    "Appointment",
+    "AppointmentSeries",
+    "SessionExercise",
+    "SessionLog",
+    "SetLog",
     "Addendum",
     "Assessment",
     "Exercise",
+    "OutcomeResult",
     "PlanAcknowledgement",
     "PlanExercise",
     "PlanGoal",

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..encryption import EncryptedText
 from ..extensions import db
 from .practice import User
 from .types import UTCDateTime, utcnow
@@ -21,8 +22,8 @@ class Assessment(db.Model):
     performed_on: Mapped[date]
     performed_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     # The client's own words about what they cannot do (not checked for scope: they are quotes).
-    functional_limitations: Mapped[str | None] = mapped_column(Text)
-    notes: Mapped[str | None] = mapped_column(Text)
+    functional_limitations: Mapped[str | None] = mapped_column(EncryptedText("assessment.functional_limitations"))
+    notes: Mapped[str | None] = mapped_column(EncryptedText("assessment.notes"))
     # Out-of-scope wording the trainer chose to keep, with their reason: [{field, term, matched, reason}]
     scope_overrides: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -51,7 +52,7 @@ class ScreenFinding(db.Model):
     region: Mapped[str] = mapped_column(String(20))
     side: Mapped[str] = mapped_column(String(5))
     result: Mapped[str] = mapped_column(String(20))
-    observation: Mapped[str | None] = mapped_column(Text)
+    observation: Mapped[str | None] = mapped_column(EncryptedText("screen_finding.observation"))
 
     assessment: Mapped[Assessment] = relationship(back_populates="screen")
 
@@ -107,7 +108,7 @@ class Addendum(db.Model):
     author_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     written_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     reason: Mapped[str] = mapped_column(String(300))
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(EncryptedText("addendum.text"))
     scope_overrides: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
 
     author: Mapped[User] = relationship()

@@ -5,10 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from .client import Client
+    from .practice import User
 
 
 class AuditEvent(db.Model):
@@ -27,6 +33,16 @@ class AuditEvent(db.Model):
     ip: Mapped[str | None] = mapped_column(String(45))
     device: Mapped[str | None] = mapped_column(String(200))
     detail: Mapped[str | None] = mapped_column(Text)
+    # Tamper evidence (rules/auditchain.py): the position in the trail, the seal of the event
+    # before, this event's HMAC seal, and which audit key sealed it. Set at flush time.
+    seq: Mapped[int | None] = mapped_column(unique=True)
+    prev_mac: Mapped[str | None] = mapped_column(String(64))
+    mac: Mapped[str | None] = mapped_column(String(64))
+    key_version: Mapped[int | None]
+
+    # For the owner's report; never written through (the row is append-only).
+    user: Mapped[User | None] = relationship(viewonly=True)
+    client: Mapped[Client | None] = relationship(viewonly=True)
 
     __table_args__ = (
         Index("ix_audit_event_practice_at", "practice_id", "at"),

@@ -9,8 +9,9 @@ from flask_login import UserMixin
 from sqlalchemy import Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..encryption import EncryptedText
 from ..extensions import db
-from ..permissions import Role, can
+from ..permissions import EMERGENCY_CAPABILITIES, Role, can
 from .types import UTCDateTime, utcnow
 
 
@@ -23,6 +24,12 @@ class Practice(db.Model):
     paper_size: Mapped[str] = mapped_column(String(10), default="Letter")
     phone: Mapped[str | None] = mapped_column(String(30))
     address: Mapped[str | None] = mapped_column(String(300))
+    # Billing identity printed on claims and superbills.
+    npi: Mapped[str | None] = mapped_column(String(10))
+    tax_id: Mapped[str | None] = mapped_column(String(10))
+    # A progress report is due every so many visits or days, whichever comes first.
+    report_every_visits: Mapped[int] = mapped_column(default=10, server_default="10")
+    report_every_days: Mapped[int] = mapped_column(default=30, server_default="30")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     staff: Mapped[list[User]] = relationship(back_populates="practice", order_by="User.full_name")
@@ -54,6 +61,12 @@ class User(UserMixin, db.Model):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Two-step sign-in (services/twofactor.py): the authenticator's secret, encrypted; set but not
+    # yet enabled while enrollment waits for its first code. The last accepted time step refuses a
+    # code seen twice (someone reading it over a shoulder, or a replayed request).
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedText("user.totp_secret"))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None]
 
     practice: Mapped[Practice] = relationship(back_populates="staff", lazy="joined")
 
@@ -62,7 +75,18 @@ class User(UserMixin, db.Model):
         return self.active
 
     def can(self, capability: str) -> bool:
-        return can(self.role, capability)
+        if can(self.role, capability):
+            return True
+        # An owner's emergency grant, once its holder has started it, lends read-only clinical access.
+        if capability in EMERGENCY_CAPABILITIES:
+            from ..services.emergency import active_for
+
+            return active_for(self) is not None
+        return False
+
+    @property
+    def two_factor_on(self) -> bool:
+        return self.totp_enabled_at is not None
 
     def is_locked_out(self, now: datetime | None = None) -> bool:
         return self.locked_until is not None and self.locked_until > (now or utcnow())

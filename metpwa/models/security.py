@@ -28,6 +28,10 @@ class StaffSession(db.Model):
     pin_failures: Mapped[int] = mapped_column(default=0)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     end_reason: Mapped[str | None] = mapped_column(String(40))
+    # While set, the password was right but the second step is still owed: "code" (the
+    # authenticator's code or a recovery code) or "enroll" (a role that must set one up first).
+    # Such a half-signed session reaches only that step (access.guard) and lapses in minutes.
+    second_step: Mapped[str | None] = mapped_column(String(10))
     # Set while the iPad is handed to this client: the session then reaches only their forms.
     handoff_client_id: Mapped[int | None] = mapped_column(ForeignKey("client.id"))
     ip: Mapped[str | None] = mapped_column(String(45))
@@ -49,3 +53,17 @@ class LoginFailure(db.Model):
         Index("ix_login_failure_email_at", "email", "at"),
         Index("ix_login_failure_ip_at", "ip", "at"),
     )
+
+
+class RecoveryCode(db.Model):
+    """One of a staff member's one-time recovery codes, for a lost or broken phone.
+
+    Only a salted SHA-256 is kept: the codes are random (about 50 bits), so a slow hash adds
+    nothing but ten argon2 checks per sign-in; the code itself is shown once, at enrollment.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

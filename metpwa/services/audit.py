@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from flask_login import current_user
+from sqlalchemy import event, select, text
+from sqlalchemy.orm import Session, selectinload
 
 from ..extensions import db
+from ..keys import keyring
 from ..models import AuditEvent, Client, User
+from ..models.types import utcnow
+from ..rules import auditchain
 from .requestinfo import client_ip, device
+
+# Orders events recorded in one flush the way they were recorded; session.new is a set.
+_recorded = itertools.count()
+# Any fixed number: PostgreSQL transactions that add events take turns at the chain's head.
+_CHAIN_LOCK = 7_400_812
 
 
 def record(
@@ -45,5 +59,138 @@ def record(
         device=device(),
         detail=json.dumps(detail, sort_keys=True, default=str) if isinstance(detail, dict) else detail,
     )
+    event._metpwa_order = next(_recorded)
     db.session.add(event)
     return event
+
+
+def _seal_new_events(session: Session, flush_context, instances) -> None:
+    """Give each new event its place in the chain and its seal just before it is written.
+
+    Done at flush rather than in record() so events added by any path are sealed, in the
+    transaction that writes them: a rolled-back transaction leaves no gap in the chain.
+    """
+    new = sorted((obj for obj in session.new if isinstance(obj, AuditEvent)),
+                 key=lambda e: getattr(e, "_metpwa_order", 0))
+    if not new:
+        return
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        # Held to commit, so two transactions never both extend the same head.
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK})
+    # SQLite transactions begin IMMEDIATE, so the writer already holds the only write lock.
+    head = connection.execute(
+        select(AuditEvent.seq, AuditEvent.mac).where(AuditEvent.seq.is_not(None))
+        .order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+    seq, prev = (head.seq, head.mac) if head else (0, auditchain.GENESIS)
+    ring = keyring()
+    version = ring.current["audit"]
+    key = ring.key("audit", version)
+    for item in new:
+        if item.at is None:
+            item.at = utcnow()
+        seq += 1
+        item.seq, item.prev_mac, item.key_version = seq, prev, version
+        item.mac = prev = auditchain.seal(key, item.prev_mac, _sealed_values(item))
+
+
+def _sealed_values(item: AuditEvent) -> dict:
+    # Column defaults apply at INSERT, after the seal; fill them now so the seal covers them.
+    if item.outcome is None:
+        item.outcome = "ok"
+    return {name: getattr(item, name) for name in auditchain.SEALED_FIELDS}
+
+
+event.listen(Session, "before_flush", _seal_new_events)
+
+
+def chain_rows(batch: int = 2000) -> Iterator[dict]:
+    """Every event in chain order, read in batches so a large trail does not fill memory.
+
+    Rows without a place in the chain (inserted behind the app's back) come first, so the
+    verifier names them too.
+    """
+    columns = [AuditEvent.id, AuditEvent.seq, AuditEvent.prev_mac, AuditEvent.mac, AuditEvent.key_version]
+    columns += [getattr(AuditEvent, name) for name in auditchain.SEALED_FIELDS]
+    yield from db.session.execute(select(*columns).where(AuditEvent.seq.is_(None))
+                                  .order_by(AuditEvent.id)).mappings()
+    after = 0
+    while True:
+        rows = db.session.execute(select(*columns).where(AuditEvent.seq > after)
+                                  .order_by(AuditEvent.seq).limit(batch)).mappings().all()
+        if not rows:
+            return
+        yield from rows
+        after = rows[-1]["seq"]
+
+
+def verify_chain() -> tuple[list[auditchain.Finding], auditchain.Summary]:
+    ring = keyring()
+    summary = auditchain.Summary()
+    findings = list(auditchain.verify(chain_rows(), lambda v: ring.lookup("audit", v), summary))
+    return findings, summary
+
+
+# --- The owner's audit report -------------------------------------------------------------------
+
+# Every action the app records, in the words the owner's report uses.
+ACTIONS = {
+    "read": "Viewed", "create": "Created", "update": "Changed", "delete": "Removed", "sign": "Signed",
+    "amend": "Amended", "complete": "Completed", "withdraw": "Withdrawn", "print": "Printed",
+    "export": "Exported", "login": "Signed in", "login_failed": "Failed sign-in", "lockout": "Sign-in paused",
+    "logout": "Signed out", "session_start": "Session started", "lock": "Screen locked", "unlock": "Unlocked",
+    "unlock_failed": "Failed unlock", "unlock_account": "Sign-in pause cleared", "role_change": "Role changed",
+    "handoff_start": "Hand-off to client", "handoff_end": "Hand-off ended", "handoff_end_failed": "Failed hand-off end",
+    "break_glass": "Emergency access", "key_rotation": "Key rotated", "backup": "Backup made",
+    "restore": "Backup restored",
+    "login_2fa": "Two-step code accepted", "login_2fa_failed": "Failed two-step code",
+    "2fa_enrolled": "Two-step sign-in turned on", "2fa_disabled": "Two-step sign-in turned off",
+    "recovery_code_used": "Recovery code used", "emergency_grant": "Emergency access granted",
+    "emergency_start": "Emergency access started", "emergency_end": "Emergency access ended",
+}
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """What the owner asked for; times are the practice's local days, turned into UTC bounds."""
+
+    practice_id: int
+    since: datetime | None = None
+    until: datetime | None = None
+    user_id: int | None = None
+    client_id: int | None = None
+    action: str | None = None
+
+    def where(self) -> list:
+        clauses = [AuditEvent.practice_id == self.practice_id]
+        if self.since is not None:
+            clauses.append(AuditEvent.at >= self.since)
+        if self.until is not None:
+            clauses.append(AuditEvent.at < self.until)
+        if self.user_id is not None:
+            clauses.append(AuditEvent.user_id == self.user_id)
+        if self.client_id is not None:
+            clauses.append(AuditEvent.client_id == self.client_id)
+        if self.action:
+            clauses.append(AuditEvent.action == self.action)
+        return clauses
+
+
+def events(query: AuditFilter, *, before_id: int | None = None, limit: int = 50) -> list[AuditEvent]:
+    """Newest first, a page at a time (keyset on id, so paging stays fast on a long trail)."""
+    statement = (select(AuditEvent).where(*query.where()).order_by(AuditEvent.id.desc()).limit(limit)
+                 .options(selectinload(AuditEvent.user), selectinload(AuditEvent.client)))
+    if before_id is not None:
+        statement = statement.where(AuditEvent.id < before_id)
+    return list(db.session.scalars(statement))
+
+
+def all_events(query: AuditFilter, batch: int = 1000) -> Iterator[AuditEvent]:
+    before = None
+    while True:
+        page = events(query, before_id=before, limit=batch)
+        yield from page
+        if len(page) < batch:
+            return
+        before = page[-1].id

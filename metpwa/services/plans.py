@@ -13,6 +13,7 @@ from ..models import (
     Assessment,
     Client,
     Document,
+    OutcomeResult,
     PlanAcknowledgement,
     PlanExercise,
     PlanGoal,
@@ -45,8 +46,18 @@ def exercise_infos(practice_id: int) -> dict[int, rules.ExerciseInfo]:
             for e in library.all_active(practice_id)}
 
 
-def baseline_value(baseline: Assessment | None, goal) -> float | None:
-    """The goal's starting point, read from the baseline assessment (active range preferred)."""
+def baseline_value(baseline: Assessment | None, goal, *, client_id: int | None = None) -> float | None:
+    """The goal's starting point: for an outcome measure the client's first result of it, otherwise
+    the reading in the baseline assessment (active range preferred)."""
+    if goal.target_kind == "measure":
+        if client_id is None:
+            return None
+        first = db.session.scalar(
+            select(OutcomeResult).where(OutcomeResult.client_id == client_id,
+                                        OutcomeResult.measure_key == goal.target_key)
+            .order_by(OutcomeResult.performed_at, OutcomeResult.id).limit(1)
+        )
+        return first.values_by_side().get(goal.side) if first else None
     if baseline is None:
         return None
     if goal.target_kind == "rom":
@@ -78,7 +89,7 @@ def save_version(user: User, client: Client, form: rules.PlanForm, *, scope_over
     db.session.add(version)
     db.session.flush()
     for draft in form.goals:
-        draft = replace(draft, baseline_value=baseline_value(baseline, draft))
+        draft = replace(draft, baseline_value=baseline_value(baseline, draft, client_id=client.id))
         db.session.add(PlanGoal(
             practice_id=client.practice_id, plan_id=version.id, position=draft.position,
             description=draft.description, target_kind=draft.target_kind, target_key=draft.target_key,
@@ -123,14 +134,21 @@ def acknowledgements(plan_id: int) -> list[PlanAcknowledgement]:
     ))
 
 
-def latest_values(client: Client) -> dict[tuple[str, str, str], float]:
-    """The most recent signed value of each range-of-motion and strength target, for goal status."""
+def latest_values(client: Client, until: datetime | None = None) -> dict[tuple[str, str, str], float]:
+    """The most recent value of each goal target (before `until`, for a report of a past period),
+    for goal status: range of motion and strength from signed assessments, outcome measures from
+    their results (grip by hand, and "na" for the stronger hand)."""
     values: dict[tuple[str, str, str], float] = {}
-    signed = db.session.scalars(
-        select(Assessment).where(Assessment.client_id == client.id, Assessment.signed_at.is_not(None))
-        .order_by(Assessment.performed_on, Assessment.id)
-    )
-    for assessment in signed:
+    measured = select(OutcomeResult).where(OutcomeResult.client_id == client.id)
+    assessed = select(Assessment).where(Assessment.client_id == client.id, Assessment.signed_at.is_not(None))
+    if until is not None:
+        measured = measured.where(OutcomeResult.performed_at < until)
+        assessed = assessed.where(Assessment.performed_on < until.astimezone(client.practice.zone).date())
+    results = db.session.scalars(measured.order_by(OutcomeResult.performed_at, OutcomeResult.id))
+    for result in results:
+        for side, value in result.values_by_side().items():
+            values[("measure", result.measure_key, side)] = value
+    for assessment in db.session.scalars(assessed.order_by(Assessment.performed_on, Assessment.id)):
         for row in sorted(assessment.rom, key=lambda r: r.mode == "active"):
             values[("rom", row.motion, row.side)] = row.degrees
         for row in assessment.strength:

@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, select
 
 from ..extensions import db
 from ..models import LoginFailure, StaffSession, User, lower_email, utcnow
-from . import audit
+from . import audit, twofactor
 from .passwords import hash_secret, needs_rehash, verify_secret
 from .requestinfo import client_ip, device
 
@@ -37,6 +37,13 @@ class SignInRefused(Exception):
 class UnlockResult:
     unlocked: bool
     session_ended: bool = False
+
+
+@dataclass(frozen=True)
+class SecondStepResult:
+    passed: bool
+    session_ended: bool = False
+    method: str | None = None
 
 
 def _digest(token: str) -> str:
@@ -77,7 +84,10 @@ def sign_in(email: str, password: str) -> User:
     if user is not None and password_ok and user.active and not paused:
         if needs_rehash(user.password_hash):
             user.password_hash = hash_secret(password)
-        db.session.execute(delete(LoginFailure).where(LoginFailure.email == email))
+        # With two-step sign-in the count is cleared only once the code is right too, or a
+        # password holder could guess codes without end by signing in again every few tries.
+        if not user.two_factor_on:
+            db.session.execute(delete(LoginFailure).where(LoginFailure.email == email))
         user.locked_until = None
         return user
 
@@ -97,44 +107,150 @@ def sign_in(email: str, password: str) -> User:
 
 
 def start_session(user: User) -> StaffSession:
-    """Begin a fresh sign-in: a new cookie and a new server-side session id."""
+    """Begin a fresh sign-in: a new cookie and a new server-side session id.
+
+    When the user owes a second step (a code, or enrollment for a role that requires it), the
+    session starts half-signed: Flask-Login is not told, current_staff_session() stays None, and
+    the access guard lets it reach the second step only.
+    """
+    earlier = _cookie_session()
+    if earlier is not None and earlier.second_step is not None:
+        end_session(earlier, "signed in again")
     token = secrets.token_urlsafe(32)
     session.clear()
     session.permanent = True
     session[SESSION_TOKEN_KEY] = token
     now = utcnow()
+    second_step = twofactor.second_step_for(user)
+    if second_step == twofactor.ENROLL_STEP:
+        twofactor.begin_enrollment(user)
     staff_session = StaffSession(
         id=_digest(token), user=user, user_id=user.id, practice_id=user.practice_id,
-        created_at=now, last_seen_at=now, ip=client_ip(), user_agent=device(),
+        created_at=now, last_seen_at=now, ip=client_ip(), user_agent=device(), second_step=second_step,
     )
     db.session.add(staff_session)
+    g.cookie_session = staff_session
+    if second_step is not None:
+        audit.record("login", user, user=user, outcome="pending", detail={"second_step": second_step})
+        db.session.commit()
+        g.staff_session = None
+        return staff_session
     user.last_login_at = now
     audit.record("login", user, user=user)
     db.session.commit()
-    login_user(user)
-    g.staff_session = staff_session
+    _signed_in(staff_session)
     return staff_session
 
 
-def current_staff_session() -> StaffSession | None:
-    """The live server-side session behind this request's cookie, or None."""
-    if "staff_session" in g:
-        return g.staff_session
+def _signed_in(staff_session: StaffSession) -> None:
+    login_user(staff_session.user)
+    g.staff_session = staff_session
+
+
+def _cookie_session() -> StaffSession | None:
+    """The unexpired, unended server-side session behind this request's cookie, whole or half-signed."""
+    if "cookie_session" in g:
+        return g.cookie_session
     staff_session = None
     token = session.get(SESSION_TOKEN_KEY)
     if isinstance(token, str):
         staff_session = db.session.get(StaffSession, _digest(token))
         if staff_session is not None and staff_session.ended_at is None and _expired(staff_session):
-            end_session(staff_session, "expired")
+            end_session(staff_session, "second step not finished" if staff_session.second_step else "expired")
         if staff_session is not None and staff_session.ended_at is not None:
             staff_session = None
+    g.cookie_session = staff_session
+    return staff_session
+
+
+def current_staff_session() -> StaffSession | None:
+    """The live, fully signed-in server-side session behind this request's cookie, or None."""
+    if "staff_session" in g:
+        return g.staff_session
+    staff_session = _cookie_session()
+    if staff_session is not None and staff_session.second_step is not None:
+        staff_session = None
     g.staff_session = staff_session
     return staff_session
 
 
+def half_signed_session() -> StaffSession | None:
+    """A session whose password was right but whose second step is still owed, or None."""
+    staff_session = _cookie_session()
+    return staff_session if staff_session is not None and staff_session.second_step is not None else None
+
+
+def second_step_minutes() -> float:
+    return float(current_app.config["SECOND_STEP_MINUTES"])
+
+
 def _expired(staff_session: StaffSession) -> bool:
-    lifetime = timedelta(hours=_cfg("SESSION_HOURS"))
-    return utcnow() - staff_session.created_at > lifetime
+    age = utcnow() - staff_session.created_at
+    if staff_session.second_step is not None and age > timedelta(minutes=second_step_minutes()):
+        return True
+    return age > timedelta(hours=_cfg("SESSION_HOURS"))
+
+
+def second_step(staff_session: StaffSession, typed: str) -> SecondStepResult:
+    """Check the authenticator's code (or a recovery code) under the same throttles as the password.
+
+    Failures count with failed passwords, per account and per address; reaching the account limit
+    pauses the account and ends this half-signed session, so a stolen password alone gets a few
+    guesses per pause, never more.
+    """
+    user = staff_session.user
+    now = utcnow()
+    ip = client_ip()
+    window_start = now - timedelta(minutes=_cfg("LOGIN_WINDOW_MINUTES"))
+    account_failures = db.session.scalar(
+        select(func.count()).select_from(LoginFailure)
+        .where(LoginFailure.email == user.email, LoginFailure.at >= window_start)
+    )
+    address_failures = db.session.scalar(
+        select(func.count()).select_from(LoginFailure).where(LoginFailure.ip == ip, LoginFailure.at >= window_start)
+    )
+    paused = (account_failures >= _cfg("LOGIN_ACCOUNT_MAX_FAILURES") or user.is_locked_out(now)
+              or address_failures >= _cfg("LOGIN_ADDRESS_MAX_FAILURES"))
+    method = None if paused or not user.active else twofactor.check_code(user, typed, at=now)
+    if method is not None:
+        db.session.execute(delete(LoginFailure).where(LoginFailure.email == user.email))
+        _finish_second_step(staff_session, now)
+        audit.record("login_2fa", user, user=user, detail={"method": method})
+        db.session.commit()
+        _signed_in(staff_session)
+        return SecondStepResult(passed=True, method=method)
+
+    db.session.add(LoginFailure(at=now, email=user.email, ip=ip, user_id=user.id))
+    audit.record("login_2fa_failed", user, user=user, outcome="paused" if paused else "denied",
+                 detail={"attempt": account_failures + 1})
+    if not paused and account_failures + 1 >= _cfg("LOGIN_ACCOUNT_MAX_FAILURES"):
+        user.locked_until = now + timedelta(minutes=_cfg("LOGIN_ACCOUNT_LOCK_MINUTES"))
+        audit.record("lockout", user, user=user, detail={"failures": account_failures + 1})
+        paused = True
+    if paused or not user.active:
+        end_session(staff_session, "too many code attempts")
+        session.clear()
+        g.cookie_session = None
+        return SecondStepResult(passed=False, session_ended=True)
+    db.session.commit()
+    return SecondStepResult(passed=False)
+
+
+def finish_enrollment(staff_session: StaffSession, typed: str) -> list[str]:
+    """The first code from the newly set-up app also completes this sign-in; returns the recovery
+    codes to show once. Raises twofactor.TwoFactorRefused for the form."""
+    codes = twofactor.confirm_enrollment(staff_session.user, typed)
+    _finish_second_step(staff_session, utcnow())
+    db.session.commit()
+    _signed_in(staff_session)
+    return codes
+
+
+def _finish_second_step(staff_session: StaffSession, now: datetime) -> None:
+    staff_session.second_step = None
+    # The idle clock starts now, not at the password.
+    staff_session.last_seen_at = now
+    staff_session.user.last_login_at = now
 
 
 def end_session(staff_session: StaffSession, reason: str) -> None:
@@ -145,12 +261,13 @@ def end_session(staff_session: StaffSession, reason: str) -> None:
 
 
 def sign_out(reason: str = "signed out") -> None:
-    staff_session = current_staff_session()
+    staff_session = _cookie_session()
     if staff_session is not None:
         end_session(staff_session, reason)
     logout_user()
     session.clear()
     g.staff_session = None
+    g.cookie_session = None
 
 
 def idle_limit() -> timedelta:
@@ -218,6 +335,7 @@ def confirm_staff(staff_session: StaffSession, secret: str, *, on_success, actio
         logout_user()
         session.clear()
         g.staff_session = None
+        g.cookie_session = None
         return UnlockResult(unlocked=False, session_ended=True)
     db.session.commit()
     return UnlockResult(unlocked=False)

@@ -521,3 +521,15 @@ GRIP_NORMS = (
     GripNorm(AgeBand(75, None), "male", 65.7, 55.0),
     GripNorm(AgeBand(75, None), "female", 42.6, 37.6),
 )
+
+# What the client walked with: the CDC STEADI TUG form asks for it, because an aid changes the
+# time, so results are compared fairly only with the same aid. Recorded for the walking tests.
+WALKING_AIDS = (
+    ("none", "No aid"),
+    ("cane", "Cane"),
+    ("quad_cane", "Quad cane"),
+    ("walker", "Walker"),
+    ("rollator", "Rollator"),
+    ("other", "Other aid"),
+)
+WALKING_AID_MEASURES = frozenset({"tug", "gait_speed", "six_minute_walk"})

@@ -7,7 +7,9 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -15,6 +17,7 @@ from werkzeug.serving import make_server
 
 from conftest import make_app
 from metpwa import demo
+from metpwa.rules import totp
 
 CHROMIUM = os.environ.get("METPWA_CHROMIUM", "/usr/bin/chromium")
 # As root, without a GPU, with no background traffic: this machine's network is closed.
@@ -109,12 +112,40 @@ def _screenshot_if_failed(request, page):
         print(f"\nscreenshot of the failure: {path}")
 
 
-def sign_in(page, email: str, password: str = demo.DEMO_PASSWORD):
-    """Sign in the way a trainer does: tap each field, type, tap the button."""
+def sign_in(page, email: str, password: str = demo.DEMO_PASSWORD, *, secret: str = demo.DEMO_TOTP_SECRET):
+    """Sign in the way a trainer does: tap each field, type, tap the button; the owner and the
+    biller then type the code their authenticator app shows."""
+    type_password(page, email, password)
+    page.wait_for_url(lambda url: urlsplit(url).path != "/login")
+    if urlsplit(page.url).path == "/login/code":
+        type_code(page, email, secret)
+    page.wait_for_url(lambda url: not urlsplit(url).path.startswith("/login"))
+
+
+def type_password(page, email: str, password: str = demo.DEMO_PASSWORD):
     page.goto(page.base + "/login")
     page.tap("#email")
     page.keyboard.type(email)
     page.tap("#password")
     page.keyboard.type(password)
     page.tap("button[type=submit]")
-    page.wait_for_url(lambda url: "/login" not in url)
+
+
+def type_code(page, email: str, secret: str = demo.DEMO_TOTP_SECRET):
+    page.tap("#code")
+    page.keyboard.type(app_code(email, secret))
+    page.tap("button[type=submit]")
+
+
+_last_step: dict[str, int] = {}
+
+
+def app_code(email: str, secret: str = demo.DEMO_TOTP_SECRET) -> str:
+    """What the person's authenticator app shows: each code works once, so a second sign-in within
+    the same 30 seconds takes the next step's code (one step of drift is allowed), or waits for it."""
+    now = totp.step_at(time.time())
+    step = max(now - totp.DRIFT_STEPS, _last_step.get(email, now - 10) + 1)
+    if step > now + totp.DRIFT_STEPS:
+        time.sleep((step - totp.DRIFT_STEPS) * totp.STEP_SECONDS - time.time() + 0.5)
+    _last_step[email] = step
+    return totp.code_for(secret, step)

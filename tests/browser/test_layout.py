@@ -3,7 +3,7 @@ a thumb-sized target, form text is at least 16 px. Screenshots are kept for revi
 
 import pytest
 
-from .conftest import LANDSCAPE, PORTRAIT, SCREENSHOTS, sign_in
+from .conftest import LANDSCAPE, PORTRAIT, SCREENSHOTS, app_code, sign_in, type_code, type_password
 
 pytestmark = pytest.mark.browser
 
@@ -40,11 +40,24 @@ def _pages(live_server):
 
         later = db.session.scalar(select(Assessment.id).where(Assessment.client_id == client_id)
                                   .order_by(Assessment.id.desc()))
+        from metpwa.models import SessionLog
+
+        running = db.session.scalar(select(SessionLog.id).where(SessionLog.client_id == client_id,
+                                                                SessionLog.signed_at.is_(None)))
+        signed = db.session.scalar(select(SessionLog.id).where(SessionLog.client_id == client_id,
+                                                               SessionLog.signed_at.is_not(None)))
     return ["/", "/clients", f"/clients/{client_id}", f"/clients/{client_id}/intake", "/clients/new",
             f"/clients/{client_id}/coverage", f"/clients/{client_id}/referrals/new", "/consents", "/providers",
             f"/clients/{client_id}/assessments", f"/clients/{client_id}/assessments/{later}",
             f"/clients/{client_id}/assessments/{later}/compare", f"/clients/{client_id}/plan",
-            f"/clients/{client_id}/plan/edit", "/library", "/scope/terms", "/staff", "/me"]
+            f"/clients/{client_id}/plan/edit", "/library", "/scope/terms", "/staff", "/me", "/emergency",
+            "/schedule", "/audit", "/audit/disclosures", f"/clients/{client_id}/reports",
+            f"/sessions/{running}", f"/sessions/{running}/sign", f"/sessions/{signed}",
+            f"/clients/{client_id}/sessions", f"/clients/{client_id}/measures", f"/clients/{client_id}/measures/tug/trend",
+            f"/clients/{client_id}/measures/chair_stand_30s/trend",
+            *(f"/clients/{client_id}/measures/{key}" for key in ("tug", "chair_stand_30s", "balance_4stage", "grip",
+                                                               "nprs", "six_minute_walk", "gait_speed", "berg",
+                                                               "lefs"))]
 
 
 def _client_id(live_server, last_name):
@@ -65,7 +78,13 @@ def test_pages_fit_the_ipad_and_have_thumb_sized_targets(new_ipad, live_server, 
     ipad.goto(ipad.base + "/login")
     ipad.screenshot(path=str(SCREENSHOTS / f"{orientation}-login.png"))
     assert ipad.evaluate(CHECK_TARGETS) == []
-    sign_in(ipad, "dana@riverside.example")
+    _two_step_and_emergency_screens(new_ipad, viewport, live_server, orientation)
+    # The owner's second step: the code from the authenticator app.
+    type_password(ipad, "dana@riverside.example")
+    ipad.wait_for_url("**/login/code")
+    _look(ipad, f"{orientation}-login-code")
+    type_code(ipad, "dana@riverside.example")
+    ipad.wait_for_url(lambda url: "/login" not in url)
     for path in _pages(live_server):
         ipad.goto(ipad.base + path)
         name = path.strip("/").replace("/", "-") or "today"
@@ -96,3 +115,56 @@ def test_pages_fit_the_ipad_and_have_thumb_sized_targets(new_ipad, live_server, 
     ipad.goto(ipad.base + "/lock")
     ipad.screenshot(path=str(SCREENSHOTS / f"{orientation}-lock.png"))
     assert ipad.evaluate(CHECK_TARGETS) == []
+
+
+def _look(ipad, name: str) -> None:
+    ipad.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    assert ipad.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), name
+    assert ipad.evaluate(CHECK_TARGETS) == [], name
+
+
+def _two_step_and_emergency_screens(new_ipad, viewport, live_server, orientation):
+    """A new biller setting up two-step sign-in, and a front desk colleague holding emergency access
+    (made for this run: the demo's own staff are already set up and hold none)."""
+    from sqlalchemy import select
+
+    from metpwa.extensions import db
+    from metpwa.models import Practice, User
+    from metpwa.services import emergency, staff
+
+    biller_email = f"layout-biller-{orientation}@riverside.example"
+    desk_email = f"layout-desk-{orientation}@riverside.example"
+    with live_server.app.test_request_context("/"):
+        practice = db.session.scalar(select(Practice).where(Practice.name == "Riverside Medical Exercise"))
+        owner = db.session.scalar(select(User).where(User.email == "dana@riverside.example"))
+        staff.create_user(practice, email=biller_email, full_name="Bea Layout", role="biller",
+                          password="layout password 2026")
+        desk = staff.create_user(practice, email=desk_email, full_name="Dev Layout", role="front_desk",
+                                 password="layout password 2026")
+        emergency.grant(practice, user_id=desk.id, hours=4, reason="Marcus is out; Dev covers his 3 PM clients",
+                        by=owner)
+        db.session.commit()
+
+    biller = new_ipad(viewport)
+    type_password(biller, biller_email, "layout password 2026")
+    biller.wait_for_url("**/login/enroll")
+    _look(biller, f"{orientation}-login-enroll")
+    with live_server.app.app_context():
+        secret = db.session.scalar(select(User.totp_secret).where(User.email == biller_email))
+    assert biller.locator("#setup-key").inner_text().replace(" ", "") == secret
+    biller.tap("#code")
+    biller.keyboard.type(app_code(biller_email, secret))
+    biller.tap("button[type=submit]")
+    biller.wait_for_selector(".recovery-codes")
+    _look(biller, f"{orientation}-recovery-codes")
+
+    front_desk = new_ipad(viewport)
+    sign_in(front_desk, desk_email, "layout password 2026")
+    _look(front_desk, f"{orientation}-emergency-granted")
+    front_desk.goto(front_desk.base + "/emergency/start")
+    _look(front_desk, f"{orientation}-emergency-start")
+    front_desk.tap("#reason")
+    front_desk.keyboard.type("Checking Peggy's health history after a fall")
+    front_desk.tap("button:has-text('Start emergency access')")
+    front_desk.wait_for_url("**/clients")
+    _look(front_desk, f"{orientation}-emergency-on")

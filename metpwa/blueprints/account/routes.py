@@ -1,20 +1,28 @@
-"""Set the quick-unlock PIN and change the password."""
+"""Set the quick-unlock PIN, change the password, and turn two-step sign-in on or off."""
 
 from flask import redirect, render_template, url_for
 from flask_login import current_user
 
 from ...extensions import db
-from ...services import staff
+from ...services import staff, twofactor
 from . import bp
-from .forms import PasswordForm, PinForm
+from .forms import ConfirmPasswordForm, PasswordForm, PinForm, TwoFactorCodeForm
+
+# One prefix per password-confirming form, so the Me page can hold them side by side.
+TWO_FACTOR_FORMS = {"on": "tfon", "off": "tfoff", "codes": "tfcodes"}
 
 
-def _page(pin_form=None, password_form=None, status=200):
+def _page(pin_form=None, password_form=None, status=200, **two_factor_forms):
+    forms = {name: two_factor_forms.get(name) or ConfirmPasswordForm(prefix=prefix)
+             for name, prefix in TWO_FACTOR_FORMS.items()}
     return (
         render_template(
             "account/index.html",
             pin_form=pin_form or PinForm(prefix="pin"),
             password_form=password_form or PasswordForm(prefix="pw"),
+            two_factor_forms=forms,
+            two_factor_required=twofactor.required(current_user),
+            recovery_codes_left=twofactor.recovery_codes_left(current_user) if current_user.two_factor_on else 0,
         ),
         status,
     )
@@ -49,3 +57,78 @@ def change_password():
             db.session.rollback()
             getattr(form, broken.field).errors = [str(broken)]
     return _page(password_form=form, status=422)
+
+
+def _enroll_page(form: TwoFactorCodeForm | None = None, status: int = 200):
+    return render_template("account/two_factor.html", form=form or TwoFactorCodeForm(),
+                           enrollment=twofactor.enrollment(current_user), user=current_user), status
+
+
+@bp.post("/two-factor")
+def start_two_factor():
+    """Opt in: a new secret to scan, then the first code turns it on."""
+    form = ConfirmPasswordForm(prefix=TWO_FACTOR_FORMS["on"])
+    if form.validate_on_submit():
+        try:
+            twofactor.start_from_account(current_user, password=form.password.data)
+        except twofactor.TwoFactorRefused as refused:
+            db.session.rollback()
+            form.password.errors = [str(refused)]
+        else:
+            db.session.commit()
+            return redirect(url_for("account.two_factor"), code=303)
+    return _page(status=422, on=form)
+
+
+@bp.get("/two-factor")
+def two_factor():
+    if current_user.two_factor_on or current_user.totp_secret is None:
+        return redirect(url_for("account.index"), code=303)
+    return _enroll_page()
+
+
+@bp.post("/two-factor/confirm")
+def confirm_two_factor():
+    if current_user.two_factor_on or current_user.totp_secret is None:
+        return redirect(url_for("account.index"), code=303)
+    form = TwoFactorCodeForm()
+    if form.validate_on_submit():
+        try:
+            codes = twofactor.confirm_enrollment(current_user, form.code.data)
+        except twofactor.TwoFactorRefused as refused:
+            form.code.errors = [str(refused)]
+        else:
+            db.session.commit()
+            return render_template("account/recovery_codes.html", codes=codes, turned_on=True)
+    form.code.data = ""
+    return _enroll_page(form, 422)
+
+
+@bp.post("/two-factor/off")
+def turn_off_two_factor():
+    form = ConfirmPasswordForm(prefix=TWO_FACTOR_FORMS["off"])
+    if form.validate_on_submit():
+        try:
+            twofactor.turn_off(current_user, password=form.password.data)
+        except twofactor.TwoFactorRefused as refused:
+            db.session.rollback()
+            form.password.errors = [str(refused)]
+        else:
+            db.session.commit()
+            return redirect(url_for("account.index", saved="two-factor-off"), code=303)
+    return _page(status=422, off=form)
+
+
+@bp.post("/two-factor/recovery-codes")
+def new_recovery_codes():
+    form = ConfirmPasswordForm(prefix=TWO_FACTOR_FORMS["codes"])
+    if form.validate_on_submit():
+        try:
+            codes = twofactor.new_recovery_codes(current_user, password=form.password.data)
+        except twofactor.TwoFactorRefused as refused:
+            db.session.rollback()
+            form.password.errors = [str(refused)]
+        else:
+            db.session.commit()
+            return render_template("account/recovery_codes.html", codes=codes, turned_on=False)
+    return _page(status=422, codes=form)

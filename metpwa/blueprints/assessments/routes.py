@@ -32,6 +32,10 @@ PARTS = {"rom": RomMeasurement, "strength": StrengthMeasurement, "screen": Scree
 FIELDS = {"rom": ("motion", "side", "mode", "degrees", "note"),
           "strength": ("muscle_group", "side", "grade", "dynamometer_kg", "note"),
           "screen": ("region", "side", "result", "observation")}
+# The fields each section shows a message beside; a refusal about any other (a side or mode no button
+# offers, so a tampered or stale page) is shown at the top of that section's form.
+SHOWN_AT_FIELD = {"rom": {"motion", "degrees"}, "strength": {"muscle_group", "grade", "dynamometer_kg"},
+                  "screen": {"region", "result", "observation"}, "posture": set()}
 
 
 def _context(client: Client, assessment: Assessment) -> dict:
@@ -121,6 +125,8 @@ def add(client_id: int, assessment_id: int, section: str):
         field = error.field if error.field in FIELDS.get(section, ()) else (
             "degrees" if section == "rom" else "grade" if error.field == "muscle_grade" else
             "dynamometer_kg" if error.field == "dynamometer_kg" else error.field)
+        if field not in SHOWN_AT_FIELD.get(section, ()):
+            field = f"{section}:form"
         db.session.rollback()
         return _section(section, client, assessment, status=422, errors={field: error.message}, values=values)
     kept = {k: v for k, v in values.items() if k in ("motion", "mode", "muscle_group", "region")}

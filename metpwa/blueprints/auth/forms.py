@@ -1,11 +1,12 @@
 """Forms for signing in and unlocking."""
 
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from ...forms import BaseForm
 
-class SignInForm(FlaskForm):
+
+class SignInForm(BaseForm):
     email = StringField(
         "Email",
         validators=[DataRequired("Enter your email."), Length(max=254, message="That email is too long.")],
@@ -19,10 +20,38 @@ class SignInForm(FlaskForm):
     )
 
 
-class UnlockForm(FlaskForm):
+class UnlockForm(BaseForm):
     secret = PasswordField(
         "PIN or password",
         validators=[DataRequired("Enter your PIN or password."), Length(max=200)],
         render_kw={"autocomplete": "off"},
     )
 
+
+
+class SecondStepForm(BaseForm):
+    code = StringField(
+        "6-digit code from your authenticator app",
+        validators=[DataRequired("Type the code your authenticator app shows."),
+                    Length(max=40, message="That code is too long.")],
+        render_kw={"inputmode": "numeric", "autocomplete": "one-time-code", "autocapitalize": "none",
+                   "spellcheck": "false", "pattern": r"[0-9 ]*", "maxlength": "7", "autofocus": True},
+    )
+
+
+class RecoveryStepForm(BaseForm):
+    code = StringField(
+        "Recovery code",
+        validators=[DataRequired("Type one of your recovery codes."), Length(max=40, message="That code is too long.")],
+        render_kw={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false", "autofocus": True},
+    )
+
+
+class EnrollForm(BaseForm):
+    code = StringField(
+        "The 6-digit code the app shows now",
+        validators=[DataRequired("Type the code your authenticator app shows."),
+                    Length(max=40, message="That code is too long.")],
+        render_kw={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": r"[0-9 ]*",
+                   "maxlength": "7"},
+    )

@@ -3,10 +3,10 @@
 from flask import current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ...access import go_to, lock_exempt, public, safe_next
-from ...services import signin
+from ...access import SECOND_STEP_ENDPOINTS, go_to, lock_exempt, public, safe_next, second_step_view
+from ...services import signin, twofactor
 from . import bp
-from .forms import SignInForm, UnlockForm
+from .forms import EnrollForm, RecoveryStepForm, SecondStepForm, SignInForm, UnlockForm
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -25,11 +25,71 @@ def login():
             status = 429 if refused.throttled_address else 200
             form.password.data = ""
         else:
-            signin.start_session(user)
+            staff_session = signin.start_session(user)
+            if staff_session.second_step is not None:
+                return redirect(url_for(SECOND_STEP_ENDPOINTS[staff_session.second_step], next=next_url), code=303)
             return redirect(next_url or url_for("today.index"), code=303)
     elif form.errors:
         status = 422
     return render_template("auth/login.html", form=form, failure=failure, next_url=next_url), status
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@second_step_view
+def second_step():
+    """After the password: the authenticator's 6-digit code, or one of the recovery codes."""
+    next_url = safe_next(request.args.get("next"))
+    staff_session = signin.half_signed_session()
+    if staff_session is None:  # already fully signed in
+        return redirect(next_url or url_for("today.index"), code=303)
+    if staff_session.second_step != twofactor.CODE_STEP:
+        return redirect(url_for(SECOND_STEP_ENDPOINTS[staff_session.second_step], next=next_url), code=303)
+    recovery = request.args.get("with") == "recovery"
+    form = RecoveryStepForm() if recovery else SecondStepForm()
+    status = 200
+    if form.validate_on_submit():
+        result = signin.second_step(staff_session, form.code.data)
+        if result.passed:
+            return redirect(next_url or url_for("today.index"), code=303)
+        if result.session_ended:
+            return redirect(url_for("auth.login", paused=1), code=303)
+        form.code.errors = ["That recovery code did not work, or it was used before." if recovery else
+                            "That code did not match. Type the code showing now; each code works once."]
+        form.code.data = ""
+        status = 422
+    elif form.errors:
+        status = 422
+    return render_template("auth/second_step.html", form=form, user=staff_session.user, recovery=recovery,
+                           next_url=next_url), status
+
+
+@bp.route("/login/enroll", methods=["GET", "POST"])
+@second_step_view
+def enroll():
+    """A role that requires two-step sign-in sets it up before reaching anything else."""
+    next_url = safe_next(request.args.get("next"))
+    staff_session = signin.half_signed_session()
+    if staff_session is None:
+        return redirect(next_url or url_for("today.index"), code=303)
+    if staff_session.second_step != twofactor.ENROLL_STEP:
+        return redirect(url_for(SECOND_STEP_ENDPOINTS[staff_session.second_step], next=next_url), code=303)
+    user = staff_session.user
+    form = EnrollForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            codes = signin.finish_enrollment(staff_session, form.code.data)
+        except twofactor.TwoFactorRefused as refused:
+            form.code.errors = [str(refused)]
+            form.code.data = ""
+            status = 422
+        else:
+            return render_template("auth/recovery_codes.html", codes=codes,
+                                   next_url=next_url or url_for("today.index"))
+    elif form.errors:
+        status = 422
+    return render_template("auth/enroll.html", form=form, user=user, enrollment=twofactor.enrollment(user),
+                           next_url=next_url, minutes=signin.second_step_minutes()), status
 
 
 @bp.post("/logout")

@@ -1,10 +1,9 @@
 """Forms for the client registry: registration, details, contacts and insurance."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from ...forms import PhoneField, USDateField, not_in_future
+from ...forms import BaseForm, PhoneField, USDateField, fits_after, not_in_future
 from ...rules.identifiers import IdentifierError, normalize_member_id, normalize_state, normalize_zip
 
 SEXES = [SelectChoice("", "Choose"), SelectChoice("F", "Female"), SelectChoice("M", "Male"),
@@ -28,7 +27,7 @@ def _zip(form, field):
             raise ValidationError(error.message) from None
 
 
-class DetailsForm(FlaskForm):
+class DetailsForm(BaseForm):
     first_name = StringField("Legal first name", validators=[DataRequired("Enter the first name."), Length(max=80)],
                              render_kw={"autocapitalize": "words", "autocomplete": "off"})
     middle_name = StringField("Middle name", validators=[Optional(), Length(max=80)],
@@ -42,7 +41,7 @@ class DetailsForm(FlaskForm):
     sex = SelectField("Sex (for age and sex norms)", choices=SEXES,
                       validators=[DataRequired("Choose one; 'Not recorded' is fine.")])
     phone = PhoneField("Phone", validators=[Optional()])
-    email = StringField("Email", validators=[Optional(), EMAIL, Length(max=254)],
+    email = StringField("Email", validators=[Optional(), EMAIL, fits_after(str.lower, 254, "That email is too long.")],
                         render_kw={"inputmode": "email", "autocapitalize": "none", "spellcheck": "false"})
     address_line1 = StringField("Street address", validators=[Optional(), Length(max=120)])
     address_line2 = StringField("Apartment, suite", validators=[Optional(), Length(max=120)])
@@ -51,6 +50,12 @@ class DetailsForm(FlaskForm):
     postal_code = StringField("ZIP code", validators=[Optional(), _zip], render_kw={"inputmode": "numeric"})
     primary_trainer_id = SelectField("Trainer", coerce=lambda v: int(v) if v else None, validate_choice=False)
     self_pay = BooleanField("Self-pay (no insurance billing)")
+
+    def validate_primary_trainer_id(self, field):
+        # The choices are the practice's own trainers; an id from a tampered form is refused here.
+        allowed = {choice.value for choice in field.choices}
+        if field.data is not None and str(field.data) not in allowed:
+            raise ValidationError("Choose one of the practice's trainers.")
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -73,7 +78,7 @@ class DetailsForm(FlaskForm):
         }
 
 
-class ContactForm(FlaskForm):
+class ContactForm(BaseForm):
     name = StringField("Emergency contact's name", validators=[DataRequired("Enter the contact's name."),
                                                               Length(max=120)])
     relationship_to_client = StringField("Relationship", validators=[DataRequired("Say how they are related."),
@@ -109,7 +114,7 @@ RELATIONSHIPS = [SelectChoice("self", "The client"), SelectChoice("spouse", "Spo
                  SelectChoice("child", "Client is their child"), SelectChoice("other", "Someone else")]
 
 
-class CoverageForm(FlaskForm):
+class CoverageForm(BaseForm):
     priority = SelectField("Order", coerce=int,
                            choices=[SelectChoice(1, "Primary"), SelectChoice(2, "Secondary"), SelectChoice(3, "Tertiary")])
     payer_kind = SelectField("Kind of plan", choices=PAYER_KINDS)
@@ -120,7 +125,8 @@ class CoverageForm(FlaskForm):
                            Regexp(r"^[A-Za-z0-9]+$", message="A payer ID is letters and digits only.")])
     member_id = StringField("Member ID", validators=[DataRequired("Enter the member ID from the card.")],
                             render_kw={"autocapitalize": "characters", "autocomplete": "off", "spellcheck": "false"})
-    group_number = StringField("Group number", validators=[Optional(), Length(max=40)],
+    group_number = StringField("Group number", validators=[Optional(), fits_after(str.upper, 40,
+                                                                                 "A group number is at most 40 characters.")],
                                render_kw={"autocapitalize": "characters"})
     subscriber_relationship = SelectField("Who holds the policy", choices=RELATIONSHIPS)
     subscriber_first_name = StringField("Policy holder's first name", validators=[Optional(), Length(max=80)])

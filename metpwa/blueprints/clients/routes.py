@@ -11,7 +11,18 @@ from ...extensions import db, htmx
 from ...models import Assessment, Client, Coverage, Document, EmergencyContact, User
 from ...permissions import Role
 from ...scoping import get_for_client, get_for_practice
-from ...services import clients, consents, documents, intake, plans, readiness, referrals
+from ...services import (
+    clients,
+    consents,
+    documents,
+    intake,
+    plans,
+    readiness,
+    referrals,
+    reports,
+    schedule,
+    sessions,
+)
 from . import bp
 from .forms import ContactForm, CoverageForm, DetailsForm, RegisterForm
 
@@ -66,6 +77,11 @@ def chart(client_id: int):
         open_consents=[item for item in items if item.key.startswith("consent:") and not item.done],
         baseline=db.session.get(Assessment, client.baseline_assessment_id) if client.baseline_assessment_id else None,
         plan=plans.current(client.id),
+        open_session=sessions.in_progress(client.id) if current_user.can("clinical.view") else None,
+        last_session=sessions.last_signed(client.id) if current_user.can("clinical.view") else None,
+        attendance=schedule.attendance(client.id),
+        report_due=reports.due(client, practice_today(current_user.practice)) if current_user.can("clinical.view") else None,
+        last_report=reports.last_final(client.id) if current_user.can("clinical.view") else None,
         answered=latest_complete,
         clearance=intake.clearance_for(latest_complete) if latest_complete else None,
         signatures=consents.signatures(client.id), withdrawn=consents.withdrawn_ids(client.id),

@@ -1,13 +1,12 @@
 """Forms for publishing consent versions and recording a withdrawal."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from ...forms import USDateField, not_in_future
+from ...forms import BaseForm, USDateField, not_in_future
 
 
-class TemplateForm(FlaskForm):
+class TemplateForm(BaseForm):
     title = StringField("Title", validators=[DataRequired("Give the form a title."), Length(max=160)])
     body = TextAreaField("Text the client reads and signs",
                          validators=[DataRequired("Write the text of the form."), Length(min=40, max=20000,
@@ -16,7 +15,7 @@ class TemplateForm(FlaskForm):
     required = BooleanField("Required before the first session")
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(BaseForm):
     withdrawn_on = USDateField("Date the client withdrew", validators=[DataRequired("Enter the date."), not_in_future])
     reason = TextAreaField("What the client said", validators=[DataRequired("Record the reason or the client's words."),
                                                                Length(max=2000)], render_kw={"rows": 3})

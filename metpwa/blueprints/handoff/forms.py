@@ -1,13 +1,14 @@
 """Forms the client fills in during hand-off, and the staff check to take the iPad back."""
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from ...services.consents import RELATIONSHIPS
 
+from ...forms import BaseForm
 
-class SignForm(FlaskForm):
+
+class SignForm(BaseForm):
     signer_name = StringField("Type your full name", validators=[DataRequired("Type your name as you sign it."),
                                                                  Length(max=120)],
                               render_kw={"autocomplete": "off", "autocapitalize": "words"})
@@ -16,6 +17,6 @@ class SignForm(FlaskForm):
     text_sha256 = HiddenField()
 
 
-class StaffCheckForm(FlaskForm):
+class StaffCheckForm(BaseForm):
     secret = PasswordField("Staff PIN or password", validators=[DataRequired("Enter the staff PIN or password.")],
                            render_kw={"autocomplete": "off"})

@@ -63,9 +63,11 @@ def intake_step(step_key: str):
     draft = intake.start_or_resume(current_user, client)
     if draft.complete:
         return redirect(url_for("handoff.home"), code=303)
+    # Whoever handed the iPad over stands beside it: saved answers are shown again only if
+    # that person may read clinical records (minimum necessary for front desk).
     return render_step(client, draft, step_key, layout="handoff/layout.html",
                        action=lambda key: url_for("handoff.intake_step", step_key=key),
-                       finished=url_for("handoff.home"))
+                       finished=url_for("handoff.home"), show_saved=current_user.can("clinical.view"))
 
 
 @bp.route("/sign/<int:template_id>", methods=["GET", "POST"])

@@ -24,9 +24,15 @@ def _next_after(step_key: str, answers: dict) -> str | None:
 
 
 def render_step(client: Client, draft: IntakeResponse, step_key: str, *, layout: str,
-                action: Callable[[str], str], finished: str):
+                action: Callable[[str], str], finished: str, show_saved: bool = True):
+    """One step; with show_saved False (hand-off started by someone who may not read clinical
+    answers) saved steps are not shown again, only the steps still open."""
     if step_key not in STEP_BY_KEY:
         abort(404)
+    done = set(STEP_KEYS) - set(intake_rules.missing_steps(draft.answers))
+    if not show_saved and step_key in done:
+        following = _next_after(step_key, draft.answers)
+        return redirect(action(following) if following else finished, code=303)
     status = 200
     if request.method == "POST":
         result = intake.save_step(current_user, draft, step_key, request.form.to_dict(flat=False))
@@ -40,7 +46,7 @@ def render_step(client: Client, draft: IntakeResponse, step_key: str, *, layout:
     return render_template(
         "intake/step.html", layout=layout, client=client, step=STEP_BY_KEY[step_key], values=values,
         errors=errors, number=keys.index(step_key) + 1, total=len(keys), keys=keys, action=action(step_key),
-        back=action(keys[keys.index(step_key) - 1]) if keys.index(step_key) else None,
+        back=action(keys[keys.index(step_key) - 1]) if keys.index(step_key) and show_saved else None,
         list_rows=intake_rules.list_rows, body_regions=BODY_REGIONS, body_outline=BODY_OUTLINE, viewbox=BODY_VIEWBOX,
-        done_steps=set(keys) - set(intake_rules.missing_steps(draft.answers)),
+        done_steps=done,
     ), status

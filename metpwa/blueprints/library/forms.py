@@ -1,10 +1,11 @@
 """The form for an exercise of the practice's own."""
 
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ...standards.exercises import ACTIVITY_TYPES, BODY_REGIONS, CATEGORY_LABELS, EQUIPMENT
+
+from ...forms import BaseForm, WholeNumberField
 
 ACTIVITY_LABELS = {
     "therapeutic_exercise": "Therapeutic exercise (strength, endurance, range, flexibility)",
@@ -15,11 +16,11 @@ ACTIVITY_LABELS = {
 
 
 def _count(label, low, high, unit):
-    return IntegerField(label, validators=[Optional(), NumberRange(low, high, f"{label} is {low} to {high} {unit}.")],
+    return WholeNumberField(label, validators=[Optional(), NumberRange(low, high, f"{label} is {low} to {high} {unit}.")],
                         render_kw={"inputmode": "numeric"})
 
 
-class ExerciseForm(FlaskForm):
+class ExerciseForm(BaseForm):
     name = StringField("Name", validators=[DataRequired("Name the exercise."), Length(max=120)])
     category = SelectField("Kind", choices=[SelectChoice(k, v) for k, v in CATEGORY_LABELS])
     equipment = SelectField("Equipment", choices=[SelectChoice(e, e.capitalize()) for e in EQUIPMENT])

@@ -11,7 +11,7 @@ from ...extensions import db
 from ...forms import parse_us_date
 from ...models import Client, Exercise, PlanVersion
 from ...rules import plan as rules
-from ...scoping import get_for_client, get_for_practice
+from ...scoping import get_for_client, get_for_practice, record_id
 from ...services import audit, documents, library, plans, scope
 from ...standards.exercises import ACTIVITY_TYPES
 from ..library.forms import ACTIVITY_LABELS
@@ -22,9 +22,17 @@ TARGET_GROUPS = (("measure", "Outcome measures"), ("rom", "Range of motion (degr
                  ("strength", "Strength (dynamometer, kg)"))
 
 
+def _is_record_id(text: str) -> bool:
+    try:
+        record_id(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _builder_context(client: Client, raw: dict, errors: dict, flags: dict, previous: PlanVersion | None) -> dict:
-    exercise_ids = {int(row["exercise_id"]) for _, row in rules.exercise_rows(raw)
-                    if row["exercise_id"].isascii() and row["exercise_id"].isdigit()}
+    exercise_ids = {record_id(row["exercise_id"]) for _, row in rules.exercise_rows(raw)
+                    if _is_record_id(row["exercise_id"])}
     goal_rows, exercise_rows = rules.goal_rows(raw), rules.exercise_rows(raw)
     return {
         "client": client, "raw": raw, "errors": errors, "flags": flags, "previous": previous,
@@ -132,7 +140,7 @@ def goal_row(client_id: int):
 @requires("clinical.write")
 def exercise_row(client_id: int):
     client = get_for_practice(Client, client_id)
-    exercise = get_for_practice(Exercise, request.args.get("exercise_id", 0, type=int))
+    exercise = get_for_practice(Exercise, request.args.get("exercise_id", 0, type=record_id))
     n = min(max(request.args.get("exercise_next", 0, type=int), 0), 9999)
     row = {"exercise_id": str(exercise.id), "sets": str(exercise.default_sets or 2),
            "reps": str(exercise.default_reps or "") if exercise.default_reps else "",

@@ -2,12 +2,11 @@
 
 import re
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import IntegerField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from ...forms import PhoneField, USDateField, not_in_future
+from ...forms import BaseForm, PhoneField, USDateField, WholeNumberField, not_in_future
 from ...rules.identifiers import IdentifierError, normalize_npi
 
 PROVIDER_KINDS = [SelectChoice("physician", "Physician (MD/DO)"), SelectChoice("physical_therapist", "Physical therapist"),
@@ -16,7 +15,7 @@ PROVIDER_KINDS = [SelectChoice("physician", "Physician (MD/DO)"), SelectChoice("
 MAX_CODES = 12  # CMS-1500 box 21 holds A-L
 
 
-class ProviderForm(FlaskForm):
+class ProviderForm(BaseForm):
     first_name = StringField("First name", validators=[DataRequired("Enter the first name."), Length(max=80)])
     last_name = StringField("Last name", validators=[DataRequired("Enter the last name."), Length(max=80)])
     credentials = StringField("Credentials", validators=[Optional(), Length(max=40)],
@@ -41,7 +40,7 @@ class ProviderForm(FlaskForm):
                 "fax": self.fax.data or None}
 
 
-class ReferralForm(FlaskForm):
+class ReferralForm(BaseForm):
     provider_id = SelectField("Referring provider", coerce=lambda v: int(v) if v else None, validate_choice=False,
                               validators=[DataRequired("Choose the referring provider (add them first if new).")])
     referred_on = USDateField("Date on the order", validators=[DataRequired("Enter the date on the order."),
@@ -55,7 +54,7 @@ class ReferralForm(FlaskForm):
         render_kw={"rows": 3, "autocapitalize": "characters", "spellcheck": "false",
                    "placeholder": "M17.11\nZ96.651"},
     )
-    authorized_visits = IntegerField("Visits authorized", validators=[Optional(), NumberRange(
+    authorized_visits = WholeNumberField("Visits authorized", validators=[Optional(), NumberRange(
         min=1, max=200, message="Visits authorized is a number from 1 to 200.")], render_kw={"inputmode": "numeric"})
     expires_on = USDateField("Referral expires", validators=[Optional()])
     order_document = FileField("The order or prescription (PDF or photo)",
@@ -73,12 +72,12 @@ class ReferralForm(FlaskForm):
             raise ValidationError("The referral cannot expire before the date on the order.")
 
 
-class OrderForm(FlaskForm):
+class OrderForm(BaseForm):
     order_document = FileField("The order or prescription (PDF or photo)",
                                render_kw={"accept": "application/pdf,image/jpeg,image/png"})
 
 
-class ClearanceForm(FlaskForm):
+class ClearanceForm(BaseForm):
     provider_id = SelectField("Provider who cleared the client", coerce=lambda v: int(v) if v else None,
                               validate_choice=False, validators=[DataRequired("Choose the provider.")])
     cleared_on = USDateField("Date of the clearance", validators=[DataRequired("Enter the date on the letter."),

@@ -1,22 +1,23 @@
 """Forms for managing staff accounts."""
 
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from ...permissions import ROLE_LABELS
 
+from ...forms import BaseForm, fits_after
+
 ROLE_CHOICES = [SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()]
 
 
-class StaffForm(FlaskForm):
+class StaffForm(BaseForm):
     full_name = StringField("Full name", validators=[DataRequired("Enter the person's name."), Length(max=120)])
     email = StringField(
         "Email (their sign-in)",
         validators=[DataRequired("Enter an email."),
                     # Shape only: the address is a sign-in name, never mailed to by metpwa.
                     Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="That does not look like an email."),
-                    Length(max=254)],
+                    fits_after(str.lower, 254, "That email is too long.")],
         render_kw={"inputmode": "email", "autocapitalize": "none", "spellcheck": "false"},
     )
     role = SelectField("Role", choices=ROLE_CHOICES)
@@ -37,5 +38,5 @@ class StaffForm(FlaskForm):
     )
 
 
-class RoleForm(FlaskForm):
+class RoleForm(BaseForm):
     role = SelectField("Role", choices=ROLE_CHOICES)

@@ -9,7 +9,7 @@ from ...errors import render_error
 from ...extensions import db
 from ...models import LoginFailure, User, utcnow
 from ...scoping import get_for_practice, practice_select
-from ...services import audit, staff
+from ...services import audit, emergency, staff, twofactor
 from . import bp
 from .forms import RoleForm, StaffForm
 
@@ -27,7 +27,8 @@ def _staff_page(form: StaffForm | None = None, status: int = 200):
     return (
         render_template(
             "staff/index.html", members=members, failures=failures, form=form or StaffForm(),
-            role_form=RoleForm(), now=utcnow(),
+            role_form=RoleForm(), now=utcnow(), two_factor_required=twofactor.required,
+            emergency=emergency.overview(current_user.practice_id),
         ),
         status,
     )
@@ -91,3 +92,15 @@ def toggle_active(user_id: int):
         return render_error(422, str(broken))
     return redirect(url_for("staff.index"), code=303)
 
+
+
+@bp.post("/<int:user_id>/two-factor/reset")
+@requires("staff.manage")
+def reset_two_factor(user_id: int):
+    """A lost phone: the colleague's two-step sign-in is cleared and their sign-ins end."""
+    member = get_for_practice(User, user_id)
+    if member.id == current_user.id:
+        return render_error(422, "Reset your own two-step sign-in from the Me page, or ask another owner.")
+    twofactor.reset(member, by=current_user)
+    db.session.commit()
+    return redirect(url_for("staff.index"), code=303)

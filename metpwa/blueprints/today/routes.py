@@ -1,16 +1,41 @@
-"""Today: what the signed-in person needs first."""
+"""Today: the day's clients in time order, what each one's session status is, and what blocks them."""
 
-from datetime import datetime
-
-from flask import render_template
+from flask import render_template, request
 from flask_login import current_user
+from sqlalchemy import select
 
-from ...services import clients
+from ...clock import practice_now
+from ...extensions import db
+from ...models import SessionLog
+from ...services import audit, clients, emergency, reports, schedule, sessions
 from . import bp
 
 
 @bp.get("/")
 def index():
-    now = datetime.now(current_user.practice.zone)
-    mine = clients.search(current_user, mine_only=True) if current_user.can("clinical.view") else []
-    return render_template("today/index.html", now=now, my_clients=mine)
+    practice = current_user.practice
+    now = practice_now(practice)
+    everyone = request.args.get("who") == "all" or not current_user.can("clinical.write")
+    appointments = schedule.for_day(practice, now.date(), trainer_id=None if everyone else current_user.id)
+    done = schedule.sessions_for(appointments)
+    open_sessions = []
+    blocked, due = {}, {}
+    if current_user.can("clinical.view"):
+        open_sessions = list(db.session.scalars(
+            select(SessionLog).where(SessionLog.practice_id == practice.id, SessionLog.signed_at.is_(None),
+                                     SessionLog.appointment_id.is_(None),
+                                     *(() if everyone else (SessionLog.trainer_id == current_user.id,)))
+        ))
+        for appointment in appointments:
+            if appointment.id not in done and appointment.status == "scheduled":
+                blocked.setdefault(appointment.client_id, sessions.blockers(appointment.client))
+            if appointment.client_id not in due:
+                due[appointment.client_id] = reports.due(appointment.client, now.date())
+    mine = clients.search(current_user, mine_only=True) if current_user.can("clinical.view") and not appointments else []
+    # The owner's dashboard shows emergency access granted, in use, or ended this week.
+    emergency_access = emergency.overview(practice.id) if current_user.can("staff.manage") else None
+    audit.record("read", None, detail={"list": "today", "appointments": len(appointments)})
+    db.session.commit()
+    return render_template("today/index.html", now=now, appointments=appointments, done=done, blocked=blocked,
+                           open_sessions=open_sessions, my_clients=mine, everyone=everyone,
+                           due=due, emergency=emergency_access)

@@ -118,23 +118,31 @@
   }
 
   // Follow-up questions appear only when their question has the answer that makes them matter.
+  // Each form is wired once; a page may hold several (one per exercise card).
   function wireShowIf(root) {
-    var dependents = root.querySelectorAll("[data-show-if]");
-    if (!dependents.length) return;
-    var form = dependents[0].closest("form");
-    function update() {
-      dependents.forEach(function (block) {
-        var wanted = block.dataset.showIfValue;
-        var inputs = form.querySelectorAll('[name="' + block.dataset.showIf + '"]');
-        var shown = Array.prototype.some.call(inputs, function (input) {
-          return (input.type === "radio" || input.type === "checkbox") ? input.checked && input.value === wanted
-                                                                        : input.value === wanted;
+    var forms = new Set();
+    root.querySelectorAll("[data-show-if]").forEach(function (block) {
+      var form = block.closest("form");
+      if (form) forms.add(form);
+    });
+    forms.forEach(function (form) {
+      function update() {
+        form.querySelectorAll("[data-show-if]").forEach(function (block) {
+          var wanted = block.dataset.showIfValue;
+          var inputs = form.querySelectorAll('[name="' + block.dataset.showIf + '"]');
+          var shown = Array.prototype.some.call(inputs, function (input) {
+            return (input.type === "radio" || input.type === "checkbox") ? input.checked && input.value === wanted
+                                                                          : input.value === wanted;
+          });
+          block.classList.toggle("is-hidden", !shown);
         });
-        block.classList.toggle("is-hidden", !shown);
-      });
-    }
-    form.addEventListener("change", update);
-    update();
+      }
+      if (!form.dataset.showIfWired) {
+        form.dataset.showIfWired = "1";
+        form.addEventListener("change", update);
+      }
+      update();
+    });
   }
 
   // Tapping a place on the body outline ticks its checkbox (the checkbox is the real input).

@@ -1,0 +1,156 @@
+"""Report pages: choose a period, preview on the iPad, finalise into a locked PDF, record deliveries."""
+
+from flask import Response, abort, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ...access import requires
+from ...clock import practice_today
+from ...extensions import db
+from ...forms import parse_us_date
+from ...models import Client, ProgressReport, ReferringProvider
+from ...scoping import get_for_client, get_for_practice, record_id
+from ...services import audit, referrals, reports, scope
+from . import bp
+
+
+def _report(client: Client, report_id: int) -> ProgressReport:
+    return get_for_client(ProgressReport, report_id, client.id)
+
+
+@bp.get("/reports")
+@requires("clinical.view")
+def index(client_id: int, errors: dict | None = None, status: int = 200):
+    client = get_for_practice(Client, client_id)
+    today = practice_today(current_user.practice)
+    start, end = reports.default_period(client, today)
+    referral = referrals.current_referral(client.id)
+    audit.record("read", client, detail={"list": "reports"})
+    db.session.commit()
+    return render_template("reports/index.html", client=client, rows=reports.for_client(client.id), start=start,
+                           end=end, providers=referrals.providers(client.practice_id),
+                           recipient_id=referral.provider_id if referral else None, due=reports.due(client, today),
+                           disclosures=reports.disclosures(client.id), errors=errors or {},
+                           values=request.form), status
+
+
+@bp.post("/reports")
+@requires("clinical.write")
+def create(client_id: int):
+    client = get_for_practice(Client, client_id)
+    form = request.form
+    start, end = parse_us_date(form.get("period_start", "")), parse_us_date(form.get("period_end", ""))
+    errors = {}
+    if start is None:
+        errors["period_start"] = "Enter the first day as MM/DD/YYYY."
+    if end is None:
+        errors["period_end"] = "Enter the last day as MM/DD/YYYY."
+    elif end > practice_today(current_user.practice):
+        errors["period_end"] = "The period cannot end in the future."
+    if start and end and start > end:
+        errors["period_start"] = "The period must start before it ends."
+    kind = form.get("kind", "progress")
+    if kind not in ("progress", "discharge"):
+        errors["kind"] = "Choose a progress report or a discharge summary."
+    # No recipient is allowed (chosen later); one that is no provider of this practice is a 404.
+    recipient = (get_for_practice(ReferringProvider, form.get("recipient_id", 0, type=record_id))
+                 if form.get("recipient_id", "").strip() else None)
+    if errors:
+        return index(client_id, errors=errors, status=422)
+    report = reports.start(current_user, client, kind=kind, period_start=start, period_end=end, recipient=recipient)
+    return redirect(url_for("reports.show", client_id=client.id, report_id=report.id), code=303)
+
+
+@bp.get("/reports/<int:report_id>")
+@requires("clinical.view")
+def show(client_id: int, report_id: int, errors: dict | None = None, flags: dict | None = None,
+         values: dict | None = None, status: int = 200):
+    client = get_for_practice(Client, client_id)
+    report = _report(client, report_id)
+    audit.record("read", report, user=current_user, client_id=client.id)
+    db.session.commit()
+    return render_template("reports/show.html", client=client, report=report,
+                           data=reports.content(client, report.period_start, report.period_end),
+                           errors=errors or {}, flags=flags or {}, values=values or {},
+                           methods=reports.DELIVERY_METHODS, purposes=reports.PURPOSES,
+                           deliveries=[d for d in reports.disclosures(client.id)
+                                       if d.document_type == "progress_report" and d.document_id == report.id]), status
+
+
+@bp.post("/reports/<int:report_id>/draft")
+@requires("clinical.write")
+def save(client_id: int, report_id: int):
+    client = get_for_practice(Client, client_id)
+    report = _report(client, report_id)
+    if report.final:
+        abort(409)
+    text = request.form.get("recommendations", "")
+    review = scope.review(current_user, {"recommendations": text}, request.form)
+    if review.errors:
+        return show(client_id, report_id, errors=review.errors, flags=review.flags, values=request.form, status=422)
+    reports.save_draft(current_user, report, recommendations=text, overrides=review.overrides)
+    if request.form.get("then") == "finalize":
+        reports.finalize(current_user, report)
+    return redirect(url_for("reports.show", client_id=client.id, report_id=report.id), code=303)
+
+
+@bp.post("/reports/<int:report_id>/correct")
+@requires("clinical.write")
+def correct(client_id: int, report_id: int):
+    """A finalised report never changes: a correction is a new draft that replaces it."""
+    client = get_for_practice(Client, client_id)
+    old = _report(client, report_id)
+    new = reports.start(current_user, client, kind=old.kind, period_start=old.period_start,
+                        period_end=old.period_end, recipient=old.recipient, replaces=old)
+    return redirect(url_for("reports.show", client_id=client.id, report_id=new.id), code=303)
+
+
+@bp.get("/reports/<int:report_id>.pdf")
+@requires("clinical.view")
+def pdf(client_id: int, report_id: int):
+    client = get_for_practice(Client, client_id)
+    report = _report(client, report_id)
+    data = report.pdf if report.final else reports.render(report, signer=None, signed_at=None)
+    reports.record_disclosure(current_user, client, document_type="progress_report", document_id=report.id,
+                              method="download", recipient=f"Downloaded by {current_user.full_name}",
+                              recipient_address=None, purpose="operations")
+    response = Response(data, mimetype="application/pdf")
+    name = f"{report.kind}-report-{report.period_end:%Y%m%d}{'' if report.final else '-draft'}.pdf"
+    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+@bp.post("/reports/<int:report_id>/deliveries")
+@requires("clinical.write")
+def deliver(client_id: int, report_id: int):
+    client = get_for_practice(Client, client_id)
+    report = _report(client, report_id)
+    form = request.form
+    errors = {}
+    if not report.final:
+        errors["method"] = "Finalise the report before sending it."
+    if form.get("method") not in reports.DELIVERY_METHODS:
+        errors["method"] = "Choose how it was sent."
+    if not form.get("recipient", "").strip():
+        errors["recipient"] = "Say who received it."
+    if form.get("purpose") not in reports.PURPOSES:
+        errors["purpose"] = "Choose why it was sent."
+    if errors:
+        return show(client_id, report_id, errors=errors, values=form, status=422)
+    reports.record_disclosure(current_user, client, document_type="progress_report", document_id=report.id,
+                              method=form["method"], recipient=form["recipient"],
+                              recipient_address=form.get("recipient_address"), purpose=form["purpose"],
+                              note=form.get("note"))
+    return redirect(url_for("reports.show", client_id=client.id, report_id=report.id, _anchor="deliveries"), code=303)
+
+
+@bp.get("/medical-necessity.pdf")
+@requires("clinical.write")
+def medical_necessity(client_id: int):
+    client = get_for_practice(Client, client_id)
+    data = reports.medical_necessity_letter(current_user, client)
+    reports.record_disclosure(current_user, client, document_type="medical_necessity_letter", document_id=None,
+                              method="download", recipient=f"Downloaded by {current_user.full_name}",
+                              recipient_address=None, purpose="payment")
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = 'inline; filename="letter-of-medical-necessity.pdf"'
+    return response

@@ -1,0 +1,373 @@
+"""Schedule, starting a session, logging sets one tap at a time, finishing, signing, addenda."""
+
+from datetime import time, timedelta
+
+from flask import abort, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from ...access import requires
+from ...charts import sparkline_svg
+from ...clock import practice_today
+from ...errors import render_error
+from ...extensions import db, htmx
+from ...forms import parse_us_date
+from ...models import ACTIVITY_COLUMNS, Appointment, Client, Exercise, SessionExercise, SessionLog, SetLog, User
+from ...permissions import Role
+from ...rules import sessions as rules
+from ...scoping import get_for_practice, record_id
+from ...services import assessments, audit, library, schedule, scope, sessions
+from ..library.forms import ACTIVITY_LABELS
+from . import bp
+
+NOTE_FIELDS = (("note_client_report", "Client report", "How they felt since last time, in their words"),
+               ("note_performance", "Performance", "What they did and how it went"),
+               ("note_response", "Response", "How they responded: tolerance, fatigue, pain"),
+               ("note_plan", "Plan", "What comes next"))
+
+
+def _session(session_id: int) -> SessionLog:
+    return get_for_practice(SessionLog, session_id)
+
+
+def _item(session: SessionLog, item_id: int) -> SessionExercise:
+    item = db.session.get(SessionExercise, item_id)
+    if item is None or item.session_id != session.id:
+        abort(404)
+    return item
+
+
+def _locked():
+    db.session.rollback()
+    return render_error(409, "This session is signed and locked. Reload the page; corrections are addenda.")
+
+
+# ---- schedule ----
+
+def _trainers() -> list[User]:
+    return list(db.session.scalars(select(User).where(
+        User.practice_id == current_user.practice_id, User.active.is_(True),
+        User.role.in_([Role.TRAINER, Role.OWNER])).order_by(User.full_name)))
+
+
+@bp.get("/schedule")
+@requires("clients.view")
+def schedule_week():
+    return _schedule_page()
+
+
+def _schedule_page(errors: dict | None = None, values: dict | None = None, status: int = 200):
+    practice = current_user.practice
+    start = parse_us_date(request.args.get("week", "")) or practice_today(practice)
+    start -= timedelta(days=start.weekday())
+    appointments = schedule.for_range(practice, start, 7)
+    days = [(start + timedelta(days=n), [a for a in appointments if a.starts_at.astimezone(practice.zone).date()
+                                         == start + timedelta(days=n)]) for n in range(7)]
+    clients = list(db.session.scalars(select(Client).where(Client.practice_id == practice.id,
+                                                           Client.archived_at.is_(None))
+                                      .order_by(Client.last_name, Client.first_name)))
+    audit.record("read", None, detail={"list": "schedule", "week": start.isoformat()})
+    db.session.commit()
+    return render_template("sessions/schedule.html", days=days, week=start, clients=clients, trainers=_trainers(),
+                           done=schedule.sessions_for(appointments), errors=errors or {}, values=values or {},
+                           chosen_days=values.getlist("weekdays") if values else [],
+                           today=practice_today(practice)), status
+
+
+@bp.post("/schedule")
+@requires("clients.edit")
+def book():
+    form = request.form
+    errors = {}
+    client = db.session.get(Client, form.get("client_id", 0, type=record_id))
+    trainer = db.session.get(User, form.get("trainer_id", 0, type=record_id))
+    if client is None or client.practice_id != current_user.practice_id:
+        errors["client_id"] = "Choose the client."
+    if trainer is None or trainer.practice_id != current_user.practice_id:
+        errors["trainer_id"] = "Choose the trainer."
+    day = parse_us_date(form.get("day", ""))
+    if day is None:
+        errors["day"] = "Enter the date as MM/DD/YYYY."
+    try:
+        clock = time.fromisoformat(form.get("time", ""))
+    except ValueError:
+        errors["time"] = "Enter the time, for example 14:30."
+        clock = None
+    duration = form.get("duration_minutes", 60, type=int)
+    if not 15 <= duration <= 180:
+        errors["duration_minutes"] = "A session is 15 to 180 minutes."
+    weekdays = [int(d) for d in form.getlist("weekdays") if d.isdigit() and int(d) < 7]
+    weeks = form.get("weeks", 1, type=int)
+    if weekdays and not 1 <= weeks <= schedule.MAX_WEEKS:
+        errors["weeks"] = f"Repeat for 1 to {schedule.MAX_WEEKS} weeks."
+    if errors:
+        return _schedule_page(errors=errors, values=form, status=422)
+    schedule.book(current_user, client, trainer=trainer, day=day, clock=clock, duration_minutes=duration,
+                  weekdays=weekdays, weeks=weeks)
+    return redirect(url_for("sessions.schedule_week", week=f"{day:%m/%d/%Y}"), code=303)
+
+
+@bp.post("/appointments/<int:appointment_id>/<action>")
+@requires("clients.edit")
+def appointment_action(appointment_id: int, action: str):
+    appointment = get_for_practice(Appointment, appointment_id)
+    reason = request.form.get("reason", "").strip()
+    back = url_for("sessions.schedule_week", week=f"{appointment.starts_at.astimezone(current_user.practice.zone):%m/%d/%Y}")
+    if action == "reschedule":
+        day = parse_us_date(request.form.get("day", ""))
+        try:
+            clock = time.fromisoformat(request.form.get("time", ""))
+        except ValueError:
+            clock = None
+        if day is None or clock is None:
+            return render_error(422, "Give the new date (MM/DD/YYYY) and time (HH:MM).")
+        schedule.reschedule(current_user, appointment, day=day, clock=clock)
+    elif action in ("cancel", "no-show"):
+        if not reason:
+            return render_error(422, "Give the reason: attendance reports show it.")
+        schedule.set_status(current_user, appointment, "cancelled" if action == "cancel" else "no_show", reason)
+    else:
+        abort(404)
+    return redirect(request.form.get("back") if request.form.get("back", "").startswith("/") else back, code=303)
+
+
+# ---- starting and running a session ----
+
+@bp.post("/clients/<int:client_id>/sessions")
+@requires("clinical.write")
+def start(client_id: int):
+    client = get_for_practice(Client, client_id)
+    appointment_id = request.form.get("appointment_id", type=record_id)
+    appointment = get_for_practice(Appointment, appointment_id) if appointment_id else None
+    try:
+        session = sessions.start(current_user, client, appointment=appointment)
+    except sessions.SessionBlocked as blocked:
+        return render_template("sessions/blocked.html", client=client, reasons=blocked.reasons), 409
+    return redirect(url_for("sessions.screen", session_id=session.id), code=303)
+
+
+@bp.get("/clients/<int:client_id>/sessions")
+@requires("clinical.view")
+def client_sessions(client_id: int):
+    client = get_for_practice(Client, client_id)
+    audit.record("read", client, detail={"list": "sessions"})
+    db.session.commit()
+    return render_template("sessions/list.html", client=client, rows=sessions.for_client(client.id))
+
+
+def _screen_context(session: SessionLog) -> dict:
+    return {"session": session, "client": session.client, "responses": sessions.RESPONSES,
+            "activity_labels": ACTIVITY_LABELS, "started_ms": int(session.started_at.timestamp() * 1000),
+            "pain_flag": rules.PAIN_FLAG_AT, "rpe_flag": rules.RPE_FLAG_AT, "logger_defaults": sessions.logger_defaults}
+
+
+@bp.get("/sessions/<int:session_id>")
+@requires("clinical.view")
+def screen(session_id: int):
+    session = _session(session_id)
+    audit.record("read", session, user=current_user, client_id=session.client_id)
+    db.session.commit()
+    if session.signed:
+        return render_template("sessions/signed.html", **_screen_context(session), note_fields=NOTE_FIELDS,
+                               addenda=assessments.addenda("session", session.id), errors={}, values={}, flags={})
+    return render_template("sessions/screen.html", **_screen_context(session))
+
+
+@bp.post("/sessions/<int:session_id>/sets")
+@requires("clinical.write")
+def log_set(session_id: int):
+    form = request.form
+    try:
+        row, _ = sessions.log_set(current_user, session_id, form.get("session_exercise_id", 0, type=record_id),
+                                  form=form.to_dict())
+    except LookupError:
+        abort(404)
+    except sessions.SessionLocked:
+        return _locked()
+    except rules.SessionInputError as error:
+        db.session.rollback()
+        if not htmx:
+            # Without the page's script there is no set logger to show it in: a page that says it.
+            return render_error(422, error.message)
+        return render_template("sessions/_set_error.html", error=error), 422, {
+            "HX-Retarget": f"#logger-error-{form.get('session_exercise_id', type=record_id) or 0}", "HX-Reswap": "innerHTML"}
+    if not htmx:
+        return redirect(url_for("sessions.screen", session_id=session_id, _anchor=f"ex-{row.session_exercise_id}"),
+                        code=303)
+    return render_template("sessions/_set_row.html", row=row, last=True, rpe_flag=rules.RPE_FLAG_AT)
+
+
+@bp.post("/sessions/<int:session_id>/sets/<int:set_id>/undo")
+@requires("clinical.write")
+def undo_set(session_id: int, set_id: int):
+    session = _session(session_id)
+    row = db.session.get(SetLog, set_id)
+    if row is None or row.session_id != session.id:
+        abort(404)
+    try:
+        sessions.undo_set(current_user, session, row)
+    except sessions.SessionLocked:
+        return _locked()
+    if htmx:
+        return ""
+    return redirect(url_for("sessions.screen", session_id=session.id), code=303)
+
+
+def _card(session: SessionLog, item: SessionExercise, *, errors: dict | None = None, status: int = 200):
+    if htmx:
+        return render_template("sessions/_exercise.html", **_screen_context(session), item=item,
+                               errors=errors or {}), status
+    return redirect(url_for("sessions.screen", session_id=session.id, _anchor=f"ex-{item.id}"), code=303)
+
+
+@bp.post("/sessions/<int:session_id>/exercises/<int:item_id>/<action>")
+@requires("clinical.write")
+def exercise_action(session_id: int, item_id: int, action: str):
+    session = _session(session_id)
+    item = _item(session, item_id)
+    form = request.form
+    try:
+        if action == "response":
+            sessions.record_response(current_user, session, item, response=form.get("response", ""),
+                                     pain=form.get("response_pain"), note=form.get("response_note"))
+        elif action == "skip":
+            sessions.skip(current_user, session, item, form.get("skip_reason", ""))
+        elif action in ("up", "down"):
+            sessions.move(current_user, session, item, -1 if action == "up" else 1)
+            return redirect(url_for("sessions.screen", session_id=session.id, _anchor=f"ex-{item.id}"), code=303)
+        else:
+            abort(404)
+    except sessions.SessionLocked:
+        return _locked()
+    except rules.SessionInputError as error:
+        db.session.rollback()
+        return _card(session, item, errors={error.field: error.message}, status=422)
+    return _card(session, item)
+
+
+@bp.get("/sessions/<int:session_id>/exercises/<int:item_id>/history")
+@requires("clinical.view")
+def exercise_history(session_id: int, item_id: int):
+    session = _session(session_id)
+    item = _item(session, item_id)
+    rows = sessions.history(session.client_id, item.exercise_id, before=session.started_at)
+    loads = [max((float(s.load or 0) for s in sets), default=0) for _, sets in rows]
+    volume = [sum((s.reps or 0) * float(s.load or 1) for s in sets) for _, sets in rows]
+    return render_template("sessions/_history.html", rows=rows, item=item,
+                           load_trend=sparkline_svg(loads, higher_is_better=True) if len(loads) > 1 else None,
+                           volume_trend=sparkline_svg(volume, higher_is_better=True) if len(volume) > 1 else None)
+
+
+@bp.post("/sessions/<int:session_id>/exercises")
+@requires("clinical.write")
+def add_exercise(session_id: int):
+    session = _session(session_id)
+    exercise = get_for_practice(Exercise, request.form.get("exercise_id", 0, type=record_id))
+    try:
+        sessions.add_exercise(current_user, session, exercise)
+    except sessions.SessionLocked:
+        return _locked()
+    return redirect(url_for("sessions.screen", session_id=session.id, _anchor="add-exercise"), code=303)
+
+
+@bp.get("/sessions/<int:session_id>/pick")
+@requires("clinical.write")
+def pick(session_id: int):
+    session = _session(session_id)
+    query = request.args.get("q", "")[:60]
+    results = library.search(session.practice_id, query, limit=10) if query.strip() else []
+    return render_template("sessions/_pick.html", session=session, results=results, query=query)
+
+
+@bp.post("/sessions/<int:session_id>/vitals/<when>")
+@requires("clinical.write")
+def vitals(session_id: int, when: str):
+    session = _session(session_id)
+    if when not in ("before", "after"):
+        abort(404)
+    try:
+        sessions.save_vitals(current_user, session, request.form.to_dict(), when=when)
+    except sessions.SessionLocked:
+        return _locked()
+    except rules.SessionInputError as error:
+        db.session.rollback()
+        return render_template("sessions/_vitals.html", **_screen_context(session), when=when,
+                               errors={error.field: error.message}, values=request.form), 422
+    if htmx:
+        return render_template("sessions/_vitals.html", **_screen_context(session), when=when, errors={},
+                               values={}, saved=True)
+    return redirect(url_for("sessions.screen", session_id=session.id), code=303)
+
+
+@bp.post("/sessions/<int:session_id>/finish")
+@requires("clinical.write")
+def finish(session_id: int):
+    session = _session(session_id)
+    try:
+        sessions.finish(current_user, session)
+    except sessions.SessionLocked:
+        return _locked()
+    return redirect(url_for("sessions.sign", session_id=session.id), code=303)
+
+
+def _sign_page(session: SessionLog, *, errors: dict, values: dict, flags: dict, status: int = 200):
+    return render_template("sessions/sign.html", **_screen_context(session), note_fields=NOTE_FIELDS, errors=errors,
+                           values=values, flags=flags, activity_columns=ACTIVITY_COLUMNS,
+                           duration=sessions.duration_minutes(session)), status
+
+
+@bp.route("/sessions/<int:session_id>/sign", methods=["GET", "POST"])
+@requires("clinical.write")
+def sign(session_id: int):
+    session = _session(session_id)
+    if session.signed:
+        return redirect(url_for("sessions.screen", session_id=session.id), code=303)
+    if request.method == "GET":
+        return _sign_page(session, errors={}, values={}, flags={})
+    form = request.form
+    note = {field: form.get(field, "") for field, _, _ in NOTE_FIELDS}
+    errors, minutes = {}, {}
+    for activity in ACTIVITY_COLUMNS:
+        try:
+            minutes[activity] = rules.whole(f"minutes_{activity}", form.get(f"minutes_{activity}"), kind="minutes") or 0
+        except rules.SessionInputError as error:
+            errors[error.field] = error.message
+    try:
+        pain_after = rules.whole("pain_after", form.get("pain_after"), kind="pain")
+    except rules.SessionInputError as error:
+        errors[error.field], pain_after = error.message, None
+    review = scope.review(current_user, note, form)
+    errors.update(review.errors)
+    if not errors:
+        try:
+            sessions.sign(current_user, session, note=note, minutes=minutes, pain_after=pain_after,
+                          overrides=review.overrides)
+        except sessions.SessionLocked:
+            return _locked()
+        except rules.SessionInputError as error:
+            db.session.rollback()
+            errors[error.field] = error.message
+        else:
+            return redirect(url_for("sessions.screen", session_id=session.id), code=303)
+    return _sign_page(session, errors=errors, values=form, flags=review.flags, status=422)
+
+
+@bp.post("/sessions/<int:session_id>/addenda")
+@requires("clinical.write")
+def addendum(session_id: int):
+    session = _session(session_id)
+    values = {"reason": request.form.get("reason", "").strip(), "text": request.form.get("text", "").strip()}
+    errors = {}
+    if not values["reason"]:
+        errors["reason"] = "Say why the signed note needs an addendum."
+    if not values["text"]:
+        errors["text"] = "Write the addendum."
+    review = scope.review(current_user, {"text": values["text"]}, request.form)
+    errors.update(review.errors)
+    if errors or not session.signed:
+        return render_template("sessions/signed.html", **_screen_context(session), note_fields=NOTE_FIELDS,
+                               addenda=assessments.addenda("session", session.id), errors=errors, values=values,
+                               flags=review.flags), 422
+    assessments.add_addendum(current_user, client_id=session.client_id, record_type="session", record_id=session.id,
+                             reason=values["reason"], text=values["text"], overrides=review.overrides)
+    return redirect(url_for("sessions.screen", session_id=session.id, _anchor="addenda"), code=303)

@@ -1,0 +1,168 @@
+"""The appointment book and session logs: what was planned, what happened set by set, the note,
+the signature that locks it all, and addenda after."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..encryption import EncryptedText
+from ..extensions import db
+from .client import Client
+from .library import Exercise
+from .plan import PlanExercise, PlanVersion
+from .practice import User
+from .types import UTCDateTime, utcnow
+
+# The four timed activities session minutes are kept by; billing applies the 8-minute rule to them.
+ACTIVITY_COLUMNS = {
+    "therapeutic_exercise": "minutes_therapeutic_exercise",
+    "neuromuscular_reeducation": "minutes_neuromuscular_reeducation",
+    "gait": "minutes_gait",
+    "functional_activities": "minutes_functional_activities",
+}
+
+
+class AppointmentSeries(db.Model):
+    """Recurring slots: the same weekdays and time, week after week, until an end date."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    practice_id: Mapped[int] = mapped_column(ForeignKey("practice.id"), index=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id"), index=True)
+    trainer_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    weekdays: Mapped[str] = mapped_column(String(20))  # e.g. "0,3" for Monday and Thursday
+    local_time: Mapped[str] = mapped_column(String(5))  # "14:30" in the practice's zone
+    duration_minutes: Mapped[int]
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Appointment(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    practice_id: Mapped[int] = mapped_column(ForeignKey("practice.id"), index=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id"), index=True)
+    trainer_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("appointment_series.id"))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    duration_minutes: Mapped[int]
+    # scheduled, cancelled, no_show (attended is read from the session log)
+    status: Mapped[str] = mapped_column(String(12), default="scheduled")
+    status_reason: Mapped[str | None] = mapped_column(String(300))
+    status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    client: Mapped[Client] = relationship()
+    trainer: Mapped[User] = relationship()
+
+    __table_args__ = (Index("ix_appointment_practice_starts", "practice_id", "starts_at"),)
+
+
+class SessionLog(db.Model):
+    """One session with a client: exercises and sets as they happened, then a signed note."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    practice_id: Mapped[int] = mapped_column(ForeignKey("practice.id"), index=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id"), index=True)
+    trainer_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointment.id"), unique=True)
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plan_version.id"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    pain_before: Mapped[int | None]
+    pain_after: Mapped[int | None]
+    heart_rate_before: Mapped[int | None]
+    heart_rate_after: Mapped[int | None]
+    systolic_before: Mapped[int | None]
+    diastolic_before: Mapped[int | None]
+    systolic_after: Mapped[int | None]
+    diastolic_after: Mapped[int | None]
+    minutes_therapeutic_exercise: Mapped[int] = mapped_column(default=0)
+    minutes_neuromuscular_reeducation: Mapped[int] = mapped_column(default=0)
+    minutes_gait: Mapped[int] = mapped_column(default=0)
+    minutes_functional_activities: Mapped[int] = mapped_column(default=0)
+    # The structured note: what the client reports, how they performed, how they responded, what next.
+    note_client_report: Mapped[str | None] = mapped_column(EncryptedText("session_log.note_client_report"))
+    note_performance: Mapped[str | None] = mapped_column(EncryptedText("session_log.note_performance"))
+    note_response: Mapped[str | None] = mapped_column(EncryptedText("session_log.note_response"))
+    note_plan: Mapped[str | None] = mapped_column(EncryptedText("session_log.note_plan"))
+    # Changes to the Plan of Exercise this session calls for (a skipped exercise, a pain flag).
+    plan_changes: Mapped[str | None] = mapped_column(EncryptedText("session_log.plan_changes"))
+    scope_overrides: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # Signed more than 24 hours after the session ended.
+    late_entry: Mapped[bool] = mapped_column(default=False)
+
+    client: Mapped[Client] = relationship()
+    trainer: Mapped[User] = relationship(foreign_keys=[trainer_id])
+    signed_by: Mapped[User | None] = relationship(foreign_keys=[signed_by_id])
+    plan: Mapped[PlanVersion | None] = relationship()
+    exercises: Mapped[list[SessionExercise]] = relationship(order_by="SessionExercise.position",
+                                                            back_populates="session")
+
+    __table_args__ = (Index("ix_session_log_client_started", "client_id", "started_at"),)
+
+    @property
+    def signed(self) -> bool:
+        return self.signed_at is not None
+
+    @property
+    def total_activity_minutes(self) -> int:
+        return sum(getattr(self, column) for column in ACTIVITY_COLUMNS.values())
+
+    def minutes(self, activity_type: str) -> int:
+        return getattr(self, ACTIVITY_COLUMNS[activity_type])
+
+
+class SessionExercise(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    practice_id: Mapped[int] = mapped_column(ForeignKey("practice.id"), index=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("session_log.id"), index=True)
+    position: Mapped[int]
+    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercise.id"))
+    plan_exercise_id: Mapped[int | None] = mapped_column(ForeignKey("plan_exercise.id"))
+    activity_type: Mapped[str] = mapped_column(String(30))
+    # The prescription as it read when the session started, and the last session's actual sets,
+    # copied once at the start so logging a set never has to look back through history.
+    prescription: Mapped[str | None] = mapped_column(String(200))
+    last_actuals: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    skipped: Mapped[bool] = mapped_column(default=False)
+    skip_reason: Mapped[str | None] = mapped_column(String(300))
+    # tolerated_well, fatigue, pain_increase, other
+    response: Mapped[str | None] = mapped_column(String(20))
+    response_pain: Mapped[int | None]
+    response_note: Mapped[str | None] = mapped_column(EncryptedText("session_exercise.response_note"))
+
+    session: Mapped[SessionLog] = relationship(back_populates="exercises")
+    exercise: Mapped[Exercise] = relationship(lazy="joined")
+    plan_exercise: Mapped[PlanExercise | None] = relationship()
+    sets: Mapped[list[SetLog]] = relationship(order_by="SetLog.set_number", back_populates="session_exercise")
+
+
+class SetLog(db.Model):
+    """One set, logged from the tablet; the idempotency key makes a double tap or a retry one row."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    practice_id: Mapped[int] = mapped_column(ForeignKey("practice.id"))
+    session_id: Mapped[int] = mapped_column(ForeignKey("session_log.id"), index=True)
+    session_exercise_id: Mapped[int] = mapped_column(ForeignKey("session_exercise.id"), index=True)
+    set_number: Mapped[int]
+    reps: Mapped[int | None]
+    seconds: Mapped[int | None]
+    load: Mapped[Decimal | None] = mapped_column(Numeric(6, 1))
+    load_unit: Mapped[str | None] = mapped_column(String(10))
+    rpe: Mapped[Decimal | None] = mapped_column(Numeric(3, 1))
+    # When it happened on the gym floor, and when the server received it.
+    performed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    entered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    idempotency_key: Mapped[str] = mapped_column(String(64))
+    entered_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+
+    session_exercise: Mapped[SessionExercise] = relationship(back_populates="sets")
+
+    __table_args__ = (UniqueConstraint("practice_id", "idempotency_key", name="uq_set_log_practice_key"),)

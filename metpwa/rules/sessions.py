@@ -1,0 +1,159 @@
+"""Plain rules for a session on the gym floor: what a logged set may hold, plausible vitals,
+which responses are flagged, late entries, and how session minutes split across activities."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+# Severe pain on the 0-10 numeric scale starts at 7 (Serlin RC et al. 1995, Pain 61:277, cut
+# points 1-4 mild, 5-6 moderate, 7-10 severe); RPE 9-10 is "very hard" to maximal on the Borg
+# CR-10. Either one, on the spot, suggests the plan needs a change.
+PAIN_FLAG_AT = 7
+RPE_FLAG_AT = Decimal(9)
+# A note signed more than this long after the session ended is marked as a late entry.
+LATE_AFTER = timedelta(hours=24)
+# Tablet clocks drift and sets are sometimes entered a little after the fact; anything outside
+# this window around the server's clock is taken as the server's time instead.
+PERFORMED_AT_SLACK = timedelta(hours=12)
+
+LIMITS = {
+    "reps": (0, 100, "Reps must be a whole number from 0 to 100."),
+    "seconds": (0, 3600, "Time must be 0 to 3,600 seconds (an hour)."),
+    "pain": (0, 10, "Pain is a whole number from 0 to 10."),
+    "heart_rate": (30, 220, "Heart rate must be 30 to 220 beats a minute."),
+    "systolic": (70, 250, "Systolic pressure must be 70 to 250 mm Hg."),
+    "diastolic": (40, 150, "Diastolic pressure must be 40 to 150 mm Hg."),
+    "minutes": (0, 240, "Minutes must be 0 to 240."),
+}
+LOAD_LIMITS = {"kg": Decimal(250), "lb": Decimal(550)}
+
+
+class SessionInputError(ValueError):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def whole(field: str, raw: str | None, *, kind: str | None = None, required: bool = False) -> int | None:
+    """A whole number within its limits, None when blank (unless required)."""
+    low, high, message = LIMITS[kind or field]
+    text = (raw or "").strip()
+    if not text:
+        if required:
+            raise SessionInputError(field, message)
+        return None
+    if not (text.isascii() and text.lstrip("-").isdigit()) or len(text) > 6:
+        raise SessionInputError(field, message)
+    value = int(text)
+    if not low <= value <= high:
+        raise SessionInputError(field, message)
+    return value
+
+
+def load(raw: str | None, unit: str) -> Decimal | None:
+    text = (raw or "").strip()
+    if not text:
+        return None
+    ceiling = LOAD_LIMITS.get(unit, LOAD_LIMITS["kg"])
+    message = f"Load must be 0 to {ceiling} {unit or 'kg'}."
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise SessionInputError("load", message) from None
+    if not value.is_finite() or not 0 <= value <= ceiling:
+        raise SessionInputError("load", message)
+    return value.quantize(Decimal("0.1"))
+
+
+def rpe(raw: str | None) -> Decimal | None:
+    text = (raw or "").strip()
+    if not text:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise SessionInputError("rpe", "RPE is 0 to 10.") from None
+    if not value.is_finite() or not 0 <= value <= 10 or (value * 2) % 1:
+        raise SessionInputError("rpe", "RPE is 0 to 10, in half steps.")
+    return value.quantize(Decimal("0.1"))
+
+
+@dataclass(frozen=True)
+class SetValues:
+    reps: int | None
+    seconds: int | None
+    load: Decimal | None
+    load_unit: str | None
+    rpe: Decimal | None
+
+
+def check_set(*, reps: str | None, seconds: str | None, load_value: str | None, load_unit: str | None,
+              rpe_value: str | None) -> SetValues:
+    unit = load_unit if load_unit in LOAD_LIMITS else None
+    values = SetValues(whole("reps", reps), whole("seconds", seconds), load(load_value, unit or "kg"), unit, rpe(rpe_value))
+    if values.reps is None and values.seconds is None:
+        raise SessionInputError("reps", "Give the reps (or the time for a hold).")
+    if values.load is not None and values.load_unit is None:
+        values = SetValues(values.reps, values.seconds, values.load, "kg", values.rpe)
+    return values
+
+
+def check_blood_pressure(systolic: int | None, diastolic: int | None, when: str) -> None:
+    if (systolic is None) != (diastolic is None):
+        raise SessionInputError(f"systolic_{when}", "Give both numbers of the blood pressure, or neither.")
+    if systolic is not None and diastolic is not None and systolic <= diastolic:
+        raise SessionInputError(f"systolic_{when}", "The top number (systolic) must be higher than the bottom one.")
+
+
+def performed_at(client_millis: str | None, now: datetime) -> datetime:
+    """When the tablet says the set happened, unless its clock is clearly wrong."""
+    try:
+        millis = float(client_millis or "")
+    except ValueError:
+        return now
+    if not math.isfinite(millis):
+        return now
+    try:
+        when = datetime.fromtimestamp(millis / 1000, UTC)
+    except (OverflowError, OSError, ValueError):
+        return now
+    return when if abs(when - now) <= PERFORMED_AT_SLACK else now
+
+
+def is_flagged_pain(pain: int | None) -> bool:
+    return pain is not None and pain >= PAIN_FLAG_AT
+
+
+def is_flagged_effort(value: Decimal | float | None) -> bool:
+    return value is not None and Decimal(str(value)) >= RPE_FLAG_AT
+
+
+def late_entry(ended_at: datetime, signed_at: datetime) -> bool:
+    return signed_at - ended_at > LATE_AFTER
+
+
+def split_minutes(total: int, sets_by_activity: dict[str, int]) -> dict[str, int]:
+    """A first split of the session's minutes across activities, in proportion to the sets
+    logged for each (largest remainder, so the parts add up to the total); the trainer adjusts."""
+    counted = {activity: sets for activity, sets in sets_by_activity.items() if sets > 0}
+    if total <= 0 or not counted:
+        return dict.fromkeys(sets_by_activity, 0)
+    all_sets = sum(counted.values())
+    exact = {activity: total * sets / all_sets for activity, sets in counted.items()}
+    parts = {activity: math.floor(value) for activity, value in exact.items()}
+    leftover = total - sum(parts.values())
+    for activity in sorted(exact, key=lambda a: exact[a] - parts[a], reverse=True)[:leftover]:
+        parts[activity] += 1
+    return {activity: parts.get(activity, 0) for activity in sets_by_activity}
+
+
+def check_minutes(minutes: dict[str, int], session_minutes: int) -> None:
+    """Timed minutes cannot add up to more than the session lasted (five minutes' grace for the clock)."""
+    total = sum(minutes.values())
+    if total > session_minutes + 5:
+        raise SessionInputError(
+            "minutes", f"The activities add up to {total} minutes, but the session lasted {session_minutes}.")

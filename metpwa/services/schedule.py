@@ -1,0 +1,114 @@
+"""The appointment book: single and weekly appointments, reschedules, cancellations and no-shows."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Appointment, AppointmentSeries, Client, Practice, SessionLog, User
+from . import audit
+
+MAX_WEEKS = 26
+STATUS_LABELS = {"scheduled": "Scheduled", "cancelled": "Cancelled", "no_show": "No-show"}
+
+
+def at_local(practice: Practice, day: date, clock: time) -> datetime:
+    """A wall-clock time in the practice's zone as aware UTC (zoneinfo handles daylight saving)."""
+    return datetime.combine(day, clock, tzinfo=practice.zone).astimezone(UTC)
+
+
+def day_bounds(practice: Practice, day: date) -> tuple[datetime, datetime]:
+    start = at_local(practice, day, time(0, 0))
+    return start, at_local(practice, day + timedelta(days=1), time(0, 0))
+
+
+def book(user: User, client: Client, *, trainer: User, day: date, clock: time, duration_minutes: int,
+         weekdays: list[int] | None = None, weeks: int = 1) -> list[Appointment]:
+    """One appointment, or the same slot on the given weekdays for a number of weeks (a series)."""
+    practice = client.practice
+    series = None
+    days = [day]
+    if weekdays:
+        series = AppointmentSeries(practice_id=client.practice_id, client_id=client.id, trainer_id=trainer.id,
+                                   weekdays=",".join(str(d) for d in sorted(set(weekdays))),
+                                   local_time=f"{clock:%H:%M}", duration_minutes=duration_minutes,
+                                   created_by_id=user.id)
+        db.session.add(series)
+        db.session.flush()
+        first_monday = day - timedelta(days=day.weekday())
+        days = [first_monday + timedelta(weeks=w, days=d) for w in range(min(weeks, MAX_WEEKS))
+                for d in sorted(set(weekdays))]
+        days = [d for d in days if d >= day]
+    booked = []
+    for each in days:
+        appointment = Appointment(practice_id=client.practice_id, client_id=client.id, trainer_id=trainer.id,
+                                  series_id=series.id if series else None, starts_at=at_local(practice, each, clock),
+                                  duration_minutes=duration_minutes)
+        db.session.add(appointment)
+        booked.append(appointment)
+    db.session.flush()
+    audit.record("create", series or booked[0], user=user, client_id=client.id, detail={"appointments": len(booked)})
+    db.session.commit()
+    return booked
+
+
+def reschedule(user: User, appointment: Appointment, *, day: date, clock: time) -> None:
+    before = appointment.starts_at
+    appointment.starts_at = at_local(appointment.client.practice, day, clock)
+    appointment.status = "scheduled"
+    audit.record("update", appointment, user=user, detail={"from": before.isoformat(), "to":
+                                                          appointment.starts_at.isoformat()})
+    db.session.commit()
+
+
+def set_status(user: User, appointment: Appointment, status: str, reason: str) -> None:
+    """Cancelled or no-show, always with the reason (attendance reports read both)."""
+    appointment.status = status
+    appointment.status_reason = reason.strip()[:300]
+    appointment.status_changed_at = datetime.now(UTC)
+    audit.record("update", appointment, user=user, detail={"status": status})
+    db.session.commit()
+
+
+def for_day(practice: Practice, day: date, *, trainer_id: int | None = None) -> list[Appointment]:
+    start, end = day_bounds(practice, day)
+    stmt = select(Appointment).where(Appointment.practice_id == practice.id, Appointment.starts_at >= start,
+                                     Appointment.starts_at < end)
+    if trainer_id is not None:
+        stmt = stmt.where(Appointment.trainer_id == trainer_id)
+    return list(db.session.scalars(stmt.order_by(Appointment.starts_at)))
+
+
+def for_range(practice: Practice, first: date, days: int) -> list[Appointment]:
+    start, _ = day_bounds(practice, first)
+    _, end = day_bounds(practice, first + timedelta(days=days - 1))
+    return list(db.session.scalars(
+        select(Appointment).where(Appointment.practice_id == practice.id, Appointment.starts_at >= start,
+                                  Appointment.starts_at < end).order_by(Appointment.starts_at)
+    ))
+
+
+def sessions_for(appointments: list[Appointment]) -> dict[int, SessionLog]:
+    ids = [a.id for a in appointments]
+    if not ids:
+        return {}
+    rows = db.session.scalars(select(SessionLog).where(SessionLog.appointment_id.in_(ids)))
+    return {row.appointment_id: row for row in rows}
+
+
+def attendance(client_id: int, since: datetime | None = None, until: datetime | None = None) -> dict[str, int]:
+    """Counts for reports: attended (signed sessions), no-shows and cancellations."""
+    appointments = select(Appointment).where(Appointment.client_id == client_id)
+    sessions = select(SessionLog).where(SessionLog.client_id == client_id, SessionLog.signed_at.is_not(None))
+    if since is not None:
+        appointments = appointments.where(Appointment.starts_at >= since)
+        sessions = sessions.where(SessionLog.started_at >= since)
+    if until is not None:
+        appointments = appointments.where(Appointment.starts_at < until)
+        sessions = sessions.where(SessionLog.started_at < until)
+    rows = list(db.session.scalars(appointments))
+    return {"attended": len(list(db.session.scalars(sessions))),
+            "no_show": sum(1 for a in rows if a.status == "no_show"),
+            "cancelled": sum(1 for a in rows if a.status == "cancelled")}

@@ -1,0 +1,349 @@
+"""Sessions on the gym floor: start from the current plan (with the last session's numbers),
+log sets idempotently, record responses, finish, sign and lock; addenda after signing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import (
+    ACTIVITY_COLUMNS,
+    Appointment,
+    Client,
+    Exercise,
+    SessionExercise,
+    SessionLog,
+    SetLog,
+    User,
+    utcnow,
+)
+from ..rules import sessions as rules
+from ..rules.readiness import checklist
+from . import audit, plans, readiness, referrals
+
+RESPONSES = {"tolerated_well": "Tolerated well", "fatigue": "Fatigue", "pain_increase": "Pain increase",
+             "other": "Other"}
+
+
+class SessionBlocked(Exception):
+    """What stands between this client and a session, in words for the trainer."""
+
+    def __init__(self, reasons: list[str]):
+        super().__init__("; ".join(reasons))
+        self.reasons = reasons
+
+
+class SessionLocked(Exception):
+    """The session is signed: changes are addenda."""
+
+
+def blockers(client: Client) -> list[str]:
+    reasons = [f"{item.label}: {item.detail}" if item.detail else item.label
+               for item in checklist(readiness.facts(client)) if not item.done]
+    if plans.current(client.id) is None:
+        reasons.append("Plan of Exercise: there is no plan to start from yet.")
+    referral = referrals.current_referral(client.id)
+    if referral is not None and referral.authorized_visits:
+        used = db.session.scalar(
+            select(func.count()).select_from(SessionLog).where(
+                SessionLog.client_id == client.id, SessionLog.signed_at.is_not(None),
+                func.date(SessionLog.started_at) >= referral.referred_on)
+        )
+        if used >= referral.authorized_visits:
+            reasons.append(f"Referral: all {referral.authorized_visits} authorized visits are used; the referring "
+                           "provider must authorize more.")
+    return reasons
+
+
+def in_progress(client_id: int) -> SessionLog | None:
+    return db.session.scalar(
+        select(SessionLog).where(SessionLog.client_id == client_id, SessionLog.signed_at.is_(None))
+        .order_by(SessionLog.started_at.desc()).limit(1)
+    )
+
+
+def last_signed(client_id: int, before: datetime | None = None) -> SessionLog | None:
+    stmt = select(SessionLog).where(SessionLog.client_id == client_id, SessionLog.signed_at.is_not(None))
+    if before is not None:
+        stmt = stmt.where(SessionLog.started_at < before)
+    return db.session.scalar(
+        stmt.options(selectinload(SessionLog.exercises).selectinload(SessionExercise.sets))
+        .order_by(SessionLog.started_at.desc()).limit(1)
+    )
+
+
+def _actuals(last: SessionLog | None, exercise_id: int) -> list[dict]:
+    if last is None:
+        return []
+    for row in last.exercises:
+        if row.exercise_id == exercise_id and row.sets:
+            return [{"reps": s.reps, "seconds": s.seconds, "load": str(s.load) if s.load is not None else None,
+                     "load_unit": s.load_unit, "rpe": str(s.rpe) if s.rpe is not None else None} for s in row.sets]
+    return []
+
+
+def start(user: User, client: Client, *, appointment: Appointment | None = None,
+          at: datetime | None = None) -> SessionLog:
+    """Start (or resume) the client's session from the current Plan of Exercise."""
+    current = in_progress(client.id)
+    if current is not None:
+        return current
+    reasons = blockers(client)
+    if reasons:
+        audit.record("session_start", client, user=user, outcome="blocked", detail={"why": reasons[:5]})
+        db.session.commit()
+        raise SessionBlocked(reasons)
+    return open_session(user, client, plan=plans.current(client.id), appointment=appointment, at=at)
+
+
+def open_session(user: User, client: Client, *, plan, appointment: Appointment | None = None,
+                 at: datetime | None = None) -> SessionLog:
+    """Create the session from a plan version without the readiness check: for start() once the
+    chart is ready, and for bringing in sessions recorded before metpwa (the demo's history)."""
+    started = at or utcnow()
+    last = last_signed(client.id, before=started)
+    session = SessionLog(practice_id=client.practice_id, client_id=client.id, trainer_id=user.id,
+                         appointment_id=appointment.id if appointment else None, plan_id=plan.id, started_at=started,
+                         scope_overrides=[])
+    db.session.add(session)
+    db.session.flush()
+    for item in plan.exercises:
+        db.session.add(SessionExercise(
+            practice_id=client.practice_id, session_id=session.id, position=item.position,
+            exercise_id=item.exercise_id, plan_exercise_id=item.id, activity_type=item.activity_type,
+            prescription=item.prescription, last_actuals=_actuals(last, item.exercise_id),
+        ))
+    audit.record("create", session, user=user, client_id=client.id, detail={"plan_version": plan.version})
+    db.session.commit()
+    return session
+
+
+def _open(session: SessionLog) -> None:
+    if session.signed:
+        raise SessionLocked()
+
+
+def log_set(user: User, session_id: int, session_exercise_id: int, *, form: dict[str, str]) -> tuple[SetLog, bool]:
+    """One set from the tablet, in a fixed number of queries whatever the client's history.
+
+    Returns (the set, True when new). A repeated idempotency key (a double tap, a retry after
+    the wifi dropped) returns the set already stored instead of a second one. This is the hot
+    path of the gym floor, so it reads plain columns and inserts with ON CONFLICT DO NOTHING
+    rather than loading objects and catching an integrity error.
+    """
+    found = db.session.execute(
+        select(SessionLog.practice_id, SessionLog.client_id, SessionLog.signed_at)
+        .join(SessionExercise, SessionExercise.session_id == SessionLog.id)
+        .where(SessionExercise.id == session_exercise_id, SessionLog.id == session_id,
+               SessionLog.practice_id == user.practice_id)
+    ).first()
+    if found is None:
+        raise LookupError(session_exercise_id)
+    if found.signed_at is not None:
+        raise SessionLocked()
+    key = (form.get("idempotency_key") or "").strip()[:64]
+    if len(key) < 8:
+        raise rules.SessionInputError("idempotency_key", "This page is out of date: reload it and log the set again.")
+    values = rules.check_set(reps=form.get("reps"), seconds=form.get("seconds"), load_value=form.get("load"),
+                             load_unit=form.get("load_unit"), rpe_value=form.get("rpe"))
+    now = utcnow()
+    number = 1 + db.session.scalar(
+        select(func.coalesce(func.max(SetLog.set_number), 0)).where(SetLog.session_exercise_id == session_exercise_id)
+    )
+    row = {"practice_id": found.practice_id, "session_id": session_id, "session_exercise_id": session_exercise_id,
+           "set_number": number, "reps": values.reps, "seconds": values.seconds, "load": values.load,
+           "load_unit": values.load_unit, "rpe": values.rpe,
+           "performed_at": rules.performed_at(form.get("performed_at"), now), "entered_at": now,
+           "idempotency_key": key, "entered_by_id": user.id}
+    insert = postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    new_id = db.session.scalar(
+        insert(SetLog).values(**row).on_conflict_do_nothing(index_elements=["practice_id", "idempotency_key"])
+        .returning(SetLog.id)
+    )
+    if new_id is None:
+        existing = db.session.scalar(select(SetLog).where(SetLog.practice_id == found.practice_id,
+                                                          SetLog.idempotency_key == key))
+        db.session.commit()
+        return existing, False
+    created = SetLog(id=new_id, **row)
+    audit.record("create", created, user=user, client_id=found.client_id)
+    db.session.commit()
+    return created, True
+
+
+def undo_set(user: User, session: SessionLog, row: SetLog) -> None:
+    _open(session)
+    audit.record("delete", row, user=user, client_id=session.client_id, detail={"set": row.set_number})
+    db.session.delete(row)
+    db.session.commit()
+
+
+def record_response(user: User, session: SessionLog, item: SessionExercise, *, response: str, pain: str | None,
+                    note: str | None) -> None:
+    _open(session)
+    if response not in RESPONSES:
+        raise rules.SessionInputError("response", "Choose how the client responded.")
+    value = rules.whole("response_pain", pain, kind="pain")
+    if response == "pain_increase" and value is None:
+        raise rules.SessionInputError("response_pain", "Rate the pain from 0 to 10.")
+    item.response, item.response_pain = response, value if response == "pain_increase" else None
+    item.response_note = (note or "").strip()[:300] or None
+    audit.record("update", session, user=user, client_id=session.client_id, detail={"response": response})
+    db.session.commit()
+
+
+def skip(user: User, session: SessionLog, item: SessionExercise, reason: str) -> None:
+    _open(session)
+    reason = reason.strip()
+    if not reason:
+        raise rules.SessionInputError("skip_reason", "Say why the exercise was skipped.")
+    item.skipped, item.skip_reason = True, reason[:300]
+    note = f"Skipped {item.exercise.name}: {reason}"
+    session.plan_changes = f"{session.plan_changes}\n{note}" if session.plan_changes else note
+    audit.record("update", session, user=user, client_id=session.client_id, detail={"skipped": item.exercise_id})
+    db.session.commit()
+
+
+def add_exercise(user: User, session: SessionLog, exercise: Exercise) -> SessionExercise:
+    _open(session)
+    position = 1 + max((e.position for e in session.exercises), default=0)
+    item = SessionExercise(practice_id=session.practice_id, session_id=session.id, position=position,
+                           exercise_id=exercise.id, activity_type=exercise.activity_type,
+                           prescription=f"added: {exercise.default_dosage}".strip(),
+                           last_actuals=_actuals(last_signed(session.client_id, session.started_at), exercise.id))
+    db.session.add(item)
+    db.session.flush()
+    note = f"Added {exercise.name}"
+    session.plan_changes = f"{session.plan_changes}\n{note}" if session.plan_changes else note
+    audit.record("update", session, user=user, client_id=session.client_id, detail={"added": exercise.id})
+    db.session.commit()
+    return item
+
+
+def move(user: User, session: SessionLog, item: SessionExercise, step: int) -> None:
+    _open(session)
+    ordered = sorted(session.exercises, key=lambda e: e.position)
+    index = ordered.index(item)
+    other = index + step
+    if 0 <= other < len(ordered):
+        ordered[index], ordered[other] = ordered[other], ordered[index]
+        for position, row in enumerate(ordered, start=1):
+            row.position = position
+        db.session.commit()
+
+
+def save_vitals(user: User, session: SessionLog, form: dict[str, str], *, when: str) -> None:
+    """Pain, heart rate and blood pressure before or after the session, checked for plausibility."""
+    _open(session)
+    pain = rules.whole(f"pain_{when}", form.get(f"pain_{when}"), kind="pain")
+    heart = rules.whole(f"heart_rate_{when}", form.get(f"heart_rate_{when}"), kind="heart_rate")
+    systolic = rules.whole(f"systolic_{when}", form.get(f"systolic_{when}"), kind="systolic")
+    diastolic = rules.whole(f"diastolic_{when}", form.get(f"diastolic_{when}"), kind="diastolic")
+    rules.check_blood_pressure(systolic, diastolic, when)
+    setattr(session, f"pain_{when}", pain)
+    setattr(session, f"heart_rate_{when}", heart)
+    setattr(session, f"systolic_{when}", systolic)
+    setattr(session, f"diastolic_{when}", diastolic)
+    audit.record("update", session, user=user, client_id=session.client_id, detail={"vitals": when})
+    db.session.commit()
+
+
+def finish(user: User, session: SessionLog, *, at: datetime | None = None) -> None:
+    """Stop the clock and propose the minutes by activity from the sets logged."""
+    _open(session)
+    if session.ended_at is None:
+        _stop_clock(session, at or utcnow())
+        audit.record("update", session, user=user, client_id=session.client_id, detail={"finished": True})
+        db.session.commit()
+
+
+def _stop_clock(session: SessionLog, at: datetime) -> None:
+    session.ended_at = at
+    counts = {activity: 0 for activity in ACTIVITY_COLUMNS}
+    for item in session.exercises:
+        if not item.skipped:
+            counts[item.activity_type] += len(item.sets)
+    for activity, minutes in rules.split_minutes(duration_minutes(session), counts).items():
+        setattr(session, ACTIVITY_COLUMNS[activity], minutes)
+
+
+def duration_minutes(session: SessionLog) -> int:
+    end = session.ended_at or utcnow()
+    return max(0, round((end - session.started_at).total_seconds() / 60))
+
+
+def sign(user: User, session: SessionLog, *, note: dict[str, str], minutes: dict[str, int], pain_after: int | None,
+         overrides: list[dict], at: datetime | None = None) -> None:
+    """Write the note and minutes, sign, and lock; `at` is for records signed before metpwa (the demo)."""
+    _open(session)
+    # Everything is checked before anything changes: a refused signature leaves the session as it was.
+    if not (note.get("note_performance") or "").strip():
+        raise rules.SessionInputError("note_performance", "Describe how the client performed.")
+    end = session.ended_at or at or utcnow()
+    rules.check_minutes(minutes, max(0, round((end - session.started_at).total_seconds() / 60)))
+    if session.ended_at is None:
+        _stop_clock(session, end)
+    for field, text in note.items():
+        setattr(session, field, text.strip() or None)
+    for activity, value in minutes.items():
+        setattr(session, ACTIVITY_COLUMNS[activity], value)
+    session.pain_after = pain_after
+    if overrides:
+        session.scope_overrides = [*session.scope_overrides, *overrides]
+    signed_at = at or utcnow()
+    session.late_entry = rules.late_entry(session.ended_at, signed_at)
+    audit.record("sign", session, user=user, client_id=session.client_id, detail={"late_entry": session.late_entry})
+    # signed_at last: once it reaches the database the whole session is locked.
+    session.signed_by_id = user.id
+    session.signed_at = signed_at
+    db.session.commit()
+
+
+def logger_defaults(item: SessionExercise) -> dict[str, object]:
+    """What the logger starts at: this session's last set, else last session's first set, else
+    the plan's prescription. Reps unless the exercise is a hold or a timed bout."""
+    plan, sets = item.plan_exercise, item.sets
+    previous = item.last_actuals[0] if item.last_actuals else {}
+    if plan is not None:
+        timed = bool(plan.seconds and not plan.reps)
+    else:
+        timed = bool(previous.get("seconds") and not previous.get("reps"))
+    field = "seconds" if timed else "reps"
+    value = load = unit = rpe = None
+    if sets:
+        last = sets[-1]
+        value, load, unit, rpe = getattr(last, field), last.load, last.load_unit, last.rpe
+    elif previous:
+        value, load, unit, rpe = previous.get(field), previous.get("load"), previous.get("load_unit"), previous.get("rpe")
+    elif plan is not None:
+        value, load, unit = getattr(plan, field), plan.load, plan.load_unit
+        rpe = plan.intensity_value if plan.intensity_kind == "rpe" else None
+    return {"timed": timed, "value": value or (30 if timed else 10), "load": _plain(load), "unit": unit or "kg",
+            "rpe": _plain(rpe)}
+
+
+def _plain(value) -> str:
+    return "" if value is None or value == "" else f"{float(value):g}"
+
+
+def for_client(client_id: int, limit: int = 50) -> list[SessionLog]:
+    return list(db.session.scalars(
+        select(SessionLog).where(SessionLog.client_id == client_id).order_by(SessionLog.started_at.desc()).limit(limit)
+    ))
+
+
+def history(client_id: int, exercise_id: int, *, before: datetime, sessions: int = 6) -> list[tuple[SessionLog, list[SetLog]]]:
+    """The client's recent signed sessions with this exercise: sets, for the card's history and trend."""
+    rows = db.session.execute(
+        select(SessionLog, SessionExercise).join(SessionExercise, SessionExercise.session_id == SessionLog.id)
+        .where(SessionLog.client_id == client_id, SessionLog.signed_at.is_not(None), SessionLog.started_at < before,
+               SessionExercise.exercise_id == exercise_id)
+        .options(selectinload(SessionExercise.sets))
+        .order_by(SessionLog.started_at.desc()).limit(sessions)
+    ).all()
+    return [(session, list(item.sets)) for session, item in reversed(rows)]

@@ -1,0 +1,186 @@
+"""Two-step sign-in for staff: enrollment with an authenticator app, codes, recovery codes, resets.
+
+Required for owners and billers (permissions.TWO_FACTOR_ROLES), open to everyone from the Me page.
+It is asked after the password at sign-in and never at the idle lock: the quick PIN unlock on the
+gym floor stays as it is. The throttles and the half-signed session live in signin.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import segno
+from sqlalchemy import delete, func, select
+
+from ..extensions import db
+from ..models import RecoveryCode, User, utcnow
+from ..permissions import TWO_FACTOR_ROLES
+from ..rules import totp
+from . import audit
+from .passwords import verify_secret
+
+CODE_STEP = "code"
+ENROLL_STEP = "enroll"
+
+
+class TwoFactorRefused(Exception):
+    """A refusal to show at a form field; the message is for people."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Enrollment:
+    """What the enrollment screen shows: the QR code, and the same secret as text to type instead."""
+
+    secret: str
+    uri: str
+    qr_svg: str
+
+    @property
+    def secret_groups(self) -> str:
+        return " ".join(self.secret[i:i + 4] for i in range(0, len(self.secret), 4))
+
+
+def required(user: User) -> bool:
+    return user.role in TWO_FACTOR_ROLES
+
+
+def second_step_for(user: User) -> str | None:
+    """What a correct password still leaves to do: a code, an enrollment, or nothing."""
+    if user.two_factor_on:
+        return CODE_STEP
+    if required(user):
+        return ENROLL_STEP
+    return None
+
+
+def begin_enrollment(user: User) -> None:
+    """Give the user a secret to scan, unless one is already waiting (a second try after the
+    half-signed sign-in lapsed keeps the one already in their app)."""
+    if user.two_factor_on:
+        return
+    if user.totp_secret is None:
+        user.totp_secret = totp.new_secret()
+        user.totp_last_step = None
+
+
+def enrollment(user: User) -> Enrollment:
+    """The waiting secret as an otpauth QR code, drawn on the server as inline SVG (no script)."""
+    assert user.totp_secret is not None and not user.two_factor_on
+    uri = totp.provisioning_uri(user.totp_secret, user.email, user.practice.name)
+    qr = segno.make(uri, error="m")
+    svg = qr.svg_inline(scale=4, border=4, dark="#10212b", light="#ffffff", svgclass="qr-code", omitsize=True,
+                        title="QR code to scan with an authenticator app")
+    return Enrollment(user.totp_secret, uri, svg)
+
+
+def confirm_enrollment(user: User, typed: str, *, at: datetime | None = None) -> list[str]:
+    """Turn two-step sign-in on once the first code from the app matches; returns the recovery
+    codes, which are shown once and never again."""
+    if user.totp_secret is None or user.two_factor_on:
+        raise TwoFactorRefused("code", "Start again: there is no set-up waiting.")
+    if not totp.looks_like_code(typed):
+        raise TwoFactorRefused("code", "Type the 6-digit code your authenticator app shows.")
+    step = totp.matching_step(user.totp_secret, typed, at or utcnow(), user.totp_last_step)
+    if step is None:
+        audit.record("login_2fa_failed", user, user=user, outcome="denied", detail={"during": "enrollment"})
+        db.session.commit()
+        raise TwoFactorRefused("code", "That code did not match. Check the phone's clock is set "
+                                       "automatically, then type the code showing now.")
+    user.totp_last_step = step
+    user.totp_enabled_at = utcnow()
+    codes = _new_recovery_codes(user)
+    audit.record("2fa_enrolled", user, user=user)
+    return codes
+
+
+def check_code(user: User, typed: str, *, at: datetime | None = None) -> str | None:
+    """"code" or "recovery" when what was typed lets the user in (and is now spent), else None."""
+    if not user.two_factor_on or user.totp_secret is None:
+        return None
+    if totp.looks_like_code(typed):
+        step = totp.matching_step(user.totp_secret, typed, at or utcnow(), user.totp_last_step)
+        if step is None:
+            return None
+        user.totp_last_step = step
+        return "code"
+    for code in db.session.scalars(select(RecoveryCode).where(RecoveryCode.user_id == user.id,
+                                                              RecoveryCode.used_at.is_(None))):
+        if totp.recovery_code_matches(code.code_hash, typed):
+            code.used_at = utcnow()
+            audit.record("recovery_code_used", user, user=user, detail={"left": recovery_codes_left(user)})
+            return "recovery"
+    return None
+
+
+def recovery_codes_left(user: User) -> int:
+    return db.session.scalar(select(func.count()).select_from(RecoveryCode)
+                             .where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)))
+
+
+def new_recovery_codes(user: User, *, password: str) -> list[str]:
+    """A fresh set from the Me page (the old ones stop working); the password confirms it is them."""
+    if not verify_secret(user.password_hash, password):
+        raise TwoFactorRefused("password", "That is not your current password.")
+    if not user.two_factor_on:
+        raise TwoFactorRefused("password", "Turn on two-step sign-in first.")
+    codes = _new_recovery_codes(user)
+    audit.record("update", user, user=user, detail={"recovery_codes": "replaced"})
+    return codes
+
+
+def start_from_account(user: User, *, password: str) -> None:
+    """Opt in from the Me page: a new secret to scan (any earlier unfinished one is replaced)."""
+    if not verify_secret(user.password_hash, password):
+        raise TwoFactorRefused("password", "That is not your current password.")
+    if user.two_factor_on:
+        raise TwoFactorRefused("password", "Two-step sign-in is already on.")
+    user.totp_secret = totp.new_secret()
+    user.totp_last_step = None
+
+
+def turn_off(user: User, *, password: str) -> None:
+    """Opt out from the Me page; refused for the roles that must keep it."""
+    if required(user):
+        raise TwoFactorRefused("password", f"Two-step sign-in is required for the {user.role.label.lower()} role.")
+    if not verify_secret(user.password_hash, password):
+        raise TwoFactorRefused("password", "That is not your current password.")
+    _clear(user)
+    audit.record("2fa_disabled", user, user=user)
+
+
+def reset(member: User, *, by: User) -> None:
+    """An owner clears a colleague's two-step sign-in (a lost phone): their sign-ins end, and a role
+    that requires it sets it up again at the next sign-in."""
+    from .staff import end_sessions
+
+    _clear(member)
+    audit.record("2fa_disabled", member, user=by, detail={"reset_by": by.id})
+    end_sessions(member, "two-step sign-in reset")
+
+
+def _clear(user: User) -> None:
+    user.totp_secret = None
+    user.totp_enabled_at = None
+    user.totp_last_step = None
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+
+
+def _new_recovery_codes(user: User) -> list[str]:
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    codes = totp.new_recovery_codes()
+    db.session.add_all(RecoveryCode(user_id=user.id, code_hash=totp.hash_recovery_code(code)) for code in codes)
+    return codes
+
+
+def enroll_unchecked(user: User, secret: str | None = None) -> list[str]:
+    """For set-up scripts (the demo, the test factory): two-step sign-in on with a known secret."""
+    user.totp_secret = secret or totp.new_secret()
+    user.totp_enabled_at = utcnow()
+    user.totp_last_step = None
+    db.session.flush()
+    return _new_recovery_codes(user)

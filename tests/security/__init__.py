@@ -1,0 +1,1 @@
+"""The hostile test suite: every route, form and upload probed as an attacker would (issue 8)."""

@@ -1,0 +1,128 @@
+"""Sessions under attack, over the whole URL map: the idle lock and the absolute lifetime hold for
+htmx requests too (401 + HX-Redirect, no body), a cookie kept from before sign-out opens nothing
+(GET, POST with its old CSRF token, htmx), and one practice's sign-in reaches none of another
+practice's ids (each gets exactly the answer an id that does not exist gets)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import update
+
+from metpwa.models import StaffSession, utcnow
+
+from .walker import COOKIE, Outcome, effects, ghost_url, names_a_record, routes, url_for_route
+
+
+SUMMARY = ("sessions: {idle} requests on an idle-locked sign-in, {expired} past the absolute lifetime, {replayed} "
+           "with a cookie replayed after sign-out, {cross} with another practice's ids, {half_signed} on a sign-in "
+           "still owing its two-step code; {through} got through")
+
+
+def _age(app, db, **columns_ago: timedelta) -> None:
+    with app.app_context():
+        db.session.execute(update(StaffSession).where(StaffSession.ended_at.is_(None))
+                           .values({name: utcnow() - ago for name, ago in columns_ago.items()}))
+        db.session.commit()
+
+
+def _walk_guarded(app, world, probe, agent, *, expect_to: str, skip_lock_exempt: bool,
+                  skip_second_step: bool = False) -> tuple[int, list[str]]:
+    """Every non-public route, plain and htmx: a 303 to `expect_to` or a 401 with HX-Redirect and no body."""
+    failures, sent = [], 0
+    for route in routes(app):
+        if route.public or (skip_lock_exempt and route.lock_exempt):
+            continue
+        if skip_second_step and getattr(route.view, "metpwa_second_step", False):
+            continue
+        url = url_for_route(app, route, world.home, world.unavailable)
+        for htmx in (False, True):
+            outcome: Outcome = probe.send(agent, route, url, htmx=htmx)
+            sent += 1
+            where = f"{route.method} {url}{' (htmx)' if htmx else ''} -> {outcome.status}"
+            if htmx:
+                if not (outcome.status == 401 and outcome.hx_redirect.startswith(expect_to) and outcome.body == ""):
+                    failures.append(f"{where}: expected 401, HX-Redirect {expect_to}..., no body")
+            elif not (outcome.status == 303 and outcome.location.startswith(expect_to)):
+                failures.append(f"{where}: expected 303 to {expect_to}")
+            if any(canary in outcome.body for canary in world.home_canaries.everything):
+                failures.append(f"{where}: shows client data")
+            # Locking the idle session is the one write the refusal is allowed.
+            written = [table for table in effects(outcome) if table != "staff_session"]
+            if written:
+                failures.append(f"{where}: wrote to {written}")
+    return sent, failures
+
+
+def test_idle_lock_holds_for_every_route_plain_and_htmx(app, db, world, personas, agent, probe, figures):
+    agent.login(personas.colleague)
+    _age(app, db, last_seen_at=timedelta(minutes=11))
+    sent, failures = _walk_guarded(app, world, probe, agent, expect_to="/lock", skip_lock_exempt=True)
+    figures.update({"idle": sent})
+    figures["through"] += len(failures)
+    assert not failures, "\n".join(failures)
+
+
+def test_absolute_lifetime_holds_for_every_route_plain_and_htmx(app, db, world, personas, agent, probe,
+                                                               figures):
+    agent.login(personas.owner)
+    # Busy all shift (seen a minute ago), but signed in 13 hours ago: the 12-hour lifetime is over.
+    _age(app, db, created_at=timedelta(hours=13), last_seen_at=timedelta(minutes=1))
+    sent, failures = _walk_guarded(app, world, probe, agent, expect_to="/login", skip_lock_exempt=False)
+    figures.update({"expired": sent})
+    figures["through"] += len(failures)
+    assert not failures, "\n".join(failures)
+
+
+def test_a_half_signed_sign_in_reaches_only_its_second_step(app, world, personas, agent, probe, calm_sessions,
+                                                            figures):
+    """Password right, code not yet typed: every route but the code step leads to the code step, even
+    with a valid CSRF token, and nothing is written or shown."""
+    agent.refresh_token("/login")
+    first = agent.client.post("/login", data={"email": personas.owner.email, "password": personas.owner.password,
+                                              "csrf_token": agent.token})
+    assert first.headers["Location"] == "/login/code"
+    agent.refresh_token("/login/code")
+    sent, failures = _walk_guarded(app, world, probe, agent, expect_to="/login/code", skip_lock_exempt=False,
+                                   skip_second_step=True)
+    figures.update({"half_signed": sent})
+    figures["through"] += len(failures)
+    assert not failures, "\n".join(failures)
+
+
+def test_a_cookie_kept_from_before_sign_out_opens_nothing(app, world, personas, agent, probe, calm_sessions,
+                                                        figures):
+    agent.login(personas.owner)
+    old_cookie = agent.client.get_cookie(COOKIE).value
+    assert agent.post("/logout").status_code == 303
+    # The attacker replays the cookie (and the CSRF token it carries) copied before sign-out.
+    agent.client.set_cookie(COOKIE, old_cookie)
+    sent, failures = _walk_guarded(app, world, probe, agent, expect_to="/login", skip_lock_exempt=False)
+    figures.update({"replayed": sent})
+    figures["through"] += len(failures)
+    assert not failures, "\n".join(failures)
+
+
+def test_one_practices_sign_in_reaches_no_id_of_another(app, world, personas, new_agent, probe, calm_sessions,
+                                                        figures):
+    failures, sent = [], 0
+    for persona, ids, canaries in ((personas.owner, world.other, world.other_canaries),
+                                   (personas.outsider, world.home, world.home_canaries)):
+        agent = new_agent()
+        agent.login(persona)
+        for route in routes(app):
+            if route.public or not names_a_record(route):
+                continue
+            # Plain requests: the access walk sends the outsider's htmx requests with these ids already.
+            url = url_for_route(app, route, ids, world.unavailable)
+            outcome = probe.send(agent, route, url)
+            # What an id that does not exist gets: the foreign id must get exactly that.
+            missing = probe.send(agent, route, ghost_url(app, route, ids))
+            sent += 2
+            same = (outcome.status, outcome.location) == (missing.status, missing.location)
+            if not same or outcome.status < 400 or canaries.found_in(outcome.body) or effects(outcome):
+                failures.append(f"{persona.name}: {route.method} {url} -> {outcome.status} (a missing id: "
+                                f"{missing.status}) {canaries.found_in(outcome.body)} {effects(outcome)}")
+    figures.update(cross=sent)
+    figures["through"] += len(failures)
+    assert not failures, "\n".join(failures)

@@ -1,0 +1,131 @@
+"""Encryption at rest: canary values never appear in the database's own bytes, keys rotate, and a
+value that was tampered with or moved is refused rather than misread."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect, select, text
+
+from conftest import Factory, make_app
+from metpwa import encryption
+from metpwa.extensions import db as _db
+from metpwa.keys import Keyring
+from metpwa.models import Client, Coverage, Document, IntakeResponse, SessionLog
+from metpwa.permissions import Role
+
+CANARY = "CANARY-7731-QX"
+CANARY_BYTES = b"%PDF-1.4 CANARY-BYTES-5521"
+
+
+def test_values_round_trip_and_refuse_tampering_or_a_move():
+    ring = Keyring.generate()
+    sealed = encryption.encrypt(b"note", "session_log.note_plan", ring)
+    assert encryption.decrypt(sealed, "session_log.note_plan", ring) == b"note"
+    with pytest.raises(encryption.DecryptionError, match="changed or belongs elsewhere"):
+        encryption.decrypt(sealed, "coverage.member_id", ring)
+    flipped = sealed[:-1] + bytes([sealed[-1] ^ 1])
+    with pytest.raises(encryption.DecryptionError):
+        encryption.decrypt(flipped, "session_log.note_plan", ring)
+    # The same value twice never looks the same (random nonce): no guessing by comparison.
+    assert encryption.encrypt_text("A", "x", ring) != encryption.encrypt_text("A", "x", ring)
+
+
+def test_a_rotated_key_still_opens_what_the_old_one_sealed():
+    ring = Keyring.generate()
+    old = encryption.encrypt_text("remember me", "x", ring)
+    ring.rotate("data")
+    new = encryption.encrypt_text("remember me", "x", ring)
+    assert encryption.text_version(old) == 1 and encryption.text_version(new) == 2
+    assert encryption.decrypt_text(old, "x", ring) == encryption.decrypt_text(new, "x", ring) == "remember me"
+    ring.keys["data"].pop(1)
+    with pytest.raises(encryption.DecryptionError, match="not in the keyring"):
+        encryption.decrypt_text(old, "x", ring)
+
+
+@pytest.fixture
+def canary_app():
+    app, cleanup = make_app()
+    make = Factory(app)
+    practice = make.practice("Canary MET")
+    trainer = make.user(practice, Role.TRAINER)
+    client_id = make.ready_client(practice, trainer.id)
+    with app.app_context():
+        client = _db.session.get(Client, client_id)
+        _db.session.add(Coverage(practice_id=practice, client_id=client_id, payer_name="Aetna",
+                                 member_id=CANARY, payer_kind="commercial"))
+        _db.session.add(Document(practice_id=practice, client_id=client_id, kind="other", title="Scan",
+                                 filename="scan.pdf", content_type="application/pdf", size=len(CANARY_BYTES),
+                                 sha256="0" * 64, data=CANARY_BYTES))
+        _db.session.add(IntakeResponse(practice_id=practice, client_id=client_id, form_version="t",
+                                       answers={"other_conditions": CANARY}, clearance_reasons=[CANARY]))
+        _db.session.add(SessionLog(practice_id=practice, client_id=client_id, trainer_id=trainer.id,
+                                   started_at=datetime.now(UTC), note_plan=CANARY, plan_changes=CANARY))
+        _db.session.commit()
+        assert client.coverages
+    yield app, client_id
+    cleanup()
+
+
+def _all_rows_as_text(app) -> str:
+    """Everything in every table, as the database itself hands it out (no app types applied)."""
+    with app.app_context():
+        names = inspect(_db.engine).get_table_names()
+        chunks = []
+        with _db.engine.connect() as connection:
+            for name in names:
+                for row in connection.execute(text(f'SELECT * FROM "{name}"')):
+                    chunks.append(repr(tuple(row)))
+        return "\n".join(chunks)
+
+
+def test_no_canary_is_readable_in_the_database(canary_app):
+    app, client_id = canary_app
+    with app.app_context():
+        # The app still reads its own values.
+        assert _db.session.scalar(select(Coverage.member_id).where(Coverage.client_id == client_id)) == CANARY
+        assert _db.session.scalar(select(SessionLog.note_plan).where(SessionLog.client_id == client_id)) == CANARY
+    dump = _all_rows_as_text(app)
+    assert CANARY not in dump and "CANARY-BYTES" not in dump
+    assert "PNG" not in dump  # signature images
+    assert "%PDF" not in dump  # signed consent PDFs, uploads
+    with app.app_context():
+        url = _db.engine.url
+    if url.get_backend_name() == "sqlite":
+        # The file and its write-ahead log both: a value may sit in either.
+        database = Path(url.database)
+        raw = b"".join(p.read_bytes() for p in database.parent.glob(database.name + "*"))
+        assert len(raw) > 50_000
+        assert CANARY.encode() not in raw and b"CANARY-BYTES" not in raw
+        assert b"\x89PNG" not in raw and b"%PDF" not in raw
+
+
+def test_rotating_the_data_key_reseals_everything_and_keeps_it_readable(canary_app, tmp_path):
+    app, client_id = canary_app
+    # A keyring file, as a deployment has, so rotation has somewhere to write.
+    ring = app.extensions["metpwa_keyring"]
+    ring.path = tmp_path / "keyring.json"
+    ring.path.write_text(ring.to_json())
+    os.chmod(ring.path, 0o600)
+    runner = app.test_cli_runner()
+    before = runner.invoke(args=["keys", "status"])
+    assert "values under data key 1:" in before.output and "plain" not in before.output
+    result = runner.invoke(args=["keys", "rotate", "data"])
+    assert result.exit_code == 0, result.output
+    assert "version 2" in result.output
+    after = runner.invoke(args=["keys", "status"]).output
+    assert "values under data key 1:" not in after and "values under data key 2:" in after
+    assert Keyring.from_json(ring.path.read_text()).current["data"] == 2
+    with app.app_context():
+        assert _db.session.scalar(select(Coverage.member_id).where(Coverage.client_id == client_id)) == CANARY
+        assert _db.session.scalar(select(IntakeResponse.answers).where(IntakeResponse.client_id == client_id,
+                                                                       IntakeResponse.form_version == "t")) \
+            == {"other_conditions": CANARY}
+    # Signed records were re-sealed without being unlocked for anyone else: the guards are back.
+    with app.app_context(), pytest.raises(Exception, match="signed records cannot change"):
+        with _db.engine.begin() as connection:
+            connection.execute(text("DELETE FROM consent_signature"))
+    assert runner.invoke(args=["audit", "verify"]).exit_code == 0

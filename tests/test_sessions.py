@@ -1,0 +1,364 @@
+"""Gym-floor sessions: readiness gating, pre-fill from last time, one-tap set logging that is
+idempotent and fixed-cost, flags, signing that locks (in the database too), addenda, late entries,
+and the appointment book."""
+
+import re
+import threading
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import event, exc, func, select, text, update
+
+from conftest import Factory, make_app
+from support.figures import report
+from metpwa.extensions import db as _db
+from metpwa.models import Appointment, SessionLog, SetLog, utcnow
+
+
+def start_session(agent, client_id):
+    response = agent.post(f"/clients/{client_id}/sessions")
+    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+    session_id = int(response.headers["Location"].rsplit("/", 1)[-1])
+    page = agent.get(f"/sessions/{session_id}").get_data(as_text=True)
+    items = [int(n) for n in re.findall(r'name="session_exercise_id" value="(\d+)"', page)]
+    return session_id, items, page
+
+
+def log(agent, session_id, item, key, **values):
+    data = {"session_exercise_id": str(item), "idempotency_key": key, "reps": "10", "load": "", "rpe": "5"} | values
+    return agent.post(f"/sessions/{session_id}/sets", data=data, htmx=True)
+
+
+def sign(agent, session_id, **extra):
+    agent.post(f"/sessions/{session_id}/finish")
+    data = {"note_client_report": "Stairs easier this week", "note_performance": "Completed all sets",
+            "note_response": "Tolerated well", "note_plan": "Progress sit-to-stand load", "pain_after": "2",
+            "minutes_therapeutic_exercise": "0", "minutes_neuromuscular_reeducation": "0", "minutes_gait": "0",
+            "minutes_functional_activities": "0"} | extra
+    return agent.post(f"/sessions/{session_id}/sign", data=data)
+
+
+@pytest.fixture
+def ready(make, personas):
+    return make.ready_client(personas.practice_id, personas.colleague.id)
+
+
+def test_a_client_who_is_not_ready_cannot_start_and_the_reasons_are_plain(agent, personas, make):
+    client_id = make.client_record(personas.practice_id, first="Nora", last="Vance")
+    agent.login(personas.colleague)
+    response = agent.post(f"/clients/{client_id}/sessions")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 409
+    for words in ("Emergency contact", "Health-history intake", "Plan of Exercise: there is no plan"):
+        assert words in body
+
+
+def test_clearance_required_blocks_the_session(app, agent, personas, make, ready):
+    with app.app_context():
+        from metpwa.models import IntakeResponse
+
+        intake = _db.session.scalar(select(IntakeResponse).where(IntakeResponse.client_id == ready))
+        intake.clearance_required = True
+        intake.clearance_reasons = ["Readiness screen: chest pain"]
+        _db.session.commit()
+    agent.login(personas.colleague)
+    response = agent.post(f"/clients/{ready}/sessions")
+    assert response.status_code == 409 and "Medical clearance" in response.get_data(as_text=True)
+
+
+def test_used_up_authorized_visits_block_the_session(app, agent, personas, ready):
+    with app.app_context():
+        from metpwa.models import Referral
+
+        _db.session.scalar(select(Referral).where(Referral.client_id == ready)).authorized_visits = 1
+        _db.session.commit()
+    agent.login(personas.colleague)
+    session_id, items, _ = start_session(agent, ready)
+    log(agent, session_id, items[0], "k-000000001")
+    assert sign(agent, session_id).status_code == 303
+    response = agent.post(f"/clients/{ready}/sessions")
+    assert response.status_code == 409 and "authorized visits are used" in response.get_data(as_text=True)
+
+
+def test_the_session_starts_from_the_plan_and_prefills_last_sessions_numbers(agent, personas, ready):
+    agent.login(personas.colleague)
+    session_id, items, page = start_session(agent, ready)
+    assert "Sit-to-stand" in page and "Plan: 3 x 10, RPE 5" in page
+    log(agent, session_id, items[0], "k-000000001", reps="12", load="4", rpe="6")
+    log(agent, session_id, items[0], "k-000000002", reps="11", load="4", rpe="7")
+    sign(agent, session_id)
+    second, items2, page2 = start_session(agent, ready)
+    assert second != session_id
+    assert "Last time: 12 reps @ 4 kg · 11 reps @ 4 kg" in page2
+    logger = re.search(rf'id="v-{items2[0]}"[^>]*value="(\d+)"', page2).group(1)
+    load = re.search(rf'id="l-{items2[0]}"[^>]*value="([\d.]*)"', page2).group(1)
+    assert (logger, load) == ("12", "4")  # starts from last session's first set
+
+
+def test_logging_a_set_returns_a_small_fragment_and_a_repeat_key_makes_one_row(app, agent, personas, ready):
+    agent.login(personas.colleague)
+    session_id, items, _ = start_session(agent, ready)
+    first = log(agent, session_id, items[0], "same-key-0001", reps="10", load="6.5", rpe="6")
+    body = first.get_data(as_text=True)
+    assert first.status_code == 200 and len(first.get_data()) < 2048
+    assert "10 reps" in body and "6.5 kg" in body and "RPE 6" in body and "Undo" in body
+    again = log(agent, session_id, items[0], "same-key-0001", reps="10", load="6.5", rpe="6")
+    assert again.get_data() == first.get_data()
+    with app.app_context():
+        rows = _db.session.scalars(select(SetLog).where(SetLog.session_id == session_id)).all()
+        assert len(rows) == 1 and rows[0].performed_at <= rows[0].entered_at
+
+
+def test_performed_at_is_kept_apart_from_entered_at(app, agent, personas, ready):
+    agent.login(personas.colleague)
+    session_id, items, _ = start_session(agent, ready)
+    performed = utcnow() - timedelta(minutes=7)
+    log(agent, session_id, items[0], "k-late-0001", performed_at=str(int(performed.timestamp() * 1000)))
+    with app.app_context():
+        row = _db.session.scalar(select(SetLog))
+        assert abs((row.performed_at - performed).total_seconds()) < 1
+        assert (row.entered_at - row.performed_at) > timedelta(minutes=6)
+
+
+@pytest.mark.parametrize("values,message", [({"reps": "-1"}, "Reps must be"), ({"reps": "1000"}, "Reps must be"),
+                                            ({"rpe": "11"}, "RPE is 0 to 10"), ({"load": "600"}, "Load must be"),
+                                            ({"reps": "", "seconds": ""}, "Give the reps"),
+                                            ({"idempotency_key": ""}, "reload it")])
+def test_absurd_set_values_are_refused_with_a_message(agent, personas, ready, values, message):
+    agent.login(personas.colleague)
+    session_id, items, _ = start_session(agent, ready)
+    response = log(agent, session_id, items[0], "k-bad-00001", **values)
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+    assert response.headers["HX-Retarget"] == f"#logger-error-{items[0]}"
+
+
+def test_undo_the_last_set(app, agent, personas, ready):
+    agent.login(personas.colleague)
+    session_id, items, _ = start_session(agent, ready)
+    body = log(agent, session_id, items[0], "k-undo-0001").get_data(as_text=True)
+    set_id = re.search(r'id="set-(\d+)"', body).group(1)
+    assert agent.post(f"/sessions/{session_id}/sets/{set_id}/undo", htmx=True).status_code == 200
+    with app.app_context():
+        assert _db.session.scalar(select(func.count()).select_from(SetLog)) == 0
+
+
+def test_flags_for_very_hard_effort_and_severe_pain(agent, personas, ready):
+    agent.login(personas.colleague)
+    session_id, items, _ = start_session(agent, ready)
+    hard = log(agent, session_id, items[0], "k-hard-0001", rpe="9").get_data(as_text=True)
+    assert "is-flagged" in hard and "consider a plan change" in hard
+    pain = agent.post(f"/sessions/{session_id}/exercises/{items[1]}/response", htmx=True,
+                      data={"response": "pain_increase", "response_pain": "7"}).get_data(as_text=True)
+    assert "Pain 7/10" in pain and "Change the plan" in pain
+    missing = agent.post(f"/sessions/{session_id}/exercises/{items[1]}/response", htmx=True,
+                         data={"response": "pain_increase"})
+    assert missing.status_code == 422 and "Rate the pain" in missing.get_data(as_text=True)
+
+
+def test_vitals_are_checked_for_plausibility(agent, personas, ready):
+    agent.login(personas.colleague)
+    session_id, _, _ = start_session(agent, ready)
+    fast = agent.post(f"/sessions/{session_id}/vitals/before", htmx=True, data={"pain_before": "3", "heart_rate_before": "300"})
+    assert fast.status_code == 422 and "Heart rate must be 30 to 220" in fast.get_data(as_text=True)
+    upside = agent.post(f"/sessions/{session_id}/vitals/before", htmx=True,
+                        data={"systolic_before": "80", "diastolic_before": "90"})
+    assert "must be higher" in upside.get_data(as_text=True)
+    ok = agent.post(f"/sessions/{session_id}/vitals/before", htmx=True,
+                    data={"pain_before": "3", "heart_rate_before": "72", "systolic_before": "128", "diastolic_before": "78"})
+    assert ok.status_code == 200 and "saved" in ok.get_data(as_text=True)
+
+
+def test_skip_is_offered_as_a_plan_change(app, agent, personas, ready):
+    agent.login(personas.colleague)
+    session_id, items, _ = start_session(agent, ready)
+    assert agent.post(f"/sessions/{session_id}/exercises/{items[2]}/skip", htmx=True,
+                      data={"skip_reason": ""}).status_code == 422
+    agent.post(f"/sessions/{session_id}/exercises/{items[2]}/skip", htmx=True,
+               data={"skip_reason": "Dizzy when standing still today"})
+    agent.post(f"/sessions/{session_id}/finish")
+    page = agent.get(f"/sessions/{session_id}/sign").get_data(as_text=True)
+    assert "Skipped Tandem stance: Dizzy when standing still today" in page
+
+
+def test_signing_locks_the_session_in_the_app_and_in_the_database(app, db, agent, personas, ready):
+    agent.login(personas.colleague)
+    session_id, items, _ = start_session(agent, ready)
+    log(agent, session_id, items[0], "k-lock-0001")
+    too_many = sign(agent, session_id, minutes_therapeutic_exercise="300")
+    assert too_many.status_code == 422 and "Minutes must be 0 to 240" in too_many.get_data(as_text=True)
+    flagged = sign(agent, session_id, note_performance="Meniscus tear irritated by squats")
+    assert flagged.status_code == 422 and "“tear”" in flagged.get_data(as_text=True)
+    assert "Meniscus tear irritated by squats" in flagged.get_data(as_text=True)
+    assert sign(agent, session_id).status_code == 303
+    stale = log(agent, session_id, items[0], "k-lock-0002")
+    assert stale.status_code == 409 and "signed and locked" in stale.get_data(as_text=True)
+    with app.app_context():
+        for statement in (update(SessionLog).values(note_plan="changed"), update(SetLog).values(reps=99),
+                          text("DELETE FROM set_log"),
+                          text("INSERT INTO set_log (practice_id, session_id, session_exercise_id, set_number, reps, "
+                               "performed_at, entered_at, idempotency_key, entered_by_id) SELECT practice_id, session_id, "
+                               "id, 9, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'sneaky-key', 1 FROM session_exercise")):
+            with pytest.raises(exc.IntegrityError, match="signed records cannot change"):
+                db.session.execute(statement)
+            db.session.rollback()
+
+
+def test_addenda_keep_the_original_visible(agent, personas, ready):
+    agent.login(personas.colleague)
+    session_id, items, _ = start_session(agent, ready)
+    log(agent, session_id, items[0], "k-add-00001")
+    sign(agent, session_id)
+    no_reason = agent.post(f"/sessions/{session_id}/addenda", data={"text": "x"})
+    assert no_reason.status_code == 422
+    agent.post(f"/sessions/{session_id}/addenda", data={"reason": "Wrong load recorded",
+                                                      "text": "Sit-to-stand was with a 4 kg ball, not bodyweight."})
+    page = agent.get(f"/sessions/{session_id}").get_data(as_text=True)
+    assert "Completed all sets" in page and "4 kg ball" in page and "Wrong load recorded" in page
+
+
+def test_a_note_signed_more_than_a_day_later_is_a_late_entry(app, agent, personas, ready):
+    agent.login(personas.colleague)
+    session_id, items, _ = start_session(agent, ready)
+    log(agent, session_id, items[0], "k-lateentry1")
+    agent.post(f"/sessions/{session_id}/finish")
+    with app.app_context():
+        row = _db.session.get(SessionLog, session_id)
+        row.started_at -= timedelta(hours=30)
+        row.ended_at -= timedelta(hours=29)
+        _db.session.commit()
+    sign(agent, session_id)
+    assert "Late entry" in agent.get(f"/sessions/{session_id}").get_data(as_text=True)
+
+
+def _count_queries(app, action) -> int:
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        if statement.split()[0].upper() in ("SELECT", "INSERT", "UPDATE", "DELETE"):
+            statements.append(statement)
+
+    with app.app_context():
+        engine = _db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        action()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+def test_logging_a_set_costs_the_same_queries_whatever_the_history(app, new_agent, personas, make):
+    new_client = make.ready_client(personas.practice_id, personas.colleague.id, first="Ann", last="Fresh")
+    long_client = make.ready_client(personas.practice_id, personas.colleague.id, first="Bea", last="Longtime")
+    trainer = new_agent()
+    trainer.login(personas.colleague)
+    for n in range(6):
+        session_id, items, _ = start_session(trainer, long_client)
+        for s in range(3):
+            log(trainer, session_id, items[0], f"hist-{n}-{s}-key")
+        sign(trainer, session_id)
+    fresh_session, fresh_items, _ = start_session(trainer, new_client)
+    long_session, long_items, _ = start_session(trainer, long_client)
+    log(trainer, fresh_session, fresh_items[0], "warm-up-key-1")  # the first request warms caches
+    fresh = _count_queries(app, lambda: log(trainer, fresh_session, fresh_items[0], "count-fresh-1"))
+    long = _count_queries(app, lambda: log(trainer, long_session, long_items[0], "count-long-01"))
+    report(f"sessions: queries per set log: {fresh} (no history), {long} (six signed sessions)")
+    assert fresh == long <= 8
+
+
+def test_twenty_identical_concurrent_posts_create_one_set():
+    app, cleanup = make_app()
+    try:
+        factory = Factory(app)
+        from metpwa.permissions import Role
+
+        practice = factory.practice("Concurrency Practice")
+        trainer = factory.user(practice, Role.TRAINER)
+        client_id = factory.ready_client(practice, trainer.id)
+        from conftest import Agent
+
+        agent = Agent(app.test_client())
+        agent.login(trainer)
+        session_id, items, _ = start_session(agent, client_id)
+        cookie = agent.client.get_cookie("metpwa_session").value
+        results = []
+
+        def post():
+            client = app.test_client()
+            client.set_cookie("metpwa_session", cookie)
+            response = client.post(f"/sessions/{session_id}/sets", headers={"X-CSRFToken": agent.token, "HX-Request": "true"},
+                                   data={"session_exercise_id": str(items[0]), "idempotency_key": "one-key-for-all",
+                                         "reps": "10", "rpe": "5"})
+            results.append(response.status_code)
+
+        threads = [threading.Thread(target=post) for _ in range(20)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        with app.app_context():
+            rows = _db.session.scalar(select(func.count()).select_from(SetLog).where(SetLog.session_id == session_id))
+        report(f"sessions: 20 identical concurrent set posts: statuses {sorted(set(results))}, rows {rows}")
+        assert results.count(200) == 20 and rows == 1
+    finally:
+        cleanup()
+
+
+def test_weekly_appointments_follow_local_time_across_daylight_saving(app, agent, personas, ready):
+    agent.login(personas.front_desk)
+    response = agent.post("/schedule", data={"client_id": str(ready), "trainer_id": str(personas.colleague.id),
+                                             "day": "10/26/2026", "time": "14:30", "duration_minutes": "45",
+                                             "weekdays": ["0", "3"], "weeks": "3"})
+    assert response.status_code == 303
+    with app.app_context():
+        from zoneinfo import ZoneInfo
+
+        rows = _db.session.scalars(select(Appointment).order_by(Appointment.starts_at)).all()
+        local = [r.starts_at.astimezone(ZoneInfo("America/Chicago")) for r in rows]
+    assert [(t.month, t.day, t.hour, t.minute) for t in local] == [
+        (10, 26, 14, 30), (10, 29, 14, 30), (11, 2, 14, 30), (11, 5, 14, 30), (11, 9, 14, 30), (11, 12, 14, 30)]
+    assert len({t.utcoffset() for t in local}) == 2  # CDT before Nov 1, CST after
+
+
+def test_cancel_and_no_show_need_a_reason_and_count_in_attendance(app, agent, personas, ready):
+    agent.login(personas.front_desk)
+    agent.post("/schedule", data={"client_id": str(ready), "trainer_id": str(personas.colleague.id),
+                                  "day": "11/30/2026", "time": "09:00", "duration_minutes": "60"})
+    with app.app_context():
+        appointment_id = _db.session.scalar(select(Appointment.id))
+    assert agent.post(f"/appointments/{appointment_id}/no-show", data={"reason": ""}).status_code == 422
+    assert agent.post(f"/appointments/{appointment_id}/no-show", data={"reason": "Did not answer the phone"}).status_code == 303
+    with app.app_context():
+        from metpwa.services import schedule
+
+        assert schedule.attendance(ready)["no_show"] == 1
+
+
+def test_today_lists_the_trainers_appointments_with_status_and_a_start_button(app, agent, personas, ready):
+    from metpwa.clock import practice_today
+
+    with app.app_context():
+        from metpwa.models import Practice
+
+        today = practice_today(_db.session.get(Practice, personas.practice_id))
+    agent.login(personas.front_desk)
+    agent.post("/schedule", data={"client_id": str(ready), "trainer_id": str(personas.colleague.id),
+                                  "day": f"{today:%m/%d/%Y}", "time": "23:59", "duration_minutes": "60"})
+    agent.post("/logout")
+    agent.login(personas.colleague)
+    page = agent.get("/").get_data(as_text=True)
+    assert "Rita Moreno" in page and "Not started" in page and ">Start</button>" in page
+
+
+def test_outsiders_and_front_desk_cannot_run_sessions(new_agent, personas, ready):
+    trainer = new_agent()
+    trainer.login(personas.colleague)
+    session_id, items, _ = start_session(trainer, ready)
+    outsider = new_agent()
+    outsider.login(personas.outsider)
+    assert outsider.get(f"/sessions/{session_id}").status_code == 404
+    assert log(outsider, session_id, items[0], "outsider-key").status_code == 404
+    desk = new_agent()
+    desk.login(personas.front_desk)
+    assert desk.get(f"/sessions/{session_id}").status_code == 403
+    assert log(desk, session_id, items[0], "desk-key-0001").status_code == 403
