@@ -150,3 +150,55 @@ def test_migrations_go_down_and_up_over_a_seeded_practice_with_nothing_lost(own_
     assert after["member_ids"] == before["member_ids"] and after["notes"] == before["notes"]
     verify = runner.invoke(args=["audit", "verify"])
     assert verify.exit_code == 0, verify.output
+
+
+def test_a_page_being_read_holds_no_write_lock_until_it_writes(own_app):
+    """SQLite has one write lock. A change takes it at BEGIN; a page being read (a chart, a PDF being
+    drawn) takes it only for its audit event, so it never holds up a trainer logging a set. On
+    PostgreSQL the same holds for the audit chain's lock, the one lock every request shares."""
+    from metpwa.services import audit
+
+    make = Factory(own_app)
+    practice = make.practice("Lock Lane MET")
+    client_id = make.client_record(practice)
+    url = own_app.config["SQLALCHEMY_DATABASE_URI"]
+    sqlite = url.startswith("sqlite")
+    if sqlite:
+        import sqlite3
+
+        other = sqlite3.connect(url.removeprefix("sqlite:///"), timeout=0, isolation_level=None)
+
+        def other_can_write() -> bool:
+            try:
+                other.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as error:
+                assert "locked" in str(error)
+                return False
+            other.execute("ROLLBACK")
+            return True
+    else:
+        with own_app.app_context():
+            other = _db.engine.connect()
+
+        def other_can_write() -> bool:
+            with other.begin():
+                return other.execute(text("SELECT pg_try_advisory_xact_lock(:key)"),
+                                     {"key": audit._CHAIN_LOCK}).scalar()
+
+    with own_app.test_request_context(f"/clients/{client_id}", method="GET"):
+        client = _db.session.get(Client, client_id)
+        assert other_can_write(), "a page being read holds the write lock"
+        audit.record("read", client, practice_id=practice)
+        _db.session.flush()
+        assert not other_can_write(), "the audit event was written without the lock"
+        _db.session.commit()
+        assert other_can_write()
+    if sqlite:
+        with own_app.test_request_context(f"/clients/{client_id}/contacts", method="POST"):
+            _db.session.get(Client, client_id)
+            assert not other_can_write(), "a change must hold the write lock from its first read"
+            _db.session.rollback()
+    other.close()
+    with own_app.app_context():
+        code = own_app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert code.exit_code == 0, code.output

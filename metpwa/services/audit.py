@@ -13,6 +13,7 @@ from flask_login import current_user
 from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session, selectinload
 
+from ..database import take_write_lock
 from ..extensions import db
 from ..keys import keyring
 from ..models import AuditEvent, Client, User
@@ -78,7 +79,9 @@ def _seal_new_events(session: Session, flush_context, instances) -> None:
     if connection.dialect.name == "postgresql":
         # Held to commit, so two transactions never both extend the same head.
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK})
-    # SQLite transactions begin IMMEDIATE, so the writer already holds the only write lock.
+    else:
+        # A change's transaction already holds SQLite's only write lock; a page read takes it here.
+        take_write_lock(connection)
     head = connection.execute(
         select(AuditEvent.seq, AuditEvent.mac).where(AuditEvent.seq.is_not(None))
         .order_by(AuditEvent.seq.desc()).limit(1)
