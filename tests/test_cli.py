@@ -39,6 +39,12 @@ def test_seed_demo_prints_logins_and_builds_a_practice(app, db):
         assert roles == ["biller", "front_desk", "owner", "trainer", "trainer"]
         clients = db.session.scalar(select(func.count()).select_from(Client).where(Client.practice_id == practice.id))
         assert clients >= 8
+        # The owner's Emergency access page has a grant to show: front desk covering a trainer.
+        from metpwa.services import emergency
+
+        seen = emergency.overview(practice.id)
+        assert [grant.user.full_name for grant in seen.recent] == ["Tom Alvarez"]
+        assert seen.requests[str(seen.recent[0].id)] == 3
     again = runner.invoke(args=["seed-demo", "--if-empty"])
     assert again.exit_code == 0 and "demo not loaded" in again.output
     twice = runner.invoke(args=["seed-demo"])

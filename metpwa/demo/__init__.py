@@ -23,7 +23,7 @@ from ..models import Client, ConsentTemplate, Practice, ReferringProvider, User,
 from ..permissions import Role
 from ..rules import icd10
 from ..rules.signature import clean_signature
-from ..services import consents, documents, intake, printing, referrals, staff, twofactor
+from ..services import audit, consents, documents, emergency, intake, printing, referrals, staff, twofactor
 from . import clinical
 from . import reports as progress_reports
 from . import sessions as history
@@ -214,8 +214,24 @@ def seed() -> list[tuple[str, str]]:
             _sign(people[story.trainer], client, waiver, signers[story.last], story,
                   waiver_v2_at + timedelta(days=rng.randint(2, 9), hours=2))
     _book(charts, people, rng)
+    _emergency_cover(practice, people, charts)
     db.session.commit()
     return [(role.label, email) for role, _, email, _, _ in STAFF]
+
+
+def _emergency_cover(practice: Practice, people: dict[str, User], charts) -> None:
+    """Front desk covered a trainer's afternoon under emergency access, now ended: the owner's
+    Emergency access page shows the grant, both reasons and the pages opened under it."""
+    desk, owner = people["tom"], people["dana"]
+    access = emergency.grant(practice, user_id=desk.id, hours=4, by=owner,
+                             reason="Marcus is out sick; Tom checks restrictions before the 3 PM clients arrive.")
+    emergency.start(access, by=desk, reason="Confirming Harold Brooks's clearance restrictions before his session.")
+    brooks = next(client for story, client in charts if story.last == "Brooks")
+    for view, path in (("clients.chart", f"/clients/{brooks.id}"), ("intake.overview", f"/clients/{brooks.id}/intake"),
+                       ("referrals.clearance_list", f"/clients/{brooks.id}/clearance")):
+        audit.record("break_glass", access, user=desk, client_id=brooks.id,
+                     detail={"method": "GET", "path": path, "view": view})
+    emergency.revoke(access, by=owner)
 
 
 def _staff(practice: Practice) -> dict[str, User]:
