@@ -36,6 +36,25 @@ def test_the_owner_sees_who_viewed_a_client_and_can_narrow_it_down(app, db, make
     assert "<form" not in fragment.get_data(as_text=True) and "audit-rows" in fragment.get_data(as_text=True)
 
 
+def test_events_read_in_the_practices_words(app, db, make, personas, new_agent, agent):
+    """Rows say what was seen and from what ("Viewed · chart 7", "iPad · Safari"); the CSV keeps the
+    raw user-agent string for an auditor."""
+    client_id = make.client_record(personas.practice_id, first="Wren", last="Worded")
+    ipad = ("Mozilla/5.0 (iPad; CPU OS 12_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+            "Version/27.2 Mobile/15E148 Safari/604.1")
+    trainer = new_agent()
+    trainer.login(personas.colleague)
+    trainer.get(f"/clients/{client_id}", headers={"User-Agent": ipad})
+    trainer.get("/clients?q=Worded", headers={"User-Agent": ipad})
+    agent.login(personas.owner)
+    rows = agent.get(f"/audit?user={personas.colleague.id}&action=read").get_data(as_text=True)
+    rows = rows.split('id="audit-rows"')[1]
+    assert f"Viewed · chart {client_id}" in rows and "Viewed · the client list" in rows
+    assert "iPad · Safari" in rows and "Mozilla" not in rows
+    exported = agent.get(f"/audit/export.csv?user={personas.colleague.id}&action=read").get_data(as_text=True)
+    assert "Mozilla/5.0 (iPad" in exported
+
+
 def test_bad_filters_are_named_at_the_field(app, db, personas, agent):
     agent.login(personas.owner)
     response = agent.get("/audit?from=13/45/2026&to=01/01/9999&user=abc&client=999999&action=rm")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text
@@ -43,6 +45,15 @@ class AuditEvent(db.Model):
     # For the owner's report; never written through (the row is append-only).
     user: Mapped[User | None] = relationship(viewonly=True)
     client: Mapped[Client | None] = relationship(viewonly=True)
+
+    @property
+    def detail_data(self) -> dict | None:
+        """The detail as recorded, when it is JSON (it is for every event the app writes)."""
+        try:
+            value = json.loads(self.detail) if self.detail else None
+        except ValueError:
+            return None
+        return value if isinstance(value, dict) else None
 
     __table_args__ = (
         Index("ix_audit_event_practice_at", "practice_id", "at"),

@@ -13,11 +13,16 @@ from sqlalchemy import select
 from ...access import requires
 from ...extensions import db, htmx
 from ...models import Disclosure
+from ...rules.auditwords import device_words, listing_words, record_words
 from ...scoping import record_id
 from ...services import audit
 from ...services.reports import DELIVERY_METHODS, PURPOSES
 from . import bp
 from .filters import client_choices, read, staff_choices
+
+# What the event rows need to read in the practice's words.
+ROW_WORDS = {"actions": audit.ACTIONS, "record_words": record_words, "listing_words": listing_words,
+             "device_words": device_words}
 
 PAGE = 50
 
@@ -57,7 +62,7 @@ def index():
     audit.record("read", None, practice_id=current_user.practice_id, client_id=filters.query.client_id
                  if filters.query else None, detail={"report": "audit", **filters.as_args})
     db.session.commit()
-    context = dict(filters=filters, rows=rows, more=len(rows) == PAGE, actions=audit.ACTIONS)
+    context = dict(filters=filters, rows=rows, more=len(rows) == PAGE, **ROW_WORDS)
     status = 422 if filters.errors else 200
     if htmx.target == "audit-results":
         return render_template("audit/_results.html", **context), status
@@ -71,7 +76,7 @@ def more():
     before = request.args.get("before", type=record_id)
     rows = audit.events(filters.query, before_id=before, limit=PAGE) if filters.query else []
     return render_template("audit/_rows.html", filters=filters, rows=rows, more=len(rows) == PAGE,
-                           actions=audit.ACTIONS)
+                           **ROW_WORDS)
 
 
 @bp.get("/export.csv")
@@ -80,7 +85,7 @@ def export():
     filters = read(request.args)
     if filters.errors:
         return render_template("audit/index.html", staff=staff_choices(), clients=client_choices(),
-                               filters=filters, rows=[], more=False, actions=audit.ACTIONS), 422
+                               filters=filters, rows=[], more=False, **ROW_WORDS), 422
     audit.record("export", None, practice_id=current_user.practice_id, client_id=filters.query.client_id,
                  detail={"report": "audit", **filters.as_args})
     db.session.commit()
