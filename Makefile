@@ -38,7 +38,7 @@ system-packages:
 run: system-packages $(VENV)/.installed
 	export METPWA_ENV=$${METPWA_ENV:-development}; \
 	$(FLASK) db upgrade && \
-	$(FLASK) seed-demo --if-empty && \
+	$(FLASK) seed-demo --if-empty --url http://$(HOST):$(PORT) && \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: system-packages $(VENV)/.installed-test

@@ -61,7 +61,9 @@ def create_user_command(practice_id, email, full_name, role, credentials, npi, p
 @click.command("seed-demo")
 @with_appcontext
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has a practice.")
-def seed_demo_command(if_empty: bool) -> None:
+@click.option("--url", default="http://127.0.0.1:5000", show_default=True,
+              help="Where the app will be served, for the sign-in hint (make run passes its HOST and PORT).")
+def seed_demo_command(if_empty: bool, url: str) -> None:
     """Load the demo practice (staff, clients and their history) and print its logins."""
     from . import demo
 
@@ -69,7 +71,7 @@ def seed_demo_command(if_empty: bool) -> None:
         click.echo("The database already has a practice; demo not loaded.")
         return
     logins = demo.seed()
-    click.echo("Demo practice loaded. Sign in at http://127.0.0.1:5000 with any of:")
+    click.echo(f"Demo practice loaded. Sign in at {url} with any of:")
     for role, email in logins:
         click.echo(f"  {role:<11} {email}")
     click.echo(f"Password for all: {demo.DEMO_PASSWORD}    Unlock PIN: {demo.DEMO_PIN}")

@@ -30,9 +30,10 @@ def test_create_user_refuses_short_passwords_and_unknown_zones(app, db):
 
 def test_seed_demo_prints_logins_and_builds_a_practice(app, db):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["seed-demo"])
+    result = runner.invoke(args=["seed-demo", "--url", "http://127.0.0.1:5077"])
     assert result.exit_code == 0, result.output
     assert "dana@riverside.example" in result.output and "riverside-demo-2026" in result.output
+    assert "Sign in at http://127.0.0.1:5077 " in result.output
     with app.app_context():
         practice = db.session.scalar(select(Practice).where(Practice.name == "Riverside Medical Exercise"))
         roles = sorted(str(u.role) for u in practice.staff)
