@@ -362,3 +362,112 @@ def test_outsiders_and_front_desk_cannot_run_sessions(new_agent, personas, ready
     desk.login(personas.front_desk)
     assert desk.get(f"/sessions/{session_id}").status_code == 403
     assert log(desk, session_id, items[0], "desk-key-0001").status_code == 403
+
+
+def test_a_session_nobody_finished_and_signed_a_day_later_is_a_late_entry(app, agent, personas, ready):
+    """Found in review: with Finish never tapped, the clock stopped at the signature, so a note signed
+    days later looked on time and the session days long. The clock now stops at the last set plus a
+    cool-down, within the longest bookable session."""
+    agent.login(personas.colleague)
+    session_id, items, _ = start_session(agent, ready)
+    log(agent, session_id, items[0], "k-nofinish01")
+    with app.app_context():
+        row = _db.session.get(SessionLog, session_id)
+        row.started_at -= timedelta(hours=30)
+        for item in row.exercises:
+            for done in item.sets:
+                done.performed_at -= timedelta(hours=29, minutes=30)
+        _db.session.commit()
+    data = {"note_client_report": "Stairs easier", "note_performance": "Completed all sets",
+            "note_response": "Tolerated well", "note_plan": "Same plan", "pain_after": "2",
+            "minutes_therapeutic_exercise": "30", "minutes_neuromuscular_reeducation": "0", "minutes_gait": "0",
+            "minutes_functional_activities": "0"}
+    assert agent.post(f"/sessions/{session_id}/sign", data=data).status_code == 303
+    with app.app_context():
+        row = _db.session.get(SessionLog, session_id)
+        assert row.late_entry
+        assert timedelta(minutes=30) <= row.ended_at - row.started_at <= timedelta(minutes=180)
+
+
+def _appointment_today(app, agent, personas, client_id) -> int:
+    agent.login(personas.front_desk)
+    assert agent.post("/schedule", data={"client_id": str(client_id), "trainer_id": str(personas.colleague.id),
+                                         "day": "11/30/2026", "time": "09:00",
+                                         "duration_minutes": "60"}).status_code == 303
+    agent.post("/logout")
+    with app.app_context():
+        return _db.session.scalar(select(Appointment.id).where(Appointment.client_id == client_id))
+
+
+def test_an_appointment_with_its_session_on_record_stays_as_it_happened(app, agent, personas, ready):
+    """Found in review: a stale schedule page could mark a kept appointment as a no-show (attendance then
+    counted the visit both ways), and Start tapped again on a stale Today page was a 500."""
+    appointment_id = _appointment_today(app, agent, personas, ready)
+    agent.login(personas.colleague)
+    started = agent.post(f"/clients/{ready}/sessions", data={"appointment_id": str(appointment_id)})
+    session_id = int(started.headers["Location"].rsplit("/", 1)[-1])
+    page = agent.get(f"/sessions/{session_id}").get_data(as_text=True)
+    item = int(re.search(r'name="session_exercise_id" value="(\d+)"', page).group(1))
+    log(agent, session_id, item, "k-kept-appt1")
+    assert sign(agent, session_id).status_code == 303
+    for action, data in (("no-show", {"reason": "stale page"}), ("cancel", {"reason": "stale page"}),
+                         ("reschedule", {"day": "12/01/2026", "time": "10:00"})):
+        assert agent.post(f"/appointments/{appointment_id}/{action}", data=data).status_code == 409
+    again = agent.post(f"/clients/{ready}/sessions", data={"appointment_id": str(appointment_id)})
+    assert again.status_code == 303 and again.headers["Location"].endswith(f"/sessions/{session_id}")
+    with app.app_context():
+        from metpwa.services import schedule
+
+        attendance = schedule.attendance(ready)
+        assert attendance["attended"] == 1 and attendance["no_show"] == 0
+
+
+def test_a_session_cannot_take_another_clients_appointment(app, agent, personas, make, ready):
+    other = make.ready_client(personas.practice_id, personas.colleague.id)
+    appointment_id = _appointment_today(app, agent, personas, other)
+    agent.login(personas.colleague)
+    assert agent.post(f"/clients/{ready}/sessions", data={"appointment_id": str(appointment_id)}).status_code == 404
+
+
+def test_going_back_after_an_appointment_action_never_leaves_the_site(app, agent, personas, ready):
+    appointment_id = _appointment_today(app, agent, personas, ready)
+    agent.login(personas.front_desk)
+    response = agent.post(f"/appointments/{appointment_id}/cancel",
+                          data={"reason": "Client is travelling", "back": "//evil.example/phish"})
+    assert response.status_code == 303 and response.headers["Location"].startswith("/schedule")
+
+
+def test_start_tapped_five_times_at_once_opens_one_session():
+    """Found in review on PostgreSQL: five simultaneous Start taps opened five sessions (the check for
+    one in progress and the insert were not atomic). The client's row is now locked first."""
+    from conftest import Agent
+    from metpwa.permissions import Role
+
+    app, cleanup = make_app()
+    try:
+        factory = Factory(app)
+        practice = factory.practice("Double Tap Practice")
+        trainer = factory.user(practice, Role.TRAINER)
+        client_id = factory.ready_client(practice, trainer.id)
+        agent = Agent(app.test_client())
+        agent.login(trainer)
+        cookie = agent.client.get_cookie("metpwa_session").value
+        results = []
+
+        def tap():
+            client = app.test_client()
+            client.set_cookie("metpwa_session", cookie)
+            results.append(client.post(f"/clients/{client_id}/sessions",
+                                       headers={"X-CSRFToken": agent.token}).headers.get("Location"))
+
+        threads = [threading.Thread(target=tap) for _ in range(5)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        with app.app_context():
+            opened = _db.session.scalar(select(func.count()).select_from(SessionLog)
+                                        .where(SessionLog.client_id == client_id))
+        assert opened == 1 and len(set(results)) == 1
+    finally:
+        cleanup()

@@ -136,6 +136,20 @@ def late_entry(ended_at: datetime, signed_at: datetime) -> bool:
     return signed_at - ended_at > LATE_AFTER
 
 
+# A session is booked for at most 180 minutes. A clock left running longer (Finish forgotten, the
+# note signed the next morning) stops at the last set logged plus a cool-down, never at the moment
+# of signing: otherwise a note signed days later would look on time and the session days long.
+LONGEST_SESSION = timedelta(minutes=180)
+COOL_DOWN = timedelta(minutes=10)
+
+
+def clock_end(started_at: datetime, stopped_at: datetime, last_set_at: datetime | None) -> datetime:
+    if stopped_at - started_at <= LONGEST_SESSION:
+        return stopped_at
+    anchor = max(started_at, last_set_at) if last_set_at is not None else started_at
+    return min(stopped_at, anchor + COOL_DOWN, started_at + LONGEST_SESSION)
+
+
 def split_minutes(total: int, sets_by_activity: dict[str, int]) -> dict[str, int]:
     """A first split of the session's minutes across activities, in proportion to the sets
     logged for each (largest remainder, so the parts add up to the total); the trainer adjusts."""

@@ -54,7 +54,21 @@ def book(user: User, client: Client, *, trainer: User, day: date, clock: time, d
     return booked
 
 
+class AppointmentKept(Exception):
+    """A session was held for this appointment: it stays as it happened (attendance reads it)."""
+
+
+def session_of(appointment: Appointment) -> SessionLog | None:
+    return db.session.scalar(select(SessionLog).where(SessionLog.appointment_id == appointment.id))
+
+
+def _not_kept(appointment: Appointment) -> None:
+    if session_of(appointment) is not None:
+        raise AppointmentKept()
+
+
 def reschedule(user: User, appointment: Appointment, *, day: date, clock: time) -> None:
+    _not_kept(appointment)
     before = appointment.starts_at
     appointment.starts_at = at_local(appointment.client.practice, day, clock)
     appointment.status = "scheduled"
@@ -65,6 +79,7 @@ def reschedule(user: User, appointment: Appointment, *, day: date, clock: time) 
 
 def set_status(user: User, appointment: Appointment, status: str, reason: str) -> None:
     """Cancelled or no-show, always with the reason (attendance reports read both)."""
+    _not_kept(appointment)
     appointment.status = status
     appointment.status_reason = reason.strip()[:300]
     appointment.status_changed_at = datetime.now(UTC)

@@ -24,7 +24,7 @@ from ..models import (
 )
 from ..rules import sessions as rules
 from ..rules.readiness import checklist
-from . import audit, plans, readiness, referrals
+from . import audit, plans, readiness, referrals, schedule
 
 RESPONSES = {"tolerated_well": "Tolerated well", "fatigue": "Fatigue", "pain_increase": "Pain increase",
              "other": "Other"}
@@ -52,7 +52,8 @@ def blockers(client: Client) -> list[str]:
         used = db.session.scalar(
             select(func.count()).select_from(SessionLog).where(
                 SessionLog.client_id == client.id, SessionLog.signed_at.is_not(None),
-                func.date(SessionLog.started_at) >= referral.referred_on)
+                # From the referral's day in the practice's zone: an evening session is that day's.
+                SessionLog.started_at >= schedule.day_bounds(client.practice, referral.referred_on)[0])
         )
         if used >= referral.authorized_visits:
             reasons.append(f"Referral: all {referral.authorized_visits} authorized visits are used; the referring "
@@ -90,6 +91,9 @@ def _actuals(last: SessionLog | None, exercise_id: int) -> list[dict]:
 def start(user: User, client: Client, *, appointment: Appointment | None = None,
           at: datetime | None = None) -> SessionLog:
     """Start (or resume) the client's session from the current Plan of Exercise."""
+    # Two taps on Start at once must open one session: the client's row is locked until commit
+    # (PostgreSQL; a change on SQLite already holds the database's write lock).
+    db.session.execute(select(Client.id).where(Client.id == client.id).with_for_update())
     current = in_progress(client.id)
     if current is not None:
         return current
@@ -263,13 +267,18 @@ def finish(user: User, session: SessionLog, *, at: datetime | None = None) -> No
 
 
 def _stop_clock(session: SessionLog, at: datetime) -> None:
-    session.ended_at = at
+    session.ended_at = _clock_end(session, at)
     counts = {activity: 0 for activity in ACTIVITY_COLUMNS}
     for item in session.exercises:
         if not item.skipped:
             counts[item.activity_type] += len(item.sets)
     for activity, minutes in rules.split_minutes(duration_minutes(session), counts).items():
         setattr(session, ACTIVITY_COLUMNS[activity], minutes)
+
+
+def _clock_end(session: SessionLog, at: datetime) -> datetime:
+    last_set = max((s.performed_at for item in session.exercises for s in item.sets), default=None)
+    return rules.clock_end(session.started_at, at, last_set)
 
 
 def duration_minutes(session: SessionLog) -> int:
@@ -284,7 +293,7 @@ def sign(user: User, session: SessionLog, *, note: dict[str, str], minutes: dict
     # Everything is checked before anything changes: a refused signature leaves the session as it was.
     if not (note.get("note_performance") or "").strip():
         raise rules.SessionInputError("note_performance", "Describe how the client performed.")
-    end = session.ended_at or at or utcnow()
+    end = session.ended_at or _clock_end(session, at or utcnow())
     rules.check_minutes(minutes, max(0, round((end - session.started_at).total_seconds() / 60)))
     if session.ended_at is None:
         _stop_clock(session, end)

@@ -6,7 +6,7 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from ...access import requires
+from ...access import requires, safe_next
 from ...charts import sparkline_svg
 from ...clock import practice_today
 from ...errors import render_error
@@ -111,6 +111,10 @@ def book():
 @requires("clients.edit")
 def appointment_action(appointment_id: int, action: str):
     appointment = get_for_practice(Appointment, appointment_id)
+    if schedule.session_of(appointment) is not None:
+        # A stale schedule page: the client came and the session is on record.
+        return render_error(409, "A session was held for this appointment; it cannot be moved, cancelled or "
+                                 "marked as a no-show. Reload the schedule.")
     reason = request.form.get("reason", "").strip()
     back = url_for("sessions.schedule_week", week=f"{appointment.starts_at.astimezone(current_user.practice.zone):%m/%d/%Y}")
     if action == "reschedule":
@@ -128,7 +132,7 @@ def appointment_action(appointment_id: int, action: str):
         schedule.set_status(current_user, appointment, "cancelled" if action == "cancel" else "no_show", reason)
     else:
         abort(404)
-    return redirect(request.form.get("back") if request.form.get("back", "").startswith("/") else back, code=303)
+    return redirect(safe_next(request.form.get("back")) or back, code=303)
 
 
 # ---- starting and running a session ----
@@ -139,6 +143,11 @@ def start(client_id: int):
     client = get_for_practice(Client, client_id)
     appointment_id = request.form.get("appointment_id", type=record_id)
     appointment = get_for_practice(Appointment, appointment_id) if appointment_id else None
+    if appointment is not None and appointment.client_id != client.id:
+        abort(404)
+    if appointment is not None and (held := schedule.session_of(appointment)) is not None:
+        # Start tapped again on a stale Today page: the appointment already has its session.
+        return redirect(url_for("sessions.screen", session_id=held.id), code=303)
     try:
         session = sessions.start(current_user, client, appointment=appointment)
     except sessions.SessionBlocked as blocked:
