@@ -229,6 +229,9 @@ def restore_command(backup_file: str, to: str | None, yes: bool) -> None:
         info = read_info(Path(backup_file))
     except BackupError as error:
         raise click.ClickException(str(error)) from None
+    if to is not None and info.engine != "sqlite":
+        raise click.ClickException(f"--to is for SQLite backups; this is a {info.engine} backup, which restores "
+                                   "only over the app's own database.")
     if to is None and not yes:
         click.confirm(f"Replace this app's database with the {info.engine} backup of {info.created}? "
                       "Stop the app first.", abort=True)
@@ -240,6 +243,8 @@ def restore_command(backup_file: str, to: str | None, yes: bool) -> None:
         audit.record("restore", None, detail={"file": backup_file, "created": info.created})
         db.session.commit()
     rows = sum(report.tables.values())
+    if report.safety_copy:
+        click.echo(f"The database as it was before is kept in {report.safety_copy}.")
     click.echo(f"Restored the backup of {info.created} into {to or 'the app database'}: integrity ok, "
                f"{len(report.tables)} tables, {rows} rows, {report.audit_events} audit events with an unbroken chain.")
 

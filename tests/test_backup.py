@@ -151,9 +151,16 @@ def test_backup_and_restore_from_the_command_line(busy_app, tmp_path):
     args = ["restore", str(target), "--yes"]
     if _sqlite(app):
         args = ["restore", str(target), "--to", str(tmp_path / "copy.sqlite3")]
+    if not _sqlite(app):
+        # Found in review: --to skipped the question, yet a PostgreSQL backup always restores over the
+        # app's own database. It is refused before anything happens.
+        refused = runner.invoke(args=["restore", str(target), "--to", str(tmp_path / "copy.sqlite3")], input="n\n")
+        assert refused.exit_code != 0 and "--to is for SQLite backups" in refused.output
     result = runner.invoke(args=args)
     assert result.exit_code == 0, result.output
     assert "integrity ok" in result.output and "unbroken chain" in result.output
+    if not _sqlite(app):
+        assert "as it was before is kept in" in result.output  # pg_restore replaced it: a way back
     result = runner.invoke(args=["restore", str(tmp_path / "missing.metpwa-backup"), "--yes"])
     assert result.exit_code != 0
     Path(tmp_path / "junk").write_bytes(b"junk")

@@ -427,3 +427,44 @@ def test_the_demo_prints_its_key_and_the_owner_signs_in_with_it(app, db, agent):
     # Floor staff sign in as before.
     marcus = Persona(0, 0, "marcus@riverside.example", "trainer", "Marcus Lee", demo.DEMO_PASSWORD)
     assert agent.login(marcus).headers["Location"] == "/"
+
+
+def test_one_code_sent_twice_at_the_same_moment_lets_in_only_once():
+    """Found in review on PostgreSQL: two requests with the same code both read it as unspent. The
+    user's row is now locked while a code is checked, so the second waits and finds it spent."""
+    import threading
+
+    from conftest import Factory, make_app
+    from metpwa.extensions import db
+    from metpwa.services import twofactor
+
+    app, cleanup = make_app()
+    try:
+        make = Factory(app)
+        owner = make.user(make.practice("Race Lane MET"), Role.OWNER)
+
+        def race(typed: str) -> list:
+            barrier, results = threading.Barrier(2, timeout=2), []
+
+            def sign_in():
+                with app.test_request_context("/login/code", method="POST"):
+                    got = twofactor.check_code(db.session.get(User, owner.id), typed)
+                    try:
+                        barrier.wait()  # both have checked before either commits, when nothing holds them
+                    except threading.BrokenBarrierError:
+                        pass
+                    db.session.commit()
+                    results.append(got)
+                    db.session.remove()
+
+            threads = [threading.Thread(target=sign_in) for _ in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            return sorted(results, key=str)
+
+        assert race(owner.recovery_codes[0]) == [None, "recovery"]
+        assert race(totp.code_for(owner.totp_secret, totp.step_at(time.time()))) == [None, "code"]
+    finally:
+        cleanup()

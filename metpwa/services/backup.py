@@ -27,7 +27,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import current_app
 from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL
 
 from ..extensions import db
 from ..keys import Keyring, keyring
@@ -56,6 +56,7 @@ class RestoreReport:
     tables: dict[str, int] = field(default_factory=dict)
     audit_events: int = 0
     audit_breaks: int = 0
+    safety_copy: Path | None = None  # PostgreSQL: the database as it was, backed up before replacing it
 
 
 # --- sealing -------------------------------------------------------------------------------------
@@ -132,7 +133,10 @@ def _open_stream(handle: BinaryIO, ring: Keyring) -> Iterator[bytes]:
 # --- making a backup -------------------------------------------------------------------------------
 
 def _database_url() -> URL:
-    return make_url(current_app.config["SQLALCHEMY_DATABASE_URI"])
+    # The engine's URL, not the configured one: Flask-SQLAlchemy resolves a relative SQLite path
+    # against the instance folder, while sqlite3 would resolve it against the working directory
+    # (and back up a new, empty file there).
+    return db.engine.url
 
 
 def _revision(connection) -> str | None:
@@ -188,7 +192,8 @@ def make_backup(output: Path) -> BackupInfo:
 def _backup_sqlite(url: URL, target: BinaryIO, info: BackupInfo, ring: Keyring) -> int:
     with tempfile.TemporaryDirectory(prefix="metpwa-backup-") as folder:
         snapshot = Path(folder) / "snapshot.sqlite3"
-        source = sqlite3.connect(url.database, timeout=30)
+        # Read-only: a wrong path fails here instead of creating an empty database to back up.
+        source = sqlite3.connect(f"{Path(url.database).resolve().as_uri()}?mode=ro", uri=True, timeout=30)
         try:
             destination = sqlite3.connect(snapshot)
             with destination:
@@ -297,6 +302,12 @@ def restore(path: Path, *, sqlite_target: Path | None = None) -> RestoreReport:
             raise BackupError("This is a PostgreSQL backup; restore it with the app pointed at PostgreSQL.")
         if shutil.which("pg_restore") is None:
             raise BackupError("pg_restore is not installed (Debian: apt install postgresql-client).")
+        # pg_restore replaces the live schema before the copy can be checked: keep the database as it
+        # was, so a backup that fails its checks can be undone.
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        # Beside the backup being restored: the folder the deployer keeps backups in.
+        report.safety_copy = Path(path).resolve().with_name(f"before-restore-{stamp}.metpwa-backup")
+        make_backup(report.safety_copy)
         args, env = _pg_environment(url)
         db.engine.dispose()
         completed = subprocess.run(  # nosec B603 B607 - fixed program, argument list
@@ -305,7 +316,11 @@ def restore(path: Path, *, sqlite_target: Path | None = None) -> RestoreReport:
             capture_output=True, env=env, check=False)
         if completed.returncode != 0:
             raise BackupError(f"pg_restore failed: {completed.stderr.decode(errors='replace').strip()[:400]}")
-        _check(db.engine, ring, report)
+        try:
+            _check(db.engine, ring, report)
+        except BackupError as error:
+            raise BackupError(f"{error} The database as it was before is in {report.safety_copy}: bring it back "
+                              f"with `flask --app metpwa restore {report.safety_copy} --yes`.") from None
         return report
 
 

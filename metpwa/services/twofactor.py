@@ -78,9 +78,18 @@ def enrollment(user: User) -> Enrollment:
     return Enrollment(user.totp_secret, uri, svg)
 
 
+def _hold(user: User) -> None:
+    """Re-read the user's two-step state under a row lock until commit, so two requests carrying the
+    same code (a double tap, a replay) cannot both spend it. PostgreSQL needs the lock; on SQLite a
+    change already holds the database's write lock."""
+    db.session.refresh(user, attribute_names=["totp_secret", "totp_last_step", "totp_enabled_at"],
+                       with_for_update=True)
+
+
 def confirm_enrollment(user: User, typed: str, *, at: datetime | None = None) -> list[str]:
     """Turn two-step sign-in on once the first code from the app matches; returns the recovery
     codes, which are shown once and never again."""
+    _hold(user)
     if user.totp_secret is None or user.two_factor_on:
         raise TwoFactorRefused("code", "Start again: there is no set-up waiting.")
     if not totp.looks_like_code(typed):
@@ -100,6 +109,7 @@ def confirm_enrollment(user: User, typed: str, *, at: datetime | None = None) ->
 
 def check_code(user: User, typed: str, *, at: datetime | None = None) -> str | None:
     """"code" or "recovery" when what was typed lets the user in (and is now spent), else None."""
+    _hold(user)
     if not user.two_factor_on or user.totp_secret is None:
         return None
     if totp.looks_like_code(typed):
