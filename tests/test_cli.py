@@ -43,6 +43,11 @@ def test_seed_demo_prints_logins_and_builds_a_practice(app, db):
         # The owner's Emergency access page has a grant to show: front desk covering a trainer.
         from metpwa.services import emergency
 
+        # Days are the practice's: an evening assessment is not dated the next (UTC) day.
+        from metpwa.models import Assessment
+
+        for assessment in db.session.scalars(select(Assessment).where(Assessment.practice_id == practice.id)):
+            assert assessment.performed_on == assessment.signed_at.astimezone(practice.zone).date()
         seen = emergency.overview(practice.id)
         assert [grant.user.full_name for grant in seen.recent] == ["Tom Alvarez"]
         assert seen.requests[str(seen.recent[0].id)] == 3

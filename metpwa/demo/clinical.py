@@ -165,7 +165,8 @@ def seed_clinical(client: Client, trainer: User, joined: datetime, weeks: int) -
 
 
 def _assessment(client: Client, trainer: User, when: datetime, progress: Progress, *, later: bool) -> Assessment:
-    assessment = assessments.start(trainer, client, when.date())
+    # The day in the practice's zone: an evening assessment in Chicago is already tomorrow in UTC.
+    assessment = assessments.start(trainer, client, when.astimezone(client.practice.zone).date())
     for motion, side, before, after in progress.rom:
         assessments.add_rom(trainer, assessment, motion=motion, side=side, mode="active",
                             degrees=str(after if later else before))
@@ -190,8 +191,9 @@ def _assessment(client: Client, trainer: User, when: datetime, progress: Progres
 def _plan(client: Client, trainer: User, progress: Progress, when: datetime, *, reason: str | None,
           extra: tuple[str, ...], previous: int | None = None):
     ids = dict(db.session.execute(select(Exercise.slug, Exercise.id).where(Exercise.practice_id == client.practice_id)).all())
+    day = when.astimezone(client.practice.zone).date()
     form: dict[str, str] = {
-        "starts_on": f"{when:%m/%d/%Y}", "review_on": f"{when + timedelta(weeks=4):%m/%d/%Y}",
+        "starts_on": f"{day:%m/%d/%Y}", "review_on": f"{day + timedelta(weeks=4):%m/%d/%Y}",
         "frequency_per_week": "2", "duration_weeks": str(max(g[5] for g in progress.goals)),
     }
     if reason:
@@ -208,7 +210,7 @@ def _plan(client: Client, trainer: User, progress: Progress, when: datetime, *, 
                  f"exercises-{n}-intensity_kind": "rpe", f"exercises-{n}-intensity_value": "5",
                  f"exercises-{n}-rest_seconds": "60",
                  f"exercises-{n}-progression": "Add 2 reps, then a set, when the last set feels RPE 6 or easier"}
-    parsed = plan_rules.parse_plan(form, exercises=plans.exercise_infos(client.practice_id), today=when.date(),
+    parsed = plan_rules.parse_plan(form, exercises=plans.exercise_infos(client.practice_id), today=day,
                                    previous_version=previous)
     assert parsed.ok, (client.last_name, parsed.errors)
     return plans.save_version(trainer, client, parsed, scope_overrides=[], at=when + timedelta(hours=2))
