@@ -30,6 +30,14 @@ def record_id(value: str) -> int:
     return int(text)
 
 
+def record_id_or_none(value: str) -> int | None:
+    """record_id for values that may be blank or junk (a filter, a builder row): None then."""
+    try:
+        return record_id(value)
+    except ValueError:
+        return None
+
+
 def practice_select(model: type[M]) -> Select[tuple[M]]:
     """SELECT model rows of the signed-in user's practice only."""
     return select(model).where(model.practice_id == current_user.practice_id)  # type: ignore[attr-defined]

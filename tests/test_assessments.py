@@ -33,6 +33,19 @@ def test_rom_reading_shows_normal_range_and_percent(agent, started):
     assert "61.1%" in shoulder.get_data(as_text=True)
 
 
+def test_a_reading_taken_by_mistake_is_removed_from_the_draft(app, agent, started):
+    client_id, assessment_id = started
+    body = _rom(agent, client_id, assessment_id, "95").get_data(as_text=True)
+    action = re.search(r'hx-post="([^"]*/rom/\d+/remove)" hx-target="#rom-section"', body).group(1)
+    removed = agent.post(action, htmx=True)
+    assert removed.status_code == 200 and 'id="rom-section"' in removed.get_data(as_text=True)
+    assert "95°" not in removed.get_data(as_text=True)
+    with app.app_context():
+        from metpwa.extensions import db
+
+        assert db.session.scalar(select(RomMeasurement).where(RomMeasurement.assessment_id == assessment_id)) is None
+
+
 @pytest.mark.parametrize("degrees,message", [("400", "between 0 and 160 degrees"), ("ninety", "must be a number"),
                                              ("-5", "between 0 and 160")])
 def test_out_of_range_degrees_are_refused_at_the_field_and_kept(app, agent, started, degrees, message):

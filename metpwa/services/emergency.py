@@ -18,6 +18,7 @@ from sqlalchemy import func, or_, select
 from ..extensions import db
 from ..models import AuditEvent, EmergencyAccess, Practice, User, utcnow
 from ..permissions import EMERGENCY_CAPABILITIES, can
+from ..scoping import MAX_ID
 from . import audit
 
 REASON_MIN = 10
@@ -62,7 +63,7 @@ def _clean_reason(text: str | None, field: str) -> str:
 def grant(practice: Practice, *, user_id: int | None, hours: int | None, reason: str | None,
           by: User) -> EmergencyAccess:
     # A database integer at most: PostgreSQL answers a larger id with an error, not "no such row".
-    member = db.session.get(User, user_id) if user_id and 0 < user_id < 2**31 else None
+    member = db.session.get(User, user_id) if user_id and 0 < user_id <= MAX_ID else None
     if member is None or member.practice_id != practice.id or not member.active:
         raise EmergencyRuleBroken("user_id", "Choose a staff member of this practice.")
     if not lends_anything(member):

@@ -13,7 +13,7 @@ from ...clock import practice_today
 from ...extensions import db
 from ...forms import parse_us_date
 from ...models import Client, User
-from ...scoping import record_id
+from ...scoping import record_id_or_none
 from ...services.audit import ACTIONS, AuditFilter
 
 
@@ -53,12 +53,12 @@ def read(args: MultiDict, *, default_days: int = 30) -> Filters:
         result.errors["from"] = "The first day must come before the last."
     user_id = client_id = None
     if values["user"]:
-        user_id = _id(values["user"])
+        user_id = record_id_or_none(values["user"])
         if user_id is None or db.session.get(User, user_id) is None \
                 or db.session.get(User, user_id).practice_id != practice.id:
             result.errors["user"] = "Choose a staff member from the list."
     if values["client"]:
-        client_id = _id(values["client"])
+        client_id = record_id_or_none(values["client"])
         if client_id is None or db.session.get(Client, client_id) is None \
                 or db.session.get(Client, client_id).practice_id != practice.id:
             result.errors["client"] = "Choose a client from the list."
@@ -81,10 +81,3 @@ def staff_choices() -> list[User]:
 def client_choices() -> list[Client]:
     return list(db.session.scalars(select(Client).where(Client.practice_id == current_user.practice_id)
                                    .order_by(Client.last_name, Client.first_name)))
-
-
-def _id(text: str) -> int | None:
-    try:
-        return record_id(text)
-    except ValueError:
-        return None

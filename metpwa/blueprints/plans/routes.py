@@ -11,7 +11,7 @@ from ...extensions import db
 from ...forms import parse_us_date
 from ...models import Client, Exercise, PlanVersion
 from ...rules import plan as rules
-from ...scoping import get_for_client, get_for_practice, record_id
+from ...scoping import get_for_client, get_for_practice, record_id, record_id_or_none
 from ...services import audit, documents, library, plans, scope
 from ...standards.exercises import ACTIVITY_TYPES
 from ..library.forms import ACTIVITY_LABELS
@@ -22,17 +22,8 @@ TARGET_GROUPS = (("measure", "Outcome measures"), ("rom", "Range of motion (degr
                  ("strength", "Strength (dynamometer, kg)"))
 
 
-def _is_record_id(text: str) -> bool:
-    try:
-        record_id(text)
-    except ValueError:
-        return False
-    return True
-
-
 def _builder_context(client: Client, raw: dict, errors: dict, flags: dict, previous: PlanVersion | None) -> dict:
-    exercise_ids = {record_id(row["exercise_id"]) for _, row in rules.exercise_rows(raw)
-                    if _is_record_id(row["exercise_id"])}
+    exercise_ids = {record_id_or_none(row["exercise_id"]) for _, row in rules.exercise_rows(raw)} - {None}
     goal_rows, exercise_rows = rules.goal_rows(raw), rules.exercise_rows(raw)
     return {
         "client": client, "raw": raw, "errors": errors, "flags": flags, "previous": previous,
