@@ -9,8 +9,11 @@ import os
 import re
 import secrets
 import tempfile
+import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -330,6 +333,54 @@ def agent(app, db):
 def new_agent(app, db):
     """More browsers (or iPads) at once."""
     return lambda: Agent(app.test_client())
+
+
+@dataclass
+class LonePractice:
+    app: object
+    make: Factory
+    practice_id: int
+    trainer: Persona
+    client_id: int
+    agent: Agent
+
+
+@contextmanager
+def lone_practice(name: str = "Lone Practice") -> Iterator[LonePractice]:
+    """A practice in a database of its own, with a trainer signed in and a client ready for a
+    session: for tests that need real locks (the shared test transaction holds SQLite's) or
+    threads of their own."""
+    app, cleanup = make_app()
+    try:
+        make = Factory(app)
+        practice_id = make.practice(name)
+        trainer = make.user(practice_id, Role.TRAINER)
+        client_id = make.ready_client(practice_id, trainer.id)
+        agent = Agent(app.test_client())
+        agent.login(trainer)
+        yield LonePractice(app, make, practice_id, trainer, client_id, agent)
+    finally:
+        cleanup()
+
+
+def post_at_once(practice: LonePractice, path: str, forms: list[dict], headers: dict | None = None) -> list:
+    """Each form posted from a thread of its own at the same moment, under the practice's one
+    sign-in (a double tap, a retry racing the original, two tabs); the responses in form order."""
+    cookie = practice.agent.client.get_cookie("metpwa_session").value
+    responses: list = [None] * len(forms)
+
+    def post(n: int) -> None:
+        client = practice.app.test_client()
+        client.set_cookie("metpwa_session", cookie)
+        responses[n] = client.post(path, headers={"X-CSRFToken": practice.agent.token, **(headers or {})},
+                                   data=forms[n])
+
+    threads = [threading.Thread(target=post, args=(n,)) for n in range(len(forms))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return responses
 
 
 @dataclass

@@ -132,8 +132,8 @@ def test_signing_locks_the_assessment_in_the_app_and_the_database(app, db, agent
         assert db.session.get(Client, client_id).baseline_assessment_id == assessment_id
         for statement in (update(Assessment).values(notes="changed"), update(RomMeasurement).values(degrees=120),
                           text("DELETE FROM rom_measurement"),
-                          text(f"INSERT INTO rom_measurement (practice_id, assessment_id, motion, side, mode, degrees) "
-                               f"SELECT practice_id, id, 'knee.flexion', 'left', 'active', 90 FROM assessment")):
+                          text("INSERT INTO rom_measurement (practice_id, assessment_id, motion, side, mode, degrees) "
+                               "SELECT practice_id, id, 'knee.flexion', 'left', 'active', 90 FROM assessment")):
             with pytest.raises(exc.IntegrityError, match="signed records cannot change"):
                 db.session.execute(statement)
             db.session.rollback()

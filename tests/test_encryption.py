@@ -10,12 +10,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, select, text
 
-from conftest import Factory, make_app
+from conftest import lone_practice
 from metpwa import encryption
 from metpwa.extensions import db as _db
 from metpwa.keys import Keyring
 from metpwa.models import Client, Coverage, Document, IntakeResponse, SessionLog
-from metpwa.permissions import Role
 
 CANARY = "CANARY-7731-QX"
 CANARY_BYTES = b"%PDF-1.4 CANARY-BYTES-5521"
@@ -48,11 +47,11 @@ def test_a_rotated_key_still_opens_what_the_old_one_sealed():
 
 @pytest.fixture
 def canary_app():
-    app, cleanup = make_app()
-    make = Factory(app)
-    practice = make.practice("Canary MET")
-    trainer = make.user(practice, Role.TRAINER)
-    client_id = make.ready_client(practice, trainer.id)
+    with lone_practice("Canary MET") as lone:
+        yield _with_canaries(lone.app, lone.practice_id, lone.trainer, lone.client_id), lone.client_id
+
+
+def _with_canaries(app, practice, trainer, client_id):
     with app.app_context():
         client = _db.session.get(Client, client_id)
         _db.session.add(Coverage(practice_id=practice, client_id=client_id, payer_name="Aetna",
@@ -66,8 +65,7 @@ def canary_app():
                                    started_at=datetime.now(UTC), note_plan=CANARY, plan_changes=CANARY))
         _db.session.commit()
         assert client.coverages
-    yield app, client_id
-    cleanup()
+    return app
 
 
 def _all_rows_as_text(app) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import flask_migrate
 import pytest
-from sqlalchemy import create_engine, func, inspect, select, text
+from sqlalchemy import func, inspect, select, text
 
 from conftest import Agent, Factory, make_app
 from metpwa.extensions import db as _db

@@ -3,13 +3,12 @@ idempotent and fixed-cost, flags, signing that locks (in the database too), adde
 and the appointment book."""
 
 import re
-import threading
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import event, exc, func, select, text, update
 
-from conftest import Factory, make_app
+from conftest import lone_practice, post_at_once
 from support.figures import report
 from metpwa.extensions import db as _db
 from metpwa.models import Appointment, SessionLog, SetLog, utcnow
@@ -267,41 +266,15 @@ def test_logging_a_set_costs_the_same_queries_whatever_the_history(app, new_agen
 
 
 def test_twenty_identical_concurrent_posts_create_one_set():
-    app, cleanup = make_app()
-    try:
-        factory = Factory(app)
-        from metpwa.permissions import Role
-
-        practice = factory.practice("Concurrency Practice")
-        trainer = factory.user(practice, Role.TRAINER)
-        client_id = factory.ready_client(practice, trainer.id)
-        from conftest import Agent
-
-        agent = Agent(app.test_client())
-        agent.login(trainer)
-        session_id, items, _ = start_session(agent, client_id)
-        cookie = agent.client.get_cookie("metpwa_session").value
-        results = []
-
-        def post():
-            client = app.test_client()
-            client.set_cookie("metpwa_session", cookie)
-            response = client.post(f"/sessions/{session_id}/sets", headers={"X-CSRFToken": agent.token, "HX-Request": "true"},
-                                   data={"session_exercise_id": str(items[0]), "idempotency_key": "one-key-for-all",
-                                         "reps": "10", "rpe": "5"})
-            results.append(response.status_code)
-
-        threads = [threading.Thread(target=post) for _ in range(20)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        with app.app_context():
+    with lone_practice("Concurrency Practice") as practice:
+        session_id, items, _ = start_session(practice.agent, practice.client_id)
+        form = {"session_exercise_id": str(items[0]), "idempotency_key": "one-key-for-all", "reps": "10", "rpe": "5"}
+        responses = post_at_once(practice, f"/sessions/{session_id}/sets", [form] * 20, {"HX-Request": "true"})
+        statuses = [response.status_code for response in responses]
+        with practice.app.app_context():
             rows = _db.session.scalar(select(func.count()).select_from(SetLog).where(SetLog.session_id == session_id))
-        report(f"sessions: 20 identical concurrent set posts: statuses {sorted(set(results))}, rows {rows}")
-        assert results.count(200) == 20 and rows == 1
-    finally:
-        cleanup()
+        report(f"sessions: 20 identical concurrent set posts: statuses {sorted(set(statuses))}, rows {rows}")
+        assert statuses.count(200) == 20 and rows == 1
 
 
 def test_weekly_appointments_follow_local_time_across_daylight_saving(app, agent, personas, ready):
@@ -440,34 +413,9 @@ def test_going_back_after_an_appointment_action_never_leaves_the_site(app, agent
 def test_start_tapped_five_times_at_once_opens_one_session():
     """Found in review on PostgreSQL: five simultaneous Start taps opened five sessions (the check for
     one in progress and the insert were not atomic). The client's row is now locked first."""
-    from conftest import Agent
-    from metpwa.permissions import Role
-
-    app, cleanup = make_app()
-    try:
-        factory = Factory(app)
-        practice = factory.practice("Double Tap Practice")
-        trainer = factory.user(practice, Role.TRAINER)
-        client_id = factory.ready_client(practice, trainer.id)
-        agent = Agent(app.test_client())
-        agent.login(trainer)
-        cookie = agent.client.get_cookie("metpwa_session").value
-        results = []
-
-        def tap():
-            client = app.test_client()
-            client.set_cookie("metpwa_session", cookie)
-            results.append(client.post(f"/clients/{client_id}/sessions",
-                                       headers={"X-CSRFToken": agent.token}).headers.get("Location"))
-
-        threads = [threading.Thread(target=tap) for _ in range(5)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        with app.app_context():
+    with lone_practice("Double Tap Practice") as practice:
+        responses = post_at_once(practice, f"/clients/{practice.client_id}/sessions", [{}] * 5)
+        with practice.app.app_context():
             opened = _db.session.scalar(select(func.count()).select_from(SessionLog)
-                                        .where(SessionLog.client_id == client_id))
-        assert opened == 1 and len(set(results)) == 1
-    finally:
-        cleanup()
+                                        .where(SessionLog.client_id == practice.client_id))
+        assert opened == 1 and len({response.headers.get("Location") for response in responses}) == 1

@@ -12,7 +12,7 @@ import io
 import math
 import random
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import click
 from PIL import Image, ImageDraw
@@ -261,7 +261,10 @@ def _client(story: Story, practice: Practice, people: dict[str, User], providers
             rng: random.Random, now: datetime) -> Client:
     trainer = people[story.trainer]
     desk = people["tom"]
-    joined = now - timedelta(weeks=story.weeks, days=2)
+    # A morning at the practice, whatever time of day the demo is loaded: an evening start would
+    # put an assessment and its signature an hour later on different days.
+    first_day = (now - timedelta(weeks=story.weeks, days=2)).astimezone(practice.zone)
+    joined = first_day.replace(hour=10, minute=0, second=0, microsecond=0).astimezone(UTC)
     client = Client(
         practice_id=practice.id, first_name=story.first, last_name=story.last, preferred_name=story.preferred,
         date_of_birth=story.born, sex=story.sex, phone=story.phone,

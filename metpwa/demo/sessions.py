@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from ..clock import practice_today
 from ..extensions import db
-from ..models import Appointment, Client, PlanVersion, SessionLog, SetLog, User, utcnow
+from ..models import Appointment, Client, PlanVersion, SetLog, User, utcnow
 from ..services import schedule, sessions
 
 # Demo clients' regular slots: (weekday, weekday) and the local time, per last name.
@@ -47,7 +47,6 @@ def seed_book_and_sessions(client: Client, trainer: User, joined: datetime, week
     total_weeks = max(1, (today - first).days // 7 + 3)
     appointments = schedule.book(trainer, client, trainer=trainer, day=first, clock=slot[1], duration_minutes=60,
                                  weekdays=list(slot[0]), weeks=total_weeks)
-    now = utcnow()
     versions = list(db.session.scalars(select(PlanVersion).where(PlanVersion.client_id == client.id)
                                        .order_by(PlanVersion.created_at)))
     for n, appointment in enumerate(appointments):

@@ -143,8 +143,13 @@ _last_step: dict[str, int] = {}
 def app_code(email: str, secret: str = demo.DEMO_TOTP_SECRET) -> str:
     """What the person's authenticator app shows: each code works once, so a second sign-in within
     the same 30 seconds takes the next step's code (one step of drift is allowed), or waits for it."""
-    now = totp.step_at(time.time())
-    step = max(now - totp.DRIFT_STEPS, _last_step.get(email, now - 10) + 1)
+    moment = time.time()
+    now = totp.step_at(moment)
+    # The last step's code is taken only until this step ends: in its last 10 seconds, typing and a
+    # busy machine can carry the check into the next step, where that code is two steps old.
+    early = moment - now * totp.STEP_SECONDS < totp.STEP_SECONDS - 10
+    oldest = now - totp.DRIFT_STEPS if early else now
+    step = max(oldest, _last_step.get(email, now - 10) + 1)
     if step > now + totp.DRIFT_STEPS:
         time.sleep((step - totp.DRIFT_STEPS) * totp.STEP_SECONDS - time.time() + 0.5)
     _last_step[email] = step
