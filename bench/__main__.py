@@ -24,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 DURATION = os.environ.get("BENCH_SECONDS", "10")
+WARM_UP = "2"
 
 LUA = r"""
 -- Every request a new idempotency key, distinct across wrk's threads (each thread has its own
@@ -72,8 +73,8 @@ def gunicorn(app: str, port: int, env: dict) -> subprocess.Popen:
     return process
 
 
-def wrk(url: str, script: str | None, connections: int, threads: int) -> dict[str, float]:
-    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{DURATION}s", "--latency", url]
+def wrk(url: str, script: str | None, connections: int, threads: int, seconds: str = DURATION) -> dict[str, float]:
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url]
     if script:
         command[1:1] = ["-s", script]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
@@ -142,6 +143,11 @@ def main() -> None:
             floor_script.write_text(LUA % (item, "/insert", "", ""))
             app_script = folder / "app.lua"
             app_script.write_text(LUA % (item, path, cookie, token))
+            # Warm-up, not counted: each worker's first requests compile templates and statements,
+            # and the first seconds of a 16-connection run would otherwise carry them into p99.
+            for port, script in ((floor_port, floor_script), (app_port, app_script)):
+                wrk(f"http://127.0.0.1:{port}{'/insert' if port == floor_port else path}", str(script), 16, 2,
+                    seconds=WARM_UP)
             hello = wrk(f"http://127.0.0.1:{floor_port}/hello", None, 16, 2)
             floor_insert = wrk(f"http://127.0.0.1:{floor_port}/insert", str(floor_script), 16, 2)
             app_sets = wrk(f"http://127.0.0.1:{app_port}{path}", str(app_script), 16, 2)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import sqlite3
+import time
 
-from flask import Flask, has_request_context, request
+from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import Connection, Engine, event
 
 from .extensions import db
@@ -17,10 +19,41 @@ def _sqlite_on_connect(dbapi_connection, connection_record) -> None:
     # WAL lets the iPads read while one writes; busy_timeout makes a writer wait
     # its turn instead of failing with "database is locked".
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+# How long a statement waits for a lock before "database is locked".
+BUSY_TIMEOUT_MS = 10_000
+# Waiting for the write lock: the first pause, and the longest (seconds).
+_FIRST_PAUSE, _LONGEST_PAUSE = 0.000_05, 0.001
+
+
+def begin_immediate(dbapi_connection: sqlite3.Connection) -> None:
+    """BEGIN IMMEDIATE: take SQLite's one write lock, waiting for it in short steps.
+
+    SQLite's own wait (busy_timeout) sleeps 1, 2, 5, 10, 15, 20, 25 ms... between tries, so a
+    writer that finds the lock held for a fraction of a millisecond (a logged set holds it for
+    about that long) sleeps for several, and a busy minute of the gym floor queues up behind
+    those sleeps. Here the pauses start at 50 µs and never exceed 1 ms; the limit is the same.
+    """
+    dbapi_connection.execute("PRAGMA busy_timeout=0")
+    try:
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        pause = _FIRST_PAUSE
+        while True:
+            try:
+                dbapi_connection.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                if getattr(error, "sqlite_errorname", "") != "SQLITE_BUSY" or time.monotonic() >= deadline:
+                    raise
+            time.sleep(pause)
+            pause = min(pause * 2, _LONGEST_PAUSE)
+    finally:
+        dbapi_connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
 
 _WRITE = re.compile(r"^\s*(?:INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
@@ -29,19 +62,37 @@ _WRITE = re.compile(r"^\s*(?:INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
 READING_METHODS = frozenset({"GET", "HEAD"})
 
 
+def writes_last(view):
+    """Mark a change whose view takes the write lock itself, just before it writes.
+
+    Its reads before that (the sign-in) run outside any transaction, and it re-reads what its
+    writes depend on after take_write_lock(). For the set logger: holding SQLite's one write
+    lock through a whole request would let only one iPad's set be handled at a time.
+    """
+    view.metpwa_writes_last = True
+    return view
+
+
+def _takes_lock_late() -> bool:
+    if request.method in READING_METHODS:
+        return True
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    return getattr(view, "metpwa_writes_last", False)
+
+
 def _sqlite_on_begin(connection) -> None:
     # A change takes the write lock at BEGIN (IMMEDIATE), so two writers queue on busy_timeout
     # rather than deadlocking when a read turns into a write. A page being read does not: its
     # reads run each in its own snapshot and it takes the lock just before its first write (the
     # audit event), so a chart or a PDF being drawn never holds up a trainer logging a set.
-    if has_request_context() and request.method in READING_METHODS:
+    if has_request_context() and _takes_lock_late():
         return
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    begin_immediate(connection.connection.dbapi_connection)
 
 
 def _sqlite_before_execute(connection, cursor, statement, parameters, context, executemany) -> None:
     if not connection.connection.dbapi_connection.in_transaction and _WRITE.match(statement):
-        cursor.execute("BEGIN IMMEDIATE")
+        begin_immediate(connection.connection.dbapi_connection)
 
 
 def take_write_lock(connection: Connection) -> None:
@@ -49,7 +100,7 @@ def take_write_lock(connection: Connection) -> None:
     SQLite a reading request's transaction has not taken it yet. Call before reading something
     that the same transaction's writes depend on (the audit chain's head)."""
     if connection.dialect.name == "sqlite" and not connection.connection.dbapi_connection.in_transaction:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        begin_immediate(connection.connection.dbapi_connection)
 
 
 def render_migration_item(type_: str, obj, autogen_context):

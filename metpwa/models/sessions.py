@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..encryption import EncryptedText
@@ -150,7 +150,7 @@ class SetLog(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     practice_id: Mapped[int] = mapped_column(ForeignKey("practice.id"))
     session_id: Mapped[int] = mapped_column(ForeignKey("session_log.id"), index=True)
-    session_exercise_id: Mapped[int] = mapped_column(ForeignKey("session_exercise.id"), index=True)
+    session_exercise_id: Mapped[int] = mapped_column(ForeignKey("session_exercise.id"))
     set_number: Mapped[int]
     reps: Mapped[int | None]
     seconds: Mapped[int | None]
@@ -165,4 +165,8 @@ class SetLog(db.Model):
 
     session_exercise: Mapped[SessionExercise] = relationship(back_populates="sets")
 
-    __table_args__ = (UniqueConstraint("practice_id", "idempotency_key", name="uq_set_log_practice_key"),)
+    __table_args__ = (
+        UniqueConstraint("practice_id", "idempotency_key", name="uq_set_log_practice_key"),
+        # The next set's number is the highest so far plus one: read from the index, not the rows.
+        Index("ix_set_log_exercise_number", "session_exercise_id", "set_number"),
+    )

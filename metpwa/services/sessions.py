@@ -3,13 +3,16 @@ log sets idempotently, record responses, finish, sign and lock; addenda after si
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
 
+from ..database import take_write_lock
 from ..extensions import db
 from ..models import (
     ACTIVITY_COLUMNS,
@@ -132,20 +135,60 @@ def _open(session: SessionLog) -> None:
         raise SessionLocked()
 
 
-def log_set(user: User, session_id: int, session_exercise_id: int, *, form: dict[str, str]) -> tuple[SetLog, bool]:
+@dataclass(frozen=True, slots=True)
+class LoggedSet:
+    """A set as stored, for the fragment that shows it: plain values, no ORM object to build."""
+
+    id: int
+    session_id: int
+    session_exercise_id: int
+    set_number: int
+    reps: int | None
+    seconds: int | None
+    load: Decimal | None
+    load_unit: str | None
+    rpe: Decimal | None
+    performed_at: datetime
+    entered_at: datetime
+
+
+# The gym floor's hot path runs these on every set, so they are built once (Core, on the tables):
+# SQLAlchemy then skips per-call construction, cache-key work and the ORM's unit of work.
+_SESSION, _ITEM, _SETS = SessionLog.__table__, SessionExercise.__table__, SetLog.__table__
+_SET_TARGET = (
+    select(_SESSION.c.practice_id, _SESSION.c.client_id, _SESSION.c.signed_at,
+           select(func.coalesce(func.max(_SETS.c.set_number), 0)).where(_SETS.c.session_exercise_id == _ITEM.c.id)
+           .scalar_subquery().label("last_number"))
+    .join(_ITEM, _ITEM.c.session_id == _SESSION.c.id)
+    .where(_ITEM.c.id == bindparam("item"), _SESSION.c.id == bindparam("session"),
+           _SESSION.c.practice_id == bindparam("practice"))
+    # PostgreSQL: the next set number and "not signed yet" hold until commit (SQLite's write
+    # lock already holds them).
+    .with_for_update(of=[_ITEM, _SESSION])
+)
+_LOGGED_COLUMNS = [_SETS.c[name] for name in LoggedSet.__slots__]
+_ADD_SET = {
+    "sqlite": sqlite_insert(_SETS).on_conflict_do_nothing(index_elements=["practice_id", "idempotency_key"])
+    .returning(*_LOGGED_COLUMNS),
+    "postgresql": postgresql_insert(_SETS).on_conflict_do_nothing(index_elements=["practice_id", "idempotency_key"])
+    .returning(*_LOGGED_COLUMNS),
+}
+_SAVED_SET = select(*_LOGGED_COLUMNS).where(_SETS.c.practice_id == bindparam("practice"),
+                                            _SETS.c.idempotency_key == bindparam("key"))
+
+
+def log_set(user: User, session_id: int, session_exercise_id: int, *, form: dict[str, str]) -> tuple[LoggedSet, bool]:
     """One set from the tablet, in a fixed number of queries whatever the client's history.
 
     Returns (the set, True when new). A repeated idempotency key (a double tap, a retry after
-    the wifi dropped) returns the set already stored instead of a second one. This is the hot
-    path of the gym floor, so it reads plain columns and inserts with ON CONFLICT DO NOTHING
-    rather than loading objects and catching an integrity error.
+    the wifi dropped) returns the set already stored instead of a second one. The write lock is
+    taken here, not at the start of the request, and held for three short statements and the
+    audit event, so two iPads logging at once barely wait for each other.
     """
-    found = db.session.execute(
-        select(SessionLog.practice_id, SessionLog.client_id, SessionLog.signed_at)
-        .join(SessionExercise, SessionExercise.session_id == SessionLog.id)
-        .where(SessionExercise.id == session_exercise_id, SessionLog.id == session_id,
-               SessionLog.practice_id == user.practice_id)
-    ).first()
+    connection = db.session.connection()
+    take_write_lock(connection)
+    found = connection.execute(_SET_TARGET, {"item": session_exercise_id, "session": session_id,
+                                             "practice": user.practice_id}).first()
     if found is None:
         raise LookupError(session_exercise_id)
     if found.signed_at is not None:
@@ -156,28 +199,20 @@ def log_set(user: User, session_id: int, session_exercise_id: int, *, form: dict
     values = rules.check_set(reps=form.get("reps"), seconds=form.get("seconds"), load_value=form.get("load"),
                              load_unit=form.get("load_unit"), rpe_value=form.get("rpe"))
     now = utcnow()
-    number = 1 + db.session.scalar(
-        select(func.coalesce(func.max(SetLog.set_number), 0)).where(SetLog.session_exercise_id == session_exercise_id)
-    )
     row = {"practice_id": found.practice_id, "session_id": session_id, "session_exercise_id": session_exercise_id,
-           "set_number": number, "reps": values.reps, "seconds": values.seconds, "load": values.load,
+           "set_number": found.last_number + 1, "reps": values.reps, "seconds": values.seconds, "load": values.load,
            "load_unit": values.load_unit, "rpe": values.rpe,
            "performed_at": rules.performed_at(form.get("performed_at"), now), "entered_at": now,
            "idempotency_key": key, "entered_by_id": user.id}
-    insert = postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    new_id = db.session.scalar(
-        insert(SetLog).values(**row).on_conflict_do_nothing(index_elements=["practice_id", "idempotency_key"])
-        .returning(SetLog.id)
-    )
-    if new_id is None:
-        existing = db.session.scalar(select(SetLog).where(SetLog.practice_id == found.practice_id,
-                                                          SetLog.idempotency_key == key))
+    created = connection.execute(_ADD_SET[connection.dialect.name], row).first()
+    if created is None:
+        existing = connection.execute(_SAVED_SET, {"practice": found.practice_id, "key": key}).one()
         db.session.commit()
-        return existing, False
-    created = SetLog(id=new_id, **row)
-    audit.record("create", created, user=user, client_id=found.client_id)
+        return LoggedSet(*existing), False
+    audit.append(connection, "create", practice_id=found.practice_id, user_id=user.id, client_id=found.client_id,
+                 object_type="SetLog", object_id=created.id)
     db.session.commit()
-    return created, True
+    return LoggedSet(*created), True
 
 
 def undo_set(user: User, session: SessionLog, row: SetLog) -> None:

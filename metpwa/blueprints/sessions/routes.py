@@ -9,6 +9,7 @@ from sqlalchemy import select
 from ...access import requires, safe_next
 from ...charts import sparkline_svg
 from ...clock import practice_today
+from ...database import writes_last
 from ...errors import render_error
 from ...extensions import db, htmx
 from ...forms import parse_us_date
@@ -183,6 +184,7 @@ def screen(session_id: int):
 
 
 @bp.post("/sessions/<int:session_id>/sets")
+@writes_last
 @requires("clinical.write")
 def log_set(session_id: int):
     form = request.form
