@@ -1,9 +1,11 @@
 """Scores functional outcome measures from the raw trials a trainer enters, and interprets them against fall-risk cut-offs, age/sex norms and the client's baseline in a sentence reports can reuse."""
 
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from statistics import fmean
 from typing import Literal
 
@@ -193,6 +195,15 @@ def _trials(measure: MeasureDefinition, raw: Mapping[str, object], field: str = 
 
 def _display(measure: MeasureDefinition, value: float) -> str:
     return measure.value_format.format(value)
+
+
+def _as_shown(measure: MeasureDefinition, value: float) -> float:
+    """The value at the precision it is shown, for judging it against a cut-off or a norm: a TUG
+    of 11.96 s is shown as 12.0 s, and "12.0 s: below the 12 s cut-off" would contradict itself."""
+    places = re.search(r"\{:\.(\d+)f\}", measure.value_format)
+    if places is None:
+        return value
+    return float(Decimal(str(value)).quantize(Decimal(1).scaleb(-int(places.group(1))), rounding=ROUND_HALF_UP))
 
 
 def _score_tug(measure: MeasureDefinition, raw: Mapping[str, object]) -> Score:
@@ -386,18 +397,18 @@ def _relation(value: float, threshold: float) -> str:
     return "at or above" if value == threshold else "below"
 
 
-def _cutoff_value(cutoff: FallRiskCutoff, score: Score) -> float:
+def _cutoff_value(measure: MeasureDefinition, cutoff: FallRiskCutoff, score: Score) -> float:
     if cutoff.applies_to == "tandem_stance_seconds":
         # A stance never reached was not held at all.
         reached = len(score.stage_seconds) >= TANDEM_STAGE
         return score.stage_seconds[TANDEM_STAGE - 1] if reached else 0.0
-    return score.value
+    return _as_shown(measure, score.value)
 
 
 def _fall_risk_flags(measure: MeasureDefinition, score: Score) -> tuple[FallRiskFlag, ...]:
     flags = []
     for cutoff in measure.fall_risk_cutoffs:
-        value = _cutoff_value(cutoff, score)
+        value = _cutoff_value(measure, cutoff, score)
         if not cutoff.at_risk(value):
             continue
         if cutoff.applies_to == "tandem_stance_seconds":
@@ -416,10 +427,10 @@ def _fall_risk_clause(measure: MeasureDefinition, score: Score, baseline: Score 
     cutoff = next((c for c in measure.fall_risk_cutoffs if c.use_alone), None)
     if cutoff is None:
         return None
-    value = _cutoff_value(cutoff, score)
+    value = _cutoff_value(measure, cutoff, score)
     prefix = ""
     if baseline is not None:
-        before = cutoff.at_risk(_cutoff_value(cutoff, baseline))
+        before = cutoff.at_risk(_cutoff_value(measure, cutoff, baseline))
         prefix = "still " if before == cutoff.at_risk(value) else "now "
     subject = "tandem stance " if cutoff.applies_to == "tandem_stance_seconds" else ""
     return f"{subject}{prefix}{_relation(value, cutoff.threshold)} the {cutoff.label}"
@@ -430,7 +441,7 @@ def _norms(measure: MeasureDefinition, score: Score, age: int, sex: Sex | None) 
         tug_row = next((row for row in TUG_AGE_MEANS if row.ages.contains(age)), None)
         if tug_row is None:
             return ()
-        slower = score.value > tug_row.mean_s
+        slower = _as_shown(measure, score.value) > tug_row.mean_s
         text = f"{'slower than' if slower else 'at or faster than'} the {tug_row.mean_s:g} s mean for ages {tug_row.ages.label}"
         return (NormComparison(text, tug_row.mean_s, slower, tug_row.source),)
     if sex is None:
@@ -492,7 +503,8 @@ def _changes(measure: MeasureDefinition, score: Score, baseline: Score | None) -
         else:
             direction = "improved" if (difference > 0) == measure.higher_is_better else "declined"
         threshold = next((t for t in measure.change_thresholds if t.applies_to(before)), None)
-        meaningful, comparison = (False, None) if threshold is None else _judge(threshold, before, abs(difference))
+        meaningful, comparison = (False, None) if threshold is None else _judge(
+            threshold, before, abs(difference), improved=direction == "improved")
         changes.append(Change(label, before, now, difference, direction, threshold, meaningful, comparison))
     return tuple(changes)
 
@@ -505,7 +517,7 @@ def _amount(value: float, unit: str) -> str:
     return f"{value:g} {unit}"
 
 
-def _judge(threshold: ChangeThreshold, baseline: float, size: float) -> tuple[bool, str]:
+def _judge(threshold: ChangeThreshold, baseline: float, size: float, *, improved: bool) -> tuple[bool, str]:
     low, high, name = threshold.low, threshold.high, threshold.name
     if threshold.low_name and threshold.high_name:
         if size >= high:
@@ -513,6 +525,11 @@ def _judge(threshold: ChangeThreshold, baseline: float, size: float) -> tuple[bo
         if size >= low:
             return True, f"at least the {_amount(low, threshold.unit)} {threshold.low_name}"
         return False, f"smaller than the {_amount(low, threshold.unit)} {threshold.low_name}"
+    if threshold.relative is not None and not improved:
+        # Farrar's 30% is a reduction in pain; a rise is judged on the points alone, or one point
+        # up from 2/10 would read as a clinically important change.
+        described = f"{_amount(low, threshold.unit)} {name}"
+        return (True, f"at least the {described}") if size >= low else (False, f"smaller than the {described}")
     if threshold.relative is not None:
         described = f"{_amount(low, threshold.unit)} or {threshold.relative * 100:g}% {name}"
         relative_met = baseline > 0 and size / baseline >= threshold.relative
@@ -549,7 +566,9 @@ def _headline(measure: MeasureDefinition, score: Score, changes: tuple[Change, .
         if change.direction == "unchanged":
             described.append(f"{change.label} unchanged at {now}")
         else:
-            described.append(f"{change.label} {change.direction} from {_display(measure, change.baseline)} to {now}")
+            # "Worsened", not "declined": "pain declined from 2/10 to 3/10" reads as less pain.
+            verb = "improved" if change.direction == "improved" else "worsened"
+            described.append(f"{change.label} {verb} from {_display(measure, change.baseline)} to {now}")
     return f"{', '.join(described)} since {since}"
 
 

@@ -66,6 +66,16 @@ def test_a_72_year_olds_tug_of_13_6_s_is_flagged_for_fall_risk():
     assert result.sentence == "TUG 13.6 s; slower than the 9.2 s mean for ages 70-79; above the 12 s fall-risk threshold."
 
 
+def test_a_tug_shown_as_12_0_s_is_judged_as_12_0_s_not_as_its_hundredths():
+    result = interpret("tug", _tug(11.94, 11.98, 11.96), age=72, sex="female")
+
+    assert result.score.value == 11.96
+    assert result.at_fall_risk
+    assert result.sentence == ("TUG 12.0 s; slower than the 9.2 s mean for ages 70-79; at or above the 12 s"
+                               " fall-risk threshold.")
+    assert "12.0 s: below" not in " ".join(flag.text for flag in result.fall_risk_flags)
+
+
 def test_barry_cut_off_carries_its_never_alone_caution():
     result = interpret("tug", _tug(13.6), age=72, sex="male")
     barry = next(flag for flag in result.fall_risk_flags if flag.cutoff.threshold == 13.5)
@@ -253,6 +263,9 @@ def test_lefs_change_of_9_is_the_mcid():
         (8, 7, False),  # 1 point, 12.5%
         (10, 8, True),
         (0, 1, False),  # no relative change from zero
+        (2, 3, False),  # a rise: 50% up, but the 30% rule is for a reduction
+        (3, 4, False),
+        (4, 6, True),  # a rise of 2 points is meaningful
     ],
 )
 def test_nprs_two_points_or_thirty_percent(before, after, meaningful):
@@ -262,6 +275,18 @@ def test_nprs_two_points_or_thirty_percent(before, after, meaningful):
     )
 
     assert result.meaningful_change is meaningful
+
+
+def test_nprs_rise_is_judged_on_points_alone():
+    result = interpret(
+        "nprs", score("nprs", {"rating": 3}), age=60, sex="female",
+        baseline=score("nprs", {"rating": 2}), baseline_date=MARCH_3, result_date=JUNE_2,
+    )
+
+    assert result.sentence == (
+        "Pain worsened from 2/10 to 3/10 since Mar 3; the change is smaller than the 2-point"
+        " minimal clinically important difference."
+    )
 
 
 def test_nprs_sentence_reads_lower_pain_as_improvement():
@@ -448,10 +473,13 @@ def test_every_tug_age_mean_is_reachable(row: TugAgeMean):
     for age in (row.ages.low, row.ages.high):
         assert age is not None
         at_mean = interpret("tug", _tug(row.mean_s), age=age, sex=None)
-        slower = interpret("tug", _tug(row.mean_s + 0.01), age=age, sex=None)
+        slower = interpret("tug", _tug(row.mean_s + 0.05), age=age, sex=None)
+        # Shown as the mean itself (to a tenth), so not called slower than it.
+        shown_at_mean = interpret("tug", _tug(row.mean_s + 0.04), age=age, sex=None)
 
         assert at_mean.norms[0].reference == row.mean_s
         assert not at_mean.norms[0].worse_than_norm
+        assert not shown_at_mean.norms[0].worse_than_norm
         assert slower.norms[0].worse_than_norm
         assert slower.norms[0].text == f"slower than the {row.mean_s:g} s mean for ages {row.ages.label}"
     assert row.ci_low_s < row.mean_s < row.ci_high_s
