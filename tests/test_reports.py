@@ -4,15 +4,15 @@ that fetches nothing a user typed."""
 
 import hashlib
 import io
-import re
 import threading
-from datetime import date, timedelta
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import exc, select, update
+from sqlalchemy import exc, func, select, update
 
+from conftest import lone_practice, post_at_once
 from metpwa.extensions import db as _db
 from metpwa.models import Disclosure, ProgressReport
 from support.history import signed_sessions, tug_results
@@ -176,7 +176,6 @@ def test_nothing_typed_into_a_report_is_ever_fetched(app, agent, personas, histo
         text = " ".join(payloads)
         with app.app_context():
             # Every other free-text field the report prints, written by staff or copied from an order.
-            from dataclasses import replace
 
             from metpwa.models import Client, Referral, ReferringProvider, User
             from metpwa.rules import plan as plan_rules
@@ -219,3 +218,99 @@ def test_nothing_typed_into_a_report_is_ever_fetched(app, agent, personas, histo
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+def test_a_double_tapped_new_report_makes_one_draft(app, agent, personas, history):
+    agent.login(personas.colleague)
+    start, end = _period(app, personas)
+    first = new_report(agent, history, start, end)
+    again = new_report(agent, history, start, end)
+    other_kind = new_report(agent, history, start, end, kind="discharge")
+    assert again == first and other_kind != first
+    with app.app_context():
+        drafts = _db.session.scalars(select(ProgressReport.id).where(ProgressReport.client_id == history)).all()
+    assert sorted(drafts) == sorted({first, other_kind})
+
+
+@pytest.fixture
+def lone():
+    """Its own database: these tests need real locks, which the shared test transaction would hold."""
+    with lone_practice("Lock Test Practice") as practice:
+        yield practice
+
+
+def _dates(app):
+    from metpwa.clock import practice_today
+    from metpwa.models import Practice
+
+    with app.app_context():
+        today = practice_today(_db.session.scalars(select(Practice)).first())
+    return today - timedelta(days=25), today
+
+
+def _write_elsewhere(report_id: int) -> str:
+    """Try, from another connection and without waiting, what a second writer would do."""
+    raw = _db.engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        if _db.engine.dialect.name == "sqlite":
+            cursor.execute("PRAGMA busy_timeout=0")
+            cursor.execute("BEGIN IMMEDIATE")  # "database is locked" at once if anyone holds it
+        else:
+            cursor.execute("SELECT id FROM progress_report WHERE id = %s FOR UPDATE NOWAIT", (report_id,))
+        return "free"
+    except Exception as error:  # noqa: BLE001 - what failed is the finding
+        return f"blocked: {error}"
+    finally:
+        raw.rollback()
+        raw.invalidate()
+
+
+def test_finalising_draws_the_pdf_without_holding_the_write_lock(lone, monkeypatch):
+    from metpwa.services import printing
+
+    app, agent, client_id = lone.app, lone.agent, lone.client_id
+    start, end = _dates(app)
+    report_id = new_report(agent, client_id, start, end)
+    seen = []
+    draw = printing.document_pdf
+
+    def drawing(*args, **kwargs):
+        seen.append(_write_elsewhere(report_id))
+        return draw(*args, **kwargs)
+
+    monkeypatch.setattr(printing, "document_pdf", drawing)
+    response = agent.post(f"/clients/{client_id}/reports/{report_id}/draft",
+                          data={"recommendations": "Continue twice weekly.", "then": "finalize"})
+    assert response.status_code == 303
+    assert seen == ["free"]
+    with app.app_context():
+        assert _db.session.get(ProgressReport, report_id).final
+
+
+def test_two_finalisations_at_once_sign_once_and_the_other_is_told_why(lone):
+    app, agent, client_id = lone.app, lone.agent, lone.client_id
+    start, end = _dates(app)
+    report_id = new_report(agent, client_id, start, end)
+    responses = post_at_once(lone, f"/clients/{client_id}/reports/{report_id}/draft",
+                             [{"recommendations": f"Plan {n}.", "then": "finalize"} for n in range(2)])
+    assert sorted(response.status_code for response in responses) == [303, 409]
+    refused = next(response for response in responses if response.status_code == 409)
+    assert "has been finalised" in refused.get_data(as_text=True)
+    with app.app_context():
+        report = _db.session.get(ProgressReport, report_id)
+        words, _, _ = pdf_text(report.pdf)
+        # The PDF says what the row says, whichever tap won.
+        assert report.recommendations in words and report.pdf_sha256 == hashlib.sha256(report.pdf).hexdigest()
+
+
+def test_new_report_tapped_twice_at_once_makes_one_draft(lone):
+    start, end = _dates(lone.app)
+    form = {"kind": "progress", "period_start": f"{start:%m/%d/%Y}", "period_end": f"{end:%m/%d/%Y}", "recipient_id": ""}
+    responses = post_at_once(lone, f"/clients/{lone.client_id}/reports", [form] * 3)
+    assert {response.status_code for response in responses} == {303}
+    assert len({response.headers["Location"] for response in responses}) == 1
+    with lone.app.app_context():
+        drafts = _db.session.scalar(select(func.count()).select_from(ProgressReport)
+                                    .where(ProgressReport.client_id == lone.client_id))
+    assert drafts == 1

@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func, select
 
 from .. import charts
+from ..database import take_write_lock
 from ..extensions import db
 from ..models import (
     Assessment,
@@ -147,8 +148,27 @@ def for_client(client_id: int) -> list[ProgressReport]:
     ))
 
 
+class ReportFinal(Exception):
+    """The report was finalised meanwhile (in another tab, or by a colleague): it cannot change."""
+
+
 def start(user: User, client: Client, *, kind: str, period_start: date, period_end: date,
           recipient: ReferringProvider | None, replaces: ProgressReport | None = None) -> ProgressReport:
+    """A new draft, or the open draft of the same report when there is one: a double tap, or the
+    form sent again after a dropped connection, must not leave two drafts to sort out."""
+    # Held to commit (PostgreSQL; SQLite's write lock already is), so two taps take turns.
+    db.session.execute(select(Client.id).where(Client.id == client.id).with_for_update())
+    same = db.session.scalar(
+        select(ProgressReport).where(
+            ProgressReport.client_id == client.id, ProgressReport.kind == kind,
+            ProgressReport.period_start == period_start, ProgressReport.period_end == period_end,
+            ProgressReport.finalized_at.is_(None),
+            ProgressReport.replaces_id == replaces.id if replaces else ProgressReport.replaces_id.is_(None))
+        .order_by(ProgressReport.id).limit(1)
+    )
+    if same is not None:
+        db.session.commit()
+        return same
     report = ProgressReport(practice_id=client.practice_id, client_id=client.id, kind=kind,
                             period_start=period_start, period_end=period_end,
                             recipient_id=recipient.id if recipient else None, author_id=user.id,
@@ -161,7 +181,17 @@ def start(user: User, client: Client, *, kind: str, period_start: date, period_e
     return report
 
 
+def _hold_draft(report: ProgressReport) -> None:
+    """Re-read the report under the write lock (a row lock on PostgreSQL) and refuse if it was
+    finalised meanwhile, so two finalisations or an edit racing one end in a clear answer."""
+    take_write_lock(db.session.connection())
+    db.session.refresh(report, with_for_update=True)
+    if report.final:
+        raise ReportFinal()
+
+
 def save_draft(user: User, report: ProgressReport, *, recommendations: str, overrides: list[dict]) -> None:
+    _hold_draft(report)
     report.recommendations = recommendations.strip() or None
     if overrides:
         report.scope_overrides = [*report.scope_overrides, *overrides]
@@ -176,9 +206,18 @@ def render(report: ProgressReport, *, signer: User | None, signed_at: datetime |
 
 
 def finalize(user: User, report: ProgressReport, *, at: datetime | None = None) -> None:
-    """Sign: the PDF is made now, its SHA-256 kept, and the report is locked for good."""
+    """Sign: the PDF is made now, its SHA-256 kept, and the report is locked for good.
+
+    The PDF is drawn before the write lock is taken: drawing takes a second or more, and on
+    SQLite that lock is the whole practice's (a trainer logging a set would wait for it).
+    """
     signed_at = at or utcnow()
+    drawn_from = report.recommendations
     pdf = render(report, signer=user, signed_at=signed_at)
+    _hold_draft(report)
+    if report.recommendations != drawn_from:
+        # Edited in another tab while this one drew: the signed PDF must say what was saved.
+        pdf = render(report, signer=user, signed_at=signed_at)
     report.pdf = pdf
     report.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
     report.finalized_by_id = user.id

@@ -1,10 +1,12 @@
 """Report pages: choose a period, preview on the iPad, finalise into a locked PDF, record deliveries."""
 
-from flask import Response, abort, redirect, render_template, request, url_for
+from flask import Response, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ...access import requires
 from ...clock import practice_today
+from ...database import writes_last
+from ...errors import render_error
 from ...extensions import db
 from ...forms import parse_us_date
 from ...models import Client, ProgressReport, ReferringProvider
@@ -76,20 +78,30 @@ def show(client_id: int, report_id: int, errors: dict | None = None, flags: dict
                                        if d.document_type == "progress_report" and d.document_id == report.id]), status
 
 
+def _already_final():
+    db.session.rollback()
+    return render_error(409, "This report has been finalised, so it can no longer change. Reload the page; "
+                             "to correct it, start a correction.")
+
+
 @bp.post("/reports/<int:report_id>/draft")
+@writes_last  # finalising draws the PDF before it takes the write lock (services.reports.finalize)
 @requires("clinical.write")
 def save(client_id: int, report_id: int):
     client = get_for_practice(Client, client_id)
     report = _report(client, report_id)
     if report.final:
-        abort(409)
+        return _already_final()
     text = request.form.get("recommendations", "")
     review = scope.review(current_user, {"recommendations": text}, request.form)
     if review.errors:
         return show(client_id, report_id, errors=review.errors, flags=review.flags, values=request.form, status=422)
-    reports.save_draft(current_user, report, recommendations=text, overrides=review.overrides)
-    if request.form.get("then") == "finalize":
-        reports.finalize(current_user, report)
+    try:
+        reports.save_draft(current_user, report, recommendations=text, overrides=review.overrides)
+        if request.form.get("then") == "finalize":
+            reports.finalize(current_user, report)
+    except reports.ReportFinal:
+        return _already_final()
     return redirect(url_for("reports.show", client_id=client.id, report_id=report.id), code=303)
 
 
@@ -99,6 +111,9 @@ def correct(client_id: int, report_id: int):
     """A finalised report never changes: a correction is a new draft that replaces it."""
     client = get_for_practice(Client, client_id)
     old = _report(client, report_id)
+    if not old.final:
+        # A draft is simply edited; only a finalised report is corrected by a new one.
+        return redirect(url_for("reports.show", client_id=client.id, report_id=old.id), code=303)
     new = reports.start(current_user, client, kind=old.kind, period_start=old.period_start,
                         period_end=old.period_end, recipient=old.recipient, replaces=old)
     return redirect(url_for("reports.show", client_id=client.id, report_id=new.id), code=303)
