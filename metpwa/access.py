@@ -155,3 +155,4 @@ def init_app(app: Flask) -> None:
 
     app.before_request(refuse_nul_bytes)
     app.before_request(guard)
+    app.register_error_handler(signin.SignInEnded, lambda ended: go_to(url_for("auth.login", ended=1)))

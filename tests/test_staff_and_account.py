@@ -1,6 +1,8 @@
 """The owner's staff page and everyone's own PIN and password."""
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+
+from metpwa.extensions import db as _db
 
 from metpwa.models import AuditEvent, User
 
@@ -84,3 +86,38 @@ def test_change_password(app, agent, personas):
         from metpwa.extensions import db
 
         assert db.session.get(User, personas.colleague.id).password_hash.startswith("$argon2id$")
+
+
+def test_wrong_passwords_on_the_me_page_are_limited_and_end_the_sign_in(app, agent, personas):
+    """An unlocked iPad left on the floor must not let anyone guess its owner's password at leisure:
+    misses on the Me page's forms count together (with the lock screen's) and the fifth ends it."""
+    from metpwa.models import StaffSession
+
+    agent.login(personas.colleague)
+    tries = [("/me/pin", {"pin-password": "guess zero", "pin-pin": "4826"}, "pin-password"),("/me/pin", {"pin-password": "guess one", "pin-pin": "4826"}, "pin-password"),
+             ("/me/password", {"pw-current": "guess two", "pw-new": "a brand new passphrase 42",
+                               "pw-confirm": "a brand new passphrase 42"}, "pw-current"),
+             ("/me/two-factor", {"tfon-password": "guess three"}, "tfon-password")]
+    for path, data, field in tries:
+        refused = agent.post(path, data=data)
+        assert refused.status_code == 422, path
+        assert "not your current password" in refused.get_data(as_text=True)
+    # The fifth miss ends the sign-in.
+    ended = agent.post("/me/two-factor/off", data={"tfoff-password": "guess four"})
+    assert ended.status_code == 303 and ended.headers["Location"] == "/login?ended=1"
+    assert "too many wrong PINs or passwords" in agent.get("/login?ended=1").get_data(as_text=True)
+    assert agent.get("/me").status_code == 303
+    with app.app_context():
+        ended_row = _db.session.scalars(select(StaffSession).where(StaffSession.user_id == personas.colleague.id)
+                                        .order_by(StaffSession.created_at.desc())).first()
+        assert ended_row.ended_at is not None and ended_row.end_reason == "too many password_confirm attempts"
+        failures = _db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.user_id == personas.colleague.id, AuditEvent.action == "password_confirm_failed"))
+        assert failures == 5
+
+
+def test_a_right_password_on_the_me_page_still_works_after_a_miss(app, agent, personas):
+    agent.login(personas.colleague)
+    assert agent.post("/me/pin", data={"pin-password": "not it", "pin-pin": "4826"}).status_code == 422
+    saved = agent.post("/me/pin", data={"pin-password": personas.colleague.password, "pin-pin": "4826"})
+    assert saved.status_code == 303

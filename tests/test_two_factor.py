@@ -283,13 +283,15 @@ def test_an_owner_must_set_it_up_before_reaching_any_page(app, agent, personas, 
     assert _password_only(agent, owner).headers["Location"] == "/login/code"
 
 
-def test_an_unfinished_enrollment_keeps_its_secret_for_the_next_try(app, new_agent, personas, make):
+def test_an_unfinished_enrollment_gets_a_new_secret_at_the_next_sign_in(app, new_agent, personas, make):
+    """A QR code left on a screen from an unfinished try must not become the account's secret."""
     biller = make.user(personas.practice_id, Role.BILLER, two_factor=False)
     _password_only(new_agent(), biller)
     secret = _scalar(app, select(User.totp_secret).where(User.id == biller.id))
     again = new_agent()
     assert _password_only(again, biller).headers["Location"] == "/login/enroll"
-    assert _scalar(app, select(User.totp_secret).where(User.id == biller.id)) == secret
+    assert _scalar(app, select(User.totp_secret).where(User.id == biller.id)) not in (None, secret)
+    assert "This code replaces it" in again.get("/login/enroll").get_data(as_text=True)
 
 
 def test_a_sign_in_from_before_the_rule_ends_for_an_owner_without_it(app, agent, personas):

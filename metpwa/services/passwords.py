@@ -36,6 +36,21 @@ def verify_secret(stored_hash: str | None, secret: str) -> bool:
         return False
 
 
+class WrongPassword(ValueError):
+    """The password typed to confirm a change to one's own account was not theirs."""
+
+    def __init__(self, field: str = "password") -> None:
+        super().__init__("That is not your current password.")
+        self.field = field
+
+
+def confirm(user, typed: str, *, field: str = "password") -> None:
+    """Raise WrongPassword unless `typed` is the user's password; the caller counts the miss
+    (signin.password_missed), since a refused change is rolled back and the count must not be."""
+    if not verify_secret(user.password_hash, typed):
+        raise WrongPassword(field)
+
+
 def needs_rehash(stored_hash: str) -> bool:
     return _hasher().check_needs_rehash(stored_hash)
 

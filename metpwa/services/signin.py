@@ -331,6 +331,27 @@ def confirm_staff(staff_session: StaffSession, secret: str, *, on_success, actio
         audit.record(action, user, user=user, client_id=client_id)
         db.session.commit()
         return UnlockResult(unlocked=True)
+    return UnlockResult(unlocked=False, session_ended=_miss(staff_session, action, client_id=client_id))
+
+
+class SignInEnded(Exception):
+    """Too many wrong PINs or passwords on this sign-in: it has been ended (access turns this into
+    the sign-in page)."""
+
+
+def password_missed(action: str) -> None:
+    """Count a wrong password typed to confirm a change on the Me page (PIN, password, two-step
+    sign-in) with the lock screen's misses: an unlocked iPad left on the gym floor must not let
+    anyone guess its owner's password at leisure. Raises SignInEnded when it ends the sign-in."""
+    staff_session = current_staff_session()
+    if staff_session is not None and _miss(staff_session, action):
+        raise SignInEnded()
+
+
+def _miss(staff_session: StaffSession, action: str, *, client_id: int | None = None) -> bool:
+    """Record one wrong PIN or password (committed, whatever the caller then rolls back); True
+    when it was one too many and the sign-in has been ended."""
+    user = staff_session.user
     staff_session.pin_failures += 1
     audit.record(f"{action}_failed", user, user=user, client_id=client_id, outcome="denied",
                  detail={"attempt": staff_session.pin_failures})
@@ -340,6 +361,6 @@ def confirm_staff(staff_session: StaffSession, secret: str, *, on_success, actio
         session.clear()
         g.staff_session = None
         g.cookie_session = None
-        return UnlockResult(unlocked=False, session_ended=True)
+        return True
     db.session.commit()
-    return UnlockResult(unlocked=False)
+    return False

@@ -8,7 +8,7 @@ from ..extensions import db
 from ..models import LoginFailure, Practice, StaffSession, User, lower_email, utcnow
 from ..permissions import Role
 from . import audit, library
-from .passwords import hash_secret, verify_secret
+from .passwords import confirm, hash_secret
 
 MIN_PASSWORD_LENGTH = 12
 
@@ -101,8 +101,7 @@ def clear_sign_in_lock(user: User, *, by: User) -> None:
 
 
 def set_pin(user: User, *, password: str, pin: str) -> None:
-    if not verify_secret(user.password_hash, password):
-        raise StaffRuleBroken("password", "That is not your current password.")
+    confirm(user, password)
     if not (pin.isdigit() and 4 <= len(pin) <= 8):
         raise StaffRuleBroken("pin", "A PIN is 4 to 8 digits.")
     if len(set(pin)) == 1 or pin in "0123456789" or pin in "9876543210":
@@ -118,8 +117,7 @@ def set_pin_unchecked(user: User, pin: str) -> None:
 
 
 def change_password(user: User, *, current: str, new: str) -> None:
-    if not verify_secret(user.password_hash, current):
-        raise StaffRuleBroken("current", "That is not your current password.")
+    confirm(user, current, field="current")
     check_password_rules(new)
     user.password_hash = hash_secret(new)
     audit.record("update", user, user=user, detail={"password": "changed"})

@@ -18,7 +18,7 @@ from ..models import RecoveryCode, User, utcnow
 from ..permissions import TWO_FACTOR_ROLES
 from ..rules import totp
 from . import audit
-from .passwords import verify_secret
+from .passwords import confirm
 
 CODE_STEP = "code"
 ENROLL_STEP = "enroll"
@@ -59,13 +59,13 @@ def second_step_for(user: User) -> str | None:
 
 
 def begin_enrollment(user: User) -> None:
-    """Give the user a secret to scan, unless one is already waiting (a second try after the
-    half-signed sign-in lapsed keeps the one already in their app)."""
+    """Give the user a new secret to scan at each sign-in until one is confirmed: a QR code left
+    on a screen (or photographed over a shoulder) from an unfinished try must not turn into the
+    secret that later guards the account. The page asks them to replace an earlier entry."""
     if user.two_factor_on:
         return
-    if user.totp_secret is None:
-        user.totp_secret = totp.new_secret()
-        user.totp_last_step = None
+    user.totp_secret = totp.new_secret()
+    user.totp_last_step = None
 
 
 def enrollment(user: User) -> Enrollment:
@@ -134,8 +134,7 @@ def recovery_codes_left(user: User) -> int:
 
 def new_recovery_codes(user: User, *, password: str) -> list[str]:
     """A fresh set from the Me page (the old ones stop working); the password confirms it is them."""
-    if not verify_secret(user.password_hash, password):
-        raise TwoFactorRefused("password", "That is not your current password.")
+    confirm(user, password)
     if not user.two_factor_on:
         raise TwoFactorRefused("password", "Turn on two-step sign-in first.")
     codes = _new_recovery_codes(user)
@@ -145,8 +144,7 @@ def new_recovery_codes(user: User, *, password: str) -> list[str]:
 
 def start_from_account(user: User, *, password: str) -> None:
     """Opt in from the Me page: a new secret to scan (any earlier unfinished one is replaced)."""
-    if not verify_secret(user.password_hash, password):
-        raise TwoFactorRefused("password", "That is not your current password.")
+    confirm(user, password)
     if user.two_factor_on:
         raise TwoFactorRefused("password", "Two-step sign-in is already on.")
     user.totp_secret = totp.new_secret()
@@ -157,8 +155,7 @@ def turn_off(user: User, *, password: str) -> None:
     """Opt out from the Me page; refused for the roles that must keep it."""
     if required(user):
         raise TwoFactorRefused("password", f"Two-step sign-in is required for the {user.role.label.lower()} role.")
-    if not verify_secret(user.password_hash, password):
-        raise TwoFactorRefused("password", "That is not your current password.")
+    confirm(user, password)
     _clear(user)
     audit.record("2fa_disabled", user, user=user)
 

@@ -1,15 +1,21 @@
 """Set the quick-unlock PIN, change the password, and turn two-step sign-in on or off."""
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from flask import redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from ...extensions import db
-from ...services import staff, twofactor
+from ...services import signin, staff, twofactor
+from ...services.passwords import WrongPassword
 from . import bp
 from .forms import ConfirmPasswordForm, PasswordForm, PinForm, TwoFactorCodeForm
 
 # One prefix per password-confirming form, so the Me page can hold them side by side.
 TWO_FACTOR_FORMS = {"on": "tfon", "off": "tfoff", "codes": "tfcodes"}
+T = TypeVar("T")
 
 
 def _page(pin_form=None, password_form=None, status=200, **two_factor_forms):
@@ -33,6 +39,13 @@ def index():
     return _page()
 
 
+def _wrong_password(form, wrong: WrongPassword) -> None:
+    """Show the miss at its field, after counting it (too many end the sign-in: SignInEnded)."""
+    db.session.rollback()
+    signin.password_missed("password_confirm")
+    getattr(form, wrong.field).errors = [str(wrong)]
+
+
 @bp.post("/pin")
 def set_pin():
     form = PinForm(prefix="pin")
@@ -40,6 +53,8 @@ def set_pin():
         try:
             staff.set_pin(current_user, password=form.password.data, pin=form.pin.data)
             return redirect(url_for("account.index", saved="pin"), code=303)
+        except WrongPassword as wrong:
+            _wrong_password(form, wrong)
         except staff.StaffRuleBroken as broken:
             db.session.rollback()
             getattr(form, broken.field).errors = [str(broken)]
@@ -53,10 +68,30 @@ def change_password():
         try:
             staff.change_password(current_user, current=form.current.data, new=form.new.data)
             return redirect(url_for("account.index", saved="password"), code=303)
+        except WrongPassword as wrong:
+            _wrong_password(form, wrong)
         except staff.StaffRuleBroken as broken:
             db.session.rollback()
             getattr(form, broken.field).errors = [str(broken)]
     return _page(password_form=form, status=422)
+
+
+def _two_factor_change(name: str, change: Callable[[str], T]) -> tuple[T | None, ResponseReturnValue | None]:
+    """A two-step sign-in change behind the password: (its result, None) once committed, or
+    (None, the Me page again with the reason at the password field)."""
+    form = ConfirmPasswordForm(prefix=TWO_FACTOR_FORMS[name])
+    if form.validate_on_submit():
+        try:
+            result = change(form.password.data)
+        except WrongPassword as wrong:
+            _wrong_password(form, wrong)
+        except twofactor.TwoFactorRefused as refused:
+            db.session.rollback()
+            form.password.errors = [str(refused)]
+        else:
+            db.session.commit()
+            return result, None
+    return None, _page(status=422, **{name: form})
 
 
 def _enroll_page(form: TwoFactorCodeForm | None = None, status: int = 200):
@@ -67,17 +102,8 @@ def _enroll_page(form: TwoFactorCodeForm | None = None, status: int = 200):
 @bp.post("/two-factor")
 def start_two_factor():
     """Opt in: a new secret to scan, then the first code turns it on."""
-    form = ConfirmPasswordForm(prefix=TWO_FACTOR_FORMS["on"])
-    if form.validate_on_submit():
-        try:
-            twofactor.start_from_account(current_user, password=form.password.data)
-        except twofactor.TwoFactorRefused as refused:
-            db.session.rollback()
-            form.password.errors = [str(refused)]
-        else:
-            db.session.commit()
-            return redirect(url_for("account.two_factor"), code=303)
-    return _page(status=422, on=form)
+    _, refused = _two_factor_change("on", lambda password: twofactor.start_from_account(current_user, password=password))
+    return refused or redirect(url_for("account.two_factor"), code=303)
 
 
 @bp.get("/two-factor")
@@ -106,29 +132,12 @@ def confirm_two_factor():
 
 @bp.post("/two-factor/off")
 def turn_off_two_factor():
-    form = ConfirmPasswordForm(prefix=TWO_FACTOR_FORMS["off"])
-    if form.validate_on_submit():
-        try:
-            twofactor.turn_off(current_user, password=form.password.data)
-        except twofactor.TwoFactorRefused as refused:
-            db.session.rollback()
-            form.password.errors = [str(refused)]
-        else:
-            db.session.commit()
-            return redirect(url_for("account.index", saved="two-factor-off"), code=303)
-    return _page(status=422, off=form)
+    _, refused = _two_factor_change("off", lambda password: twofactor.turn_off(current_user, password=password))
+    return refused or redirect(url_for("account.index", saved="two-factor-off"), code=303)
 
 
 @bp.post("/two-factor/recovery-codes")
 def new_recovery_codes():
-    form = ConfirmPasswordForm(prefix=TWO_FACTOR_FORMS["codes"])
-    if form.validate_on_submit():
-        try:
-            codes = twofactor.new_recovery_codes(current_user, password=form.password.data)
-        except twofactor.TwoFactorRefused as refused:
-            db.session.rollback()
-            form.password.errors = [str(refused)]
-        else:
-            db.session.commit()
-            return render_template("account/recovery_codes.html", codes=codes, turned_on=False)
-    return _page(status=422, codes=form)
+    codes, refused = _two_factor_change(
+        "codes", lambda password: twofactor.new_recovery_codes(current_user, password=password))
+    return refused or render_template("account/recovery_codes.html", codes=codes, turned_on=False)
