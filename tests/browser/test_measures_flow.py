@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from .conftest import sign_in
+from .conftest import SCREENSHOTS, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -139,3 +139,50 @@ def test_chair_stand_balance_and_berg_by_taps(ipad, live_server):
     ipad.locator("[data-save]").tap()
     expect(ipad.locator("[data-save-status]")).to_have_text("Saved.")
     assert [display for _, display in _results(live_server, walter, "berg")] == ["40/56"]
+
+
+def test_a_result_waiting_for_the_wifi_survives_the_idle_lock(ipad, live_server):
+    """The idle lock used to leave the page, and a result waiting there for the wifi was lost. Now
+    the page locks where it is (client data hidden), the waiting result goes once the trainer
+    unlocks, and a server that answers "locked" keeps it waiting instead of dropping it."""
+    from metpwa import demo
+
+    walter = _client_id(live_server, "Jefferson")
+    before = len(_results(live_server, walter, "nprs"))
+    ipad.clock.install()
+    sign_in(ipad, "marcus@riverside.example")
+    page_url = f"{ipad.base}/clients/{walter}/measures/nprs"
+    ipad.goto(page_url)
+    ipad.locator(".pain-scale label", has_text="6").first.tap()
+    expect(ipad.locator("#measure-result .result-value")).to_have_text("6/10")
+    ipad.context.set_offline(True)
+    ipad.locator("[data-save]").tap()
+    expect(ipad.locator("[data-save-status]")).to_contain_text("Waiting: not saved yet")
+
+    idle_ms = int(ipad.locator("#app").get_attribute("data-idle-seconds")) * 1000
+    ipad.clock.run_for(idle_ms + 10_000)
+    lock = ipad.locator("#in-place-lock")
+    expect(lock).to_be_visible()
+    assert ipad.url == page_url  # still here: the waiting result is still in this page
+    assert "Jefferson" not in ipad.locator("body").inner_text()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    ipad.screenshot(path=SCREENSHOTS / "measures-locked-in-place.png")
+
+    # Meanwhile the server has locked this sign-in too; the retry hears "locked" and keeps waiting.
+    token = ipad.evaluate("JSON.parse(document.getElementById('app').getAttribute('hx-headers'))['X-CSRFToken']")
+    assert ipad.context.request.post(f"{ipad.base}/lock", headers={"X-CSRFToken": token}, max_redirects=0).status == 303
+    ipad.context.set_offline(False)
+    ipad.wait_for_timeout(500)
+    assert len(_results(live_server, walter, "nprs")) == before
+
+    ipad.locator("#in-place-secret").tap()
+    ipad.keyboard.type("0000")
+    ipad.locator("#in-place-lock button[type=submit]").first.tap()
+    expect(ipad.locator("[data-lock-error]")).to_have_text("That PIN or password did not match.")
+    ipad.locator("#in-place-secret").tap()
+    ipad.keyboard.type(demo.DEMO_PIN)
+    ipad.locator("#in-place-lock button[type=submit]").first.tap()
+    expect(lock).to_have_count(0)
+    expect(ipad.locator("[data-save-status]")).to_have_text("Saved.", timeout=15_000)
+    assert [display for _, display in _results(live_server, walter, "nprs")][-1:] == ["6/10"]
+    assert len(_results(live_server, walter, "nprs")) == before + 1

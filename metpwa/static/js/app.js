@@ -27,6 +27,12 @@
   function lockNow() {
     var app = appRoot();
     if (!app || locking) return;
+    // A page holding work that has not reached the server yet (a test result waiting for the
+    // wifi) cancels this event: leaving would lose it, so the page locks where it is instead.
+    if (!document.dispatchEvent(new CustomEvent("metpwa:locking", { cancelable: true }))) {
+      lockInPlace(app);
+      return;
+    }
     locking = true;
     // Hide the client's data at once; the lock page replaces this page in history
     // so Back cannot bring it back.
@@ -35,10 +41,87 @@
     location.replace(app.dataset.lockUrl + "?next=" + encodeURIComponent(next));
   }
 
+  // The lock screen, drawn over this page without leaving it: the page is hidden and taken
+  // out of the accessibility tree, the server is told (as the Lock button would), and the PIN or
+  // password unlocks it here. Signing out from it is the only way to drop what is waiting.
+  function lockInPlace(app) {
+    if (document.getElementById("in-place-lock")) return;
+    locking = true;
+    document.body.classList.add("is-locking", "is-locked-here");
+    app.setAttribute("aria-hidden", "true");
+    app.inert = true;
+    fetch(app.dataset.lockNowUrl, {
+      method: "POST", credentials: "same-origin", redirect: "manual",
+      headers: { "X-CSRFToken": csrfToken(), "Content-Type": "application/x-www-form-urlencoded" },
+      body: "reason=idle"
+    }).catch(function () { /* offline: the server locks on its own idle clock */ });
+
+    var panel = document.createElement("section");
+    panel.id = "in-place-lock";
+    panel.className = "card card-narrow lock in-place-lock";
+    panel.setAttribute("role", "dialog");
+    panel.setAttribute("aria-modal", "true");
+    panel.setAttribute("aria-labelledby", "in-place-lock-title");
+    panel.innerHTML =
+      '<h1 id="in-place-lock-title">Locked</h1>' +
+      '<p class="hint">Client records stay hidden until you unlock. Work that has not reached the server yet ' +
+      'is kept on this screen and is sent once you unlock.</p>' +
+      '<form class="unlock-form" novalidate>' +
+      '<div class="field"><label class="label" for="in-place-secret">PIN or password</label>' +
+      '<input class="input" id="in-place-secret" name="secret" type="password" autocomplete="current-password" ' +
+      'aria-describedby="in-place-error" required>' +
+      '<p class="field-error" id="in-place-error" data-lock-error hidden></p></div>' +
+      '<button type="submit" class="btn btn-primary btn-block">Unlock</button></form>' +
+      '<form method="post" class="someone-else"><input type="hidden" name="csrf_token">' +
+      '<button type="submit" class="btn btn-secondary btn-block">Someone else: sign in</button>' +
+      '<p class="hint">Signing out here drops what is waiting on this screen.</p></form>';
+    document.body.appendChild(panel);
+    var leave = panel.querySelector(".someone-else");
+    leave.action = app.dataset.logoutUrl;
+    leave.elements.csrf_token.value = csrfToken();
+    var form = panel.querySelector("form");
+    var input = panel.querySelector("input");
+    var error = panel.querySelector("[data-lock-error]");
+    function say(text) { error.textContent = text; error.hidden = !text; }
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var body = new URLSearchParams({ secret: input.value, csrf_token: csrfToken() });
+      fetch(app.dataset.unlockUrl, {
+        method: "POST", credentials: "same-origin", body: body,
+        headers: { "X-CSRFToken": csrfToken() }
+      }).then(function (response) {
+        if (response.status === 422) {
+          input.value = "";
+          say("That PIN or password did not match.");
+          return;
+        }
+        if (!response.ok) { say("The server had a problem (error " + response.status + "). Try again."); return; }
+        if (new URL(response.url).pathname.indexOf("/login") === 0) {
+          // Too many misses ended the sign-in: nothing here can be sent any more.
+          location.replace(response.url);
+          return;
+        }
+        panel.remove();
+        document.body.classList.remove("is-locking", "is-locked-here");
+        app.removeAttribute("aria-hidden");
+        app.inert = false;
+        locking = false;
+        lastActivity = lastPing = Date.now();
+        document.dispatchEvent(new CustomEvent("metpwa:unlocked"));
+      }).catch(function () {
+        say("No connection: unlock once the wifi is back. What is waiting stays on this screen.");
+      });
+    });
+    input.focus();
+  }
+
+  // A page's script may ask for the lock at once (the server answered that this sign-in is locked).
+  document.addEventListener("metpwa:lock-now", function () { lockNow(); });
+
   function noteActivity() {
     lastActivity = Date.now();
     var app = appRoot();
-    if (!app || Date.now() - lastPing < pingEvery()) return;
+    if (!app || locking || Date.now() - lastPing < pingEvery()) return;
     lastPing = Date.now();
     fetch(app.dataset.pingUrl, {
       method: "POST",
@@ -53,7 +136,7 @@
 
   function checkIdle() {
     // Timestamps, not counters: a sleeping iPad wakes up already past the limit.
-    if (Date.now() - lastActivity >= idleMs()) lockNow();
+    if (!locking && Date.now() - lastActivity >= idleMs()) lockNow();
   }
 
   ["pointerdown", "keydown", "input", "touchstart", "wheel"].forEach(function (type) {

@@ -286,6 +286,7 @@
       job.sending = false;
       if (response.ok) return response.text().then(function (html) { saved(job, html); });
       if (response.status === 422) return response.text().then(function (html) { refused(job, html); });
+      if (response.status === 401 && isLockScreen(response.headers.get("HX-Redirect"))) return locked(job);
       // A proxy answering for a server it cannot reach yet: the same as no connection.
       if (response.status >= 502 && response.status <= 504) return wait(job);
       return failed(job, failure(response.status));
@@ -299,6 +300,18 @@
     setStatus(job.form, "waiting", "Waiting: not saved yet. It is sent again when the connection is back; keep this page open.");
     var delay = Math.min(30000, 1000 * Math.pow(2, Math.min(job.tries, 5)));
     job.timer = setTimeout(function () { send(job); }, delay);
+  }
+
+  function isLockScreen(url) {
+    var app = document.getElementById("app");
+    return !!(url && app && new URL(url, location.href).pathname === app.dataset.lockUrl);
+  }
+
+  function locked(job) {
+    // The sign-in locked (idle) before this reached the server: it waits for the unlock, on this
+    // page, which locks where it is rather than leaving (app.js).
+    setStatus(job.form, "waiting", "Waiting: the iPad locked before this was saved. It is sent when you unlock.");
+    document.dispatchEvent(new CustomEvent("metpwa:lock-now"));
   }
 
   function saved(job, html) {
@@ -332,8 +345,13 @@
     return "the server had a problem (error " + status + "). Tap Save to try again.";
   }
 
-  window.addEventListener("online", function () {
-    Object.keys(jobs).forEach(function (key) { send(jobs[key]); });
+  function sendAll() { Object.keys(jobs).forEach(function (key) { send(jobs[key]); }); }
+
+  window.addEventListener("online", sendAll);
+  document.addEventListener("metpwa:unlocked", sendAll);
+  // The idle lock would leave the page and lose what is waiting: keep the page, lock it in place.
+  document.addEventListener("metpwa:locking", function (event) {
+    if (Object.keys(jobs).length) event.preventDefault();
   });
   window.addEventListener("beforeunload", function (event) {
     // The idle lock always wins: it hides the page and leaves (app.js).
