@@ -363,6 +363,25 @@ def lone_practice(name: str = "Lone Practice") -> Iterator[LonePractice]:
         cleanup()
 
 
+def try_writing_elsewhere(table: str, row_id: int) -> str:
+    """From another connection and without waiting, what a second writer would need: SQLite's write
+    lock, or on PostgreSQL the row's lock. "free", or what blocked it. Needs an app context."""
+    raw = _db.engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        if _db.engine.dialect.name == "sqlite":
+            cursor.execute("PRAGMA busy_timeout=0")
+            cursor.execute("BEGIN IMMEDIATE")  # "database is locked" at once if anyone holds it
+        else:
+            cursor.execute(f'SELECT id FROM "{table}" WHERE id = %s FOR UPDATE NOWAIT', (row_id,))
+        return "free"
+    except Exception as error:  # noqa: BLE001 - what blocked it is the finding
+        return f"blocked: {error}"
+    finally:
+        raw.rollback()
+        raw.invalidate()
+
+
 def post_at_once(practice: LonePractice, path: str, forms: list[dict], headers: dict | None = None) -> list:
     """Each form posted from a thread of its own at the same moment, under the practice's one
     sign-in (a double tap, a retry racing the original, two tabs); the responses in form order."""

@@ -213,3 +213,29 @@ def test_readiness_checklist_lists_each_missing_item(agent, personas, setup):
                  "consent:liability_waiver", "consent:financial"):
         assert f'data-item="{item}"' in chart
     assert "Not ready" in chart
+
+
+def test_signing_draws_the_pdf_without_holding_the_write_lock(monkeypatch):
+    """The consent PDF takes a good part of a second to draw; on SQLite the write lock is the whole
+    practice's, so it is drawn first and the lock taken only to store it."""
+    from conftest import lone_practice, try_writing_elsewhere
+    from metpwa.extensions import db
+    from metpwa.services import printing
+
+    with lone_practice("Consent Lock Practice") as lone:
+        forms = lone.make.consent_forms(lone.practice_id)
+        client_id = lone.make.client_record(lone.practice_id, first="Harriet", last="Quill")
+        lone.agent.post(f"/handoff/start/{client_id}")
+        page = lone.agent.get(f"/handoff/sign/{forms['informed_consent']}").get_data(as_text=True)
+        seen = []
+        draw = printing.document_pdf
+
+        def drawing(*args, **kwargs):
+            seen.append(try_writing_elsewhere("consent_template", forms["informed_consent"]))
+            return draw(*args, **kwargs)
+
+        monkeypatch.setattr(printing, "document_pdf", drawing)
+        response = lone.agent.post(f"/handoff/sign/{forms['informed_consent']}", data=_sign_form(page))
+        assert response.status_code == 303 and seen == ["free"]
+        with lone.app.app_context():
+            assert db.session.scalar(select(ConsentSignature.pdf_sha256)) is not None

@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import exc, func, select, update
 
-from conftest import lone_practice, post_at_once
+from conftest import lone_practice, post_at_once, try_writing_elsewhere
 from metpwa.extensions import db as _db
 from metpwa.models import Disclosure, ProgressReport
 from support.history import signed_sessions, tug_results
@@ -248,24 +248,6 @@ def _dates(app):
     return today - timedelta(days=25), today
 
 
-def _write_elsewhere(report_id: int) -> str:
-    """Try, from another connection and without waiting, what a second writer would do."""
-    raw = _db.engine.raw_connection()
-    try:
-        cursor = raw.cursor()
-        if _db.engine.dialect.name == "sqlite":
-            cursor.execute("PRAGMA busy_timeout=0")
-            cursor.execute("BEGIN IMMEDIATE")  # "database is locked" at once if anyone holds it
-        else:
-            cursor.execute("SELECT id FROM progress_report WHERE id = %s FOR UPDATE NOWAIT", (report_id,))
-        return "free"
-    except Exception as error:  # noqa: BLE001 - what failed is the finding
-        return f"blocked: {error}"
-    finally:
-        raw.rollback()
-        raw.invalidate()
-
-
 def test_finalising_draws_the_pdf_without_holding_the_write_lock(lone, monkeypatch):
     from metpwa.services import printing
 
@@ -276,7 +258,7 @@ def test_finalising_draws_the_pdf_without_holding_the_write_lock(lone, monkeypat
     draw = printing.document_pdf
 
     def drawing(*args, **kwargs):
-        seen.append(_write_elsewhere(report_id))
+        seen.append(try_writing_elsewhere("progress_report", report_id))
         return draw(*args, **kwargs)
 
     monkeypatch.setattr(printing, "document_pdf", drawing)

@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 from sqlalchemy import func, select
 
+from ..database import take_write_lock
 from ..extensions import db
 from ..models import Client, ConsentSignature, ConsentTemplate, ConsentWithdrawal, Practice, User, utcnow
 from ..rules.readiness import ConsentFact
@@ -132,7 +133,9 @@ def sign(witness: User, client: Client, template: ConsentTemplate, *, seen_sha25
     """Record a signature on exactly the version the signer read.
 
     signed_at and signed_on_device are for bringing in consents signed before metpwa
-    (and for the demo); a signature made on the iPad takes the request's own.
+    (and for the demo); a signature made on the iPad takes the request's own. The PDF is drawn
+    before the write lock is taken (on SQLite that lock is the whole practice's, and drawing
+    takes a good part of a second); the version is checked again once it is held.
     """
     if template.retired_at is not None or seen_sha256 != text_sha256(template):
         raise ConsentChanged()
@@ -142,11 +145,19 @@ def sign(witness: User, client: Client, template: ConsentTemplate, *, seen_sha25
         signer_relationship=signer_relationship, signed_at=signed_at or utcnow(),
         device=signed_on_device or device(), ip=client_ip(), witness_id=witness.id,
     )
-    signature.template = template
-    signature.witness = witness
-    signature.client = client
-    signature.pdf = consent_pdf(signature)
+    # Not written until the lock is held: the drawing's own reads must not flush it early.
+    with db.session.no_autoflush:
+        signature.template = template
+        signature.witness = witness
+        signature.client = client
+        signature.pdf = consent_pdf(signature)
     signature.pdf_sha256 = hashlib.sha256(signature.pdf).hexdigest()
+    take_write_lock(db.session.connection())
+    # Retired while the PDF was drawn? (A share lock on PostgreSQL holds it against retiring.)
+    retired = db.session.scalar(select(ConsentTemplate.retired_at).where(ConsentTemplate.id == template.id)
+                                .with_for_update(read=True))
+    if retired is not None:
+        raise ConsentChanged()
     db.session.add(signature)
     db.session.flush()
     audit.record("sign", signature, user=witness, client_id=client.id,

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from ...access import handoff_view, requires
 from ...clock import practice_today
+from ...database import writes_last
 from ...extensions import db
 from ...models import Client, ConsentTemplate
 from ...rules.signature import SignatureError, clean_signature
@@ -71,6 +72,7 @@ def intake_step(step_key: str):
 
 
 @bp.route("/sign/<int:template_id>", methods=["GET", "POST"])
+@writes_last  # the signature image is cleaned and the PDF drawn before the write lock (consents.sign)
 @handoff_view
 @requires("clients.edit")
 def sign(template_id: int):
