@@ -174,6 +174,23 @@ def test_reassessment_compared_with_the_baseline(agent, started):
     assert re.search(r"Knee extensors \(right\).*?3\+/5.*?4/5.*?\+2 grade steps", page, re.S)
 
 
+def test_a_grade_and_a_dynamometer_reading_are_not_compared(agent, started):
+    """Graded by hand at baseline, measured with a dynamometer later: two scales, so neither
+    "unchanged" nor a change, on the tablet and in words for the report."""
+    client_id, baseline_id = started
+    agent.post(f"/clients/{client_id}/assessments/{baseline_id}/strength", htmx=True,
+               data={"muscle_group": "shoulder_flexors", "side": "right", "grade": "4", "dynamometer_kg": ""})
+    agent.post(f"/clients/{client_id}/assessments/{baseline_id}/sign")
+    later = int(agent.post(f"/clients/{client_id}/assessments").headers["Location"].rsplit("/", 1)[-1])
+    agent.post(f"/clients/{client_id}/assessments/{later}/strength", htmx=True,
+               data={"muscle_group": "shoulder_flexors", "side": "right", "grade": "", "dynamometer_kg": "12"})
+    agent.post(f"/clients/{client_id}/assessments/{later}/sign")
+    page = agent.get(f"/clients/{client_id}/assessments/{later}/compare").get_data(as_text=True)
+    row = re.search(r"<tr class=\"is-not_comparable\"><td>Shoulder flexors \(right\)</td>.*?</tr>", page, re.S)
+    assert row and "4/5" in row.group(0) and "12 kg" in row.group(0)
+    assert "not comparable (different method)" in row.group(0) and "unchanged" not in row.group(0)
+
+
 def test_outsider_and_front_desk_cannot_reach_assessments(new_agent, personas, started):
     client_id, assessment_id = started
     outsider = new_agent()

@@ -194,12 +194,14 @@ def _trials(measure: MeasureDefinition, raw: Mapping[str, object], field: str = 
 
 
 def _display(measure: MeasureDefinition, value: float) -> str:
-    return measure.value_format.format(value)
+    return measure.value_format.format(_as_shown(measure, value))
 
 
 def _as_shown(measure: MeasureDefinition, value: float) -> float:
-    """The value at the precision it is shown, for judging it against a cut-off or a norm: a TUG
-    of 11.96 s is shown as 12.0 s, and "12.0 s: below the 12 s cut-off" would contradict itself."""
+    """The value at the precision it is shown (rounded half up), which is also the value every
+    judgement reads: a TUG of 11.96 s is shown as 12.0 s, and "12.0 s: below the 12 s cut-off"
+    would contradict itself; so would a change shown as 1.1 s called smaller than a 1.1 s MDC.
+    (Formatting the float itself would round 11.95 down and 9.25 to even.)"""
     places = re.search(r"\{:\.(\d+)f\}", measure.value_format)
     if places is None:
         return value
@@ -496,15 +498,17 @@ def _changes(measure: MeasureDefinition, score: Score, baseline: Score | None) -
         pairs.append((measure.short_name, baseline.value, score.value))
     changes = []
     for label, before, now in pairs:
-        # Scores carry at most two decimals; rounding keeps 0.85 - 0.80 from falling short of 0.05.
-        difference = round(now - before, 2)
+        # Judged on the values as the report shows them (see _as_shown); rounding the difference
+        # keeps 0.85 - 0.80 from falling short of 0.05.
+        shown_before = _as_shown(measure, before)
+        difference = round(_as_shown(measure, now) - shown_before, 2)
         if difference == 0:
             direction: Direction = "unchanged"
         else:
             direction = "improved" if (difference > 0) == measure.higher_is_better else "declined"
         threshold = next((t for t in measure.change_thresholds if t.applies_to(before)), None)
         meaningful, comparison = (False, None) if threshold is None else _judge(
-            threshold, before, abs(difference), improved=direction == "improved")
+            threshold, shown_before, abs(difference), improved=direction == "improved")
         changes.append(Change(label, before, now, difference, direction, threshold, meaningful, comparison))
     return tuple(changes)
 

@@ -202,13 +202,22 @@ def percent_of_normal(row: RomMeasurement) -> float | None:
     return rules.rom_percent_of_normal(row.motion, row.degrees)
 
 
+# How each judgement reads in words (the report PDF, the preview); the tablet adds arrows.
+DIRECTION_WORDS = {"improved": "improved", "declined": "declined", "unchanged": "unchanged", "new": "new",
+                   "missing": "not re-measured", "not_comparable": "not comparable (different method)"}
+
+
 @dataclass(frozen=True)
 class ComparedValue:
     label: str
     baseline: str
     current: str
     change: str
-    direction: str  # improved, unchanged, declined, new, missing
+    direction: str  # a key of DIRECTION_WORDS
+
+    @property
+    def judged(self) -> str:
+        return DIRECTION_WORDS[self.direction]
 
 
 def compare(baseline: Assessment, current: Assessment) -> dict[str, list[ComparedValue]]:
@@ -246,7 +255,8 @@ def _pair(before: dict, after: dict, *, label, value, kind) -> list[ComparedValu
             continue
         pair = kind(b, c)
         if pair is None:
-            rows.append(ComparedValue(label(c), value(b), value(c), "", "unchanged"))
+            # Graded by hand one time and measured with a dynamometer the other: two scales.
+            rows.append(ComparedValue(label(c), value(b), value(c), "", "not_comparable"))
             continue
         compared = rules.compare(pair[1], pair[2], pair[0])
         sign = "+" if compared.change > 0 else ""

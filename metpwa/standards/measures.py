@@ -311,9 +311,9 @@ SIX_MINUTE_WALK = MeasureDefinition(
     loinc=(LoincCode("64098-7", "Walking distance 6 minutes", "score", LOINC_6MW),),
     protocol_version="six_minute_walk-1",
     protocol=ProtocolText(
-        set_up="Flat, straight hallway with both turning points marked (30 m is standard); a chair nearby; note the lap length.",
+        set_up="Flat, straight hallway with both turning points marked (30 m is standard); a chair nearby; note the lap length (one length, turn to turn).",
         say="\"Walk as far as you can in six minutes, back and forth. You may slow down or rest, and carry on when you can.\"",
-        timing="Start the 6:00 countdown as the client sets off, tap once per lap; at 6:00 say stop and measure the last part-lap.",
+        timing="Start the 6:00 countdown as the client sets off; tap each time they reach a turning point (a lap here is one length, not there and back); at 6:00 say stop and measure the last part-lap.",
     ),
     protocol_source=ATS_2002,
     equipment=("Hallway course with marked turning points", "Measuring wheel or tape", "Chair", "Countdown and lap counter (on the tablet)"),

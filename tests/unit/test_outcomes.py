@@ -2,6 +2,8 @@
 
 from datetime import date
 
+import re
+
 import pytest
 
 from metpwa.rules.outcomes import (
@@ -74,6 +76,24 @@ def test_a_tug_shown_as_12_0_s_is_judged_as_12_0_s_not_as_its_hundredths():
     assert result.sentence == ("TUG 12.0 s; slower than the 9.2 s mean for ages 70-79; at or above the 12 s"
                                " fall-risk threshold.")
     assert "12.0 s: below" not in " ".join(flag.text for flag in result.fall_risk_flags)
+
+
+@pytest.mark.parametrize(("trials", "shown", "phrase"), [
+    ((11.9, 12.0), "TUG 12.0 s", "at or above the 12 s fall-risk threshold"),  # 11.95: half up, not 11.9
+    ((9.2, 9.3), "TUG 9.3 s", "slower than the 9.2 s mean"),  # 9.25: half up, not to even
+])
+def test_a_result_is_shown_and_judged_rounded_the_same_way(trials, shown, phrase):
+    result = interpret("tug", _tug(*trials), age=72, sex="female")
+
+    assert result.sentence.startswith(shown + ";") and phrase in result.sentence
+
+
+def test_a_change_is_judged_as_it_is_shown():
+    """10.06 s to 8.99 s shows as 10.1 s to 9.0 s: a 1.1 s change, which meets the 1.1 s MDC."""
+    result = interpret("tug", _tug(8.99), age=72, sex="female", baseline=_tug(10.06))
+
+    assert "improved from 10.1 s to 9.0 s" in result.sentence
+    assert "equal to the 1.1 s minimal detectable change" in result.sentence and result.meaningful_change
 
 
 def test_barry_cut_off_carries_its_never_alone_caution():
@@ -572,7 +592,9 @@ def test_every_change_threshold_decides_meaningful_change(measure: MeasureDefini
         return interpret(measure.key, _plain(measure, after), age=70, sex="female", baseline=_plain(measure, before))
 
     reached = change_of(threshold.high)
-    short = change_of(threshold.low - 0.01)
+    # One step of the shown precision short (a change is judged as it is shown).
+    places = re.search(r"\{:\.(\d+)f\}", measure.value_format)
+    short = change_of(threshold.low - 10 ** -int(places.group(1) if places else 2))
 
     assert reached.changes[0].threshold is threshold
     assert reached.changes[0].direction == "improved"
