@@ -3,7 +3,8 @@ idempotent and fixed-cost, flags, signing that locks (in the database too), adde
 and the appointment book."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import event, exc, func, select, text, update
@@ -12,6 +13,7 @@ from conftest import lone_practice, post_at_once
 from support.figures import report
 from metpwa.extensions import db as _db
 from metpwa.models import Appointment, SessionLog, SetLog, utcnow
+from metpwa.services import sessions as sessions_service
 
 
 def start_session(agent, client_id):
@@ -419,3 +421,125 @@ def test_start_tapped_five_times_at_once_opens_one_session():
             opened = _db.session.scalar(select(func.count()).select_from(SessionLog)
                                         .where(SessionLog.client_id == practice.client_id))
         assert opened == 1 and len({response.headers.get("Location") for response in responses}) == 1
+
+
+# ---- found in review (session logging) ----
+
+def test_start_opens_a_new_session_when_the_unsigned_one_is_from_an_earlier_day(app, agent, personas, ready):
+    """Yesterday's unsigned session was resumed by today's Start, so two visits became one record
+    (today's sets after its end, one visit in attendance). It is now left to be signed, and Today
+    lists it."""
+    agent.login(personas.colleague)
+    old_id, items, _ = start_session(agent, ready)
+    log(agent, old_id, items[0], "k-old-day-01")
+    with app.app_context():
+        row = _db.session.get(SessionLog, old_id)
+        row.started_at -= timedelta(days=2)
+        for item in row.exercises:
+            for done in item.sets:
+                done.performed_at -= timedelta(days=2)
+        _db.session.commit()
+    new_id, _, _ = start_session(agent, ready)
+    assert new_id != old_id
+    today = agent.get("/").get_data(as_text=True)
+    assert f"/sessions/{old_id}" in today and "not signed yet" in today
+    chart = agent.get(f"/clients/{ready}").get_data(as_text=True)
+    assert "Finish and sign the session of" in chart and f"/sessions/{new_id}" in chart
+
+
+def test_finishing_again_after_more_sets_moves_the_end(app, agent, personas, ready):
+    """Back to the session from the sign page for more sets: Finish used to keep the first end, so
+    the real minutes were refused as longer than the session."""
+    agent.login(personas.colleague)
+    session_id, items, _ = start_session(agent, ready)
+    with app.app_context():
+        row = _db.session.get(SessionLog, session_id)
+        row.started_at -= timedelta(minutes=50)
+        _db.session.commit()
+    log(agent, session_id, items[0], "k-before-finish", performed_at=str(int((utcnow() - timedelta(minutes=35)).timestamp() * 1000)))
+    with app.app_context():
+        assert _db.session.get(SessionLog, session_id).ended_at is None
+    agent.post(f"/sessions/{session_id}/finish", data={})
+    with app.app_context():
+        first_end = _db.session.get(SessionLog, session_id).ended_at
+    for n in range(3):
+        log(agent, session_id, items[1], f"k-after-finish-{n}")
+    agent.post(f"/sessions/{session_id}/finish", data={})
+    with app.app_context():
+        row = _db.session.get(SessionLog, session_id)
+        assert row.ended_at > first_end
+        assert sessions_service.duration_minutes(row) >= 49
+
+
+def test_a_stale_sign_page_keeps_the_typed_note_as_an_addendum_draft(app, new_agent, personas, ready):
+    first, second = new_agent(), new_agent()
+    first.login(personas.colleague)
+    second.login(personas.colleague)
+    session_id, items, _ = start_session(first, ready)
+    log(first, session_id, items[0], "k-stale-sign")
+    assert sign(first, session_id).status_code == 303
+    late = second.post(f"/sessions/{session_id}/sign", data={
+        "note_client_report": "Knees sore after the weekend", "note_performance": "", "note_response": "",
+        "note_plan": "Lighter step-ups", "pain_after": "3"})
+    page = late.get_data(as_text=True)
+    assert late.status_code == 409
+    assert "was signed" in page and "while you were writing" in page
+    assert "Client report: Knees sore after the weekend" in page and "Plan: Lighter step-ups" in page
+
+
+def test_sets_logged_at_once_on_one_exercise_get_their_own_numbers():
+    """Found on PostgreSQL: the next number was read in the select that waits for the lock, from a
+    snapshot older than the wait, so two sets at once were both "set 2"."""
+    with lone_practice("Set Number Practice") as practice:
+        session_id, items, _ = start_session(practice.agent, practice.client_id)
+        forms = [{"session_exercise_id": str(items[0]), "idempotency_key": f"at-once-key-{n}", "reps": "8"}
+                 for n in range(6)]
+        responses = post_at_once(practice, f"/sessions/{session_id}/sets", forms, {"HX-Request": "true"})
+        assert [response.status_code for response in responses] == [200] * 6
+        with practice.app.app_context():
+            numbers = sorted(_db.session.scalars(select(SetLog.set_number).where(SetLog.session_id == session_id)))
+        assert numbers == [1, 2, 3, 4, 5, 6]
+
+
+def test_start_on_an_appointment_marked_no_show_counts_it_attended_once(app, agent, personas, ready):
+    """Marked no-show at 9:10, the client walks in at 9:20: the visit must not count both ways."""
+    appointment_id = _appointment_today(app, agent, personas, ready)
+    agent.login(personas.colleague)
+    assert agent.post(f"/appointments/{appointment_id}/no-show", data={"reason": "Not here at 9:10"}).status_code == 303
+    response = agent.post(f"/clients/{ready}/sessions", data={"appointment_id": str(appointment_id)})
+    assert response.status_code == 303
+    session_id = int(response.headers["Location"].rsplit("/", 1)[-1])
+    page = agent.get(f"/sessions/{session_id}").get_data(as_text=True)
+    item = re.search(r'name="session_exercise_id" value="(\d+)"', page).group(1)
+    log(agent, session_id, item, "k-walked-in")
+    assert sign(agent, session_id).status_code == 303
+    with app.app_context():
+        from metpwa.services import schedule
+
+        assert _db.session.get(Appointment, appointment_id).status == "scheduled"
+        counts = schedule.attendance(ready)
+        assert counts["attended"] == 1 and counts["no_show"] == 0
+
+
+def test_a_series_starting_midweek_books_every_chosen_day(app, agent, personas, ready):
+    """A one-week series for Mondays and Wednesdays starting on a Friday booked nothing."""
+    agent.login(personas.front_desk)
+    response = agent.post("/schedule", data={"client_id": str(ready), "trainer_id": str(personas.colleague.id),
+                                             "day": "12/04/2026", "time": "09:00", "duration_minutes": "60",
+                                             "weekdays": ["0", "2"], "weeks": "1"})
+    assert response.status_code == 303
+    with app.app_context():
+        days = [row.starts_at.astimezone(ZoneInfo("America/Chicago")).date()
+                for row in _db.session.scalars(select(Appointment).order_by(Appointment.starts_at))]
+    assert days == [date(2026, 12, 7), date(2026, 12, 9)]
+
+
+def test_a_skipped_exercise_takes_no_sets(app, new_agent, personas, ready):
+    """Skipped on one iPad, still on screen on another: its sets were logged and then left out of
+    the minutes and the sign page."""
+    agent = new_agent()
+    agent.login(personas.colleague)
+    session_id, items, _ = start_session(agent, ready)
+    agent.post(f"/sessions/{session_id}/exercises/{items[1]}/skip", data={"skip_reason": "Knee sore today"})
+    refused = log(agent, session_id, items[1], "k-skipped-ex")
+    assert refused.status_code == 422 and "skipped" in refused.get_data(as_text=True)

@@ -4,6 +4,7 @@ which responses are flagged, late entries, and how session minutes split across 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -38,6 +39,10 @@ class SessionInputError(ValueError):
         self.message = message
 
 
+# At most one minus sign and six digits, ASCII only ("--5" once reached int() and failed there).
+_WHOLE = re.compile(r"-?[0-9]{1,6}")
+
+
 def whole(field: str, raw: str | None, *, kind: str | None = None, required: bool = False) -> int | None:
     """A whole number within its limits, None when blank (unless required)."""
     low, high, message = LIMITS[kind or field]
@@ -46,7 +51,7 @@ def whole(field: str, raw: str | None, *, kind: str | None = None, required: boo
         if required:
             raise SessionInputError(field, message)
         return None
-    if not (text.isascii() and text.lstrip("-").isdigit()) or len(text) > 6:
+    if not _WHOLE.fullmatch(text):
         raise SessionInputError(field, message)
     value = int(text)
     if not low <= value <= high:
@@ -150,19 +155,33 @@ def clock_end(started_at: datetime, stopped_at: datetime, last_set_at: datetime 
     return min(stopped_at, anchor + COOL_DOWN, started_at + LONGEST_SESSION)
 
 
-def split_minutes(total: int, sets_by_activity: dict[str, int]) -> dict[str, int]:
-    """A first split of the session's minutes across activities, in proportion to the sets
-    logged for each (largest remainder, so the parts add up to the total); the trainer adjusts."""
-    counted = {activity: sets for activity, sets in sets_by_activity.items() if sets > 0}
+# For proposing minutes: a rep takes about this long, and each set brings a rest of about this.
+SECONDS_PER_REP = 4
+REST_SECONDS_PER_SET = 60
+
+
+def set_seconds(reps: int | None, seconds: int | None) -> int:
+    """About how long a set kept the client busy, rest included: its own time when it was timed (a
+    hold, a walk), else its reps at a steady tempo."""
+    work = seconds if seconds is not None else (reps or 0) * SECONDS_PER_REP
+    return work + REST_SECONDS_PER_SET
+
+
+def split_minutes(total: int, seconds_by_activity: dict[str, int]) -> dict[str, int]:
+    """A first split of the session's minutes across activities, in proportion to the time their
+    sets took (set_seconds; largest remainder, so the parts add up to the total). Counting sets
+    alone gave a 30-minute balance walk the same weight as one set of ten sit-to-stands, and could
+    put an activity under the 8-minute rule's first unit. The trainer adjusts."""
+    counted = {activity: weight for activity, weight in seconds_by_activity.items() if weight > 0}
     if total <= 0 or not counted:
-        return dict.fromkeys(sets_by_activity, 0)
-    all_sets = sum(counted.values())
-    exact = {activity: total * sets / all_sets for activity, sets in counted.items()}
+        return dict.fromkeys(seconds_by_activity, 0)
+    all_time = sum(counted.values())
+    exact = {activity: total * weight / all_time for activity, weight in counted.items()}
     parts = {activity: math.floor(value) for activity, value in exact.items()}
     leftover = total - sum(parts.values())
     for activity in sorted(exact, key=lambda a: exact[a] - parts[a], reverse=True)[:leftover]:
         parts[activity] += 1
-    return {activity: parts.get(activity, 0) for activity in sets_by_activity}
+    return {activity: parts.get(activity, 0) for activity in seconds_by_activity}
 
 
 def check_minutes(minutes: dict[str, int], session_minutes: int) -> None:

@@ -37,10 +37,12 @@ def book(user: User, client: Client, *, trainer: User, day: date, clock: time, d
                                    created_by_id=user.id)
         db.session.add(series)
         db.session.flush()
-        first_monday = day - timedelta(days=day.weekday())
-        days = [first_monday + timedelta(weeks=w, days=d) for w in range(min(weeks, MAX_WEEKS))
-                for d in sorted(set(weekdays))]
-        days = [d for d in days if d >= day]
+        # N weeks counted from the first day, so every chosen weekday comes N times: counted from
+        # that week's Monday, a series starting on a Friday for Mondays and Wednesdays lost its
+        # first week (and a one-week series booked nothing).
+        chosen = set(weekdays)
+        days = [each for each in (day + timedelta(days=n) for n in range(7 * min(weeks, MAX_WEEKS)))
+                if each.weekday() in chosen]
     booked = []
     for each in days:
         appointment = Appointment(practice_id=client.practice_id, client_id=client.id, trainer_id=trainer.id,
@@ -85,6 +87,18 @@ def set_status(user: User, appointment: Appointment, status: str, reason: str) -
     appointment.status_changed_at = datetime.now(UTC)
     audit.record("update", appointment, user=user, detail={"status": status})
     db.session.commit()
+
+
+def reinstate(user: User, appointment: Appointment) -> None:
+    """Marked no-show or cancelled, and then the client came after all: the visit is starting, so
+    attendance must not count it both ways. The caller commits it with the session."""
+    if appointment.status == "scheduled":
+        return
+    audit.record("update", appointment, user=user,
+                 detail={"status": "scheduled", "was": appointment.status, "why": "a session started"})
+    appointment.status = "scheduled"
+    appointment.status_reason = None
+    appointment.status_changed_at = datetime.now(UTC)
 
 
 def for_day(practice: Practice, day: date, *, trainer_id: int | None = None) -> list[Appointment]:

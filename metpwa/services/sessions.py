@@ -13,12 +13,14 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
 
 from ..database import take_write_lock
+from ..clock import practice_today
 from ..extensions import db
 from ..models import (
     ACTIVITY_COLUMNS,
     Appointment,
     Client,
     Exercise,
+    Practice,
     SessionExercise,
     SessionLog,
     SetLog,
@@ -71,6 +73,20 @@ def in_progress(client_id: int) -> SessionLog | None:
     )
 
 
+def started_today(session: SessionLog, practice: Practice) -> bool:
+    start, end = schedule.day_bounds(practice, practice_today(practice))
+    return start <= session.started_at < end
+
+
+def left_unsigned(client: Client) -> list[SessionLog]:
+    """Sessions of earlier days never signed: each is its own visit, waiting for its (late) note."""
+    start, _ = schedule.day_bounds(client.practice, practice_today(client.practice))
+    return list(db.session.scalars(
+        select(SessionLog).where(SessionLog.client_id == client.id, SessionLog.signed_at.is_(None),
+                                 SessionLog.started_at < start).order_by(SessionLog.started_at)
+    ))
+
+
 def last_signed(client_id: int, before: datetime | None = None) -> SessionLog | None:
     stmt = select(SessionLog).where(SessionLog.client_id == client_id, SessionLog.signed_at.is_not(None))
     if before is not None:
@@ -98,13 +114,17 @@ def start(user: User, client: Client, *, appointment: Appointment | None = None,
     # (PostgreSQL; a change on SQLite already holds the database's write lock).
     db.session.execute(select(Client.id).where(Client.id == client.id).with_for_update())
     current = in_progress(client.id)
-    if current is not None:
+    # Only today's unsigned session is resumed: one left unsigned on an earlier day is that day's
+    # visit (Today lists it to sign, as a late entry); today's sets would make two visits one.
+    if current is not None and started_today(current, client.practice):
         return current
     reasons = blockers(client)
     if reasons:
         audit.record("session_start", client, user=user, outcome="blocked", detail={"why": reasons[:5]})
         db.session.commit()
         raise SessionBlocked(reasons)
+    if appointment is not None:
+        schedule.reinstate(user, appointment)
     return open_session(user, client, plan=plans.current(client.id), appointment=appointment, at=at)
 
 
@@ -156,22 +176,23 @@ class LoggedSet:
 # SQLAlchemy then skips per-call construction, cache-key work and the ORM's unit of work.
 _SESSION, _ITEM, _SETS = SessionLog.__table__, SessionExercise.__table__, SetLog.__table__
 _SET_TARGET = (
-    select(_SESSION.c.practice_id, _SESSION.c.client_id, _SESSION.c.signed_at,
-           select(func.coalesce(func.max(_SETS.c.set_number), 0)).where(_SETS.c.session_exercise_id == _ITEM.c.id)
-           .scalar_subquery().label("last_number"))
+    select(_SESSION.c.practice_id, _SESSION.c.client_id, _SESSION.c.signed_at, _ITEM.c.skipped)
     .join(_ITEM, _ITEM.c.session_id == _SESSION.c.id)
     .where(_ITEM.c.id == bindparam("item"), _SESSION.c.id == bindparam("session"),
            _SESSION.c.practice_id == bindparam("practice"))
-    # PostgreSQL: the next set number and "not signed yet" hold until commit (SQLite's write
-    # lock already holds them).
+    # PostgreSQL: "not signed yet" and the exercise's sets hold until commit, so two iPads logging
+    # the same exercise take turns (SQLite's write lock already makes them).
     .with_for_update(of=[_ITEM, _SESSION])
 )
+# The next number is read in the insert itself, not in the locking select: on PostgreSQL that
+# select's snapshot predates the wait for the lock, and two sets at once both became "set 2".
+_NEXT_NUMBER = (select(func.coalesce(func.max(_SETS.c.set_number), 0) + 1)
+                .where(_SETS.c.session_exercise_id == bindparam("item")).scalar_subquery())
 _LOGGED_COLUMNS = [_SETS.c[name] for name in LoggedSet.__slots__]
 _ADD_SET = {
-    "sqlite": sqlite_insert(_SETS).on_conflict_do_nothing(index_elements=["practice_id", "idempotency_key"])
-    .returning(*_LOGGED_COLUMNS),
-    "postgresql": postgresql_insert(_SETS).on_conflict_do_nothing(index_elements=["practice_id", "idempotency_key"])
-    .returning(*_LOGGED_COLUMNS),
+    dialect: insert(_SETS).values(set_number=_NEXT_NUMBER)
+    .on_conflict_do_nothing(index_elements=["practice_id", "idempotency_key"]).returning(*_LOGGED_COLUMNS)
+    for dialect, insert in (("sqlite", sqlite_insert), ("postgresql", postgresql_insert))
 }
 _SAVED_SET = select(*_LOGGED_COLUMNS).where(_SETS.c.practice_id == bindparam("practice"),
                                             _SETS.c.idempotency_key == bindparam("key"))
@@ -193,6 +214,8 @@ def log_set(user: User, session_id: int, session_exercise_id: int, *, form: dict
         raise LookupError(session_exercise_id)
     if found.signed_at is not None:
         raise SessionLocked()
+    if found.skipped:
+        raise rules.SessionInputError("session_exercise_id", "This exercise was skipped: add it again to log sets.")
     key = (form.get("idempotency_key") or "").strip()[:64]
     if len(key) < 8:
         raise rules.SessionInputError("idempotency_key", "This page is out of date: reload it and log the set again.")
@@ -200,7 +223,7 @@ def log_set(user: User, session_id: int, session_exercise_id: int, *, form: dict
                              load_unit=form.get("load_unit"), rpe_value=form.get("rpe"))
     now = utcnow()
     row = {"practice_id": found.practice_id, "session_id": session_id, "session_exercise_id": session_exercise_id,
-           "set_number": found.last_number + 1, "reps": values.reps, "seconds": values.seconds, "load": values.load,
+           "item": session_exercise_id, "reps": values.reps, "seconds": values.seconds, "load": values.load,
            "load_unit": values.load_unit, "rpe": values.rpe,
            "performed_at": rules.performed_at(form.get("performed_at"), now), "entered_at": now,
            "idempotency_key": key, "entered_by_id": user.id}
@@ -293,9 +316,11 @@ def save_vitals(user: User, session: SessionLog, form: dict[str, str], *, when: 
 
 
 def finish(user: User, session: SessionLog, *, at: datetime | None = None) -> None:
-    """Stop the clock and propose the minutes by activity from the sets logged."""
+    """Stop the clock and propose the minutes by activity from the sets logged. Finishing again
+    after more sets (back to the session from the sign page) moves the end to the last of them."""
     _open(session)
-    if session.ended_at is None:
+    last_set = max((s.performed_at for item in session.exercises for s in item.sets), default=None)
+    if session.ended_at is None or (last_set is not None and last_set > session.ended_at):
         _stop_clock(session, at or utcnow())
         audit.record("update", session, user=user, client_id=session.client_id, detail={"finished": True})
         db.session.commit()
@@ -303,11 +328,11 @@ def finish(user: User, session: SessionLog, *, at: datetime | None = None) -> No
 
 def _stop_clock(session: SessionLog, at: datetime) -> None:
     session.ended_at = _clock_end(session, at)
-    counts = {activity: 0 for activity in ACTIVITY_COLUMNS}
+    busy = dict.fromkeys(ACTIVITY_COLUMNS, 0)
     for item in session.exercises:
         if not item.skipped:
-            counts[item.activity_type] += len(item.sets)
-    for activity, minutes in rules.split_minutes(duration_minutes(session), counts).items():
+            busy[item.activity_type] += sum(rules.set_seconds(s.reps, s.seconds) for s in item.sets)
+    for activity, minutes in rules.split_minutes(duration_minutes(session), busy).items():
         setattr(session, ACTIVITY_COLUMNS[activity], minutes)
 
 

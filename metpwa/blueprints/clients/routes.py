@@ -78,6 +78,7 @@ def chart(client_id: int):
         baseline=db.session.get(Assessment, client.baseline_assessment_id) if client.baseline_assessment_id else None,
         plan=plans.current(client.id),
         open_session=sessions.in_progress(client.id) if current_user.can("clinical.view") else None,
+        left_unsigned=sessions.left_unsigned(client) if current_user.can("clinical.view") else [],
         last_session=sessions.last_signed(client.id) if current_user.can("clinical.view") else None,
         attendance=schedule.attendance(client.id),
         report_due=reports.due(client, practice_today(current_user.practice)) if current_user.can("clinical.view") else None,

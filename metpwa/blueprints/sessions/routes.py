@@ -178,9 +178,15 @@ def screen(session_id: int):
     audit.record("read", session, user=current_user, client_id=session.client_id)
     db.session.commit()
     if session.signed:
-        return render_template("sessions/signed.html", **_screen_context(session), note_fields=NOTE_FIELDS,
-                               addenda=assessments.addenda("session", session.id), errors={}, values={}, flags={})
+        return _signed_page(session)
     return render_template("sessions/screen.html", **_screen_context(session))
+
+
+def _signed_page(session: SessionLog, *, errors: dict | None = None, values: dict | None = None,
+                 flags: dict | None = None, stale_note: bool = False, status: int = 200):
+    return render_template("sessions/signed.html", **_screen_context(session), note_fields=NOTE_FIELDS,
+                           addenda=assessments.addenda("session", session.id), errors=errors or {},
+                           values=values or {}, flags=flags or {}, stale_note=stale_note), status
 
 
 @bp.post("/sessions/<int:session_id>/sets")
@@ -331,6 +337,12 @@ def _sign_page(session: SessionLog, *, errors: dict, values: dict, flags: dict, 
 @requires("clinical.write")
 def sign(session_id: int):
     session = _session(session_id)
+    if session.signed and request.method == "POST":
+        # Signed on another iPad while this note was being written: what was typed is not lost,
+        # it waits in the addendum form, since the signed note itself can no longer change.
+        typed = "\n".join(f"{label}: {text}" for field, label, _ in NOTE_FIELDS
+                          if (text := request.form.get(field, "").strip()))
+        return _signed_page(session, values={"text": typed}, stale_note=True, status=409)
     if session.signed:
         return redirect(url_for("sessions.screen", session_id=session.id), code=303)
     if request.method == "GET":
@@ -376,9 +388,7 @@ def addendum(session_id: int):
     review = scope.review(current_user, {"text": values["text"]}, request.form)
     errors.update(review.errors)
     if errors or not session.signed:
-        return render_template("sessions/signed.html", **_screen_context(session), note_fields=NOTE_FIELDS,
-                               addenda=assessments.addenda("session", session.id), errors=errors, values=values,
-                               flags=review.flags), 422
+        return _signed_page(session, errors=errors, values=values, flags=review.flags, status=422)
     assessments.add_addendum(current_user, client_id=session.client_id, record_type="session", record_id=session.id,
                              reason=values["reason"], text=values["text"], overrides=review.overrides)
     return redirect(url_for("sessions.screen", session_id=session.id, _anchor="addenda"), code=303)

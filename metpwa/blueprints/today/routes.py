@@ -2,7 +2,7 @@
 
 from flask import render_template, request
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from ...clock import practice_now
 from ...extensions import db
@@ -21,10 +21,14 @@ def index():
     open_sessions = []
     blocked, due = {}, {}
     if current_user.can("clinical.view"):
+        # Walk-ins in progress, and any session of an earlier day still unsigned (its note is now a
+        # late entry); today's booked ones show on their appointment below.
+        day_start, _ = schedule.day_bounds(practice, now.date())
         open_sessions = list(db.session.scalars(
             select(SessionLog).where(SessionLog.practice_id == practice.id, SessionLog.signed_at.is_(None),
-                                     SessionLog.appointment_id.is_(None),
+                                     or_(SessionLog.appointment_id.is_(None), SessionLog.started_at < day_start),
                                      *(() if everyone else (SessionLog.trainer_id == current_user.id,)))
+            .order_by(SessionLog.started_at)
         ))
         for appointment in appointments:
             if appointment.id not in done and appointment.status == "scheduled":

@@ -1,0 +1,35 @@
+"""The gym floor's plain rules, without an app: whole numbers typed on the iPad, and the first
+split of a session's minutes across activity types."""
+
+import pytest
+
+from metpwa.rules import sessions as rules
+
+
+@pytest.mark.parametrize(("typed", "value"), [("12", 12), (" 7 ", 7), ("0", 0), ("", None), ("  ", None)])
+def test_whole_numbers_are_read(typed, value):
+    assert rules.whole("reps", typed) == value
+
+
+@pytest.mark.parametrize("typed", ["--5", "-", "5-", "1e3", "12.0", "٣", "１２", "+5", "1 2", "1234567", "101", "-1"])
+def test_anything_else_is_refused_at_its_field_not_with_a_server_error(typed):
+    with pytest.raises(rules.SessionInputError) as refused:
+        rules.whole("reps", typed)
+    assert refused.value.field == "reps" and "whole number" in refused.value.message
+
+
+def test_minutes_follow_the_time_sets_took_not_their_count():
+    """A 30-minute balance walk and six sets of ten sit-to-stands in a 40-minute session: counting
+    sets gave neuromuscular re-education 6 minutes (under the 8-minute rule's first unit)."""
+    busy = {"neuromuscular_reeducation": rules.set_seconds(None, 1800),
+            "functional_activities": 6 * rules.set_seconds(10, None),
+            "therapeutic_exercise": 0, "gait": 0}
+    minutes = rules.split_minutes(40, busy)
+
+    assert sum(minutes.values()) == 40
+    assert minutes["neuromuscular_reeducation"] == 30 and minutes["functional_activities"] == 10
+    assert minutes["therapeutic_exercise"] == minutes["gait"] == 0
+
+
+def test_no_sets_propose_no_minutes():
+    assert rules.split_minutes(30, {"gait": 0, "therapeutic_exercise": 0}) == {"gait": 0, "therapeutic_exercise": 0}
