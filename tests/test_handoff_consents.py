@@ -239,3 +239,13 @@ def test_signing_draws_the_pdf_without_holding_the_write_lock(monkeypatch):
         assert response.status_code == 303 and seen == ["free"]
         with lone.app.app_context():
             assert db.session.scalar(select(ConsentSignature.pdf_sha256)) is not None
+
+
+def test_the_heartbeat_keeps_a_hand_off_awake(agent, personas, setup):
+    """Found in review: in hand-off the page's once-a-minute heartbeat was answered with a redirect,
+    which the page reads as "locked": every hand-off over a minute ended at the lock screen and the
+    client's unsaved answers were lost."""
+    _, client_id, _ = setup
+    agent.login(personas.colleague)
+    agent.post(f"/handoff/start/{client_id}")
+    assert agent.post("/session/ping").status_code == 204

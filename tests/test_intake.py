@@ -127,3 +127,21 @@ def test_a_new_yearly_intake_keeps_the_old_one(app, agent, personas, make):
 
         rows = db.session.scalars(select(IntakeResponse).where(IntakeResponse.client_id == client_id)).all()
         assert sorted(r.completed_at is None for r in rows) == [False, True]
+
+
+def test_opening_the_health_history_is_audited(app, agent, personas, make):
+    """Found in review: the chart's read was on the audit trail but the health history, with its
+    answers, was not."""
+    from sqlalchemy import select
+
+    from metpwa.extensions import db
+    from metpwa.models import AuditEvent
+
+    client_id = make.client_record(personas.practice_id, first="Ivy", last="Audit")
+    agent.login(personas.colleague)
+    agent.get(f"/clients/{client_id}/intake")
+    agent.get(f"/clients/{client_id}/intake/steps/health_history")
+    with app.app_context():
+        views = [event.detail_data.get("view") for event in db.session.scalars(
+            select(AuditEvent).where(AuditEvent.client_id == client_id, AuditEvent.action == "read"))]
+    assert "intake" in views and "intake step" in views

@@ -121,3 +121,42 @@ def test_a_right_password_on_the_me_page_still_works_after_a_miss(app, agent, pe
     assert agent.post("/me/pin", data={"pin-password": "not it", "pin-pin": "4826"}).status_code == 422
     saved = agent.post("/me/pin", data={"pin-password": personas.colleague.password, "pin-pin": "4826"})
     assert saved.status_code == 303
+
+
+def test_a_pin_unlock_does_not_reset_the_count_of_wrong_passwords(app, agent, personas):
+    """Found in review: a correct PIN cleared the sign-in's count, so four wrong passwords, lock,
+    PIN, four more... went on without end. Password misses also count for the account."""
+    agent.login(personas.colleague)
+    for n in range(4):
+        assert agent.post("/me/pin", data={"pin-password": f"guess {n}", "pin-pin": "4826"}).status_code == 422
+    agent.post("/lock", data={})
+    assert agent.post("/unlock", data={"secret": "1357"}).status_code == 303
+    ended = agent.post("/me/pin", data={"pin-password": "guess 4", "pin-pin": "4826"})
+    assert ended.status_code == 303 and ended.headers["Location"] == "/login?ended=1"
+    with app.app_context():
+        user = _db.session.get(User, personas.colleague.id)
+        assert user.locked_until is not None
+        events = _db.session.scalars(select(AuditEvent.action).where(AuditEvent.user_id == user.id)).all()
+    assert "lockout" in events
+
+
+def test_a_new_password_ends_the_other_sign_ins(app, new_agent, personas):
+    here, elsewhere = new_agent(), new_agent()
+    here.login(personas.colleague)
+    elsewhere.login(personas.colleague)
+    assert elsewhere.get("/me").status_code == 200
+    changed = here.post("/me/password", data={"pw-current": personas.colleague.password,
+                                              "pw-new": "a brand new passphrase 42",
+                                              "pw-confirm": "a brand new passphrase 42"})
+    assert changed.status_code == 303
+    assert here.get("/me").status_code == 200
+    assert elsewhere.get("/me").headers["Location"].startswith("/login")
+
+
+def test_starting_two_step_setup_is_audited(app, agent, personas):
+    agent.login(personas.colleague)
+    assert agent.post("/me/two-factor", data={"tfon-password": personas.colleague.password}).status_code == 303
+    with app.app_context():
+        details = [event.detail_data for event in _db.session.scalars(
+            select(AuditEvent).where(AuditEvent.user_id == personas.colleague.id, AuditEvent.action == "update"))]
+    assert {"two_factor": "setup started"} in details

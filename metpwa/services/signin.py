@@ -341,21 +341,35 @@ class SignInEnded(Exception):
 
 def password_missed(action: str) -> None:
     """Count a wrong password typed to confirm a change on the Me page (PIN, password, two-step
-    sign-in) with the lock screen's misses: an unlocked iPad left on the gym floor must not let
-    anyone guess its owner's password at leisure. Raises SignInEnded when it ends the sign-in."""
+    sign-in): an unlocked iPad left on the gym floor must not let anyone guess its owner's
+    password at leisure. It counts with the lock screen's misses for this sign-in, and as a failed
+    sign-in for the account, which a correct PIN does not clear: so guesses and PIN unlocks cannot
+    alternate without end, and the account pauses as it would at the sign-in page. Raises
+    SignInEnded when the sign-in has been ended."""
     staff_session = current_staff_session()
-    if staff_session is not None and _miss(staff_session, action):
+    if staff_session is None:
+        return
+    user = staff_session.user
+    now = utcnow()
+    db.session.add(LoginFailure(at=now, email=user.email, ip=client_ip(), user_id=user.id))
+    window_start = now - timedelta(minutes=_cfg("LOGIN_WINDOW_MINUTES"))
+    account_failures = db.session.scalar(select(func.count()).select_from(LoginFailure).where(
+        LoginFailure.email == user.email, LoginFailure.at >= window_start))
+    if account_failures >= _cfg("LOGIN_ACCOUNT_MAX_FAILURES"):
+        user.locked_until = now + timedelta(minutes=_cfg("LOGIN_ACCOUNT_LOCK_MINUTES"))
+        audit.record("lockout", user, user=user, detail={"failures": account_failures})
+    if _miss(staff_session, action, end=account_failures >= _cfg("LOGIN_ACCOUNT_MAX_FAILURES")):
         raise SignInEnded()
 
 
-def _miss(staff_session: StaffSession, action: str, *, client_id: int | None = None) -> bool:
+def _miss(staff_session: StaffSession, action: str, *, client_id: int | None = None, end: bool = False) -> bool:
     """Record one wrong PIN or password (committed, whatever the caller then rolls back); True
-    when it was one too many and the sign-in has been ended."""
+    when it was one too many (or `end` says so) and the sign-in has been ended."""
     user = staff_session.user
     staff_session.pin_failures += 1
     audit.record(f"{action}_failed", user, user=user, client_id=client_id, outcome="denied",
                  detail={"attempt": staff_session.pin_failures})
-    if staff_session.pin_failures >= _cfg("PIN_MAX_FAILURES") or not user.active:
+    if end or staff_session.pin_failures >= _cfg("PIN_MAX_FAILURES") or not user.active:
         end_session(staff_session, f"too many {action} attempts")
         logout_user()
         session.clear()

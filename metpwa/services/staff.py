@@ -116,18 +116,22 @@ def set_pin_unchecked(user: User, pin: str) -> None:
     user.pin_hash = hash_secret(pin)
 
 
-def change_password(user: User, *, current: str, new: str) -> None:
+def change_password(user: User, *, current: str, new: str, keep: StaffSession | None = None) -> None:
+    """A new password ends the user's other sign-ins (a cookie copied, an iPad left signed in
+    elsewhere); `keep` is the one it was changed from."""
     confirm(user, current, field="current")
     check_password_rules(new)
     user.password_hash = hash_secret(new)
+    end_sessions(user, "password changed", keep=keep)
     audit.record("update", user, user=user, detail={"password": "changed"})
     db.session.commit()
 
 
-def end_sessions(user: User, reason: str) -> None:
+def end_sessions(user: User, reason: str, *, keep: StaffSession | None = None) -> None:
     db.session.execute(
         update(StaffSession)
-        .where(StaffSession.user_id == user.id, StaffSession.ended_at.is_(None))
+        .where(StaffSession.user_id == user.id, StaffSession.ended_at.is_(None),
+               *((StaffSession.id != keep.id,) if keep is not None else ()))
         .values(ended_at=utcnow(), end_reason=reason)
     )
 

@@ -149,6 +149,7 @@ def start_from_account(user: User, *, password: str) -> None:
         raise TwoFactorRefused("password", "Two-step sign-in is already on.")
     user.totp_secret = totp.new_secret()
     user.totp_last_step = None
+    audit.record("update", user, user=user, detail={"two_factor": "setup started"})
 
 
 def turn_off(user: User, *, password: str) -> None:

@@ -66,7 +66,8 @@ def change_password():
     form = PasswordForm(prefix="pw")
     if form.validate_on_submit():
         try:
-            staff.change_password(current_user, current=form.current.data, new=form.new.data)
+            staff.change_password(current_user, current=form.current.data, new=form.new.data,
+                                  keep=signin.current_staff_session())
             return redirect(url_for("account.index", saved="password"), code=303)
         except WrongPassword as wrong:
             _wrong_password(form, wrong)
@@ -124,6 +125,8 @@ def confirm_two_factor():
         except twofactor.TwoFactorRefused as refused:
             form.code.errors = [str(refused)]
         else:
+            # Sign-ins opened with the password alone end: from now on each needs the code.
+            staff.end_sessions(current_user, "two-step sign-in turned on", keep=signin.current_staff_session())
             db.session.commit()
             return render_template("account/recovery_codes.html", codes=codes, turned_on=True)
     form.code.data = ""

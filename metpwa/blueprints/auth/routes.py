@@ -3,7 +3,7 @@
 from flask import current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ...access import SECOND_STEP_ENDPOINTS, go_to, lock_exempt, public, safe_next, second_step_view
+from ...access import SECOND_STEP_ENDPOINTS, go_to, handoff_view, lock_exempt, public, safe_next, second_step_view
 from ...services import signin, twofactor
 from . import bp
 from .forms import EnrollForm, RecoveryStepForm, SecondStepForm, SignInForm, UnlockForm
@@ -139,6 +139,7 @@ def unlock():
 
 
 @bp.post("/session/ping")
+@handoff_view  # a client filling in forms in hand-off mode keeps the sign-in awake too
 def ping():
     """The page's heartbeat while someone is tapping or typing without saving."""
     signin.check_idle(signin.current_staff_session(), heartbeat=True)

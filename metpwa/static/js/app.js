@@ -48,6 +48,9 @@
     if (document.getElementById("in-place-lock")) return;
     locking = true;
     document.body.classList.add("is-locking", "is-locked-here");
+    // The title names the client on most pages; Safari shows it above the lock.
+    var title = document.title;
+    document.title = "Locked · metpwa";
     app.setAttribute("aria-hidden", "true");
     app.inert = true;
     fetch(app.dataset.lockNowUrl, {
@@ -102,6 +105,7 @@
           return;
         }
         panel.remove();
+        document.title = title;
         document.body.classList.remove("is-locking", "is-locked-here");
         app.removeAttribute("aria-hidden");
         app.inert = false;
