@@ -309,7 +309,8 @@ SIX_MINUTE_WALK = MeasureDefinition(
     value_format="{:.0f} m",
     higher_is_better=True,
     loinc=(LoincCode("64098-7", "Walking distance 6 minutes", "score", LOINC_6MW),),
-    protocol_version="six_minute_walk-1",
+    # -2: the instructions say a lap here is one length, turn to turn (the method is unchanged).
+    protocol_version="six_minute_walk-2",
     protocol=ProtocolText(
         set_up="Flat, straight hallway with both turning points marked (30 m is standard); a chair nearby; note the lap length (one length, turn to turn).",
         say="\"Walk as far as you can in six minutes, back and forth. You may slow down or rest, and carry on when you can.\"",
