@@ -7,7 +7,7 @@ import sqlite3
 import time
 
 from flask import Flask, current_app, has_request_context, request
-from sqlalchemy import Connection, Engine, event
+from sqlalchemy import Connection, Engine, event, text
 
 from .extensions import db
 
@@ -95,12 +95,27 @@ def _sqlite_before_execute(connection, cursor, statement, parameters, context, e
         begin_immediate(connection.connection.dbapi_connection)
 
 
+# PostgreSQL's one "write turn": every change writes an audit event, and events take turns at the
+# chain's head under this advisory lock (services.audit), held to commit. Any fixed number.
+WRITE_TURN_LOCK = 7_400_812
+_TAKE_WRITE_TURN = text("SELECT pg_advisory_xact_lock(:key)")
+
+
 def take_write_lock(connection: Connection) -> None:
-    """Hold the database's write lock until commit: PostgreSQL takes row locks as it goes, but on
-    SQLite a reading request's transaction has not taken it yet. Call before reading something
-    that the same transaction's writes depend on (the audit chain's head)."""
-    if connection.dialect.name == "sqlite" and not connection.connection.dbapi_connection.in_transaction:
-        begin_immediate(connection.connection.dbapi_connection)
+    """Take the database's write turn, held until commit, before reading what the transaction's
+    writes depend on.
+
+    SQLite: its one write lock (a reading request's transaction has not taken it yet).
+    PostgreSQL: the audit chain's advisory lock. Every change takes it at its audit event anyway;
+    taking it first, before any row lock (FOR UPDATE), keeps one order for all writers: a set
+    that locked its session row and then waited for the chain, while a vitals change held the
+    chain and waited for that row, was a deadlock (found in review).
+    """
+    if connection.dialect.name == "sqlite":
+        if not connection.connection.dbapi_connection.in_transaction:
+            begin_immediate(connection.connection.dbapi_connection)
+    elif connection.dialect.name == "postgresql":
+        connection.execute(_TAKE_WRITE_TURN, {"key": WRITE_TURN_LOCK})
 
 
 def render_migration_item(type_: str, obj, autogen_context):

@@ -382,16 +382,18 @@ def try_writing_elsewhere(table: str, row_id: int) -> str:
         raw.invalidate()
 
 
-def post_at_once(practice: LonePractice, path: str, forms: list[dict], headers: dict | None = None) -> list:
+def post_at_once(practice: LonePractice, path: str | list[str], forms: list[dict], headers: dict | None = None) -> list:
     """Each form posted from a thread of its own at the same moment, under the practice's one
-    sign-in (a double tap, a retry racing the original, two tabs); the responses in form order."""
+    sign-in (a double tap, a retry racing the original, two tabs); one path for all, or a path
+    per form; the responses in form order."""
     cookie = practice.agent.client.get_cookie("metpwa_session").value
     responses: list = [None] * len(forms)
+    paths = [path] * len(forms) if isinstance(path, str) else path
 
     def post(n: int) -> None:
         client = practice.app.test_client()
         client.set_cookie("metpwa_session", cookie)
-        responses[n] = client.post(path, headers={"X-CSRFToken": practice.agent.token, **(headers or {})},
+        responses[n] = client.post(paths[n], headers={"X-CSRFToken": practice.agent.token, **(headers or {})},
                                    data=forms[n])
 
     threads = [threading.Thread(target=post, args=(n,)) for n in range(len(forms))]

@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import func, inspect, select, text
 
 from conftest import Agent, Factory, make_app
+from metpwa.database import WRITE_TURN_LOCK
 from metpwa.extensions import db as _db
 from metpwa.models import Client, Coverage, EmergencyContact, SessionLog
 from metpwa.permissions import Role
@@ -183,7 +184,7 @@ def test_a_page_being_read_holds_no_write_lock_until_it_writes(own_app):
         def other_can_write() -> bool:
             with other.begin():
                 return other.execute(text("SELECT pg_try_advisory_xact_lock(:key)"),
-                                     {"key": audit._CHAIN_LOCK}).scalar()
+                                     {"key": WRITE_TURN_LOCK}).scalar()
 
     with own_app.test_request_context(f"/clients/{client_id}", method="GET"):
         client = _db.session.get(Client, client_id)

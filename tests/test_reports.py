@@ -296,3 +296,17 @@ def test_new_report_tapped_twice_at_once_makes_one_draft(lone):
         drafts = _db.session.scalar(select(func.count()).select_from(ProgressReport)
                                     .where(ProgressReport.client_id == lone.client_id))
     assert drafts == 1
+
+
+def test_a_report_for_a_chosen_recipient_is_not_the_draft_without_one(app, agent, personas, history, make):
+    agent.login(personas.colleague)
+    start, end = _period(app, personas)
+    provider = make.provider(personas.practice_id, last="Ng", npi=None)
+    unaddressed = new_report(agent, history, start, end)
+    response = agent.post(f"/clients/{history}/reports", data={
+        "kind": "progress", "period_start": f"{start:%m/%d/%Y}", "period_end": f"{end:%m/%d/%Y}",
+        "recipient_id": str(provider)})
+    addressed = int(response.headers["Location"].rsplit("/", 1)[-1])
+    assert addressed != unaddressed
+    with app.app_context():
+        assert _db.session.get(ProgressReport, addressed).recipient_id == provider

@@ -543,3 +543,37 @@ def test_a_skipped_exercise_takes_no_sets(app, new_agent, personas, ready):
     agent.post(f"/sessions/{session_id}/exercises/{items[1]}/skip", data={"skip_reason": "Knee sore today"})
     refused = log(agent, session_id, items[1], "k-skipped-ex")
     assert refused.status_code == 422 and "skipped" in refused.get_data(as_text=True)
+
+
+def test_sets_and_other_changes_to_one_session_at_once_all_go_through():
+    """Found in review on PostgreSQL: a set locked its session's rows and then waited for the audit
+    chain, while a response held the chain and waited for those rows: a deadlock and a 500. Every
+    writer now takes the write turn before its row locks."""
+    with lone_practice("Deadlock Practice") as practice:
+        session_id, items, _ = start_session(practice.agent, practice.client_id)
+        paths, forms = [], []
+        for n in range(6):
+            paths.append(f"/sessions/{session_id}/sets")
+            forms.append({"session_exercise_id": str(items[0]), "idempotency_key": f"mixed-key-{n}", "reps": "8"})
+            paths.append(f"/sessions/{session_id}/exercises/{items[0]}/response")
+            forms.append({"response": "tolerated_well"})
+        responses = post_at_once(practice, paths, forms, {"HX-Request": "true"})
+        assert [response.status_code for response in responses] == [200] * 12
+        with practice.app.app_context():
+            from metpwa.services import audit
+
+            findings, _ = audit.verify_chain()
+        assert findings == []
+
+
+def test_finish_again_with_no_new_sets_keeps_the_end_even_if_the_ipad_runs_fast(app, agent, personas, ready):
+    agent.login(personas.colleague)
+    session_id, items, _ = start_session(agent, ready)
+    ahead = str(int((utcnow() + timedelta(minutes=5)).timestamp() * 1000))  # the iPad's clock, 5 min fast
+    log(agent, session_id, items[0], "k-fast-ipad-1", performed_at=ahead)
+    agent.post(f"/sessions/{session_id}/finish", data={})
+    with app.app_context():
+        first_end = _db.session.get(SessionLog, session_id).ended_at
+    agent.post(f"/sessions/{session_id}/finish", data={})
+    with app.app_context():
+        assert _db.session.get(SessionLog, session_id).ended_at == first_end

@@ -160,3 +160,22 @@ def test_starting_two_step_setup_is_audited(app, agent, personas):
         details = [event.detail_data for event in _db.session.scalars(
             select(AuditEvent).where(AuditEvent.user_id == personas.colleague.id, AuditEvent.action == "update"))]
     assert {"two_factor": "setup started"} in details
+
+
+def test_guesses_sent_all_at_once_are_counted_one_after_another():
+    """Found in review: 20 guesses posted at the same moment were all checked against the limit of
+    five (the count was read before any of them was written). The sign-in is now held while each is
+    checked and counted."""
+    from conftest import lone_practice, post_at_once
+    from metpwa.models import LoginFailure
+
+    with lone_practice("Parallel Guess Practice") as practice:
+        forms = [{"pin-password": f"parallel guess {n}", "pin-pin": "4826"} for n in range(12)]
+        responses = post_at_once(practice, "/me/pin", forms)
+        told = [r for r in responses if r.status_code == 422 and "not your current password" in r.get_data(as_text=True)]
+        assert len(told) == 4
+        assert all(r.status_code in (303, 401) for r in responses if r not in told)
+        with practice.app.app_context():
+            failures = _db.session.scalar(select(func.count()).select_from(LoginFailure)
+                                          .where(LoginFailure.user_id == practice.trainer.id))
+        assert failures == 5

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_login import current_user
-from sqlalchemy import Connection, event, insert, select, text
+from sqlalchemy import Connection, event, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..database import take_write_lock
@@ -23,11 +23,8 @@ from .requestinfo import client_ip, device
 
 # Orders events recorded in one flush the way they were recorded; session.new is a set.
 _recorded = itertools.count()
-# Any fixed number: PostgreSQL transactions that add events take turns at the chain's head.
-_CHAIN_LOCK = 7_400_812
 # Built once: they run on every change, and a prebuilt statement skips SQLAlchemy's per-call
 # construction and cache-key work.
-_TAKE_CHAIN_TURN = text("SELECT pg_advisory_xact_lock(:key)")
 _HEAD = (select(AuditEvent.__table__.c.seq, AuditEvent.__table__.c.mac)
          .where(AuditEvent.__table__.c.seq.is_not(None)).order_by(AuditEvent.__table__.c.seq.desc()).limit(1))
 _APPEND = insert(AuditEvent.__table__)
@@ -73,12 +70,10 @@ def record(
 
 def _chain_head(connection: Connection) -> tuple[int, str]:
     """Take the chain's turn for this transaction and return its head (position and seal)."""
-    if connection.dialect.name == "postgresql":
-        # Held to commit, so two transactions never both extend the same head.
-        connection.execute(_TAKE_CHAIN_TURN, {"key": _CHAIN_LOCK})
-    else:
-        # A change's transaction already holds SQLite's only write lock; a page read takes it here.
-        take_write_lock(connection)
+    # Held to commit, so two transactions never both extend the same head (SQLite: its one write
+    # lock, which a change already holds and a page read takes here; PostgreSQL: the write turn,
+    # which a transaction may already hold: advisory locks are taken again without waiting).
+    take_write_lock(connection)
     head = connection.execute(_HEAD).first()
     return (head.seq, head.mac) if head else (0, auditchain.GENESIS)
 
@@ -178,6 +173,7 @@ ACTIONS = {
     "2fa_enrolled": "Two-step sign-in turned on", "2fa_disabled": "Two-step sign-in turned off",
     "recovery_code_used": "Recovery code used", "emergency_grant": "Emergency access granted",
     "emergency_start": "Emergency access started", "emergency_end": "Emergency access ended",
+    "password_confirm_failed": "Wrong password on the Me page",
 }
 
 

@@ -154,15 +154,20 @@ class ReportFinal(Exception):
 
 def start(user: User, client: Client, *, kind: str, period_start: date, period_end: date,
           recipient: ReferringProvider | None, replaces: ProgressReport | None = None) -> ProgressReport:
-    """A new draft, or the open draft of the same report when there is one: a double tap, or the
-    form sent again after a dropped connection, must not leave two drafts to sort out."""
-    # Held to commit (PostgreSQL; SQLite's write lock already is), so two taps take turns.
+    """A new draft, or the open draft of the same report (kind, period, recipient) when there is
+    one: a double tap, or the form sent again after a dropped connection, must not leave two
+    drafts to sort out."""
+    # Held to commit (PostgreSQL; SQLite's write lock already is), so two taps take turns; the
+    # write turn first, as every writer takes it before its row locks.
+    take_write_lock(db.session.connection())
     db.session.execute(select(Client.id).where(Client.id == client.id).with_for_update())
     same = db.session.scalar(
         select(ProgressReport).where(
             ProgressReport.client_id == client.id, ProgressReport.kind == kind,
             ProgressReport.period_start == period_start, ProgressReport.period_end == period_end,
             ProgressReport.finalized_at.is_(None),
+            # A report for another recipient (or the first one chosen now) is another report.
+            ProgressReport.recipient_id == recipient.id if recipient else ProgressReport.recipient_id.is_(None),
             ProgressReport.replaces_id == replaces.id if replaces else ProgressReport.replaces_id.is_(None))
         .order_by(ProgressReport.id).limit(1)
     )

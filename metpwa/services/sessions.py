@@ -111,7 +111,9 @@ def start(user: User, client: Client, *, appointment: Appointment | None = None,
           at: datetime | None = None) -> SessionLog:
     """Start (or resume) the client's session from the current Plan of Exercise."""
     # Two taps on Start at once must open one session: the client's row is locked until commit
-    # (PostgreSQL; a change on SQLite already holds the database's write lock).
+    # (PostgreSQL; a change on SQLite already holds the database's write lock), after the write
+    # turn, which every writer takes before its row locks.
+    take_write_lock(db.session.connection())
     db.session.execute(select(Client.id).where(Client.id == client.id).with_for_update())
     current = in_progress(client.id)
     # Only today's unsigned session is resumed: one left unsigned on an earlier day is that day's
@@ -319,8 +321,10 @@ def finish(user: User, session: SessionLog, *, at: datetime | None = None) -> No
     """Stop the clock and propose the minutes by activity from the sets logged. Finishing again
     after more sets (back to the session from the sign page) moves the end to the last of them."""
     _open(session)
-    last_set = max((s.performed_at for item in session.exercises for s in item.sets), default=None)
-    if session.ended_at is None or (last_set is not None and last_set > session.ended_at):
+    # Server time (entered_at), not the tablet's (performed_at): an iPad a few minutes fast would
+    # make every set look later than the end and every Finish stretch the session.
+    last_entered = max((s.entered_at for item in session.exercises for s in item.sets), default=None)
+    if session.ended_at is None or (last_entered is not None and last_entered > session.ended_at):
         _stop_clock(session, at or utcnow())
         audit.record("update", session, user=user, client_id=session.client_id, detail={"finished": True})
         db.session.commit()

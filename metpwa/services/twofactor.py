@@ -13,6 +13,7 @@ from datetime import datetime
 import segno
 from sqlalchemy import delete, func, select
 
+from ..database import take_write_lock
 from ..extensions import db
 from ..models import RecoveryCode, User, utcnow
 from ..permissions import TWO_FACTOR_ROLES
@@ -82,6 +83,7 @@ def _hold(user: User) -> None:
     """Re-read the user's two-step state under a row lock until commit, so two requests carrying the
     same code (a double tap, a replay) cannot both spend it. PostgreSQL needs the lock; on SQLite a
     change already holds the database's write lock."""
+    take_write_lock(db.session.connection())  # before the row lock, as every writer does
     db.session.refresh(user, attribute_names=["totp_secret", "totp_last_step", "totp_enabled_at"],
                        with_for_update=True)
 

@@ -40,8 +40,9 @@ def index():
 
 
 def _wrong_password(form, wrong: WrongPassword) -> None:
-    """Show the miss at its field, after counting it (too many end the sign-in: SignInEnded)."""
-    db.session.rollback()
+    """Show the miss at its field, after counting it (too many end the sign-in: SignInEnded).
+    Counted in the transaction that checked it, still holding the sign-in (signin.hold_sign_in):
+    the password is checked before anything changes, so there is nothing to roll back."""
     signin.password_missed("password_confirm")
     getattr(form, wrong.field).errors = [str(wrong)]
 
@@ -50,6 +51,7 @@ def _wrong_password(form, wrong: WrongPassword) -> None:
 def set_pin():
     form = PinForm(prefix="pin")
     if form.validate_on_submit():
+        signin.hold_sign_in()
         try:
             staff.set_pin(current_user, password=form.password.data, pin=form.pin.data)
             return redirect(url_for("account.index", saved="pin"), code=303)
@@ -65,6 +67,7 @@ def set_pin():
 def change_password():
     form = PasswordForm(prefix="pw")
     if form.validate_on_submit():
+        signin.hold_sign_in()
         try:
             staff.change_password(current_user, current=form.current.data, new=form.new.data,
                                   keep=signin.current_staff_session())
@@ -82,6 +85,7 @@ def _two_factor_change(name: str, change: Callable[[str], T]) -> tuple[T | None,
     (None, the Me page again with the reason at the password field)."""
     form = ConfirmPasswordForm(prefix=TWO_FACTOR_FORMS[name])
     if form.validate_on_submit():
+        signin.hold_sign_in()
         try:
             result = change(form.password.data)
         except WrongPassword as wrong:
