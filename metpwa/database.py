@@ -114,8 +114,30 @@ def take_write_lock(connection: Connection) -> None:
     if connection.dialect.name == "sqlite":
         if not connection.connection.dbapi_connection.in_transaction:
             begin_immediate(connection.connection.dbapi_connection)
-    elif connection.dialect.name == "postgresql":
+    elif connection.dialect.name == "postgresql" and not _holds_write_turn(connection):
+        connection.info[_TURN_KEY] = connection.get_transaction()
         connection.execute(_TAKE_WRITE_TURN, {"key": WRITE_TURN_LOCK})
+
+
+# The transaction that holds the write turn, kept on the connection: a new transaction is a new
+# object, so the mark cannot outlive the transaction that set it.
+_TURN_KEY = "metpwa_write_turn"
+_PG_WRITE = re.compile(r"^\s*(?:INSERT|UPDATE|DELETE)\b|\bFOR\s+(?:NO\s+KEY\s+)?(?:UPDATE|SHARE)\b", re.IGNORECASE)
+
+
+def _holds_write_turn(connection: Connection) -> bool:
+    transaction = connection.get_transaction()
+    return transaction is not None and connection.info.get(_TURN_KEY) is transaction
+
+
+def _postgresql_before_execute(connection, cursor, statement, parameters, context, executemany) -> None:
+    # The same order for every writer, whatever path it takes (an ORM flush, a Core update, a row
+    # lock): the write turn before the first write or row lock, so no two writers can each hold
+    # what the other waits for. Every change writes an audit event under this turn anyway.
+    if _PG_WRITE.search(statement) and connection.get_transaction() is not None \
+            and not _holds_write_turn(connection):
+        connection.info[_TURN_KEY] = connection.get_transaction()
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_TURN_LOCK,))
 
 
 def render_migration_item(type_: str, obj, autogen_context):
@@ -133,6 +155,9 @@ def configure_engine(engine: Engine) -> None:
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
         event.listen(engine, "before_cursor_execute", _sqlite_before_execute)
+    if engine.dialect.name == "postgresql" and not event.contains(engine, "before_cursor_execute",
+                                                                  _postgresql_before_execute):
+        event.listen(engine, "before_cursor_execute", _postgresql_before_execute)
 
 
 def init_app(app: Flask) -> None:
