@@ -103,13 +103,17 @@ def _in_progress_today(client: Client, trainer: User, appointments: list[Appoint
     todays = [a for a in appointments if a.starts_at.astimezone(client.practice.zone).date() == today]
     if not todays:
         return
-    started = utcnow() - timedelta(minutes=18)
+    # Eighteen minutes in, but never before the practice's midnight: loaded just after it, the
+    # session would be yesterday's, listed to sign rather than under way.
+    now = utcnow()
+    started = max(now - timedelta(minutes=18), schedule.day_bounds(client.practice, today)[0])
     session = sessions.open_session(trainer, client, plan=_current(client), appointment=todays[0], at=started)
     first = session.exercises[0]
     for number in (1, 2):
         db.session.add(SetLog(practice_id=client.practice_id, session_id=session.id, session_exercise_id=first.id,
-                              set_number=number, reps=12, rpe=Decimal(5 + number), performed_at=started +
-                              timedelta(minutes=4 * number), entered_at=started + timedelta(minutes=4 * number),
+                              set_number=number, reps=12, rpe=Decimal(5 + number),
+                              performed_at=min(now, started + timedelta(minutes=4 * number)),
+                              entered_at=min(now, started + timedelta(minutes=4 * number)),
                               idempotency_key=f"demo-today-{session.id}-{number}", entered_by_id=trainer.id))
     session.pain_before = 3
     db.session.commit()

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 def test_tap_to_sign_in_reaches_today_with_my_clients(ipad):
     sign_in(ipad, "marcus@riverside.example")
     assert ipad.locator("h2").inner_text().endswith("Marcus")
-    assert ipad.get_by_text("Peggy Ellison").is_visible()
+    assert ipad.get_by_text("Peggy Ellison").first.is_visible()
     ipad.tap("text=Peggy Ellison")
     ipad.wait_for_url("**/clients/*")
     assert ipad.locator(".chart-head h2").inner_text() == "Peggy Ellison"
@@ -45,7 +45,7 @@ def test_idle_lock_hides_client_data_and_the_pin_pad_unlocks(ipad, live_server):
             ipad.tap(f".pin-key[data-digit='{digit}']")
         ipad.tap(".pin-go")
         ipad.wait_for_url(live_server.url + "/")
-        assert ipad.get_by_text("Peggy Ellison").is_visible()
+        assert ipad.get_by_text("Peggy Ellison").first.is_visible()
     finally:
         live_server.app.config["IDLE_LOCK_MINUTES"] = 10
 
