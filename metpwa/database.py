@@ -81,7 +81,7 @@ def _takes_lock_late() -> bool:
 
 
 def _sqlite_on_begin(connection) -> None:
-    # A change takes the write lock at BEGIN (IMMEDIATE), so two writers queue on busy_timeout
+    # A change takes the write lock at BEGIN (IMMEDIATE), so two writers queue for it (begin_immediate)
     # rather than deadlocking when a read turns into a write. A page being read does not: its
     # reads run each in its own snapshot and it takes the lock just before its first write (the
     # audit event), so a chart or a PDF being drawn never holds up a trainer logging a set.

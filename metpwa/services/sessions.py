@@ -205,7 +205,7 @@ def log_set(user: User, session_id: int, session_exercise_id: int, *, form: dict
 
     Returns (the set, True when new). A repeated idempotency key (a double tap, a retry after
     the wifi dropped) returns the set already stored instead of a second one. The write lock is
-    taken here, not at the start of the request, and held for three short statements and the
+    taken here, not at the start of the request, and held for two short statements and the
     audit event, so two iPads logging at once barely wait for each other.
     """
     connection = db.session.connection()
