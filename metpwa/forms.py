@@ -56,6 +56,19 @@ class WholeNumberField(IntegerField):
 DATE_FORMATS = ("%m/%d/%Y", "%m-%d-%Y", "%Y-%m-%d", "%m/%d/%y", "%m%d%Y")
 
 
+def practice_day() -> date:
+    """Today where the practice is, for a signed-in request: the server runs in UTC, and a
+    California evening is already tomorrow there. The server's day otherwise (the command line)."""
+    from flask import has_request_context
+    from flask_login import current_user
+
+    if has_request_context() and current_user and current_user.is_authenticated:
+        from .clock import practice_today
+
+        return practice_today(current_user.practice)
+    return date.today()
+
+
 def parse_us_date(text: str, *, past: bool = False) -> date | None:
     """3/14/1952, 03-14-1952, 1952-03-14 or 03141952; with past=True a two-digit year
     goes back a century when needed (a birth year of 52 is 1952, never 2052)."""
@@ -65,7 +78,7 @@ def parse_us_date(text: str, *, past: bool = False) -> date | None:
             parsed = datetime.strptime(text, pattern).date()
         except ValueError:
             continue
-        if past and pattern.endswith("%y") and parsed > date.today():
+        if past and pattern.endswith("%y") and parsed > practice_day():
             parsed = parsed.replace(year=parsed.year - 100)
         return parsed
     return None
@@ -109,5 +122,5 @@ class PhoneField(StringField):
 
 
 def not_in_future(form, field) -> None:
-    if getattr(field, "parsed", None) and field.parsed > date.today():
+    if getattr(field, "parsed", None) and field.parsed > practice_day():
         raise ValidationError("That date is in the future.")

@@ -124,3 +124,72 @@ def test_trainers_cannot_choose_a_provider_from_another_practice(agent, personas
     response = agent.post(f"/clients/{client_id}/referrals/new", data=_referral_form(foreign),
                           content_type="multipart/form-data")
     assert response.status_code == 404
+
+
+def test_an_order_on_file_is_never_replaced_silently(app, agent, personas, make):
+    """Found in review: any post to the order route (a stale tab, a file picked for another client)
+    replaced the order the referral rests on."""
+    client_id = make.client_record(personas.practice_id)
+    provider_id = make.provider(personas.practice_id)
+    agent.login(personas.front_desk)
+    agent.post(f"/clients/{client_id}/referrals/new", data=_referral_form(provider_id),
+               content_type="multipart/form-data")
+    with app.app_context():
+        from metpwa.extensions import db
+
+        referral = db.session.scalars(select(Referral).where(Referral.client_id == client_id)).one()
+        referral_id, order_id = referral.id, referral.order_document_id
+    response = agent.post(f"/clients/{client_id}/referrals/{referral_id}/order",
+                          data={"order_document": (io.BytesIO(MINIMAL_PDF), "another scan.pdf")},
+                          content_type="multipart/form-data")
+    assert response.status_code == 409 and "already has its order on file" in response.get_data(as_text=True)
+    with app.app_context():
+        from metpwa.extensions import db
+
+        assert db.session.get(Referral, referral_id).order_document_id == order_id
+
+
+def test_a_date_in_the_practices_future_is_refused_whatever_the_servers_date(app, agent, make):
+    """Found in review: dates were checked against the server's (UTC) calendar, so a practice
+    behind UTC could enter tomorrow's date in its evening. American Samoa is 11 hours behind."""
+    from datetime import timedelta
+
+    from conftest import Role
+    from metpwa.clock import practice_today
+    from metpwa.extensions import db
+    from metpwa.models import Practice
+
+    practice_id = make.practice("Pago Pago Exercise", timezone="Pacific/Pago_Pago")
+    desk = make.user(practice_id, Role.FRONT_DESK)
+    client_id = make.client_record(practice_id)
+    provider_id = make.provider(practice_id)
+    with app.app_context():
+        tomorrow = practice_today(db.session.get(Practice, practice_id)) + timedelta(days=1)
+    agent.login(desk)
+    response = agent.post(f"/clients/{client_id}/referrals/new",
+                          data=_referral_form(provider_id, referred_on=f"{tomorrow:%m/%d/%Y}"),
+                          content_type="multipart/form-data")
+    assert response.status_code == 422 and "in the future" in response.get_data(as_text=True)
+
+
+def test_ending_a_plan_twice_keeps_the_order_of_the_others(app, agent, personas, make):
+    """Found in review: a double tap on End moved every later plan up twice (two primaries)."""
+    from metpwa.extensions import db
+    from metpwa.models import Coverage
+
+    client_id = make.client_record(personas.practice_id)
+    agent.login(personas.front_desk)
+    for priority, (payer, member) in enumerate((("Aetna", "W123456781"), ("Cigna", "U987654321"),
+                                                 ("Humana", "H555666777")), start=1):
+        response = agent.post(f"/clients/{client_id}/coverage", data={
+            "priority": str(priority), "payer_kind": "commercial", "payer_name": payer, "member_id": member,
+            "subscriber_relationship": "self"})
+        assert response.status_code == 303, response.get_data(as_text=True)[-3000:]
+    with app.app_context():
+        first = db.session.scalar(select(Coverage.id).where(Coverage.client_id == client_id, Coverage.priority == 1))
+    for _ in range(2):
+        agent.post(f"/clients/{client_id}/coverage/{first}/end")
+    with app.app_context():
+        live = db.session.execute(select(Coverage.priority, Coverage.payer_name).where(
+            Coverage.client_id == client_id, Coverage.ended_at.is_(None)).order_by(Coverage.priority)).all()
+    assert [tuple(row) for row in live] == [(1, "Cigna"), (2, "Humana")]

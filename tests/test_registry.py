@@ -195,3 +195,40 @@ def test_a_phone_or_an_email_is_needed(agent, personas):
     response = agent.post("/clients/new", data={**REGISTRATION, "phone": "", "email": ""})
     assert response.status_code == 422
     assert "Give a phone or an email" in response.get_data(as_text=True)
+
+
+def test_search_by_a_birth_date_with_a_two_digit_year(agent, personas, make):
+    """Found in review: "3/14/52" was read as 2052 in search, though registration reads it as 1952."""
+    from datetime import date
+
+    make.client_record(personas.practice_id, first="Ruth", last="Adler", born=date(1952, 3, 14))
+    agent.login(personas.front_desk)
+    for typed in ("3/14/1952", "3/14/52", "1952-03-14"):
+        assert "Adler" in agent.get(f"/clients?q={typed}").get_data(as_text=True), typed
+
+
+def test_a_double_tapped_plan_or_contact_is_saved_once():
+    """Found in review: two posts at once stored one Medicare card as primary and secondary, and
+    the same contact twice."""
+    from sqlalchemy import func
+
+    from conftest import lone_practice, post_at_once
+    from metpwa.extensions import db
+    from metpwa.models import Coverage, EmergencyContact
+
+    with lone_practice("Double Tap Registry") as practice:
+        path = f"/clients/{practice.client_id}"
+        with practice.app.app_context():
+            contacts_before = db.session.scalar(select(func.count()).select_from(EmergencyContact).where(
+                EmergencyContact.client_id == practice.client_id, EmergencyContact.removed_at.is_(None)))
+        card = {**MEDICARE, "member_id": "1EG4-TE5-MK72"}
+        contact = {"name": "Ann Lee", "relationship_to_client": "Daughter", "phone": "773 555 0188"}
+        responses = post_at_once(practice, [f"{path}/coverage"] * 2 + [f"{path}/contacts"] * 2,
+                                 [card, card, contact, contact])
+        assert [r.status_code for r in responses] == [303] * 4
+        with practice.app.app_context():
+            cards = [c.member_id for c in db.session.scalars(select(Coverage).where(
+                Coverage.client_id == practice.client_id, Coverage.ended_at.is_(None)))]
+            contacts = db.session.scalar(select(func.count()).select_from(EmergencyContact).where(
+                EmergencyContact.client_id == practice.client_id, EmergencyContact.removed_at.is_(None)))
+        assert cards.count("1EG4TE5MK72") == 1 and contacts == contacts_before + 1

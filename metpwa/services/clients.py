@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import func, or_, select
 
+from ..database import take_write_lock
 from ..extensions import db
+from ..forms import parse_us_date
 from ..models import Client, Coverage, EmergencyContact, User, utcnow
 from ..scoping import get_for_practice, practice_select
 from . import audit
@@ -16,13 +18,9 @@ SEARCH_LIMIT = 50
 
 
 def parse_date_query(text: str) -> date | None:
-    """Accept the ways front desk types a birth date: 3/14/1952, 03-14-1952, 1952-03-14."""
-    for pattern in ("%m/%d/%Y", "%m-%d-%Y", "%Y-%m-%d", "%m/%d/%y"):
-        try:
-            return datetime.strptime(text.strip(), pattern).date()
-        except ValueError:
-            continue
-    return None
+    """Accept the ways front desk types a birth date: 3/14/1952, 03-14-1952, 1952-03-14, and
+    3/14/52 (a birth year of 52 is 1952, as on the registration form)."""
+    return parse_us_date(text, past=True)
 
 
 def search(user: User, query: str = "", *, mine_only: bool = False) -> list[Client]:
@@ -108,7 +106,23 @@ def update_details(user: User, client: Client, values: dict) -> list[str]:
     return changed
 
 
+def _hold_client(client: Client) -> None:
+    """Take the write turn and the client's row until commit, then re-read the client's live
+    contacts and plans, so a double tap finds what the first tap saved."""
+    take_write_lock(db.session.connection())
+    db.session.execute(select(Client.id).where(Client.id == client.id).with_for_update())
+    db.session.refresh(client, attribute_names=["emergency_contacts", "coverages"])
+
+
 def add_contact(user: User, client: Client, values: dict) -> EmergencyContact:
+    """Add a contact; the same person with the same phone already listed (a double tap) is that
+    one, not a second row."""
+    _hold_client(client)
+    same = next((c for c in client.emergency_contacts
+                 if c.name == values.get("name") and c.phone == values.get("phone")), None)
+    if same is not None:
+        db.session.commit()
+        return same
     position = 1 + max((c.position for c in client.emergency_contacts), default=0)
     contact = EmergencyContact(practice_id=client.practice_id, client_id=client.id, position=position, **values)
     db.session.add(contact)
@@ -125,7 +139,14 @@ def remove_contact(user: User, contact: EmergencyContact) -> None:
 
 
 def add_coverage(user: User, client: Client, values: dict) -> Coverage:
-    """Insert at the chosen priority; plans at that priority or after move down one."""
+    """Insert at the chosen priority; plans at that priority or after move down one. The same
+    card already on file (kind of plan and member ID: a double tap) is that plan, not a second."""
+    _hold_client(client)
+    same = next((c for c in client.coverages
+                 if c.payer_kind == values.get("payer_kind") and c.member_id == values.get("member_id")), None)
+    if same is not None:
+        db.session.commit()
+        return same
     priority = max(1, min(int(values.pop("priority", 1)), len(client.coverages) + 1))
     for existing in client.coverages:
         if existing.priority >= priority:
@@ -139,6 +160,13 @@ def add_coverage(user: User, client: Client, values: dict) -> Coverage:
 
 
 def end_coverage(user: User, coverage: Coverage) -> None:
+    # Read again under the write turn: ending a plan twice (a double tap, Back then tap) moved every
+    # later plan up twice, leaving two primaries.
+    take_write_lock(db.session.connection())
+    db.session.refresh(coverage, with_for_update=True)
+    if coverage.ended_at is not None:
+        db.session.commit()
+        return
     coverage.ended_at = utcnow()
     for later in db.session.scalars(
         select(Coverage).where(Coverage.client_id == coverage.client_id, Coverage.ended_at.is_(None),

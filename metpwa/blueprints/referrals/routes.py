@@ -5,6 +5,7 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from ...access import requires, safe_next
+from ...errors import render_error
 from ...extensions import db
 from ...models import Client, Referral, ReferringProvider
 from ...scoping import get_for_client, get_for_practice
@@ -75,6 +76,10 @@ def new_referral(client_id: int):
 def attach_order(client_id: int, referral_id: int):
     client = get_for_practice(Client, client_id)
     referral = get_for_client(Referral, referral_id, client.id)
+    if referral.order_document_id is not None:
+        # The order on file is what the referral rests on: a stale tab or a file picked for another
+        # client must not replace it silently.
+        return render_error(409, "This referral already has its order on file. A new order is a new referral.")
     form = OrderForm()
     try:
         document = documents.store_upload(client, form.order_document.data, kind="referral_order",
