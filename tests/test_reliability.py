@@ -50,8 +50,9 @@ def test_sixteen_writers_at_once_never_see_database_is_locked(own_app):
         start.wait()
         for n in range(10):
             try:
+                # Sixteen different people: the same person twice is saved once (a double tap).
                 response = agent.post(f"/clients/{client_id}/contacts", data={
-                    "name": f"Contact {n}", "relationship_to_client": "Neighbor",
+                    "name": f"Contact {persona.id}-{n}", "relationship_to_client": "Neighbor",
                     "phone": f"(312) 555-{1000 + n:04d}"})
                 done[response.status_code] += 1
                 agent.get(f"/clients/{client_id}")

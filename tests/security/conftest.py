@@ -129,6 +129,10 @@ def _populate(app, make, practice_id: int, author_id: int, label: str) -> tuple[
             user, client, provider=_db.session.get(ReferringProvider, provider_id), referred_on=date(2026, 1, 5),
             reason=canaries.reason, codes=codes, authorized_visits=12, expires_on=None, order_document=order).id
         values["provider_id"] = provider_id
+        # One with no order yet, for the uploads that attach one (an order on file is never replaced).
+        values["open_referral_id"] = referrals.record_referral(
+            user, client, provider=_db.session.get(ReferringProvider, provider_id), referred_on=date(2026, 1, 6),
+            reason=canaries.reason, codes=codes, authorized_visits=12, expires_on=None, order_document=None).id
 
         # A completed health history that calls for clearance, with the client's own words in it.
         draft = intake.start_or_resume(user, client)

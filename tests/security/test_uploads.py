@@ -179,7 +179,10 @@ def upload_forms(app, world) -> dict[str, tuple[str, str, dict]]:
     for route in routes(app):
         if route.method == "POST" and route.endpoint in UPLOAD_FORMS:
             field, fields = UPLOAD_FORMS[route.endpoint]
-            found[route.endpoint] = (url_for_route(app, route, world.home, world.unavailable), field,
+            # Attaching an order goes to the referral that has none (one on file is never replaced).
+            ids = {**world.home, "referral_id": world.home["open_referral_id"]} \
+                if route.endpoint == "referrals.attach_order" else world.home
+            found[route.endpoint] = (url_for_route(app, route, ids, world.unavailable), field,
                                      {"provider_id": str(world.home["provider_id"]), **fields})
     return found
 
@@ -235,9 +238,12 @@ DOCUMENT_NAMES = [
 def test_document_names_lose_their_paths_and_tricks(app, world, personas, agent, calm_sessions, figures):
     agent.login(personas.front_desk)
     client = world.home["client_id"]
+    _, new_referral_fields = UPLOAD_FORMS["referrals.new_referral"]
     for sent, kept in DOCUMENT_NAMES:
-        response = agent.post(f"/clients/{client}/referrals/{world.home['referral_id']}/order",
-                              data={"order_document": (io.BytesIO(MINIMAL_PDF), sent)})
+        # Each name with a new referral's order (an order on file is never replaced).
+        response = agent.post(f"/clients/{client}/referrals/new",
+                              data={"provider_id": str(world.home["provider_id"]), **new_referral_fields,
+                                    "order_document": (io.BytesIO(MINIMAL_PDF), sent)})
         assert response.status_code == 303, sent
         with app.app_context():
             from metpwa.extensions import db
