@@ -30,6 +30,17 @@ def log(agent, session_id, item, key, **values):
     return agent.post(f"/sessions/{session_id}/sets", data=data, htmx=True)
 
 
+def _back_date(app, session_id, by: timedelta, *, sets_by: timedelta) -> None:
+    """Move a session's start (and its sets' times) into the past, as if it happened then."""
+    with app.app_context():
+        row = _db.session.get(SessionLog, session_id)
+        row.started_at -= by
+        for item in row.exercises:
+            for done in item.sets:
+                done.performed_at -= sets_by
+        _db.session.commit()
+
+
 def sign(agent, session_id, **extra):
     agent.post(f"/sessions/{session_id}/finish")
     data = {"note_client_report": "Stairs easier this week", "note_performance": "Completed all sets",
@@ -346,13 +357,7 @@ def test_a_session_nobody_finished_and_signed_a_day_later_is_a_late_entry(app, a
     agent.login(personas.colleague)
     session_id, items, _ = start_session(agent, ready)
     log(agent, session_id, items[0], "k-nofinish01")
-    with app.app_context():
-        row = _db.session.get(SessionLog, session_id)
-        row.started_at -= timedelta(hours=30)
-        for item in row.exercises:
-            for done in item.sets:
-                done.performed_at -= timedelta(hours=29, minutes=30)
-        _db.session.commit()
+    _back_date(app, session_id, timedelta(hours=30), sets_by=timedelta(hours=29, minutes=30))
     data = {"note_client_report": "Stairs easier", "note_performance": "Completed all sets",
             "note_response": "Tolerated well", "note_plan": "Same plan", "pain_after": "2",
             "minutes_therapeutic_exercise": "30", "minutes_neuromuscular_reeducation": "0", "minutes_gait": "0",
@@ -432,13 +437,7 @@ def test_start_opens_a_new_session_when_the_unsigned_one_is_from_an_earlier_day(
     agent.login(personas.colleague)
     old_id, items, _ = start_session(agent, ready)
     log(agent, old_id, items[0], "k-old-day-01")
-    with app.app_context():
-        row = _db.session.get(SessionLog, old_id)
-        row.started_at -= timedelta(days=2)
-        for item in row.exercises:
-            for done in item.sets:
-                done.performed_at -= timedelta(days=2)
-        _db.session.commit()
+    _back_date(app, old_id, timedelta(days=2), sets_by=timedelta(days=2))
     new_id, _, _ = start_session(agent, ready)
     assert new_id != old_id
     today = agent.get("/").get_data(as_text=True)

@@ -114,13 +114,16 @@ def _hold_client(client: Client) -> None:
     db.session.refresh(client, attribute_names=["emergency_contacts", "coverages"])
 
 
+def _on_file(rows, values: dict, *keys: str):
+    """The live row that matches what was typed on these fields (a double tap), or None."""
+    return next((row for row in rows if all(getattr(row, key) == values.get(key) for key in keys)), None)
+
+
 def add_contact(user: User, client: Client, values: dict) -> EmergencyContact:
     """Add a contact; the same person with the same phone already listed (a double tap) is that
     one, not a second row."""
     _hold_client(client)
-    same = next((c for c in client.emergency_contacts
-                 if c.name == values.get("name") and c.phone == values.get("phone")), None)
-    if same is not None:
+    if (same := _on_file(client.emergency_contacts, values, "name", "phone")) is not None:
         db.session.commit()
         return same
     position = 1 + max((c.position for c in client.emergency_contacts), default=0)
@@ -142,9 +145,7 @@ def add_coverage(user: User, client: Client, values: dict) -> Coverage:
     """Insert at the chosen priority; plans at that priority or after move down one. The same
     card already on file (kind of plan and member ID: a double tap) is that plan, not a second."""
     _hold_client(client)
-    same = next((c for c in client.coverages
-                 if c.payer_kind == values.get("payer_kind") and c.member_id == values.get("member_id")), None)
-    if same is not None:
+    if (same := _on_file(client.coverages, values, "payer_kind", "member_id")) is not None:
         db.session.commit()
         return same
     priority = max(1, min(int(values.pop("priority", 1)), len(client.coverages) + 1))
