@@ -247,7 +247,7 @@ class Factory:
                          f"exercises-{n}-intensity_kind": "rpe", f"exercises-{n}-intensity_value": "5"}
             parsed = plan_rules.parse_plan(form, exercises=plans.exercise_infos(practice_id), today=date(2026, 10, 5))
             assert parsed.ok, parsed.errors
-            plans.save_version(trainer, client, parsed, scope_overrides=[])
+            plans.save_version(trainer, client, parsed, based_on_version=None, scope_overrides=[])
             _db.session.commit()
         return client_id
 

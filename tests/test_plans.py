@@ -113,10 +113,11 @@ def test_every_change_is_a_new_version_and_old_ones_stay_readable(app, agent, pe
     client_id = client_with_baseline
     ids = _exercise_ids(app, personas.practice_id, "sit-to-stand", "heel-raise", "tandem-stance", "step-up")
     agent.post(f"/clients/{client_id}/plan/edit", data=plan_form(ids))
-    no_reason = agent.post(f"/clients/{client_id}/plan/edit", data=plan_form(ids[:3]))
+    no_reason = agent.post(f"/clients/{client_id}/plan/edit", data=plan_form(ids[:3], based_on_version="1"))
     assert no_reason.status_code == 422
     changed = agent.post(f"/clients/{client_id}/plan/edit",
-                         data=plan_form(ids[:3], reason="Step-ups painful at RPE 8; replaced by more balance work"))
+                         data=plan_form(ids[:3], based_on_version="1",
+                                        reason="Step-ups painful at RPE 8; replaced by more balance work"))
     assert changed.status_code == 303
     with app.app_context():
         from metpwa.extensions import db
@@ -178,3 +179,132 @@ def test_rows_are_added_by_htmx_with_the_next_index(app, agent, personas, client
     assert 'name="goals-2-target"' in goal and "Timed Up and Go" in goal
     picked = agent.get(f"/clients/{client_id}/plan/pick?q=heel", htmx=True).get_data(as_text=True)
     assert "Heel raise" in picked or "Heel raises" in picked
+
+
+# Saving from the builder: a double tap, or a colleague's stale screen. Dates from today, so the
+# plan starts within the last 30 days whenever the suite runs.
+def _fresh_form(ids, based_on: str, **extra):
+    from datetime import date, timedelta
+
+    start = date.today() - timedelta(days=2)
+    return plan_form(ids, starts_on=f"{start:%m/%d/%Y}", review_on=f"{start + timedelta(weeks=4):%m/%d/%Y}",
+                     based_on_version=based_on, **extra)
+
+
+def _opened_on(agent, client_id) -> str:
+    """The version the builder says it was opened on (its hidden field): "" for a first plan."""
+    page = agent.get(f"/clients/{client_id}/plan/edit").get_data(as_text=True)
+    return re.search(r'name="based_on_version" value="([^"]*)"', page).group(1)
+
+
+def _shown(body: str) -> str:
+    """The page's words as a person reads them, without the markup between them."""
+    return " ".join(re.sub(r"<[^>]+>", " ", body).split())
+
+
+def _saved(app, client_id) -> list[tuple[int, bool, str]]:
+    """Each version of the client's plan: number, current, first goal's wording."""
+    with app.app_context():
+        from metpwa.extensions import db
+
+        return [(v.version, v.current, v.goals[0].description) for v in db.session.scalars(
+            select(PlanVersion).where(PlanVersion.client_id == client_id).order_by(PlanVersion.version))]
+
+
+def _version_events(app, client_id) -> int:
+    from metpwa.models import AuditEvent
+
+    with app.app_context():
+        from metpwa.extensions import db
+
+        return db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.client_id == client_id, AuditEvent.action == "create",
+            AuditEvent.object_type == "PlanVersion"))
+
+
+def test_a_double_tapped_save_makes_one_version(app, agent, personas, client_with_baseline):
+    client_id = client_with_baseline
+    ids = _exercise_ids(app, personas.practice_id, "sit-to-stand", "heel-raise")
+    assert _opened_on(agent, client_id) == ""
+    first = _fresh_form(ids, "")
+    assert [agent.post(f"/clients/{client_id}/plan/edit", data=first).status_code for _ in range(2)] == [303, 303]
+    assert [v[:2] for v in _saved(app, client_id)] == [(1, True)]
+    assert _opened_on(agent, client_id) == "1"
+    change = _fresh_form(ids[:1], "1", reason="Heel raises hurt the left Achilles; dropped for now")
+    taps = [agent.post(f"/clients/{client_id}/plan/edit", data=change) for _ in range(2)]
+    assert [tap.status_code for tap in taps] == [303, 303]
+    assert {tap.headers["Location"] for tap in taps} == {f"/clients/{client_id}/plan"}
+    assert [v[:2] for v in _saved(app, client_id)] == [(1, False), (2, True)]
+    assert _version_events(app, client_id) == 2  # one audit event per version saved, none for the repeat
+    page = agent.get(f"/clients/{client_id}/plan").get_data(as_text=True)
+    assert "Plan of Exercise, version 2" in page and "Version 3" not in page
+
+
+def test_a_save_from_a_stale_screen_is_refused_and_keeps_what_was_typed(app, agent, new_agent, personas, make,
+                                                                        client_with_baseline):
+    client_id = client_with_baseline
+    ids = _exercise_ids(app, personas.practice_id, "sit-to-stand", "heel-raise", "tandem-stance")
+    agent.post(f"/clients/{client_id}/plan/edit", data=_fresh_form(ids, ""))
+    assert _opened_on(agent, client_id) == "1"  # Carl opens the builder on version 1 ...
+    tess = make.user(personas.practice_id, name="Tess Trainer")
+    other = new_agent()
+    other.login(tess)
+    newer = _fresh_form(ids[:2], _opened_on(other, client_id), reason="Tandem stance too hard for now")
+    assert other.post(f"/clients/{client_id}/plan/edit", data=newer).status_code == 303  # ... Tess saves version 2
+    typed = _fresh_form(ids, "1", reason="Progressing the goals after a good month", **{
+        "goals-0-description": "Walk to the mailbox and back without stopping", "exercises-2-sets": "4"})
+    stale = agent.post(f"/clients/{client_id}/plan/edit", data=typed)
+    body = stale.get_data(as_text=True)
+    assert stale.status_code == 409
+    assert re.search(r"Someone saved a newer version of this plan \(version 2, by Tess Trainer at [^)]+\) while "
+                     r"you were editing\. Your changes are below; review the current plan and save again\.",
+                     _shown(body))
+    assert "Walk to the mailbox and back without stopping" in body and 'value="4"' in body
+    assert 'value="Progressing the goals after a good month"' in body
+    assert 'name="based_on_version" value="2"' in body and "Save version 3" in body
+    assert "Tandem stance too hard for now" in body  # what version 2 holds, to review without leaving the form
+    assert [v[:2] for v in _saved(app, client_id)] == [(1, False), (2, True)]
+    assert _version_events(app, client_id) == 2
+    # Saved again from the page the refusal gave back: now on purpose, on top of Tess's version.
+    again = re.search(r'name="based_on_version" value="(\d+)"', body).group(1)
+    assert agent.post(f"/clients/{client_id}/plan/edit", data={**typed, "based_on_version": again}).status_code == 303
+    assert _saved(app, client_id)[-1] == (3, True, "Walk to the mailbox and back without stopping")
+
+
+def test_a_first_plan_saved_by_someone_else_meanwhile_is_the_same_conflict(app, agent, new_agent, personas, make,
+                                                                           client_with_baseline):
+    client_id = client_with_baseline
+    ids = _exercise_ids(app, personas.practice_id, "sit-to-stand", "heel-raise")
+    assert _opened_on(agent, client_id) == ""
+    other = new_agent()
+    other.login(make.user(personas.practice_id, name="Tess Trainer"))
+    assert other.post(f"/clients/{client_id}/plan/edit", data=_fresh_form(ids, "")).status_code == 303
+    mine = _fresh_form(ids[:1], "", **{"goals-1-target_value": "120"})
+    stale = agent.post(f"/clients/{client_id}/plan/edit", data=mine)
+    body = stale.get_data(as_text=True)
+    assert stale.status_code == 409
+    assert "Someone saved a newer version of this plan (version 1, by Tess Trainer at" in _shown(body)
+    assert 'value="120"' in body and 'name="based_on_version" value="1"' in body
+    assert 'name="reason"' in body  # a second version says why it changes the first
+    assert [v[:2] for v in _saved(app, client_id)] == [(1, True)]
+    saved = agent.post(f"/clients/{client_id}/plan/edit",
+                       data={**mine, "based_on_version": "1", "reason": "Knee goal raised to 120 degrees"})
+    assert saved.status_code == 303
+    assert [v[:2] for v in _saved(app, client_id)] == [(1, False), (2, True)]
+
+
+def test_saves_posted_at_once_make_one_version():
+    """Three taps in flight together, on a client with a plan and on one without: one new version each."""
+    from conftest import lone_practice, post_at_once
+
+    with lone_practice("Plan Double Tap") as practice:
+        app = practice.app
+        ids = _exercise_ids(app, practice.practice_id, "sit-to-stand", "heel-raise")
+        first_plan = practice.make.client_record(practice.practice_id, first="Nell", last="Baker")
+        change = _fresh_form(ids, "1", reason="Fewer exercises while the knee settles")
+        responses = post_at_once(practice, [f"/clients/{practice.client_id}/plan/edit"] * 3
+                                 + [f"/clients/{first_plan}/plan/edit"] * 3, [change] * 3 + [_fresh_form(ids, "")] * 3)
+        assert [response.status_code for response in responses] == [303] * 6
+        assert [v[:2] for v in _saved(app, practice.client_id)] == [(1, False), (2, True)]
+        assert [v[:2] for v in _saved(app, first_plan)] == [(1, True)]
+        assert _version_events(app, practice.client_id) == 2 and _version_events(app, first_plan) == 1

@@ -197,7 +197,8 @@ def test_nothing_typed_into_a_report_is_ever_fetched(app, agent, personas, histo
             parsed = plan_rules.parse_plan(form, exercises=plans.exercise_infos(client.practice_id),
                                            today=current.starts_on, previous_version=current.version)
             assert parsed.ok, parsed.errors
-            plans.save_version(_db.session.get(User, personas.colleague.id), client, parsed, scope_overrides=[])
+            plans.save_version(_db.session.get(User, personas.colleague.id), client, parsed,
+                               based_on_version=current.version, scope_overrides=[])
             _db.session.commit()
             recipient = provider.id
         agent.login(personas.colleague)

@@ -213,4 +213,5 @@ def _plan(client: Client, trainer: User, progress: Progress, when: datetime, *, 
     parsed = plan_rules.parse_plan(form, exercises=plans.exercise_infos(client.practice_id), today=day,
                                    previous_version=previous)
     assert parsed.ok, (client.last_name, parsed.errors)
-    return plans.save_version(trainer, client, parsed, scope_overrides=[], at=when + timedelta(hours=2))
+    return plans.save_version(trainer, client, parsed, based_on_version=previous, scope_overrides=[],
+                              at=when + timedelta(hours=2))

@@ -43,6 +43,8 @@ INTENSITY_LABELS = {"rpe": "RPE", "percent": "Percent of 1RM"}
 LOAD_UNITS = ("kg", "lb")
 
 HEADER_FIELDS = ("starts_on", "review_on", "frequency_per_week", "duration_weeks", "reason")
+# The builder's hidden field: the version it was opened on, blank for a first plan.
+BASED_ON_FIELD = "based_on_version"
 GOAL_FIELDS = ("description", "target", "side", "direction", "target_value", "by_week")
 EXERCISE_FIELDS = (
     "exercise_id",
@@ -262,6 +264,23 @@ class GoalStatement(Protocol):
     def by_week(self) -> int: ...
 
 
+class SavedPlan(Protocol):
+    """What same_plan reads: a saved PlanVersion, whose goals and exercises have the drafts' fields."""
+
+    @property
+    def starts_on(self) -> date: ...
+    @property
+    def review_on(self) -> date: ...
+    @property
+    def frequency_per_week(self) -> int: ...
+    @property
+    def duration_weeks(self) -> int: ...
+    @property
+    def goals(self) -> Sequence[object]: ...
+    @property
+    def exercises(self) -> Sequence[object]: ...
+
+
 class GoalProgress(Protocol):
     """What goal_status reads: a GoalDraft with its baseline, or a saved PlanGoal."""
 
@@ -332,6 +351,41 @@ def parse_plan(
         errors["exercises"] = f"A plan can have at most {MAX_EXERCISES} exercises."
 
     return PlanForm(header=header, goals=goals, exercises=drafts, errors=errors, raw=raw)
+
+
+def based_on_version(form: FormData) -> int | None:
+    """The version the builder was opened on, from its hidden field; None for a first plan. A
+    page without the field counts as opened on no plan, so it cannot replace one unseen."""
+    return _whole_number(_last(_as_list(form.get(BASED_ON_FIELD, []))), 1, 10**9 - 1)
+
+
+# What a plan prescribes, field by field; the reason, the baseline values and who saved it are
+# about the version, not the plan.
+_HEADER_CONTENT = ("starts_on", "review_on", "frequency_per_week", "duration_weeks")
+_GOAL_CONTENT = ("description", "target_kind", "target_key", "side", "direction", "target_value", "by_week")
+_EXERCISE_CONTENT = ("exercise_id", "sets", "reps", "seconds", "load", "load_unit", "intensity_kind",
+                     "intensity_value", "rest_seconds", "progression", "activity_type")
+
+
+def same_plan(form: PlanForm, saved: SavedPlan) -> bool:
+    """Whether a checked post prescribes exactly what a saved version does: the same dates,
+    frequency and length, and the same goals and exercises in the same order.
+
+    A double tap, or two people making the same change, is this: one version, not two, whatever
+    reason each gave.
+    """
+    if not form.ok or form.header is None:
+        return False
+
+    def content(item: object, fields: tuple[str, ...]) -> tuple[object, ...]:
+        return tuple(getattr(item, name) for name in fields)
+
+    return (
+        content(form.header, _HEADER_CONTENT) == content(saved, _HEADER_CONTENT)
+        and [content(g, _GOAL_CONTENT) for g in form.goals] == [content(g, _GOAL_CONTENT) for g in saved.goals]
+        and [content(e, _EXERCISE_CONTENT) for e in form.exercises]
+        == [content(e, _EXERCISE_CONTENT) for e in saved.exercises]
+    )
 
 
 def goal_rows(values: FormData) -> list[tuple[int, dict[str, str]]]:

@@ -1,5 +1,6 @@
-"""The Plan of Exercise: saving a new version (the previous one is kept, marked superseded),
-goal baselines from the baseline assessment, the provider's acknowledgement, and the printout."""
+"""The Plan of Exercise: saving a new version on top of the one the builder was opened on (the
+previous one is kept, marked superseded), goal baselines from the baseline assessment, the
+provider's acknowledgement, and the printout."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
+from ..database import take_write_lock
 from ..extensions import db
 from ..models import (
     Assessment,
@@ -26,6 +28,15 @@ from . import audit, library, printing
 
 ACK_METHODS = {"signed_copy": "Signed copy returned", "fax": "Fax", "email": "Email", "portal": "Portal message",
                "verbal": "Verbal (phone)"}
+
+
+class NewerVersion(Exception):
+    """Another version was saved after the builder was opened, with a different plan: saving
+    this one would replace it unseen. `current` is that version."""
+
+    def __init__(self, current: PlanVersion):
+        super().__init__(f"version {current.version}")
+        self.current = current
 
 
 def current(client_id: int) -> PlanVersion | None:
@@ -72,11 +83,25 @@ def baseline_value(baseline: Assessment | None, goal, *, client_id: int | None =
     return None
 
 
-def save_version(user: User, client: Client, form: rules.PlanForm, *, scope_overrides: list[dict],
-                 at: datetime | None = None) -> PlanVersion:
-    """Save a new version; `at` is for bringing in plans written before metpwa (and the demo)."""
+def save_version(user: User, client: Client, form: rules.PlanForm, *, based_on_version: int | None,
+                 scope_overrides: list[dict], at: datetime | None = None) -> PlanVersion:
+    """Save a new version on top of `based_on_version`, the one the builder was opened on (None
+    for a first plan); `at` is for bringing in plans written before metpwa (and the demo).
+
+    If another version has been saved since: the same plan (a double tap, two people saving the
+    same change) is that version, not a second one; a different plan raises NewerVersion, so
+    nobody's change silently replaces a newer one.
+    """
     at = at or utcnow()
+    # Read again under the write turn: two saves at once each read the version they replace
+    # before either wrote, and made two versions (or, on PostgreSQL, the same number twice).
+    take_write_lock(db.session.connection())
     previous = current(client.id)
+    if previous is not None and previous.version != based_on_version:
+        if rules.same_plan(form, previous):
+            db.session.commit()
+            return previous
+        raise NewerVersion(previous)
     baseline = db.session.get(Assessment, client.baseline_assessment_id) if client.baseline_assessment_id else None
     header = form.header
     version = PlanVersion(

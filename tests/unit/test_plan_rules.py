@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, replace
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 
@@ -13,12 +14,14 @@ from metpwa.rules.plan import (
     ExerciseInfo,
     GoalDraft,
     PlanHeader,
+    based_on_version,
     exercise_rows,
     goal_rows,
     goal_status,
     goal_text,
     parse_plan,
     plan_week,
+    same_plan,
 )
 from metpwa.standards.exercises import ACTIVITY_TYPES
 from metpwa.standards.measures import MEASURES
@@ -585,3 +588,38 @@ def test_goal_status_reads_a_draft_with_its_baseline():
 )
 def test_plan_week_counts_from_the_start_date(day, week):
     assert plan_week(date(2025, 3, 12), day) == week
+
+
+@pytest.mark.parametrize(("posted", "version"), [
+    ({"based_on_version": ["3"]}, 3), ({"based_on_version": "4"}, 4), ({"based_on_version": [""]}, None),
+    ({}, None), ({"based_on_version": ["0"]}, None), ({"based_on_version": ["-2"]}, None),
+    ({"based_on_version": ["v3"]}, None),
+])
+def test_the_version_the_builder_was_opened_on(posted, version):
+    assert based_on_version(posted) == version
+
+
+def _as_saved(form):
+    """The plan as it would be stored from this post: its baselines filled in, positions kept."""
+    header = form.header
+    return SimpleNamespace(starts_on=header.starts_on, review_on=header.review_on,
+                           frequency_per_week=header.frequency_per_week, duration_weeks=header.duration_weeks,
+                           goals=[replace(g, baseline_value=95.0) for g in form.goals], exercises=form.exercises)
+
+
+def test_the_same_plan_posted_again_is_the_same_whatever_the_reason():
+    saved = _as_saved(parse(post(*good_rows(), reason="Knee goal met early"), previous_version=1))
+    assert same_plan(parse(post(*good_rows(), reason="Knee goal met early"), previous_version=1), saved)
+    assert same_plan(parse(post(*good_rows(), reason="Same change, my own words"), previous_version=1), saved)
+
+
+def test_any_change_to_what_the_plan_prescribes_is_a_different_plan():
+    rows = good_rows()
+    saved = _as_saved(parse(post(*rows)))
+    assert not same_plan(parse(post(*rows[:-1], exercise(1, exercise_id="14", reps="12", load="5", load_unit="lb",
+                                                          intensity_kind="percent", intensity_value="60",
+                                                          activity_type="functional_activities", sets="4"))), saved)
+    assert not same_plan(parse(post(rows[1], rows[0], *rows[2:])), saved)  # goals in another order
+    assert not same_plan(parse(post(*rows, frequency_per_week="3")), saved)
+    assert not same_plan(parse(post(*rows[:-1])), saved)  # an exercise fewer
+    assert not same_plan(parse(post(*rows, duration_weeks="x")), saved)  # not a plan that could be saved

@@ -22,11 +22,15 @@ TARGET_GROUPS = (("measure", "Outcome measures"), ("rom", "Range of motion (degr
                  ("strength", "Strength (dynamometer, kg)"))
 
 
-def _builder_context(client: Client, raw: dict, errors: dict, flags: dict, previous: PlanVersion | None) -> dict:
+def _builder_context(client: Client, raw: dict, errors: dict, flags: dict, based_on: int | None, *,
+                     newer: PlanVersion | None = None) -> dict:
+    """The builder on top of version `based_on` (None: the first plan); `newer` is the version
+    someone saved while this one was being edited, when a save was refused for it."""
     exercise_ids = {record_id_or_none(row["exercise_id"]) for _, row in rules.exercise_rows(raw)} - {None}
     goal_rows, exercise_rows = rules.goal_rows(raw), rules.exercise_rows(raw)
     return {
-        "client": client, "raw": raw, "errors": errors, "flags": flags, "previous": previous,
+        "client": client, "raw": raw, "errors": errors, "flags": flags, "based_on": based_on, "newer": newer,
+        "goal_text": rules.goal_text,
         "goal_rows": goal_rows, "exercise_rows": exercise_rows,
         "exercises": library.by_ids(client.practice_id, exercise_ids),
         "targets": rules.GOAL_TARGETS, "target_groups": TARGET_GROUPS, "activity_choices": ACTIVITY_CHOICES,
@@ -100,21 +104,32 @@ def version(client_id: int, plan_id: int):
 @requires("clinical.write")
 def edit(client_id: int):
     client = get_for_practice(Client, client_id)
-    previous = plans.current(client.id)
     today = practice_today(current_user.practice)
     if request.method == "GET":
-        return render_template("plans/edit.html", **_builder_context(client, _raw_from_plan(previous, today), {}, {},
-                                                                     previous))
-    form = rules.parse_plan(request.form.to_dict(flat=False), exercises=plans.exercise_infos(client.practice_id),
-                            today=today, previous_version=previous.version if previous else None)
+        previous = plans.current(client.id)
+        return render_template("plans/edit.html", **_builder_context(
+            client, _raw_from_plan(previous, today), {}, {}, previous.version if previous else None))
+    posted = request.form.to_dict(flat=False)
+    # A reason is required as the page asked for one (opened on a version); a version saved since
+    # is found by the service, under the write lock.
+    based_on = rules.based_on_version(posted)
+    form = rules.parse_plan(posted, exercises=plans.exercise_infos(client.practice_id), today=today,
+                            previous_version=based_on)
     texts = {f"goals-{n}-description": row["description"] for n, row in rules.goal_rows(form.raw)}
     texts |= {f"exercises-{n}-progression": row["progression"] for n, row in rules.exercise_rows(form.raw)}
     review = scope.review(current_user, texts, request.form)
     errors = {**form.errors, **review.errors}
+    raw = {**form.raw, **{k: [v] for k, v in request.form.items() if k.endswith(scope.KEEP_SUFFIX)}}
     if errors:
-        raw = {**form.raw, **{k: [v] for k, v in request.form.items() if k.endswith(scope.KEEP_SUFFIX)}}
-        return render_template("plans/edit.html", **_builder_context(client, raw, errors, review.flags, previous)), 422
-    plans.save_version(current_user, client, form, scope_overrides=review.overrides)
+        return render_template("plans/edit.html", **_builder_context(client, raw, errors, review.flags, based_on)), 422
+    try:
+        plans.save_version(current_user, client, form, based_on_version=based_on, scope_overrides=review.overrides)
+    except plans.NewerVersion as refused:
+        db.session.rollback()
+        # Everything typed comes back, now on top of the newer version: saving again is a choice.
+        newer = refused.current
+        return render_template("plans/edit.html", **_builder_context(client, raw, {}, review.flags, newer.version,
+                                                                     newer=newer)), 409
     return redirect(url_for("plans.show", client_id=client.id), code=303)
 
 
