@@ -110,6 +110,49 @@ def test_edit_details_audits_the_fields_changed(app, agent, personas, make):
         assert "city" in event.detail and "primary_trainer_id" in event.detail and "Chicago" not in event.detail
 
 
+def _as_the_browser_sends(body: str, action: str) -> dict:
+    """The details form as a browser posts it untouched: a select without a selected option sends
+    its first one."""
+    from security.markup import forms_on
+
+    (form,) = [f for f in forms_on(body, action) if f.action == action]
+    data = form.fill(None, "")
+    for box in (f for f in form.fields if f["tag"] == "select"):
+        data[box["name"]] = next((v for v, selected in box["options"] if selected), box["options"][0][0])
+    return data
+
+
+def test_editing_a_client_keeps_their_trainer_who_has_since_left(app, agent, personas, make):
+    """Found in review: the trainer list offered active trainers only, so the details form of a
+    client whose trainer had been deactivated showed "Not assigned yet", and saving any change
+    (a new phone number) quietly took the trainer off the client."""
+    from metpwa.extensions import db
+    from metpwa.models import User
+
+    gone = make.user(personas.practice_id, name="Gina Gone")
+    client_id = make.client_record(personas.practice_id, first="Ada", last="Lovelace", trainer_id=gone.id)
+    with app.app_context():
+        db.session.get(User, gone.id).active = False
+        db.session.commit()
+    agent.login(personas.front_desk)
+    action = f"/clients/{client_id}/details"
+    page = agent.get(action).get_data(as_text=True)
+    assert re.search(rf'<option selected value="{gone.id}">Gina Gone \(inactive\)</option>', page)
+    posted = _as_the_browser_sends(page, action) | {"phone": "(312) 555-0142"}
+    assert agent.post(action, data=posted).status_code == 303
+    with app.app_context():
+        assert db.session.get(Client, client_id).primary_trainer_id == gone.id
+    # Choosing someone else still works, and then the inactive trainer is no longer offered.
+    moved = agent.post(action, data=posted | {"primary_trainer_id": str(personas.colleague.id)})
+    assert moved.status_code == 303
+    page = agent.get(action).get_data(as_text=True)
+    assert "Gina Gone" not in page
+    back = agent.post(action, data=posted | {"primary_trainer_id": str(gone.id)})
+    assert back.status_code == 422 and "Choose one of the practice&#39;s trainers." in back.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Client, client_id).primary_trainer_id == personas.colleague.id
+
+
 def test_biller_sees_the_chart_but_cannot_edit(agent, personas, make):
     client_id = make.client_record(personas.practice_id)
     agent.login(personas.biller)

@@ -2,7 +2,7 @@
 
 from flask import Response, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from wtforms import SelectChoice
 
 from ...access import requires
@@ -37,12 +37,17 @@ def index():
     return render_template("clients/index.html", clients=results, query=query)
 
 
-def _trainer_choices(field) -> None:
+def _trainer_choices(field, assigned_id: int | None = None) -> None:
+    """The practice's active trainers, and the client's own trainer even after they have left,
+    marked inactive: left out, the select showed "Not assigned yet" and saving any other detail
+    quietly took them off the client."""
+    offered = and_(User.active.is_(True), User.role.in_([Role.TRAINER, Role.OWNER]))
     trainers = db.session.scalars(
-        select(User).where(User.practice_id == current_user.practice_id, User.active.is_(True),
-                           User.role.in_([Role.TRAINER, Role.OWNER])).order_by(User.full_name)
+        select(User).where(User.practice_id == current_user.practice_id,
+                           or_(offered, User.id == assigned_id) if assigned_id else offered).order_by(User.full_name)
     )
-    field.choices = [SelectChoice("", "Not assigned yet")] + [SelectChoice(str(u.id), u.full_name) for u in trainers]
+    field.choices = [SelectChoice("", "Not assigned yet")] + [
+        SelectChoice(str(u.id), u.full_name if u.active else f"{u.full_name} (inactive)") for u in trainers]
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -97,7 +102,7 @@ def chart(client_id: int):
 def edit_details(client_id: int):
     client = get_for_practice(Client, client_id)
     form = DetailsForm(obj=client if request.method == "GET" else None)
-    _trainer_choices(form.primary_trainer_id)
+    _trainer_choices(form.primary_trainer_id, client.primary_trainer_id)
     if request.method == "GET":
         form.primary_trainer_id.data = client.primary_trainer_id
     if form.validate_on_submit():
