@@ -48,7 +48,9 @@ def requires(capability: str) -> Callable:
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(*args, **kwargs):
-            if not current_user.can(capability):
+            # The guard's principal, not current_user: checking a role loads no ORM user.
+            principal = signin.signed_in()
+            if principal is None or not principal.can(capability):
                 abort(403)
             return view(*args, **kwargs)
 
@@ -110,8 +112,8 @@ def guard():
     view = current_app.view_functions.get(request.endpoint)
     if getattr(view, "metpwa_public", False):
         return None
-    staff_session = signin.current_staff_session()
-    if staff_session is None or not current_user.is_authenticated:
+    principal = signin.signed_in()
+    if principal is None:
         # Password right, second step owed: that step, and nothing else, until it is done.
         half_signed = signin.half_signed_session()
         if half_signed is not None:
@@ -119,28 +121,31 @@ def guard():
                 return None
             return go_to(url_for(SECOND_STEP_ENDPOINTS[half_signed.second_step]))
         return _to_login()
-    if twofactor.second_step_for(current_user) == twofactor.ENROLL_STEP:
+    if principal.owes_enrollment:
         # A role that requires two-step sign-in, without it: a sign-in from before the rule, or
         # after a reset by another owner. It ends here; the next sign-in sets it up.
         signin.sign_out("two-step sign-in required")
         return _to_login()
-    locked = signin.check_idle(staff_session)
+    locked = signin.check_idle(principal)
     lock_exempt_view = getattr(view, "metpwa_lock_exempt", False)
     if locked and not lock_exempt_view:
         return go_to(url_for("auth.lock", next=safe_next(_here())))
     # While handed to a client, the iPad reaches only that client's forms: every
     # other page (search, other charts, menus) leads back to the hand-off screen.
-    if staff_session.handoff_client_id is not None and not (
+    if principal.handoff_client_id is not None and not (
         getattr(view, "metpwa_handoff", False) or lock_exempt_view
     ):
         return go_to(url_for("handoff.home"))
     if not locked:
-        emergency.note_request(current_user)
+        emergency.note_request(principal)
     return None
 
 
 def init_app(app: Flask) -> None:
-    login_manager.init_app(app)
+    # Pages get current_user as a lazy proxy (a Jinja global), not Flask-Login's context
+    # processor, which loads the user for every template, the set logger's fragment included.
+    login_manager.init_app(app, add_context_processor=False)
+    app.jinja_env.globals["current_user"] = current_user
     # Our own server-side sessions do the protecting; Flask-Login's IP/agent hash
     # would sign trainers out whenever the gym wifi hands the iPad a new address.
     login_manager.session_protection = None

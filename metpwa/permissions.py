@@ -49,3 +49,15 @@ TWO_FACTOR_ROLES = frozenset({Role.OWNER, Role.BILLER})
 def can(role: Role | str, capability: str) -> bool:
     """True when the role holds the capability; unknown capabilities are refused."""
     return Role(role) in CAPABILITIES.get(capability, frozenset())
+
+
+def holds(person, capability: str) -> bool:
+    """A person's capability (a User, or the request's signed-in principal): their role's, and
+    the read-only clinical ones while an owner's emergency grant they started is running."""
+    if can(person.role, capability):
+        return True
+    if capability in EMERGENCY_CAPABILITIES:
+        from .services.emergency import active_for
+
+        return active_for(person) is not None
+    return False

@@ -2,8 +2,9 @@
 few hours, with a reason; the holder starts it with their own reason, every request they make
 while it runs is audited as "break_glass", and owners see it on Today and the Staff page.
 
-The lent capabilities are permissions.EMERGENCY_CAPABILITIES (reading only); User.can asks
-active_for(), so every server-side role check honours a running grant and nothing else does.
+The lent capabilities are permissions.EMERGENCY_CAPABILITIES (reading only); permissions.holds
+(User.can, SignedIn.can) asks active_for(), so every server-side role check honours a running
+grant and nothing else does.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from flask import current_app, g, request
 from sqlalchemy import func, or_, select
@@ -20,6 +22,9 @@ from ..models import AuditEvent, EmergencyAccess, Practice, User, utcnow
 from ..permissions import EMERGENCY_CAPABILITIES, can
 from ..scoping import MAX_ID
 from . import audit
+
+if TYPE_CHECKING:
+    from .signin import SignedIn
 
 REASON_MIN = 10
 REASON_MAX = 500
@@ -40,7 +45,7 @@ def max_hours() -> int:
     return int(current_app.config["EMERGENCY_ACCESS_MAX_HOURS"])
 
 
-def lends_anything(user: User) -> bool:
+def lends_anything(user: User | SignedIn) -> bool:
     """True for roles a grant would give more to (front desk, billing); owners and trainers already read."""
     return any(not can(user.role, capability) for capability in EMERGENCY_CAPABILITIES)
 
@@ -107,7 +112,7 @@ def revoke(access: EmergencyAccess, *, by: User) -> None:
     _forget()
 
 
-def open_grant_for(user: User, now: datetime | None = None) -> EmergencyAccess | None:
+def open_grant_for(user: User | SignedIn, now: datetime | None = None) -> EmergencyAccess | None:
     """The user's grant that has not ended, started or not."""
     return db.session.scalar(
         select(EmergencyAccess).where(EmergencyAccess.user_id == user.id, EmergencyAccess.revoked_at.is_(None),
@@ -116,7 +121,7 @@ def open_grant_for(user: User, now: datetime | None = None) -> EmergencyAccess |
     )
 
 
-def active_for(user: User) -> EmergencyAccess | None:
+def active_for(user: User | SignedIn) -> EmergencyAccess | None:
     """The user's started, running grant, looked up once per request."""
     cache = g.setdefault("metpwa_emergency", {})
     if user.id not in cache:
@@ -130,7 +135,7 @@ def _forget() -> None:
     g.pop("metpwa_emergency", None)
 
 
-def note_request(user: User) -> None:
+def note_request(user: User | SignedIn) -> None:
     """Every request made under a running grant leaves a "break_glass" event, besides its own."""
     if request.endpoint in _NOT_LOGGED or not lends_anything(user):
         return

@@ -30,6 +30,7 @@ from ..models import (
 from ..rules import sessions as rules
 from ..rules.readiness import checklist
 from . import audit, plans, readiness, referrals, schedule
+from .signin import SignedIn
 
 RESPONSES = {"tolerated_well": "Tolerated well", "fatigue": "Fatigue", "pain_increase": "Pain increase",
              "other": "Other"}
@@ -200,7 +201,7 @@ _SAVED_SET = select(*_LOGGED_COLUMNS).where(_SETS.c.practice_id == bindparam("pr
                                             _SETS.c.idempotency_key == bindparam("key"))
 
 
-def log_set(user: User, session_id: int, session_exercise_id: int, *, form: dict[str, str]) -> tuple[LoggedSet, bool]:
+def log_set(user: User | SignedIn, session_id: int, session_exercise_id: int, *, form: dict[str, str]) -> tuple[LoggedSet, bool]:
     """One set from the tablet, in a fixed number of queries whatever the client's history.
 
     Returns (the set, True when new). A repeated idempotency key (a double tap, a retry after

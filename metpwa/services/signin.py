@@ -9,11 +9,12 @@ from datetime import datetime, timedelta
 
 from flask import current_app, g, session
 from flask_login import login_user, logout_user
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import bindparam, delete, func, select, update
 
 from ..database import take_write_lock
 from ..extensions import db
 from ..models import LoginFailure, StaffSession, User, lower_email, utcnow
+from ..permissions import Role, holds
 from . import audit, twofactor
 from .passwords import hash_secret, needs_rehash, verify_secret
 from .requestinfo import client_ip, device
@@ -32,6 +33,43 @@ class SignInRefused(Exception):
     def __init__(self, throttled_address: bool = False):
         super().__init__(GENERIC_FAILURE)
         self.throttled_address = throttled_address
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    """Who this request is signed in as: the live sign-in and what every request asks of its person
+    (role, active, two-step), read in one prebuilt statement by the access guard.
+
+    The full User (an ORM object, joined to its practice) is loaded only when a view or page asks
+    for current_user; the set logger, the gym floor's hot path, never does. `id` and `practice_id`
+    are the person's, so a service that needs only who and where takes this in place of a User.
+    """
+
+    sign_in_id: str
+    id: int
+    practice_id: int
+    role: Role
+    active: bool
+    two_factor_on: bool
+    created_at: datetime
+    last_seen_at: datetime
+    locked_at: datetime | None
+    handoff_client_id: int | None
+
+    def can(self, capability: str) -> bool:
+        return holds(self, capability)
+
+    @property
+    def owes_enrollment(self) -> bool:
+        """A role that requires two-step sign-in, without it."""
+        return twofactor.second_step_for(self) == twofactor.ENROLL_STEP
+
+    @classmethod
+    def of(cls, staff_session: StaffSession) -> SignedIn:
+        user = staff_session.user
+        return cls(staff_session.id, user.id, user.practice_id, Role(user.role), user.active, user.two_factor_on,
+                   staff_session.created_at, staff_session.last_seen_at, staff_session.locked_at,
+                   staff_session.handoff_client_id)
 
 
 @dataclass(frozen=True)
@@ -134,7 +172,7 @@ def start_session(user: User) -> StaffSession:
     if second_step is not None:
         audit.record("login", user, user=user, outcome="pending", detail={"second_step": second_step})
         db.session.commit()
-        g.staff_session = None
+        _forget_sign_in()
         return staff_session
     user.last_login_at = now
     audit.record("login", user, user=user)
@@ -146,10 +184,27 @@ def start_session(user: User) -> StaffSession:
 def _signed_in(staff_session: StaffSession) -> None:
     login_user(staff_session.user)
     g.staff_session = staff_session
+    g.signed_in = SignedIn.of(staff_session)
 
 
-# Run on every request: built once, it skips the per-call statement building of Session.get.
+def _forget_sign_in() -> None:
+    """This request is no longer signed in (ended, signed out, or only half-signed)."""
+    g.staff_session = None
+    g.signed_in = None
+
+
+# Built once: SQLAlchemy then skips per-call statement building and cache-key work.
 _BY_DIGEST = select(StaffSession).where(StaffSession.id == bindparam("digest"))
+_SESSIONS, _USERS = StaffSession.__table__, User.__table__
+# Run on every request, so Core on the tables: a row of plain values, no ORM objects to build.
+_SIGNED_IN = (
+    select(_SESSIONS.c.id, _SESSIONS.c.user_id, _SESSIONS.c.created_at, _SESSIONS.c.last_seen_at,
+           _SESSIONS.c.locked_at, _SESSIONS.c.ended_at, _SESSIONS.c.second_step, _SESSIONS.c.handoff_client_id,
+           _USERS.c.practice_id, _USERS.c.role, _USERS.c.active, _USERS.c.totp_enabled_at)
+    .join(_USERS, _USERS.c.id == _SESSIONS.c.user_id)
+    .where(_SESSIONS.c.id == bindparam("digest"))
+)
+_TOUCH = update(_SESSIONS).where(_SESSIONS.c.id == bindparam("sign_in")).values(last_seen_at=bindparam("now"))
 
 
 def _cookie_session() -> StaffSession | None:
@@ -168,13 +223,34 @@ def _cookie_session() -> StaffSession | None:
     return staff_session
 
 
+def signed_in() -> SignedIn | None:
+    """The live, fully signed-in sign-in behind this request's cookie, or None: unexpired, not
+    ended, second step done, its person active and the one Flask-Login was told of. Read once
+    per request; the rest of the request (current_user, current_staff_session) follows it."""
+    if "signed_in" in g:
+        return g.signed_in
+    principal = None
+    token = session.get(SESSION_TOKEN_KEY)
+    if isinstance(token, str):
+        row = db.session.connection().execute(_SIGNED_IN, {"digest": _digest(token)}).first()
+        if row is not None and row.ended_at is None and row.second_step is None and _expired(row):
+            _cookie_session()  # ends it, with its audit event
+        elif (row is not None and row.ended_at is None and row.second_step is None and row.active
+              and session.get("_user_id") == str(row.user_id)):
+            principal = SignedIn(row.id, row.user_id, row.practice_id, Role(row.role), row.active,
+                                 row.totp_enabled_at is not None, row.created_at, row.last_seen_at, row.locked_at,
+                                 row.handoff_client_id)
+    g.signed_in = principal
+    return principal
+
+
 def current_staff_session() -> StaffSession | None:
-    """The live, fully signed-in server-side session behind this request's cookie, or None."""
+    """The live, fully signed-in server-side session (ORM, with its user) for views that change
+    it or need the whole person; None when signed_in() is None."""
     if "staff_session" in g:
         return g.staff_session
-    staff_session = _cookie_session()
-    if staff_session is not None and staff_session.second_step is not None:
-        staff_session = None
+    principal = signed_in()
+    staff_session = db.session.get(StaffSession, principal.sign_in_id) if principal is not None else None
     g.staff_session = staff_session
     return staff_session
 
@@ -189,7 +265,8 @@ def second_step_minutes() -> float:
     return float(current_app.config["SECOND_STEP_MINUTES"])
 
 
-def _expired(staff_session: StaffSession) -> bool:
+def _expired(staff_session) -> bool:
+    # A StaffSession, or a row of its columns (signed_in()).
     age = utcnow() - staff_session.created_at
     if staff_session.second_step is not None and age > timedelta(minutes=second_step_minutes()):
         return True
@@ -271,7 +348,7 @@ def sign_out(reason: str = "signed out") -> None:
         end_session(staff_session, reason)
     logout_user()
     session.clear()
-    g.staff_session = None
+    _forget_sign_in()
     g.cookie_session = None
 
 
@@ -279,22 +356,22 @@ def idle_limit() -> timedelta:
     return timedelta(minutes=float(current_app.config["IDLE_LOCK_MINUTES"]))
 
 
-def check_idle(staff_session: StaffSession, *, heartbeat: bool = False) -> bool:
-    """Lock the session when it has been idle too long; return True if it is locked.
+def check_idle(principal: SignedIn, *, heartbeat: bool = False) -> bool:
+    """Lock the sign-in when it has been idle too long; return True if it is locked.
 
     last_seen_at is written at most once a minute (SESSION_TOUCH_SECONDS) so that
     ordinary requests do not each pay for a write; the idle limit is minutes long.
     """
-    if staff_session.locked_at is not None:
+    if principal.locked_at is not None:
         return True
     now = utcnow()
-    idle_for = now - staff_session.last_seen_at
+    idle_for = now - principal.last_seen_at
     if idle_for > idle_limit():
-        lock(staff_session, reason="idle", at=staff_session.last_seen_at + idle_limit())
+        lock(current_staff_session(), reason="idle", at=principal.last_seen_at + idle_limit())
         return True
     touch_every = min(float(_cfg("SESSION_TOUCH_SECONDS")), idle_limit().total_seconds() / 4)
     if heartbeat or idle_for.total_seconds() >= touch_every:
-        staff_session.last_seen_at = now
+        db.session.execute(_TOUCH, {"sign_in": principal.sign_in_id, "now": now})
         db.session.commit()
     return False
 
@@ -387,7 +464,7 @@ def _miss(staff_session: StaffSession, action: str, *, client_id: int | None = N
         end_session(staff_session, f"too many {action} attempts")
         logout_user()
         session.clear()
-        g.staff_session = None
+        _forget_sign_in()
         g.cookie_session = None
         return True
     db.session.commit()

@@ -190,12 +190,15 @@ def test_the_walk_catches_planted_leaks(app, world, personas, new_agent, probe, 
     from metpwa.blueprints.clients import routes as client_routes
     from metpwa.extensions import db
     from metpwa.models import User
+    from metpwa.services.signin import SignedIn
 
     def unscoped(model, ident):
         return db.session.get(model, ident) or abort(404)
 
     monkeypatch.setattr(client_routes, "get_for_practice", unscoped)
+    # Both ways a role is checked: the request's principal (@requires) and the User (in views).
     monkeypatch.setattr(User, "can", lambda self, capability: True)
+    monkeypatch.setattr(SignedIn, "can", lambda self, capability: True)
     ledger = walk(app, world, personas, new_agent, probe, only={"clients.edit_details", "assessments.show"})
     figures["planted"] += len(ledger.leaks)
     text = "\n".join(ledger.leaks)

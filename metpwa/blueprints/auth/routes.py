@@ -142,7 +142,7 @@ def unlock():
 @handoff_view  # a client filling in forms in hand-off mode keeps the sign-in awake too
 def ping():
     """The page's heartbeat while someone is tapping or typing without saving."""
-    signin.check_idle(signin.current_staff_session(), heartbeat=True)
+    signin.check_idle(signin.signed_in(), heartbeat=True)
     return "", 204
 
 

@@ -1,14 +1,14 @@
 """Granting, starting and ending emergency access; every request made under it is audited by
 access.guard (services.emergency.note_request)."""
 
-from flask import abort, redirect, render_template, url_for
+from flask import abort, has_request_context, redirect, render_template, url_for
 from flask_login import current_user
 
 from ...access import requires
 from ...extensions import db
 from ...models import EmergencyAccess
 from ...scoping import get_for_practice
-from ...services import audit, emergency
+from ...services import audit, emergency, signin
 from . import bp
 from .forms import GrantForm, StartForm
 
@@ -16,9 +16,10 @@ from .forms import GrantForm, StartForm
 @bp.app_context_processor
 def emergency_banner():
     """The banner every page shows to someone holding a grant, started or waiting to be."""
-    if not current_user or not current_user.is_authenticated or not emergency.lends_anything(current_user):
+    principal = signin.signed_in() if has_request_context() else None
+    if principal is None or not emergency.lends_anything(principal):
         return {"emergency_access": None}
-    return {"emergency_access": emergency.open_grant_for(current_user)}
+    return {"emergency_access": emergency.open_grant_for(principal)}
 
 
 def _page(form: GrantForm | None = None, status: int = 200):

@@ -17,7 +17,7 @@ from ...models import ACTIVITY_COLUMNS, Appointment, Client, Exercise, SessionEx
 from ...permissions import Role
 from ...rules import sessions as rules
 from ...scoping import get_for_practice, record_id
-from ...services import assessments, audit, library, schedule, scope, sessions
+from ...services import assessments, audit, library, schedule, scope, sessions, signin
 from ..library.forms import ACTIVITY_LABELS
 from . import bp
 
@@ -195,7 +195,8 @@ def _signed_page(session: SessionLog, *, errors: dict | None = None, values: dic
 def log_set(session_id: int):
     form = request.form
     try:
-        row, _ = sessions.log_set(current_user, session_id, form.get("session_exercise_id", 0, type=record_id),
+        # The request's principal, not current_user: the hot path loads no ORM user.
+        row, _ = sessions.log_set(signin.signed_in(), session_id, form.get("session_exercise_id", 0, type=record_id),
                                   form=form.to_dict())
     except LookupError:
         abort(404)
