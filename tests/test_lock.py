@@ -97,6 +97,27 @@ def test_ping_after_idle_does_not_unlock(app, agent, personas):
     assert agent.get("/").status_code == 303
 
 
+def test_a_heartbeat_just_before_the_idle_limit_keeps_the_sign_in(app, agent, personas, monkeypatch):
+    """The guard touches the sign-in, then the heartbeat checks it again: with the time read before
+    that touch, a heartbeat sent at the edge of the idle limit locked the sign-in it kept awake."""
+    from metpwa.extensions import db
+    from metpwa.services import signin
+
+    agent.login(personas.colleague)
+    limit = timedelta(minutes=app.config["IDLE_LOCK_MINUTES"])
+    with app.app_context():
+        row = db.session.scalar(select(StaffSession).where(StaffSession.ended_at.is_(None)))
+        row.last_seen_at = utcnow() - limit + timedelta(seconds=2.5)
+        db.session.commit()
+    # The request's own time between the guard's check and the heartbeat's: a second per reading
+    # of the clock here, so the edge is reached every run rather than once in a long while.
+    start, ticks = utcnow(), iter(range(1, 100))
+    monkeypatch.setattr(signin, "utcnow", lambda: start + timedelta(seconds=next(ticks)))
+    assert agent.post("/session/ping").status_code == 204
+    with app.app_context():
+        assert db.session.scalar(select(StaffSession.locked_at).where(StaffSession.ended_at.is_(None))) is None
+
+
 def test_someone_else_signs_in_fresh(app, new_agent, personas):
     ipad = new_agent()
     ipad.login(personas.colleague)

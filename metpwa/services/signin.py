@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from flask import current_app, g, session
@@ -367,13 +367,25 @@ def check_idle(principal: SignedIn, *, heartbeat: bool = False) -> bool:
     now = utcnow()
     idle_for = now - principal.last_seen_at
     if idle_for > idle_limit():
-        lock(current_staff_session(), reason="idle", at=principal.last_seen_at + idle_limit())
+        at = principal.last_seen_at + idle_limit()
+        lock(current_staff_session(), reason="idle", at=at)
+        _follow(principal, locked_at=at)
         return True
     touch_every = min(float(_cfg("SESSION_TOUCH_SECONDS")), idle_limit().total_seconds() / 4)
     if heartbeat or idle_for.total_seconds() >= touch_every:
         db.session.execute(_TOUCH, {"sign_in": principal.sign_in_id, "now": now})
         db.session.commit()
+        _follow(principal, last_seen_at=now)
     return False
+
+
+def _follow(principal: SignedIn, **changed) -> None:
+    """The rest of the request sees what check_idle just wrote, as it did when the guard held the
+    ORM sign-in: the heartbeat checks again after the guard, and with the time read before the
+    guard's touch, one sent just before the idle limit locked the sign-in it was keeping awake
+    (found in review)."""
+    if g.get("signed_in") is principal:
+        g.signed_in = replace(principal, **changed)
 
 
 def lock(staff_session: StaffSession, *, reason: str, at: datetime | None = None) -> None:
