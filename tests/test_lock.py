@@ -143,3 +143,23 @@ def test_locks_and_unlocks_are_audited(app, agent, personas):
     actions = [r.action for r in rows]
     assert actions[-3:] == ["lock", "unlock_failed", "unlock"]
     assert '"idle"' in rows[-3].detail
+
+
+def test_wrong_pins_sent_at_once_are_counted_one_after_another():
+    """On PostgreSQL each guess read the count of misses before any other had written it: 20 sent at
+    once were all checked and answered at the field, and the sign-in stayed."""
+    from conftest import lone_practice, post_at_once
+    from sqlalchemy import func
+
+    from metpwa.extensions import db
+
+    with lone_practice("Lock Screen Practice") as practice:
+        practice.agent.post("/lock")
+        forms = [{"secret": f"wrong guess {n}"} for n in range(20)]
+        responses = post_at_once(practice, "/unlock", forms)
+        with practice.app.app_context():
+            misses = db.session.scalar(select(func.count()).select_from(AuditEvent)
+                                       .where(AuditEvent.action == "unlock_failed"))
+            ended = db.session.scalar(select(StaffSession.end_reason))
+    assert misses == 5 and ended == "too many unlock attempts"
+    assert sorted(r.status_code for r in responses) == [303] * 16 + [422] * 4
