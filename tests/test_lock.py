@@ -163,3 +163,33 @@ def test_wrong_pins_sent_at_once_are_counted_one_after_another():
             ended = db.session.scalar(select(StaffSession.end_reason))
     assert misses == 5 and ended == "too many unlock attempts"
     assert sorted(r.status_code for r in responses) == [303] * 16 + [422] * 4
+
+
+def test_the_pin_is_checked_without_holding_the_write_lock(monkeypatch):
+    """Argon2 takes 130-230 ms with the production settings; checked under SQLite's one write lock,
+    every unlock paused all the other iPads' set logging for that long."""
+    from conftest import lone_practice, try_writing_elsewhere
+    from sqlalchemy import func
+
+    from metpwa.extensions import db
+    from metpwa.services import signin
+
+    with lone_practice("Unlock Lock Practice") as practice:
+        practice.agent.post("/lock")
+        with practice.app.app_context():
+            sign_in_id = db.session.scalar(select(StaffSession.id))
+        seen = []
+        verify = signin.verify_secret
+
+        def verifying(*args, **kwargs):
+            seen.append(try_writing_elsewhere("staff_session", sign_in_id))
+            return verify(*args, **kwargs)
+
+        monkeypatch.setattr(signin, "verify_secret", verifying)
+        assert practice.agent.post("/unlock", data={"secret": "wrong guess"}).status_code == 422
+        assert practice.agent.post("/unlock", data={"secret": practice.trainer.password}).status_code == 303
+        assert seen and set(seen) == {"free"}
+        with practice.app.app_context():
+            misses = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "unlock_failed")).all()
+            assert [event.detail_data["attempt"] for event in misses] == [1]
+            assert db.session.scalar(select(func.sum(StaffSession.pin_failures))) == 0

@@ -410,19 +410,77 @@ def confirm_staff(staff_session: StaffSession, secret: str, *, on_success, actio
 
     Used by the lock screen and by the way back from hand-off mode; misses on
     either count together, and too many end the sign-in.
+
+    Argon2 takes 130-230 ms with the production settings, so the secret is checked with no write
+    turn held: on SQLite the write lock is the whole practice's, and holding it through the check
+    paused every other iPad's set logging at each unlock. The try is counted first, under the
+    write turn, so guesses sent in parallel still take their places one after another and no more
+    than PIN_MAX_FAILURES of them are ever checked; the outcome is settled under the turn again.
     """
     _hold(staff_session)
     user = staff_session.user
-    ok = (user.pin_hash is not None and verify_secret(user.pin_hash, secret)) or verify_secret(
-        user.password_hash, secret
-    )
-    if ok and user.active:
-        on_success()
-        staff_session.pin_failures = 0
-        audit.record(action, user, user=user, client_id=client_id)
-        db.session.commit()
-        return UnlockResult(unlocked=True)
-    return UnlockResult(unlocked=False, session_ended=_miss(staff_session, action, client_id=client_id))
+    limit = _cfg("PIN_MAX_FAILURES")
+    if staff_session.pin_failures >= limit:
+        # As many tries as allowed are already counted, still being checked (sent at the same
+        # moment) or never settled: this one is one too many, so it ends the sign-in unchecked.
+        # Its miss event is left to the tries that were checked.
+        _end_for_misses(staff_session, action)
+        return UnlockResult(unlocked=False, session_ended=True)
+    staff_session.pin_failures += 1
+    attempt = staff_session.pin_failures
+    # Read before the commit: it expires the ORM objects, and reading them again would begin a
+    # transaction, which on SQLite (a change takes the lock at BEGIN) takes the write lock again.
+    pin_hash, password_hash = user.pin_hash, user.password_hash
+    db.session.commit()  # the try is counted; the write turn is free while Argon2 runs
+
+    ok = (pin_hash is not None and verify_secret(pin_hash, secret)) or verify_secret(password_hash, secret)
+
+    if ok:
+        _hold(staff_session)  # a right secret does not bring back a sign-in ended meanwhile
+        if user.active:
+            on_success()
+            staff_session.pin_failures = 0
+            audit.record(action, user, user=user, client_id=client_id)
+            db.session.commit()
+            return UnlockResult(unlocked=True)
+    return UnlockResult(unlocked=False, session_ended=_settle_miss(staff_session, action, attempt, client_id))
+
+
+def _settle_miss(staff_session: StaffSession, action: str, attempt: int, client_id: int | None) -> bool:
+    """Record a wrong secret counted in advance as `attempt` (confirm_staff), as _miss records one;
+    True when the sign-in has been ended.
+
+    The guess was checked, so its event is written even when a try sent after it ended the sign-in
+    meanwhile; its answer is its own place in line's ("wrong", until the last allowed), so 20
+    guesses sent at once are still told "wrong" four times and the fifth ends the sign-in.
+    """
+    take_write_lock(db.session.connection())
+    db.session.refresh(staff_session, attribute_names=["ended_at", "pin_failures", "locked_at"],
+                       with_for_update=True)
+    user = staff_session.user
+    audit.record(f"{action}_failed", user, user=user, client_id=client_id, outcome="denied",
+                 detail={"attempt": attempt})
+    if attempt >= _cfg("PIN_MAX_FAILURES") or not user.active:
+        if staff_session.ended_at is None:
+            _end_for_misses(staff_session, action)
+        else:
+            db.session.commit()
+            _forget_cookie()
+        return True
+    db.session.commit()
+    return False
+
+
+def _end_for_misses(staff_session: StaffSession, action: str) -> None:
+    end_session(staff_session, f"too many {action} attempts")
+    _forget_cookie()
+
+
+def _forget_cookie() -> None:
+    logout_user()
+    session.clear()
+    _forget_sign_in()
+    g.cookie_session = None
 
 
 class SignInEnded(Exception):
@@ -481,11 +539,7 @@ def _miss(staff_session: StaffSession, action: str, *, client_id: int | None = N
     audit.record(f"{action}_failed", user, user=user, client_id=client_id, outcome="denied",
                  detail={"attempt": staff_session.pin_failures})
     if end or staff_session.pin_failures >= _cfg("PIN_MAX_FAILURES") or not user.active:
-        end_session(staff_session, f"too many {action} attempts")
-        logout_user()
-        session.clear()
-        _forget_sign_in()
-        g.cookie_session = None
+        _end_for_misses(staff_session, action)
         return True
     db.session.commit()
     return False
