@@ -169,3 +169,56 @@ def test_sign_ins_and_failures_are_audited(app, agent, personas):
         actions = [(e.action, e.outcome) for e in events]
         assert ("login_failed", "denied") in actions and ("login", "ok") in actions
         assert all(e.practice_id == personas.practice_id and e.device and e.ip for e in events)
+
+
+def test_the_password_is_checked_without_holding_the_write_lock(monkeypatch):
+    """Argon2 takes 130-230 ms with the production settings; checked under SQLite's one write lock,
+    every sign-in (and every guess) paused all the iPads' set logging for that long."""
+    from conftest import Agent, lone_practice, try_writing_elsewhere
+
+    from metpwa.extensions import db
+    from metpwa.models import LoginFailure
+    from metpwa.services import signin
+
+    with lone_practice("Sign-in Lock Practice") as practice:
+        seen = []
+        verify = signin.verify_secret
+
+        def verifying(*args, **kwargs):
+            seen.append(try_writing_elsewhere("user", practice.trainer.id))
+            return verify(*args, **kwargs)
+
+        monkeypatch.setattr(signin, "verify_secret", verifying)
+        tablet = Agent(practice.app.test_client())
+        assert GENERIC_FAILURE in tablet.login(practice.trainer, password="wrong password!").get_data(as_text=True)
+        assert tablet.login(practice.trainer).status_code == 303
+        assert seen and set(seen) == {"free"}
+        with practice.app.app_context():
+            # The right password took back the try it counted in advance, and cleared the miss.
+            assert db.session.scalar(select(func.count()).select_from(LoginFailure)) == 0
+            events = [(e.action, e.outcome) for e in db.session.scalars(
+                select(AuditEvent).where(AuditEvent.action.in_(["login", "login_failed"])).order_by(AuditEvent.id))]
+    assert events[-2:] == [("login_failed", "denied"), ("login", "ok")]
+
+
+def test_guesses_sent_at_once_are_checked_no_more_than_the_limit():
+    """Counted before the password is checked, as on the lock screen: twelve guesses at the same
+    moment, and only the first five are judged on the password; the rest find the account paused,
+    and so does the right password after them."""
+    from conftest import Agent, lone_practice, post_at_once
+
+    from metpwa.extensions import db
+
+    with lone_practice("Parallel Guess Practice") as practice:
+        email = practice.trainer.email
+        forms = [{"email": email, "password": f"wrong guess {n}"} for n in range(12)]
+        responses = post_at_once(practice, "/login", forms)
+        assert {r.status_code for r in responses} == {200}
+        assert all(GENERIC_FAILURE in r.get_data(as_text=True) for r in responses)
+        with practice.app.app_context():
+            outcomes = db.session.scalars(select(AuditEvent.outcome).where(AuditEvent.action == "login_failed")).all()
+            lockouts = db.session.scalar(select(func.count()).select_from(AuditEvent)
+                                         .where(AuditEvent.action == "lockout"))
+        assert sorted(outcomes) == ["denied"] * 5 + ["paused"] * 7 and lockouts == 1
+        response = Agent(practice.app.test_client()).login(practice.trainer)
+        assert response.status_code == 200 and GENERIC_FAILURE in response.get_data(as_text=True)

@@ -94,12 +94,21 @@ def _cfg(name: str) -> int:
 
 
 def sign_in(email: str, password: str) -> User:
-    """Check the credentials under the throttles; raise SignInRefused on any failure."""
+    """Check the credentials under the throttles; raise SignInRefused on any failure.
+
+    Argon2 takes 130-230 ms with the production settings, so the password is checked with no write
+    turn held: on SQLite the write lock is the whole practice's, and holding it through the check
+    paused every iPad's set logging at each sign-in (and for as long as someone kept guessing).
+    As on the lock screen (confirm_staff), the try is counted first, under the write turn, as a
+    failure that a right password then takes back: guesses sent in parallel each see the ones
+    before them, and no more than the account's limit are ever checked as unpaused.
+    """
     now = utcnow()
     email = lower_email(email)[:254]
     ip = client_ip()
     window_start = now - timedelta(minutes=_cfg("LOGIN_WINDOW_MINUTES"))
 
+    take_write_lock(db.session.connection())
     address_failures = db.session.scalar(
         select(func.count()).select_from(LoginFailure)
         .where(LoginFailure.ip == ip, LoginFailure.at >= window_start)
@@ -117,12 +126,26 @@ def sign_in(email: str, password: str) -> User:
     paused = account_failures >= _cfg("LOGIN_ACCOUNT_MAX_FAILURES") or (
         user is not None and user.is_locked_out(now)
     )
-    # The password is checked even when paused, so timing does not reveal the pause.
-    password_ok = verify_secret(user.password_hash if user else None, password)
+    attempt = LoginFailure(at=now, email=email, ip=ip, user_id=user.id if user else None)
+    db.session.add(attempt)
+    db.session.flush()
+    # Read before the commit: it expires the ORM objects, and reading them again would begin a
+    # transaction, which on SQLite (a change takes the lock at BEGIN) takes the write lock again.
+    attempt_id = attempt.id
+    user_id, checked_hash = (user.id, user.password_hash) if user else (None, None)
+    db.session.commit()  # the try is counted; the write turn is free while Argon2 runs
 
-    if user is not None and password_ok and user.active and not paused:
-        if needs_rehash(user.password_hash):
-            user.password_hash = hash_secret(password)
+    # The password is checked even when paused, so timing does not reveal the pause.
+    password_ok = verify_secret(checked_hash, password)
+    rehashed = hash_secret(password) if password_ok and not paused and needs_rehash(checked_hash) else None
+
+    take_write_lock(db.session.connection())
+    user = db.session.get(User, user_id, populate_existing=True) if user_id is not None else None
+    # A password changed while this one was being checked is judged by the new one: refused.
+    if user is not None and password_ok and user.password_hash == checked_hash and user.active and not paused:
+        if rehashed is not None:
+            user.password_hash = rehashed
+        db.session.execute(delete(LoginFailure).where(LoginFailure.id == attempt_id))
         # With two-step sign-in the count is cleared only once the code is right too, or a
         # password holder could guess codes without end by signing in again every few tries.
         if not user.two_factor_on:
@@ -130,7 +153,6 @@ def sign_in(email: str, password: str) -> User:
         user.locked_until = None
         return user
 
-    db.session.add(LoginFailure(at=now, email=email, ip=ip, user_id=user.id if user else None))
     audit.record(
         "login_failed",
         user=user,

@@ -4,6 +4,7 @@ from flask import current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ...access import SECOND_STEP_ENDPOINTS, go_to, handoff_view, lock_exempt, public, safe_next, second_step_view
+from ...database import writes_last
 from ...services import signin, twofactor
 from . import bp
 from .forms import EnrollForm, RecoveryStepForm, SecondStepForm, SignInForm, UnlockForm
@@ -11,6 +12,7 @@ from .forms import EnrollForm, RecoveryStepForm, SecondStepForm, SignInForm, Unl
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
+@writes_last  # the password is checked between two short write turns (signin.sign_in)
 def login():
     form = SignInForm()
     next_url = safe_next(request.args.get("next"))
