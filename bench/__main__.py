@@ -6,7 +6,8 @@ Report rendering (issue 7): bench/report.py.
 Set logging (issue 5): metpwa's POST /sessions/<id>/sets under gunicorn with 2 sync workers on
 SQLite, 16 concurrent connections (wrk -t2 -c16), against the bare floor in bench/floor.py
 measured the same way in the same run, in turns over three rounds (the middle ratio is reported);
-then one connection for the single-set p50.
+then one connection for the single-set p50. Each round also measures the stack floor
+(bench/stack_floor.py: the packages metpwa is built on, doing the least a set log could).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bench import stack_floor
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -143,36 +146,46 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="metpwa-bench-") as tmp:
         folder = Path(tmp)
         env, cookie, token, path, item = prepare_app(folder)
-        floor_port, app_port = free_port(), free_port()
+        stack_cookie, stack_token = stack_floor.signed_in(stack_floor.create(str(folder / "stack.sqlite3")))
+        floor_port, stack_port, app_port = free_port(), free_port(), free_port()
         floor = gunicorn("bench.floor:create('%s')" % (folder / "floor.sqlite3"), floor_port, {})
+        stack = gunicorn("bench.stack_floor:create('%s')" % (folder / "stack.sqlite3"), stack_port, {})
         server = gunicorn("metpwa:create_app()", app_port, env)
         try:
-            floor_script = folder / "floor.lua"
+            floor_script, stack_script, app_script = folder / "floor.lua", folder / "stack.lua", folder / "app.lua"
             floor_script.write_text(LUA % (item, "/insert", "", ""))
-            app_script = folder / "app.lua"
+            stack_script.write_text(LUA % (item, "/insert", stack_cookie, stack_token))
             app_script.write_text(LUA % (item, path, cookie, token))
+            floor_url, stack_url = f"http://127.0.0.1:{floor_port}/insert", f"http://127.0.0.1:{stack_port}/insert"
+            app_url = f"http://127.0.0.1:{app_port}{path}"
             # Warm-up, not counted: each worker's first requests compile templates and statements,
             # and the first seconds of a 16-connection run would otherwise carry them into p99.
-            for port, script in ((floor_port, floor_script), (app_port, app_script)):
-                wrk(f"http://127.0.0.1:{port}{'/insert' if port == floor_port else path}", str(script), 16, 2,
-                    seconds=WARM_UP)
+            for url, script in ((floor_url, floor_script), (stack_url, stack_script), (app_url, app_script)):
+                wrk(url, str(script), 16, 2, seconds=WARM_UP)
             hello = wrk(f"http://127.0.0.1:{floor_port}/hello", None, 16, 2)
             # Turn about, several rounds: on a shared machine the neighbours' load changes from one
             # ten seconds to the next, and a ratio of two runs far apart measures that as well.
-            rounds = []
+            rounds, stack_ratios, over_stack = [], [], []
             for _ in range(ROUNDS):
-                floor_round = wrk(f"http://127.0.0.1:{floor_port}/insert", str(floor_script), 16, 2)
-                app_round = wrk(f"http://127.0.0.1:{app_port}{path}", str(app_script), 16, 2)
+                floor_round = wrk(floor_url, str(floor_script), 16, 2)
+                stack_round = wrk(stack_url, str(stack_script), 16, 2)
+                app_round = wrk(app_url, str(app_script), 16, 2)
                 rounds.append((floor_round, app_round))
+                stack_ratios.append(stack_round["rps"] / floor_round["rps"])
+                over_stack.append(app_round["rps"] / stack_round["rps"])
+                if stack_round["non2xx"]:
+                    raise RuntimeError(f"the stack floor answered {stack_round['non2xx']} requests with an error")
             floor_insert, app_sets = middle(rounds)
-            floor_single = wrk(f"http://127.0.0.1:{floor_port}/insert", str(floor_script), 1, 1)
-            app_single = wrk(f"http://127.0.0.1:{app_port}{path}", str(app_script), 1, 1)
+            floor_single = wrk(floor_url, str(floor_script), 1, 1)
+            app_single = wrk(app_url, str(app_script), 1, 1)
         finally:
-            for process in (floor, server):
+            for process in (floor, stack, server):
                 process.send_signal(signal.SIGTERM)
                 process.wait(timeout=10)
     ratio = app_sets["rps"] / floor_insert["rps"]
     ratios = sorted(app["rps"] / floor["rps"] for floor, app in rounds)
+    stack_ratios.sort()
+    over_stack.sort()
     lines += [
         f"set logging benchmark ({DURATION} s per run, gunicorn 2 sync workers, SQLite WAL, {os.cpu_count()} cores)",
         f"  floor GET /hello          c16: {hello['rps']:8.0f} req/s  p50 {hello['p50']:.2f} ms  p99 {hello['p99']:.2f} ms",
@@ -182,6 +195,11 @@ def main() -> None:
         f"p99 {app_sets['p99']:.2f} ms  non-2xx {app_sets['non2xx']}",
         f"  ratio metpwa/floor (c16): {ratio:.2f}  (target >= 0.60; the middle of {ROUNDS} rounds, all "
         f"{', '.join(f'{r:.2f}' for r in ratios)})   p99 target < 30 ms: {'met' if app_sets['p99'] < 30 else 'NOT met'}",
+        f"  stack floor/floor (c16): {stack_ratios[len(stack_ratios) // 2]:.2f}  (Flask-Login, session cookie, "
+        f"Flask-WTF CSRF, Flask-SQLAlchemy insert, Jinja fragment, no metpwa; all "
+        f"{', '.join(f'{r:.2f}' for r in stack_ratios)})",
+        f"  metpwa/stack floor (c16): {over_stack[len(over_stack) // 2]:.2f}  (what metpwa's own work leaves; all "
+        f"{', '.join(f'{r:.2f}' for r in over_stack)})",
         f"  single connection: floor p50 {floor_single['p50']:.2f} ms, metpwa p50 {app_single['p50']:.2f} ms "
         f"(target < 5 ms: {'met' if app_single['p50'] < 5 else 'NOT met'})",
         f"  returned fragment: {env['BENCH_FRAGMENT_BYTES']} bytes (target < 2048)",
