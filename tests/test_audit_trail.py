@@ -117,12 +117,12 @@ def test_a_row_slipped_in_without_a_seal_is_named(own_app):
 def test_concurrent_writers_extend_one_unbroken_chain(own_app):
     make = _busy_trail(own_app)
     practice_id = make.practice("Concurrent MET")
-    # A trainer: eight simultaneous sign-ins of one owner would race for the same one-time code.
-    trainer = make.user(practice_id, Role.TRAINER)
+    # Eight trainers (owners would each need a one-time code), each signing in and browsing.
+    trainers = [make.user(practice_id, Role.TRAINER) for _ in range(8)]
     client_id = make.client_record(practice_id)
     errors: list[BaseException] = []
 
-    def browse():
+    def browse(trainer):
         try:
             agent = Agent(own_app.test_client())
             agent.login(trainer)
@@ -131,7 +131,7 @@ def test_concurrent_writers_extend_one_unbroken_chain(own_app):
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 
-    threads = [threading.Thread(target=browse) for _ in range(8)]
+    threads = [threading.Thread(target=browse, args=(trainer,)) for trainer in trainers]
     for thread in threads:
         thread.start()
     for thread in threads:

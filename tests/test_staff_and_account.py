@@ -179,3 +179,72 @@ def test_guesses_sent_all_at_once_are_counted_one_after_another():
             failures = _db.session.scalar(select(func.count()).select_from(LoginFailure)
                                           .where(LoginFailure.user_id == practice.trainer.id))
         assert failures == 5
+
+
+def test_the_me_page_checks_the_password_and_hashes_the_pin_with_no_write_lock_held(monkeypatch):
+    """Argon2 takes 130-230 ms with the production settings; run under SQLite's one write lock, each
+    PIN or password change, and each wrong guess, paused every iPad's set logging for that long."""
+    from conftest import lone_practice, try_writing_elsewhere
+    from metpwa.models import LoginFailure, StaffSession
+    from metpwa.services import signin, staff
+
+    with lone_practice("Me Page Lock Practice") as practice:
+        with practice.app.app_context():
+            sign_in_id = _db.session.scalar(select(StaffSession.id))
+        seen = []
+
+        def watching(function):
+            def wrapped(*args, **kwargs):
+                seen.append((function.__name__, try_writing_elsewhere("staff_session", sign_in_id)))
+                return function(*args, **kwargs)
+            return wrapped
+
+        monkeypatch.setattr(signin, "verify_secret", watching(signin.verify_secret))
+        monkeypatch.setattr(staff, "hash_secret", watching(staff.hash_secret))
+        wrong = practice.agent.post("/me/pin", data={"pin-password": "not my password", "pin-pin": "4826"})
+        assert wrong.status_code == 422 and "not your current password" in wrong.get_data(as_text=True)
+        saved = practice.agent.post("/me/pin", data={"pin-password": practice.trainer.password, "pin-pin": "4826"})
+        assert saved.status_code == 303
+        assert sorted(seen) == [("hash_secret", "free")] * 2 + [("verify_secret", "free")] * 2
+        with practice.app.app_context():
+            # The miss stays counted, the right password took its own count back.
+            assert _db.session.scalar(select(StaffSession.pin_failures)) == 1
+            assert _db.session.scalar(select(func.count()).select_from(LoginFailure)) == 1
+            assert _db.session.scalar(select(User.pin_hash).where(User.id == practice.trainer.id)).startswith("$argon2id$")
+
+
+def test_a_right_password_is_not_counted_when_the_change_is_then_refused(app, agent, personas):
+    """New recovery codes need two-step sign-in on: refused after the password was found right,
+    and that right password must not stay counted as a miss."""
+    from metpwa.models import LoginFailure, StaffSession
+
+    agent.login(personas.colleague)
+    refused = agent.post("/me/two-factor/recovery-codes", data={"tfcodes-password": personas.colleague.password})
+    assert refused.status_code == 422 and "Turn on two-step sign-in first" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert _db.session.scalar(select(func.count()).select_from(LoginFailure)) == 0
+        assert _db.session.scalar(select(func.max(StaffSession.pin_failures))) == 0
+
+
+def test_a_right_password_after_the_sign_in_ended_is_not_left_counted(monkeypatch):
+    """Signed out in another tab while the password was being checked: the change is refused, and
+    the right password does not stay counted as a miss for the account (found in review)."""
+    from conftest import lone_practice
+    from metpwa.models import LoginFailure, StaffSession, utcnow
+    from metpwa.services import signin
+    from sqlalchemy import update
+
+    verify = signin.verify_secret
+
+    def signed_out_meanwhile(*args):
+        with _db.engine.begin() as other:
+            other.execute(update(StaffSession).values(ended_at=utcnow(), end_reason="signed out"))
+        return verify(*args)
+
+    with lone_practice("Other Tab Practice") as practice:
+        monkeypatch.setattr(signin, "verify_secret", signed_out_meanwhile)
+        ended = practice.agent.post("/me/pin", data={"pin-password": practice.trainer.password, "pin-pin": "4826"})
+        assert ended.status_code == 303 and ended.headers["Location"] == "/login?ended=1"
+        with practice.app.app_context():
+            assert _db.session.scalar(select(func.count()).select_from(LoginFailure)) == 0
+            assert _db.session.scalar(select(User.pin_hash).where(User.id == practice.trainer.id)) is None

@@ -470,3 +470,48 @@ def test_one_code_sent_twice_at_the_same_moment_lets_in_only_once():
         assert race(totp.code_for(owner.totp_secret, totp.step_at(time.time()))) == [None, "code"]
     finally:
         cleanup()
+
+
+def test_codes_sent_all_at_once_are_judged_no_more_than_the_limit():
+    """Found in review on PostgreSQL: each code read the count of failures before any of the others
+    had written theirs, so a burst of guesses was all judged, with no pause. Read under the write
+    turn, they take turns: five are judged, the fifth pauses the account and ends the half-signed
+    session, and the rest find it ended."""
+    import threading
+
+    from conftest import Agent, Factory, make_app
+    from metpwa.extensions import db
+
+    app, cleanup = make_app()
+    try:
+        make = Factory(app)
+        owner = make.user(make.practice("Burst of Codes MET"), Role.OWNER)
+        agent = Agent(app.test_client())
+        agent.refresh_token("/login")
+        half = agent.client.post("/login", data={"email": owner.email, "password": owner.password,
+                                                 "csrf_token": agent.token})
+        assert half.headers["Location"].startswith("/login/code")
+        token = agent.refresh_token("/login/code")
+        cookie = agent.client.get_cookie("metpwa_session").value
+        responses = [None] * 12
+
+        def guess(n: int) -> None:
+            client = app.test_client()
+            client.set_cookie("metpwa_session", cookie)
+            responses[n] = client.post("/login/code", data={"code": f"{n:06d}"}, headers={"X-CSRFToken": token})
+
+        threads = [threading.Thread(target=guess, args=(n,)) for n in range(12)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        with app.app_context():
+            outcomes = db.session.scalars(select(AuditEvent.outcome)
+                                          .where(AuditEvent.action == "login_2fa_failed")).all()
+            lockouts = db.session.scalar(select(func.count()).select_from(AuditEvent)
+                                         .where(AuditEvent.action == "lockout"))
+            ended = db.session.scalar(select(StaffSession.end_reason))
+    finally:
+        cleanup()
+    assert outcomes == ["denied"] * 5 and lockouts == 1 and ended == "too many code attempts"
+    assert sorted(r.status_code for r in responses) == [303] * 8 + [422] * 4

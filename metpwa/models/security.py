@@ -48,6 +48,10 @@ class LoginFailure(db.Model):
     email: Mapped[str] = mapped_column(String(254))
     ip: Mapped[str] = mapped_column(String(45))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # A try counted before its password is checked (signin.sign_in, signin.confirm_password): it
+    # counts against guesses sent beside it, and is taken back if the password was right. A right
+    # password is judged by the failures already settled, not by tries still being checked.
+    checking: Mapped[bool] = mapped_column(default=False)
 
     __table_args__ = (
         Index("ix_login_failure_email_at", "email", "at"),

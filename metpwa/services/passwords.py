@@ -44,13 +44,6 @@ class WrongPassword(ValueError):
         self.field = field
 
 
-def confirm(user, typed: str, *, field: str = "password") -> None:
-    """Raise WrongPassword unless `typed` is the user's password; the caller counts the miss
-    (signin.password_missed), since a refused change is rolled back and the count must not be."""
-    if not verify_secret(user.password_hash, typed):
-        raise WrongPassword(field)
-
-
 def needs_rehash(stored_hash: str) -> bool:
     return _hasher().check_needs_rehash(stored_hash)
 

@@ -16,7 +16,7 @@ from ..extensions import db
 from ..models import LoginFailure, StaffSession, User, lower_email, utcnow
 from ..permissions import Role, holds
 from . import audit, twofactor
-from .passwords import hash_secret, needs_rehash, verify_secret
+from .passwords import WrongPassword, hash_secret, needs_rehash, verify_secret
 from .requestinfo import client_ip, device
 
 SESSION_TOKEN_KEY = "sid"
@@ -126,7 +126,7 @@ def sign_in(email: str, password: str) -> User:
     paused = account_failures >= _cfg("LOGIN_ACCOUNT_MAX_FAILURES") or (
         user is not None and user.is_locked_out(now)
     )
-    attempt = LoginFailure(at=now, email=email, ip=ip, user_id=user.id if user else None)
+    attempt = LoginFailure(at=now, email=email, ip=ip, user_id=user.id if user else None, checking=True)
     db.session.add(attempt)
     db.session.flush()
     # Read before the commit: it expires the ORM objects, and reading them again would begin a
@@ -137,22 +137,49 @@ def sign_in(email: str, password: str) -> User:
 
     # The password is checked even when paused, so timing does not reveal the pause.
     password_ok = verify_secret(checked_hash, password)
-    rehashed = hash_secret(password) if password_ok and not paused and needs_rehash(checked_hash) else None
 
     take_write_lock(db.session.connection())
     user = db.session.get(User, user_id, populate_existing=True) if user_id is not None else None
+    # Read for every try, right or wrong, so its time tells nothing: the failures settled (for the
+    # lockout below), and the tries counted before this one that have not been taken back (wrong,
+    # or still being checked).
+    settled = db.session.scalar(
+        select(func.count()).select_from(LoginFailure)
+        .where(LoginFailure.email == email, LoginFailure.at >= window_start, LoginFailure.checking.is_(False))
+    )
+    before = db.session.scalar(
+        select(func.count()).select_from(LoginFailure)
+        .where(LoginFailure.email == email, LoginFailure.at >= window_start, LoginFailure.id < attempt_id)
+    )
     # A password changed while this one was being checked is judged by the new one: refused.
+    if user is not None and password_ok and user.password_hash == checked_hash and user.active:
+        # A right password is judged again by the tries before it: those found right have taken
+        # theirs back (a double tap, two tabs), while wrong ones and ones still being checked keep
+        # counting, so a right guess sent past the limit in a burst of guesses is refused, however
+        # soon it was checked.
+        paused = before >= _cfg("LOGIN_ACCOUNT_MAX_FAILURES") or user.is_locked_out(now)
     if user is not None and password_ok and user.password_hash == checked_hash and user.active and not paused:
-        if rehashed is not None:
-            user.password_hash = rehashed
         db.session.execute(delete(LoginFailure).where(LoginFailure.id == attempt_id))
         # With two-step sign-in the count is cleared only once the code is right too, or a
         # password holder could guess codes without end by signing in again every few tries.
+        # Tries still being checked settle for themselves.
         if not user.two_factor_on:
-            db.session.execute(delete(LoginFailure).where(LoginFailure.email == email))
+            db.session.execute(delete(LoginFailure).where(LoginFailure.email == email,
+                                                          LoginFailure.checking.is_(False)))
         user.locked_until = None
+        if needs_rehash(checked_hash):
+            # A hash from older Argon2 settings, brought up to date: only once the try is let in, so
+            # the second Argon2's time never tells a refused guess was right (found in review), and
+            # with no write turn held while it runs.
+            db.session.commit()
+            rehashed = hash_secret(password)
+            take_write_lock(db.session.connection())
+            user = db.session.get(User, user_id, populate_existing=True)
+            if user.password_hash == checked_hash:
+                user.password_hash = rehashed
         return user
 
+    db.session.execute(update(LoginFailure).where(LoginFailure.id == attempt_id).values(checking=False))
     audit.record(
         "login_failed",
         user=user,
@@ -160,9 +187,13 @@ def sign_in(email: str, password: str) -> User:
         outcome="paused" if paused else "denied",
         detail=None if user else {"email": email},
     )
-    if user is not None and not paused and account_failures + 1 >= _cfg("LOGIN_ACCOUNT_MAX_FAILURES"):
+    # Locked by the failures settled, this one with them: one typo among the same person's right
+    # sign-ins still being checked does not lock the account. Of guesses sent at once, the last
+    # unpaused one to settle finds the others settled, so the limit still locks it.
+    if user is not None and not paused and not user.is_locked_out(now) \
+            and settled + 1 >= _cfg("LOGIN_ACCOUNT_MAX_FAILURES"):
         user.locked_until = now + timedelta(minutes=_cfg("LOGIN_ACCOUNT_LOCK_MINUTES"))
-        audit.record("lockout", user, user=user, detail={"failures": account_failures + 1})
+        audit.record("lockout", user, user=user, detail={"failures": settled + 1})
     db.session.commit()
     raise SignInRefused()
 
@@ -302,6 +333,19 @@ def second_step(staff_session: StaffSession, typed: str) -> SecondStepResult:
     pauses the account and ends this half-signed session, so a stolen password alone gets a few
     guesses per pause, never more.
     """
+    # The counts are read under the write turn, so codes sent at once take turns: on PostgreSQL a
+    # burst of guesses each read the count before any was written, and all were judged (found in
+    # review). The check is a hash, not Argon2: holding the turn through it costs nothing.
+    take_write_lock(db.session.connection())
+    db.session.refresh(staff_session, attribute_names=["ended_at", "second_step"], with_for_update=True)
+    if staff_session.ended_at is not None:
+        session.clear()
+        g.cookie_session = None
+        return SecondStepResult(passed=False, session_ended=True)
+    if staff_session.second_step is None:  # a double tap: the first got in, so does this cookie
+        db.session.commit()
+        _signed_in(staff_session)
+        return SecondStepResult(passed=True)
     user = staff_session.user
     now = utcnow()
     ip = client_ip()
@@ -317,7 +361,8 @@ def second_step(staff_session: StaffSession, typed: str) -> SecondStepResult:
               or address_failures >= _cfg("LOGIN_ADDRESS_MAX_FAILURES"))
     method = None if paused or not user.active else twofactor.check_code(user, typed, at=now)
     if method is not None:
-        db.session.execute(delete(LoginFailure).where(LoginFailure.email == user.email))
+        db.session.execute(delete(LoginFailure).where(LoginFailure.email == user.email,
+                                                      LoginFailure.checking.is_(False)))
         _finish_second_step(staff_session, now)
         audit.record("login_2fa", user, user=user, detail={"method": method})
         db.session.commit()
@@ -468,9 +513,10 @@ def confirm_staff(staff_session: StaffSession, secret: str, *, on_success, actio
     return UnlockResult(unlocked=False, session_ended=_settle_miss(staff_session, action, attempt, client_id))
 
 
-def _settle_miss(staff_session: StaffSession, action: str, attempt: int, client_id: int | None) -> bool:
-    """Record a wrong secret counted in advance as `attempt` (confirm_staff), as _miss records one;
-    True when the sign-in has been ended.
+def _settle_miss(staff_session: StaffSession, action: str, attempt: int, client_id: int | None, *,
+                 end: bool = False) -> bool:
+    """Record a wrong secret counted in advance as `attempt` (confirm_staff, confirm_password);
+    True when the sign-in has been ended (the last try allowed, or `end`: the account paused).
 
     The guess was checked, so its event is written even when a try sent after it ended the sign-in
     meanwhile; its answer is its own place in line's ("wrong", until the last allowed), so 20
@@ -482,7 +528,7 @@ def _settle_miss(staff_session: StaffSession, action: str, attempt: int, client_
     user = staff_session.user
     audit.record(f"{action}_failed", user, user=user, client_id=client_id, outcome="denied",
                  detail={"attempt": attempt})
-    if attempt >= _cfg("PIN_MAX_FAILURES") or not user.active:
+    if end or attempt >= _cfg("PIN_MAX_FAILURES") or not user.active:
         if staff_session.ended_at is None:
             _end_for_misses(staff_session, action)
         else:
@@ -510,14 +556,6 @@ class SignInEnded(Exception):
     the sign-in page)."""
 
 
-def hold_sign_in() -> None:
-    """Before a password is checked on the Me page: take the write turn and this sign-in's row
-    until commit, and re-read it, so guesses sent in parallel are checked and counted one after
-    another, and one that arrives after the sign-in ended is refused (SignInEnded). Found in
-    review: 20 guesses sent at once were all checked against a limit of five."""
-    _hold(current_staff_session())
-
-
 def _hold(staff_session: StaffSession) -> None:
     # The lock screen and the way back from hand-off count their misses the same way (confirm_staff):
     # on PostgreSQL, 20 wrong PINs sent at once were each checked against a count of none, all
@@ -530,38 +568,67 @@ def _hold(staff_session: StaffSession) -> None:
         raise SignInEnded()
 
 
-def password_missed(action: str) -> None:
-    """Count a wrong password typed to confirm a change on the Me page (PIN, password, two-step
-    sign-in): an unlocked iPad left on the gym floor must not let anyone guess its owner's
-    password at leisure. It counts with the lock screen's misses for this sign-in, and as a failed
-    sign-in for the account, which a correct PIN does not clear: so guesses and PIN unlocks cannot
-    alternate without end, and the account pauses as it would at the sign-in page. Raises
-    SignInEnded when the sign-in has been ended."""
+def confirm_password(typed: str, *, field: str = "password", action: str = "password_confirm") -> None:
+    """Check the signed-in person's password before a change to their own account (the Me page's
+    PIN, password and two-step sign-in). A wrong one is counted and raises WrongPassword (for
+    `field`), or SignInEnded once misses have ended the sign-in. On success the write turn and this
+    sign-in stay held, so the change follows before anything can end the sign-in.
+
+    An unlocked iPad left on the gym floor must not let anyone guess its owner's password at
+    leisure: misses count with the lock screen's for this sign-in, and as failed sign-ins for the
+    account, which a correct PIN does not clear; so guesses and PIN unlocks cannot alternate without
+    end, and the account pauses as it would at the sign-in page.
+
+    As at the lock screen (confirm_staff), Argon2 runs with no write turn held: the try is counted
+    first, under the turn, so guesses sent at once take their places one after another and no more
+    than PIN_MAX_FAILURES are ever checked; a right password takes its count back.
+    """
     staff_session = current_staff_session()
     if staff_session is None:
-        return
+        raise SignInEnded()
+    _hold(staff_session)
     user = staff_session.user
+    if staff_session.pin_failures >= _cfg("PIN_MAX_FAILURES"):
+        _end_for_misses(staff_session, action)  # one too many, as in confirm_staff: ended unchecked
+        raise SignInEnded()
+    staff_session.pin_failures += 1
+    attempt = staff_session.pin_failures
     now = utcnow()
-    db.session.add(LoginFailure(at=now, email=user.email, ip=client_ip(), user_id=user.id))
-    window_start = now - timedelta(minutes=_cfg("LOGIN_WINDOW_MINUTES"))
+    failure = LoginFailure(at=now, email=user.email, ip=client_ip(), user_id=user.id, checking=True)
+    db.session.add(failure)
+    db.session.flush()
+    # Read before the commit, which expires the ORM objects (reading them again takes the turn).
+    failure_id, password_hash = failure.id, user.password_hash
+    db.session.commit()  # counted; the write turn is free while Argon2 runs
+
+    if verify_secret(password_hash, typed):
+        try:
+            _hold(staff_session)  # a right password does not bring back a sign-in ended meanwhile
+        except SignInEnded:
+            # Nor does it stay counted as a miss (found in review).
+            db.session.execute(delete(LoginFailure).where(LoginFailure.id == failure_id))
+            db.session.commit()
+            raise
+        if user.active and user.password_hash == password_hash:
+            staff_session.pin_failures = max(0, staff_session.pin_failures - 1)
+            db.session.execute(delete(LoginFailure).where(LoginFailure.id == failure_id))
+            # Kept whatever the change then does (refused and rolled back, say), and held again.
+            db.session.commit()
+            _hold(staff_session)
+            return
+
+    take_write_lock(db.session.connection())
+    db.session.execute(update(LoginFailure).where(LoginFailure.id == failure_id).values(checking=False))
+    # The account's failures in its place in line: settled ones counted before it, and itself.
+    # Tries still being checked are left out: one may be the person's own sign-in on another iPad,
+    # right, and a typo here must not make it the fifth (found in review).
     account_failures = db.session.scalar(select(func.count()).select_from(LoginFailure).where(
-        LoginFailure.email == user.email, LoginFailure.at >= window_start))
-    if account_failures >= _cfg("LOGIN_ACCOUNT_MAX_FAILURES"):
+        LoginFailure.email == user.email, LoginFailure.checking.is_(False), LoginFailure.id <= failure_id,
+        LoginFailure.at >= now - timedelta(minutes=_cfg("LOGIN_WINDOW_MINUTES"))))
+    paused = account_failures >= _cfg("LOGIN_ACCOUNT_MAX_FAILURES")
+    if paused and not user.is_locked_out(now):
         user.locked_until = now + timedelta(minutes=_cfg("LOGIN_ACCOUNT_LOCK_MINUTES"))
         audit.record("lockout", user, user=user, detail={"failures": account_failures})
-    if _miss(staff_session, action, end=account_failures >= _cfg("LOGIN_ACCOUNT_MAX_FAILURES")):
+    if _settle_miss(staff_session, action, attempt, None, end=paused):
         raise SignInEnded()
-
-
-def _miss(staff_session: StaffSession, action: str, *, client_id: int | None = None, end: bool = False) -> bool:
-    """Record one wrong PIN or password (committed, whatever the caller then rolls back); True
-    when it was one too many (or `end` says so) and the sign-in has been ended."""
-    user = staff_session.user
-    staff_session.pin_failures += 1
-    audit.record(f"{action}_failed", user, user=user, client_id=client_id, outcome="denied",
-                 detail={"attempt": staff_session.pin_failures})
-    if end or staff_session.pin_failures >= _cfg("PIN_MAX_FAILURES") or not user.active:
-        _end_for_misses(staff_session, action)
-        return True
-    db.session.commit()
-    return False
+    raise WrongPassword(field)

@@ -8,7 +8,7 @@ from ..extensions import db
 from ..models import LoginFailure, Practice, StaffSession, User, lower_email, utcnow
 from ..permissions import Role
 from . import audit, library
-from .passwords import confirm, hash_secret
+from .passwords import hash_secret
 
 MIN_PASSWORD_LENGTH = 12
 
@@ -100,13 +100,19 @@ def clear_sign_in_lock(user: User, *, by: User) -> None:
     db.session.commit()
 
 
-def set_pin(user: User, *, password: str, pin: str) -> None:
-    confirm(user, password)
+def pin_hash_for(pin: str) -> str:
+    """The new quick-unlock PIN checked against the rules and hashed (Argon2, 130-230 ms in
+    production): done before the password check takes the write turn (signin.confirm_password)."""
     if not (pin.isdigit() and 4 <= len(pin) <= 8):
         raise StaffRuleBroken("pin", "A PIN is 4 to 8 digits.")
     if len(set(pin)) == 1 or pin in "0123456789" or pin in "9876543210":
         raise StaffRuleBroken("pin", "Pick a PIN that is not a run or a repeat such as 1234 or 1111.")
-    user.pin_hash = hash_secret(pin)
+    return hash_secret(pin)
+
+
+def set_pin(user: User, *, pin_hash: str) -> None:
+    """Once the user's password is confirmed (signin.confirm_password), under the write turn it holds."""
+    user.pin_hash = pin_hash
     audit.record("update", user, user=user, detail={"pin": "set"})
     db.session.commit()
 
@@ -116,12 +122,20 @@ def set_pin_unchecked(user: User, pin: str) -> None:
     user.pin_hash = hash_secret(pin)
 
 
-def change_password(user: User, *, current: str, new: str, keep: StaffSession | None = None) -> None:
-    """A new password ends the user's other sign-ins (a cookie copied, an iPad left signed in
-    elsewhere); `keep` is the one it was changed from."""
-    confirm(user, current, field="current")
-    check_password_rules(new)
-    user.password_hash = hash_secret(new)
+def password_hash_for(new: str, *, field: str = "password") -> str:
+    """A new password checked against the rules and hashed, before the write turn (as pin_hash_for)."""
+    try:
+        check_password_rules(new)
+    except StaffRuleBroken as broken:
+        raise StaffRuleBroken(field, str(broken)) from None
+    return hash_secret(new)
+
+
+def change_password(user: User, *, password_hash: str, keep: StaffSession | None = None) -> None:
+    """Once the current password is confirmed (signin.confirm_password). A new password ends the
+    user's other sign-ins (a cookie copied, an iPad left signed in elsewhere); `keep` is the one it
+    was changed from."""
+    user.password_hash = password_hash
     end_sessions(user, "password changed", keep=keep)
     audit.record("update", user, user=user, detail={"password": "changed"})
     db.session.commit()

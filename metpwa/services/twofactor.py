@@ -19,7 +19,6 @@ from ..models import RecoveryCode, User, utcnow
 from ..permissions import TWO_FACTOR_ROLES
 from ..rules import totp
 from . import audit
-from .passwords import confirm
 
 CODE_STEP = "code"
 ENROLL_STEP = "enroll"
@@ -134,9 +133,9 @@ def recovery_codes_left(user: User) -> int:
                              .where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)))
 
 
-def new_recovery_codes(user: User, *, password: str) -> list[str]:
-    """A fresh set from the Me page (the old ones stop working); the password confirms it is them."""
-    confirm(user, password)
+def new_recovery_codes(user: User) -> list[str]:
+    """A fresh set from the Me page (the old ones stop working), once the password has confirmed it
+    is them (signin.confirm_password)."""
     if not user.two_factor_on:
         raise TwoFactorRefused("password", "Turn on two-step sign-in first.")
     codes = _new_recovery_codes(user)
@@ -144,9 +143,9 @@ def new_recovery_codes(user: User, *, password: str) -> list[str]:
     return codes
 
 
-def start_from_account(user: User, *, password: str) -> None:
-    """Opt in from the Me page: a new secret to scan (any earlier unfinished one is replaced)."""
-    confirm(user, password)
+def start_from_account(user: User) -> None:
+    """Opt in from the Me page, once the password is confirmed: a new secret to scan (any earlier
+    unfinished one is replaced)."""
     if user.two_factor_on:
         raise TwoFactorRefused("password", "Two-step sign-in is already on.")
     user.totp_secret = totp.new_secret()
@@ -154,11 +153,15 @@ def start_from_account(user: User, *, password: str) -> None:
     audit.record("update", user, user=user, detail={"two_factor": "setup started"})
 
 
-def turn_off(user: User, *, password: str) -> None:
-    """Opt out from the Me page; refused for the roles that must keep it."""
+def check_can_turn_off(user: User) -> None:
+    """Refused for the roles that must keep it: asked before the password is (nothing to guess for)."""
     if required(user):
         raise TwoFactorRefused("password", f"Two-step sign-in is required for the {user.role.label.lower()} role.")
-    confirm(user, password)
+
+
+def turn_off(user: User) -> None:
+    """Opt out from the Me page, once the password is confirmed."""
+    check_can_turn_off(user)
     _clear(user)
     audit.record("2fa_disabled", user, user=user)
 

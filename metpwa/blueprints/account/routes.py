@@ -7,6 +7,7 @@ from flask import redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from ...database import writes_last
 from ...extensions import db
 from ...services import signin, staff, twofactor
 from ...services.passwords import WrongPassword
@@ -39,58 +40,49 @@ def index():
     return _page()
 
 
-def _wrong_password(form, wrong: WrongPassword) -> None:
-    """Show the miss at its field, after counting it (too many end the sign-in: SignInEnded).
-    Counted in the transaction that checked it, still holding the sign-in (signin.hold_sign_in):
-    the password is checked before anything changes, so there is nothing to roll back."""
-    signin.password_missed("password_confirm")
-    getattr(form, wrong.field).errors = [str(wrong)]
-
-
 @bp.post("/pin")
+@writes_last  # the PIN is hashed and the password checked with no write turn held (signin.confirm_password)
 def set_pin():
     form = PinForm(prefix="pin")
     if form.validate_on_submit():
-        signin.hold_sign_in()
         try:
-            staff.set_pin(current_user, password=form.password.data, pin=form.pin.data)
+            pin_hash = staff.pin_hash_for(form.pin.data)
+            signin.confirm_password(form.password.data)
+            staff.set_pin(current_user, pin_hash=pin_hash)
             return redirect(url_for("account.index", saved="pin"), code=303)
-        except WrongPassword as wrong:
-            _wrong_password(form, wrong)
-        except staff.StaffRuleBroken as broken:
-            db.session.rollback()
-            getattr(form, broken.field).errors = [str(broken)]
+        except (WrongPassword, staff.StaffRuleBroken) as refused:
+            getattr(form, refused.field).errors = [str(refused)]
     return _page(pin_form=form, status=422)
 
 
 @bp.post("/password")
+@writes_last  # as set_pin
 def change_password():
     form = PasswordForm(prefix="pw")
     if form.validate_on_submit():
-        signin.hold_sign_in()
         try:
-            staff.change_password(current_user, current=form.current.data, new=form.new.data,
-                                  keep=signin.current_staff_session())
+            password_hash = staff.password_hash_for(form.new.data, field="new")
+            signin.confirm_password(form.current.data, field="current")
+            staff.change_password(current_user, password_hash=password_hash, keep=signin.current_staff_session())
             return redirect(url_for("account.index", saved="password"), code=303)
-        except WrongPassword as wrong:
-            _wrong_password(form, wrong)
-        except staff.StaffRuleBroken as broken:
-            db.session.rollback()
-            getattr(form, broken.field).errors = [str(broken)]
+        except (WrongPassword, staff.StaffRuleBroken) as refused:
+            getattr(form, refused.field).errors = [str(refused)]
     return _page(password_form=form, status=422)
 
 
-def _two_factor_change(name: str, change: Callable[[str], T]) -> tuple[T | None, ResponseReturnValue | None]:
+def _two_factor_change(name: str, change: Callable[[], T], *,
+                       first: Callable[[], None] | None = None) -> tuple[T | None, ResponseReturnValue | None]:
     """A two-step sign-in change behind the password: (its result, None) once committed, or
-    (None, the Me page again with the reason at the password field)."""
+    (None, the Me page again with the reason at the password field). `first` may refuse before
+    the password is asked for (nothing to guess for)."""
     form = ConfirmPasswordForm(prefix=TWO_FACTOR_FORMS[name])
     if form.validate_on_submit():
-        signin.hold_sign_in()
         try:
-            result = change(form.password.data)
-        except WrongPassword as wrong:
-            _wrong_password(form, wrong)
-        except twofactor.TwoFactorRefused as refused:
+            if first is not None:
+                first()
+            signin.confirm_password(form.password.data)
+            result = change()
+        except (WrongPassword, twofactor.TwoFactorRefused) as refused:
             db.session.rollback()
             form.password.errors = [str(refused)]
         else:
@@ -105,9 +97,10 @@ def _enroll_page(form: TwoFactorCodeForm | None = None, status: int = 200):
 
 
 @bp.post("/two-factor")
+@writes_last  # the password is checked with no write turn held (signin.confirm_password)
 def start_two_factor():
     """Opt in: a new secret to scan, then the first code turns it on."""
-    _, refused = _two_factor_change("on", lambda password: twofactor.start_from_account(current_user, password=password))
+    _, refused = _two_factor_change("on", lambda: twofactor.start_from_account(current_user))
     return refused or redirect(url_for("account.two_factor"), code=303)
 
 
@@ -138,13 +131,16 @@ def confirm_two_factor():
 
 
 @bp.post("/two-factor/off")
+@writes_last  # the password is checked with no write turn held (signin.confirm_password)
 def turn_off_two_factor():
-    _, refused = _two_factor_change("off", lambda password: twofactor.turn_off(current_user, password=password))
+    _, refused = _two_factor_change("off", lambda: twofactor.turn_off(current_user),
+                                    first=lambda: twofactor.check_can_turn_off(current_user))
     return refused or redirect(url_for("account.index", saved="two-factor-off"), code=303)
 
 
 @bp.post("/two-factor/recovery-codes")
+@writes_last  # the password is checked with no write turn held (signin.confirm_password)
 def new_recovery_codes():
     codes, refused = _two_factor_change(
-        "codes", lambda password: twofactor.new_recovery_codes(current_user, password=password))
+        "codes", lambda: twofactor.new_recovery_codes(current_user))
     return refused or render_template("account/recovery_codes.html", codes=codes, turned_on=False)
