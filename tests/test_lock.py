@@ -193,3 +193,21 @@ def test_the_pin_is_checked_without_holding_the_write_lock(monkeypatch):
             misses = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "unlock_failed")).all()
             assert [event.detail_data["attempt"] for event in misses] == [1]
             assert db.session.scalar(select(func.sum(StaffSession.pin_failures))) == 0
+
+
+def test_a_link_on_another_site_cannot_lock_the_ipad(app, agent, personas):
+    """Locking is a visit to /lock (the page's idle timer goes there), a change by GET with no CSRF
+    token: one the browser says came from another site shows the lock screen only of a sign-in
+    already locked, and locks nothing."""
+    agent.login(personas.colleague)
+    elsewhere = agent.get("/lock", headers={"Sec-Fetch-Site": "cross-site"})
+    assert elsewhere.status_code == 303 and elsewhere.headers["Location"] == "/"
+    assert agent.get("/").status_code == 200
+    with app.app_context():
+        from metpwa.extensions import db
+
+        assert db.session.scalar(select(StaffSession.locked_at).where(StaffSession.ended_at.is_(None))) is None
+    own = agent.get("/lock", headers={"Sec-Fetch-Site": "same-origin"})
+    assert own.status_code == 200 and personas.colleague.name in own.get_data(as_text=True)
+    assert agent.get("/").status_code == 303
+    assert agent.get("/lock", headers={"Sec-Fetch-Site": "cross-site"}).status_code == 200  # already locked

@@ -107,11 +107,21 @@ def logout():
     return response
 
 
+# Where a navigation came from, as the browser tells it (Fetch Metadata); older browsers send none.
+_OWN_NAVIGATION = frozenset({"same-origin", "none"})
+
+
 @bp.get("/lock")
 @lock_exempt
 def lock():
-    staff_session = signin.current_staff_session()
-    signin.lock(staff_session, reason="lock screen")
+    """The lock screen; the page's idle timer comes here, and locking is its visit. A link or an
+    image on another site must not lock someone's iPad (a change by GET carries no CSRF token), so
+    a visit the browser says came from elsewhere only shows the screen of a sign-in already locked."""
+    if request.headers.get("Sec-Fetch-Site", "none") not in _OWN_NAVIGATION:
+        if signin.signed_in().locked_at is None:
+            return redirect(url_for("today.index"), code=303)
+    else:
+        signin.lock(signin.current_staff_session(), reason="lock screen")
     return _lock_page(UnlockForm())
 
 
