@@ -224,9 +224,9 @@ def test_guesses_sent_at_once_are_checked_no_more_than_the_limit():
         assert response.status_code == 200 and GENERIC_FAILURE in response.get_data(as_text=True)
 
 
-def _slow_wrong_guesses(monkeypatch, seconds: float) -> None:
-    """Argon2 as slow as in production for a wrong password, so the tries overlap; a right one
-    checked at once."""
+def _slow_checks(monkeypatch, seconds: float, *, wrong_only: bool = False) -> None:
+    """Argon2 as slow as in production, so tries sent together overlap; with `wrong_only`, a right
+    password is checked at once (it finishes before the wrong ones sent earlier)."""
     import time
 
     from metpwa.services import signin
@@ -235,7 +235,7 @@ def _slow_wrong_guesses(monkeypatch, seconds: float) -> None:
 
     def verifying(stored, typed):
         right = verify(stored, typed)
-        if not right:
+        if not (right and wrong_only):
             time.sleep(seconds)
         return right
 
@@ -247,17 +247,8 @@ def test_a_double_tap_on_sign_in_lets_the_person_in(monkeypatch):
 
     from metpwa.extensions import db
     from metpwa.models import LoginFailure
-    from metpwa.services import signin
 
-    verify = signin.verify_secret
-
-    def as_slow_as_production(*args):
-        import time
-
-        time.sleep(0.15)
-        return verify(*args)
-
-    monkeypatch.setattr(signin, "verify_secret", as_slow_as_production)
+    _slow_checks(monkeypatch, 0.15)
     with lone_practice("Double Tap Practice") as practice:
         forms = [{"email": practice.trainer.email, "password": practice.trainer.password}] * 2
         assert [r.status_code for r in post_at_once(practice, "/login", forms)] == [303, 303]
@@ -273,7 +264,7 @@ def test_a_right_guess_sent_past_the_limit_in_a_burst_is_refused(monkeypatch):
 
     from conftest import Agent, lone_practice
 
-    _slow_wrong_guesses(monkeypatch, 0.6)
+    _slow_checks(monkeypatch, 0.6, wrong_only=True)
     with lone_practice("Burst Practice") as practice:
         def guess(n: int) -> None:
             Agent(practice.app.test_client()).login(practice.trainer, password=f"wrong guess {n}")
@@ -328,20 +319,11 @@ def test_an_old_hash_is_brought_up_to_date_but_never_while_paused(app, agent, ne
 def test_a_typo_beside_ones_own_sign_ins_still_being_checked_does_not_lock_the_account(monkeypatch):
     """Four right sign-ins in flight (tabs, iPads at opening time) and one typo: the typo is judged
     against the failures settled, so it is one miss, not the fifth (found in review)."""
-    import time
-
     from conftest import lone_practice, post_at_once
 
     from metpwa.extensions import db
-    from metpwa.services import signin
 
-    verify = signin.verify_secret
-
-    def as_slow_as_production(*args):
-        time.sleep(0.15)
-        return verify(*args)
-
-    monkeypatch.setattr(signin, "verify_secret", as_slow_as_production)
+    _slow_checks(monkeypatch, 0.15)
     with lone_practice("Opening Time Practice") as practice:
         right = {"email": practice.trainer.email, "password": practice.trainer.password}
         responses = post_at_once(practice, "/login", [right] * 4 + [{**right, "password": "a typo in it"}])

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app, g, session
 from flask_login import login_user, logout_user
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import bindparam, case, delete, func, select, update
 
 from ..database import take_write_lock
 from ..extensions import db
@@ -143,22 +143,20 @@ def sign_in(email: str, password: str) -> User:
     # Read for every try, right or wrong, so its time tells nothing: the failures settled (for the
     # lockout below), and the tries counted before this one that have not been taken back (wrong,
     # or still being checked).
-    settled = db.session.scalar(
-        select(func.count()).select_from(LoginFailure)
-        .where(LoginFailure.email == email, LoginFailure.at >= window_start, LoginFailure.checking.is_(False))
-    )
-    before = db.session.scalar(
-        select(func.count()).select_from(LoginFailure)
-        .where(LoginFailure.email == email, LoginFailure.at >= window_start, LoginFailure.id < attempt_id)
-    )
+    settled, before = db.session.execute(
+        select(func.count(case((LoginFailure.checking.is_(False), 1))),
+               func.count(case((LoginFailure.id < attempt_id, 1))))
+        .where(LoginFailure.email == email, LoginFailure.at >= window_start)
+    ).one()
     # A password changed while this one was being checked is judged by the new one: refused.
-    if user is not None and password_ok and user.password_hash == checked_hash and user.active:
+    right = user is not None and password_ok and user.password_hash == checked_hash and user.active
+    if right:
         # A right password is judged again by the tries before it: those found right have taken
         # theirs back (a double tap, two tabs), while wrong ones and ones still being checked keep
         # counting, so a right guess sent past the limit in a burst of guesses is refused, however
         # soon it was checked.
         paused = before >= _cfg("LOGIN_ACCOUNT_MAX_FAILURES") or user.is_locked_out(now)
-    if user is not None and password_ok and user.password_hash == checked_hash and user.active and not paused:
+    if right and not paused:
         db.session.execute(delete(LoginFailure).where(LoginFailure.id == attempt_id))
         # With two-step sign-in the count is cleared only once the code is right too, or a
         # password holder could guess codes without end by signing in again every few tries.
