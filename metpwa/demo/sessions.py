@@ -67,10 +67,10 @@ def seed_book_and_sessions(client: Client, trainer: User, joined: datetime, week
 def _past_session(client: Client, trainer: User, appointment: Appointment, plan: PlanVersion, n: int,
                   rng: random.Random) -> None:
     started = appointment.starts_at + timedelta(minutes=rng.randint(0, 6))
-    session = sessions.open_session(trainer, client, plan=plan, appointment=appointment, at=started)
-    session.pain_before = max(0, 5 - n // 3 + rng.randint(-1, 1))
+    session_log = sessions.open_session(trainer, client, plan=plan, appointment=appointment, at=started)
+    session_log.pain_before = max(0, 5 - n // 3 + rng.randint(-1, 1))
     clock = started + timedelta(minutes=4)
-    for item in session.exercises:
+    for item in session_log.exercises:
         prescribed = item.plan_exercise
         base_load = Decimal(str(prescribed.load)) if prescribed and prescribed.load is not None else None
         for number in range(1, (prescribed.sets if prescribed else 2) + 1):
@@ -78,23 +78,23 @@ def _past_session(client: Client, trainer: User, appointment: Appointment, plan:
             reps = (prescribed.reps + min(4, n // 4) - (1 if number == 3 else 0)) if prescribed and prescribed.reps \
                 else None
             db.session.add(SetLog(
-                practice_id=client.practice_id, session_id=session.id, session_exercise_id=item.id,
+                practice_id=client.practice_id, session_id=session_log.id, session_exercise_id=item.id,
                 set_number=number, reps=reps, seconds=None if reps else (prescribed.seconds if prescribed else 30),
                 load=(base_load + Decimal("0.5") * (n // 5)) if base_load is not None else None,
                 load_unit=prescribed.load_unit if prescribed else None,
                 rpe=Decimal(min(8, 5 + number - 1 + rng.choice((0, 0, 1)))), performed_at=clock, entered_at=clock,
-                idempotency_key=f"demo-{session.id}-{item.id}-{number}", entered_by_id=trainer.id,
+                idempotency_key=f"demo-{session_log.id}-{item.id}-{number}", entered_by_id=trainer.id,
             ))
         item.response = "tolerated_well" if rng.random() > 0.15 else "fatigue"
     db.session.flush()
     ended = clock + timedelta(minutes=rng.randint(3, 8))
-    sessions.finish(trainer, session, at=ended)
+    sessions.finish(trainer, session_log, at=ended)
     note = NOTES[n % len(NOTES)]
-    sessions.sign(trainer, session, note=dict(zip(("note_client_report", "note_performance", "note_response",
+    sessions.sign(trainer, session_log, note=dict(zip(("note_client_report", "note_performance", "note_response",
                                                     "note_plan"), note, strict=True)),
-                  minutes={activity: session.minutes(activity) for activity in
+                  minutes={activity: session_log.minutes(activity) for activity in
                            ("therapeutic_exercise", "neuromuscular_reeducation", "gait", "functional_activities")},
-                  pain_after=max(0, (session.pain_before or 2) - 1), overrides=[],
+                  pain_after=max(0, (session_log.pain_before or 2) - 1), overrides=[],
                   at=ended + timedelta(hours=30) if n % 23 == 7 else ended + timedelta(minutes=rng.randint(5, 40)))
 
 
@@ -107,15 +107,15 @@ def _in_progress_today(client: Client, trainer: User, appointments: list[Appoint
     # session would be yesterday's, listed to sign rather than under way.
     now = utcnow()
     started = max(now - timedelta(minutes=18), schedule.day_bounds(client.practice, today)[0])
-    session = sessions.open_session(trainer, client, plan=_current(client), appointment=todays[0], at=started)
-    first = session.exercises[0]
+    session_log = sessions.open_session(trainer, client, plan=_current(client), appointment=todays[0], at=started)
+    first = session_log.exercises[0]
     for number in (1, 2):
-        db.session.add(SetLog(practice_id=client.practice_id, session_id=session.id, session_exercise_id=first.id,
+        db.session.add(SetLog(practice_id=client.practice_id, session_id=session_log.id, session_exercise_id=first.id,
                               set_number=number, reps=12, rpe=Decimal(5 + number),
                               performed_at=min(now, started + timedelta(minutes=4 * number)),
                               entered_at=min(now, started + timedelta(minutes=4 * number)),
-                              idempotency_key=f"demo-today-{session.id}-{number}", entered_by_id=trainer.id))
-    session.pain_before = 3
+                              idempotency_key=f"demo-today-{session_log.id}-{number}", entered_by_id=trainer.id))
+    session_log.pain_before = 3
     db.session.commit()
 
 

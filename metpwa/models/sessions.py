@@ -103,7 +103,7 @@ class SessionLog(db.Model):
     signed_by: Mapped[User | None] = relationship(foreign_keys=[signed_by_id])
     plan: Mapped[PlanVersion | None] = relationship()
     exercises: Mapped[list[SessionExercise]] = relationship(order_by="SessionExercise.position",
-                                                            back_populates="session")
+                                                            back_populates="session_log")
 
     __table_args__ = (Index("ix_session_log_client_started", "client_id", "started_at"),)
 
@@ -138,7 +138,7 @@ class SessionExercise(db.Model):
     response_pain: Mapped[int | None]
     response_note: Mapped[str | None] = mapped_column(EncryptedText("session_exercise.response_note"))
 
-    session: Mapped[SessionLog] = relationship(back_populates="exercises")
+    session_log: Mapped[SessionLog] = relationship(back_populates="exercises")
     exercise: Mapped[Exercise] = relationship(lazy="joined")
     plan_exercise: Mapped[PlanExercise | None] = relationship()
     sets: Mapped[list[SetLog]] = relationship(order_by="SetLog.set_number", back_populates="session_exercise")

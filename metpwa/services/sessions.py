@@ -74,9 +74,9 @@ def in_progress(client_id: int) -> SessionLog | None:
     )
 
 
-def started_today(session: SessionLog, practice: Practice) -> bool:
+def started_today(session_log: SessionLog, practice: Practice) -> bool:
     start, end = schedule.day_bounds(practice, practice_today(practice))
-    return start <= session.started_at < end
+    return start <= session_log.started_at < end
 
 
 def left_unsigned(client: Client) -> list[SessionLog]:
@@ -137,24 +137,24 @@ def open_session(user: User, client: Client, *, plan, appointment: Appointment |
     chart is ready, and for bringing in sessions recorded before metpwa (the demo's history)."""
     started = at or utcnow()
     last = last_signed(client.id, before=started)
-    session = SessionLog(practice_id=client.practice_id, client_id=client.id, trainer_id=user.id,
+    session_log = SessionLog(practice_id=client.practice_id, client_id=client.id, trainer_id=user.id,
                          appointment_id=appointment.id if appointment else None, plan_id=plan.id, started_at=started,
                          scope_overrides=[])
-    db.session.add(session)
+    db.session.add(session_log)
     db.session.flush()
     for item in plan.exercises:
         db.session.add(SessionExercise(
-            practice_id=client.practice_id, session_id=session.id, position=item.position,
+            practice_id=client.practice_id, session_id=session_log.id, position=item.position,
             exercise_id=item.exercise_id, plan_exercise_id=item.id, activity_type=item.activity_type,
             prescription=item.prescription, last_actuals=_actuals(last, item.exercise_id),
         ))
-    audit.record("create", session, user=user, client_id=client.id, detail={"plan_version": plan.version})
+    audit.record("create", session_log, user=user, client_id=client.id, detail={"plan_version": plan.version})
     db.session.commit()
-    return session
+    return session_log
 
 
-def _open(session: SessionLog) -> None:
-    if session.signed:
+def _open(session_log: SessionLog) -> None:
+    if session_log.signed:
         raise SessionLocked()
 
 
@@ -241,16 +241,16 @@ def log_set(user: User | SignedIn, session_id: int, session_exercise_id: int, *,
     return LoggedSet(*created), True
 
 
-def undo_set(user: User, session: SessionLog, row: SetLog) -> None:
-    _open(session)
-    audit.record("delete", row, user=user, client_id=session.client_id, detail={"set": row.set_number})
+def undo_set(user: User, session_log: SessionLog, row: SetLog) -> None:
+    _open(session_log)
+    audit.record("delete", row, user=user, client_id=session_log.client_id, detail={"set": row.set_number})
     db.session.delete(row)
     db.session.commit()
 
 
-def record_response(user: User, session: SessionLog, item: SessionExercise, *, response: str, pain: str | None,
+def record_response(user: User, session_log: SessionLog, item: SessionExercise, *, response: str, pain: str | None,
                     note: str | None) -> None:
-    _open(session)
+    _open(session_log)
     if response not in RESPONSES:
         raise rules.SessionInputError("response", "Choose how the client responded.")
     value = rules.whole("response_pain", pain, kind="pain")
@@ -258,41 +258,41 @@ def record_response(user: User, session: SessionLog, item: SessionExercise, *, r
         raise rules.SessionInputError("response_pain", "Rate the pain from 0 to 10.")
     item.response, item.response_pain = response, value if response == "pain_increase" else None
     item.response_note = (note or "").strip()[:300] or None
-    audit.record("update", session, user=user, client_id=session.client_id, detail={"response": response})
+    audit.record("update", session_log, user=user, client_id=session_log.client_id, detail={"response": response})
     db.session.commit()
 
 
-def skip(user: User, session: SessionLog, item: SessionExercise, reason: str) -> None:
-    _open(session)
+def skip(user: User, session_log: SessionLog, item: SessionExercise, reason: str) -> None:
+    _open(session_log)
     reason = reason.strip()
     if not reason:
         raise rules.SessionInputError("skip_reason", "Say why the exercise was skipped.")
     item.skipped, item.skip_reason = True, reason[:300]
     note = f"Skipped {item.exercise.name}: {reason}"
-    session.plan_changes = f"{session.plan_changes}\n{note}" if session.plan_changes else note
-    audit.record("update", session, user=user, client_id=session.client_id, detail={"skipped": item.exercise_id})
+    session_log.plan_changes = f"{session_log.plan_changes}\n{note}" if session_log.plan_changes else note
+    audit.record("update", session_log, user=user, client_id=session_log.client_id, detail={"skipped": item.exercise_id})
     db.session.commit()
 
 
-def add_exercise(user: User, session: SessionLog, exercise: Exercise) -> SessionExercise:
-    _open(session)
-    position = 1 + max((e.position for e in session.exercises), default=0)
-    item = SessionExercise(practice_id=session.practice_id, session_id=session.id, position=position,
+def add_exercise(user: User, session_log: SessionLog, exercise: Exercise) -> SessionExercise:
+    _open(session_log)
+    position = 1 + max((e.position for e in session_log.exercises), default=0)
+    item = SessionExercise(practice_id=session_log.practice_id, session_id=session_log.id, position=position,
                            exercise_id=exercise.id, activity_type=exercise.activity_type,
                            prescription=f"added: {exercise.default_dosage}".strip(),
-                           last_actuals=_actuals(last_signed(session.client_id, session.started_at), exercise.id))
+                           last_actuals=_actuals(last_signed(session_log.client_id, session_log.started_at), exercise.id))
     db.session.add(item)
     db.session.flush()
     note = f"Added {exercise.name}"
-    session.plan_changes = f"{session.plan_changes}\n{note}" if session.plan_changes else note
-    audit.record("update", session, user=user, client_id=session.client_id, detail={"added": exercise.id})
+    session_log.plan_changes = f"{session_log.plan_changes}\n{note}" if session_log.plan_changes else note
+    audit.record("update", session_log, user=user, client_id=session_log.client_id, detail={"added": exercise.id})
     db.session.commit()
     return item
 
 
-def move(user: User, session: SessionLog, item: SessionExercise, step: int) -> None:
-    _open(session)
-    ordered = sorted(session.exercises, key=lambda e: e.position)
+def move(user: User, session_log: SessionLog, item: SessionExercise, step: int) -> None:
+    _open(session_log)
+    ordered = sorted(session_log.exercises, key=lambda e: e.position)
     index = ordered.index(item)
     other = index + step
     if 0 <= other < len(ordered):
@@ -302,79 +302,79 @@ def move(user: User, session: SessionLog, item: SessionExercise, step: int) -> N
         db.session.commit()
 
 
-def save_vitals(user: User, session: SessionLog, form: dict[str, str], *, when: str) -> None:
+def save_vitals(user: User, session_log: SessionLog, form: dict[str, str], *, when: str) -> None:
     """Pain, heart rate and blood pressure before or after the session, checked for plausibility."""
-    _open(session)
+    _open(session_log)
     pain = rules.whole(f"pain_{when}", form.get(f"pain_{when}"), kind="pain")
     heart = rules.whole(f"heart_rate_{when}", form.get(f"heart_rate_{when}"), kind="heart_rate")
     systolic = rules.whole(f"systolic_{when}", form.get(f"systolic_{when}"), kind="systolic")
     diastolic = rules.whole(f"diastolic_{when}", form.get(f"diastolic_{when}"), kind="diastolic")
     rules.check_blood_pressure(systolic, diastolic, when)
-    setattr(session, f"pain_{when}", pain)
-    setattr(session, f"heart_rate_{when}", heart)
-    setattr(session, f"systolic_{when}", systolic)
-    setattr(session, f"diastolic_{when}", diastolic)
-    audit.record("update", session, user=user, client_id=session.client_id, detail={"vitals": when})
+    setattr(session_log, f"pain_{when}", pain)
+    setattr(session_log, f"heart_rate_{when}", heart)
+    setattr(session_log, f"systolic_{when}", systolic)
+    setattr(session_log, f"diastolic_{when}", diastolic)
+    audit.record("update", session_log, user=user, client_id=session_log.client_id, detail={"vitals": when})
     db.session.commit()
 
 
-def finish(user: User, session: SessionLog, *, at: datetime | None = None) -> None:
+def finish(user: User, session_log: SessionLog, *, at: datetime | None = None) -> None:
     """Stop the clock and propose the minutes by activity from the sets logged. Finishing again
     after more sets (back to the session from the sign page) moves the end to the last of them."""
-    _open(session)
+    _open(session_log)
     # Server time (entered_at), not the tablet's (performed_at): an iPad a few minutes fast would
     # make every set look later than the end and every Finish stretch the session.
-    last_entered = max((s.entered_at for item in session.exercises for s in item.sets), default=None)
-    if session.ended_at is None or (last_entered is not None and last_entered > session.ended_at):
-        _stop_clock(session, at or utcnow())
-        audit.record("update", session, user=user, client_id=session.client_id, detail={"finished": True})
+    last_entered = max((s.entered_at for item in session_log.exercises for s in item.sets), default=None)
+    if session_log.ended_at is None or (last_entered is not None and last_entered > session_log.ended_at):
+        _stop_clock(session_log, at or utcnow())
+        audit.record("update", session_log, user=user, client_id=session_log.client_id, detail={"finished": True})
         db.session.commit()
 
 
-def _stop_clock(session: SessionLog, at: datetime) -> None:
-    session.ended_at = _clock_end(session, at)
+def _stop_clock(session_log: SessionLog, at: datetime) -> None:
+    session_log.ended_at = _clock_end(session_log, at)
     busy = dict.fromkeys(ACTIVITY_COLUMNS, 0)
-    for item in session.exercises:
+    for item in session_log.exercises:
         if not item.skipped:
             busy[item.activity_type] += sum(rules.set_seconds(s.reps, s.seconds) for s in item.sets)
-    for activity, minutes in rules.split_minutes(duration_minutes(session), busy).items():
-        setattr(session, ACTIVITY_COLUMNS[activity], minutes)
+    for activity, minutes in rules.split_minutes(duration_minutes(session_log), busy).items():
+        setattr(session_log, ACTIVITY_COLUMNS[activity], minutes)
 
 
-def _clock_end(session: SessionLog, at: datetime) -> datetime:
-    last_set = max((s.performed_at for item in session.exercises for s in item.sets), default=None)
-    return rules.clock_end(session.started_at, at, last_set)
+def _clock_end(session_log: SessionLog, at: datetime) -> datetime:
+    last_set = max((s.performed_at for item in session_log.exercises for s in item.sets), default=None)
+    return rules.clock_end(session_log.started_at, at, last_set)
 
 
-def duration_minutes(session: SessionLog) -> int:
-    end = session.ended_at or utcnow()
-    return max(0, round((end - session.started_at).total_seconds() / 60))
+def duration_minutes(session_log: SessionLog) -> int:
+    end = session_log.ended_at or utcnow()
+    return max(0, round((end - session_log.started_at).total_seconds() / 60))
 
 
-def sign(user: User, session: SessionLog, *, note: dict[str, str], minutes: dict[str, int], pain_after: int | None,
+def sign(user: User, session_log: SessionLog, *, note: dict[str, str], minutes: dict[str, int], pain_after: int | None,
          overrides: list[dict], at: datetime | None = None) -> None:
     """Write the note and minutes, sign, and lock; `at` is for records signed before metpwa (the demo)."""
-    _open(session)
+    _open(session_log)
     # Everything is checked before anything changes: a refused signature leaves the session as it was.
     if not (note.get("note_performance") or "").strip():
         raise rules.SessionInputError("note_performance", "Describe how the client performed.")
-    end = session.ended_at or _clock_end(session, at or utcnow())
-    rules.check_minutes(minutes, max(0, round((end - session.started_at).total_seconds() / 60)))
-    if session.ended_at is None:
-        _stop_clock(session, end)
+    end = session_log.ended_at or _clock_end(session_log, at or utcnow())
+    rules.check_minutes(minutes, max(0, round((end - session_log.started_at).total_seconds() / 60)))
+    if session_log.ended_at is None:
+        _stop_clock(session_log, end)
     for field, text in note.items():
-        setattr(session, field, text.strip() or None)
+        setattr(session_log, field, text.strip() or None)
     for activity, value in minutes.items():
-        setattr(session, ACTIVITY_COLUMNS[activity], value)
-    session.pain_after = pain_after
+        setattr(session_log, ACTIVITY_COLUMNS[activity], value)
+    session_log.pain_after = pain_after
     if overrides:
-        session.scope_overrides = [*session.scope_overrides, *overrides]
+        session_log.scope_overrides = [*session_log.scope_overrides, *overrides]
     signed_at = at or utcnow()
-    session.late_entry = rules.late_entry(session.ended_at, signed_at)
-    audit.record("sign", session, user=user, client_id=session.client_id, detail={"late_entry": session.late_entry})
+    session_log.late_entry = rules.late_entry(session_log.ended_at, signed_at)
+    audit.record("sign", session_log, user=user, client_id=session_log.client_id, detail={"late_entry": session_log.late_entry})
     # signed_at last: once it reaches the database the whole session is locked.
-    session.signed_by_id = user.id
-    session.signed_at = signed_at
+    session_log.signed_by_id = user.id
+    session_log.signed_at = signed_at
     db.session.commit()
 
 
@@ -420,4 +420,4 @@ def history(client_id: int, exercise_id: int, *, before: datetime, sessions: int
         .options(selectinload(SessionExercise.sets))
         .order_by(SessionLog.started_at.desc()).limit(sessions)
     ).all()
-    return [(session, list(item.sets)) for session, item in reversed(rows)]
+    return [(session_log, list(item.sets)) for session_log, item in reversed(rows)]

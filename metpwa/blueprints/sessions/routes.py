@@ -31,9 +31,9 @@ def _session(session_id: int) -> SessionLog:
     return get_for_practice(SessionLog, session_id)
 
 
-def _item(session: SessionLog, item_id: int) -> SessionExercise:
+def _item(session_log: SessionLog, item_id: int) -> SessionExercise:
     item = db.session.get(SessionExercise, item_id)
-    if item is None or item.session_id != session.id:
+    if item is None or item.session_id != session_log.id:
         abort(404)
     return item
 
@@ -150,10 +150,10 @@ def start(client_id: int):
         # Start tapped again on a stale Today page: the appointment already has its session.
         return redirect(url_for("sessions.screen", session_id=held.id), code=303)
     try:
-        session = sessions.start(current_user, client, appointment=appointment)
+        session_log = sessions.start(current_user, client, appointment=appointment)
     except sessions.SessionBlocked as blocked:
         return render_template("sessions/blocked.html", client=client, reasons=blocked.reasons), 409
-    return redirect(url_for("sessions.screen", session_id=session.id), code=303)
+    return redirect(url_for("sessions.screen", session_id=session_log.id), code=303)
 
 
 @bp.get("/clients/<int:client_id>/sessions")
@@ -165,27 +165,27 @@ def client_sessions(client_id: int):
     return render_template("sessions/list.html", client=client, rows=sessions.for_client(client.id))
 
 
-def _screen_context(session: SessionLog) -> dict:
-    return {"session": session, "client": session.client, "responses": sessions.RESPONSES,
-            "activity_labels": ACTIVITY_LABELS, "started_ms": int(session.started_at.timestamp() * 1000),
+def _screen_context(session_log: SessionLog) -> dict:
+    return {"session_log": session_log, "client": session_log.client, "responses": sessions.RESPONSES,
+            "activity_labels": ACTIVITY_LABELS, "started_ms": int(session_log.started_at.timestamp() * 1000),
             "pain_flag": rules.PAIN_FLAG_AT, "rpe_flag": rules.RPE_FLAG_AT, "logger_defaults": sessions.logger_defaults}
 
 
 @bp.get("/sessions/<int:session_id>")
 @requires("clinical.view")
 def screen(session_id: int):
-    session = _session(session_id)
-    audit.record("read", session, user=current_user, client_id=session.client_id)
+    session_log = _session(session_id)
+    audit.record("read", session_log, user=current_user, client_id=session_log.client_id)
     db.session.commit()
-    if session.signed:
-        return _signed_page(session)
-    return render_template("sessions/screen.html", **_screen_context(session))
+    if session_log.signed:
+        return _signed_page(session_log)
+    return render_template("sessions/screen.html", **_screen_context(session_log))
 
 
-def _signed_page(session: SessionLog, *, errors: dict | None = None, values: dict | None = None,
+def _signed_page(session_log: SessionLog, *, errors: dict | None = None, values: dict | None = None,
                  flags: dict | None = None, stale_note: bool = False, status: int = 200):
-    return render_template("sessions/signed.html", **_screen_context(session), note_fields=NOTE_FIELDS,
-                           addenda=assessments.addenda("session", session.id), errors=errors or {},
+    return render_template("sessions/signed.html", **_screen_context(session_log), note_fields=NOTE_FIELDS,
+                           addenda=assessments.addenda("session", session_log.id), errors=errors or {},
                            values=values or {}, flags=flags or {}, stale_note=stale_note), status
 
 
@@ -218,57 +218,57 @@ def log_set(session_id: int):
 @bp.post("/sessions/<int:session_id>/sets/<int:set_id>/undo")
 @requires("clinical.write")
 def undo_set(session_id: int, set_id: int):
-    session = _session(session_id)
+    session_log = _session(session_id)
     row = db.session.get(SetLog, set_id)
-    if row is None or row.session_id != session.id:
+    if row is None or row.session_id != session_log.id:
         abort(404)
     try:
-        sessions.undo_set(current_user, session, row)
+        sessions.undo_set(current_user, session_log, row)
     except sessions.SessionLocked:
         return _locked()
     if htmx:
         return ""
-    return redirect(url_for("sessions.screen", session_id=session.id), code=303)
+    return redirect(url_for("sessions.screen", session_id=session_log.id), code=303)
 
 
-def _card(session: SessionLog, item: SessionExercise, *, errors: dict | None = None, status: int = 200):
+def _card(session_log: SessionLog, item: SessionExercise, *, errors: dict | None = None, status: int = 200):
     if htmx:
-        return render_template("sessions/_exercise.html", **_screen_context(session), item=item,
+        return render_template("sessions/_exercise.html", **_screen_context(session_log), item=item,
                                errors=errors or {}), status
-    return redirect(url_for("sessions.screen", session_id=session.id, _anchor=f"ex-{item.id}"), code=303)
+    return redirect(url_for("sessions.screen", session_id=session_log.id, _anchor=f"ex-{item.id}"), code=303)
 
 
 @bp.post("/sessions/<int:session_id>/exercises/<int:item_id>/<action>")
 @requires("clinical.write")
 def exercise_action(session_id: int, item_id: int, action: str):
-    session = _session(session_id)
-    item = _item(session, item_id)
+    session_log = _session(session_id)
+    item = _item(session_log, item_id)
     form = request.form
     try:
         if action == "response":
-            sessions.record_response(current_user, session, item, response=form.get("response", ""),
+            sessions.record_response(current_user, session_log, item, response=form.get("response", ""),
                                      pain=form.get("response_pain"), note=form.get("response_note"))
         elif action == "skip":
-            sessions.skip(current_user, session, item, form.get("skip_reason", ""))
+            sessions.skip(current_user, session_log, item, form.get("skip_reason", ""))
         elif action in ("up", "down"):
-            sessions.move(current_user, session, item, -1 if action == "up" else 1)
-            return redirect(url_for("sessions.screen", session_id=session.id, _anchor=f"ex-{item.id}"), code=303)
+            sessions.move(current_user, session_log, item, -1 if action == "up" else 1)
+            return redirect(url_for("sessions.screen", session_id=session_log.id, _anchor=f"ex-{item.id}"), code=303)
         else:
             abort(404)
     except sessions.SessionLocked:
         return _locked()
     except rules.SessionInputError as error:
         db.session.rollback()
-        return _card(session, item, errors={error.field: error.message}, status=422)
-    return _card(session, item)
+        return _card(session_log, item, errors={error.field: error.message}, status=422)
+    return _card(session_log, item)
 
 
 @bp.get("/sessions/<int:session_id>/exercises/<int:item_id>/history")
 @requires("clinical.view")
 def exercise_history(session_id: int, item_id: int):
-    session = _session(session_id)
-    item = _item(session, item_id)
-    rows = sessions.history(session.client_id, item.exercise_id, before=session.started_at)
+    session_log = _session(session_id)
+    item = _item(session_log, item_id)
+    rows = sessions.history(session_log.client_id, item.exercise_id, before=session_log.started_at)
     loads = [max((float(s.load or 0) for s in sets), default=0) for _, sets in rows]
     volume = [sum((s.reps or 0) * float(s.load or 1) for s in sets) for _, sets in rows]
     return render_template("sessions/_history.html", rows=rows, item=item,
@@ -279,75 +279,75 @@ def exercise_history(session_id: int, item_id: int):
 @bp.post("/sessions/<int:session_id>/exercises")
 @requires("clinical.write")
 def add_exercise(session_id: int):
-    session = _session(session_id)
+    session_log = _session(session_id)
     exercise = get_for_practice(Exercise, request.form.get("exercise_id", 0, type=record_id))
     try:
-        sessions.add_exercise(current_user, session, exercise)
+        sessions.add_exercise(current_user, session_log, exercise)
     except sessions.SessionLocked:
         return _locked()
-    return redirect(url_for("sessions.screen", session_id=session.id, _anchor="add-exercise"), code=303)
+    return redirect(url_for("sessions.screen", session_id=session_log.id, _anchor="add-exercise"), code=303)
 
 
 @bp.get("/sessions/<int:session_id>/pick")
 @requires("clinical.write")
 def pick(session_id: int):
-    session = _session(session_id)
+    session_log = _session(session_id)
     query = request.args.get("q", "")[:60]
-    results = library.search(session.practice_id, query, limit=10) if query.strip() else []
-    return render_template("sessions/_pick.html", session=session, results=results, query=query)
+    results = library.search(session_log.practice_id, query, limit=10) if query.strip() else []
+    return render_template("sessions/_pick.html", session_log=session_log, results=results, query=query)
 
 
 @bp.post("/sessions/<int:session_id>/vitals/<when>")
 @requires("clinical.write")
 def vitals(session_id: int, when: str):
-    session = _session(session_id)
+    session_log = _session(session_id)
     if when not in ("before", "after"):
         abort(404)
     try:
-        sessions.save_vitals(current_user, session, request.form.to_dict(), when=when)
+        sessions.save_vitals(current_user, session_log, request.form.to_dict(), when=when)
     except sessions.SessionLocked:
         return _locked()
     except rules.SessionInputError as error:
         db.session.rollback()
-        return render_template("sessions/_vitals.html", **_screen_context(session), when=when,
+        return render_template("sessions/_vitals.html", **_screen_context(session_log), when=when,
                                errors={error.field: error.message}, values=request.form), 422
     if htmx:
-        return render_template("sessions/_vitals.html", **_screen_context(session), when=when, errors={},
+        return render_template("sessions/_vitals.html", **_screen_context(session_log), when=when, errors={},
                                values={}, saved=True)
-    return redirect(url_for("sessions.screen", session_id=session.id), code=303)
+    return redirect(url_for("sessions.screen", session_id=session_log.id), code=303)
 
 
 @bp.post("/sessions/<int:session_id>/finish")
 @requires("clinical.write")
 def finish(session_id: int):
-    session = _session(session_id)
+    session_log = _session(session_id)
     try:
-        sessions.finish(current_user, session)
+        sessions.finish(current_user, session_log)
     except sessions.SessionLocked:
         return _locked()
-    return redirect(url_for("sessions.sign", session_id=session.id), code=303)
+    return redirect(url_for("sessions.sign", session_id=session_log.id), code=303)
 
 
-def _sign_page(session: SessionLog, *, errors: dict, values: dict, flags: dict, status: int = 200):
-    return render_template("sessions/sign.html", **_screen_context(session), note_fields=NOTE_FIELDS, errors=errors,
+def _sign_page(session_log: SessionLog, *, errors: dict, values: dict, flags: dict, status: int = 200):
+    return render_template("sessions/sign.html", **_screen_context(session_log), note_fields=NOTE_FIELDS, errors=errors,
                            values=values, flags=flags, activity_columns=ACTIVITY_COLUMNS,
-                           duration=sessions.duration_minutes(session)), status
+                           duration=sessions.duration_minutes(session_log)), status
 
 
 @bp.route("/sessions/<int:session_id>/sign", methods=["GET", "POST"])
 @requires("clinical.write")
 def sign(session_id: int):
-    session = _session(session_id)
-    if session.signed and request.method == "POST":
+    session_log = _session(session_id)
+    if session_log.signed and request.method == "POST":
         # Signed on another iPad while this note was being written: what was typed is not lost,
         # it waits in the addendum form, since the signed note itself can no longer change.
         typed = "\n".join(f"{label}: {text}" for field, label, _ in NOTE_FIELDS
                           if (text := request.form.get(field, "").strip()))
-        return _signed_page(session, values={"text": typed}, stale_note=True, status=409)
-    if session.signed:
-        return redirect(url_for("sessions.screen", session_id=session.id), code=303)
+        return _signed_page(session_log, values={"text": typed}, stale_note=True, status=409)
+    if session_log.signed:
+        return redirect(url_for("sessions.screen", session_id=session_log.id), code=303)
     if request.method == "GET":
-        return _sign_page(session, errors={}, values={}, flags={})
+        return _sign_page(session_log, errors={}, values={}, flags={})
     form = request.form
     note = {field: form.get(field, "") for field, _, _ in NOTE_FIELDS}
     errors, minutes = {}, {}
@@ -364,7 +364,7 @@ def sign(session_id: int):
     errors.update(review.errors)
     if not errors:
         try:
-            sessions.sign(current_user, session, note=note, minutes=minutes, pain_after=pain_after,
+            sessions.sign(current_user, session_log, note=note, minutes=minutes, pain_after=pain_after,
                           overrides=review.overrides)
         except sessions.SessionLocked:
             return _locked()
@@ -372,14 +372,14 @@ def sign(session_id: int):
             db.session.rollback()
             errors[error.field] = error.message
         else:
-            return redirect(url_for("sessions.screen", session_id=session.id), code=303)
-    return _sign_page(session, errors=errors, values=form, flags=review.flags, status=422)
+            return redirect(url_for("sessions.screen", session_id=session_log.id), code=303)
+    return _sign_page(session_log, errors=errors, values=form, flags=review.flags, status=422)
 
 
 @bp.post("/sessions/<int:session_id>/addenda")
 @requires("clinical.write")
 def addendum(session_id: int):
-    session = _session(session_id)
+    session_log = _session(session_id)
     values = {"reason": request.form.get("reason", "").strip(), "text": request.form.get("text", "").strip()}
     errors = {}
     if not values["reason"]:
@@ -388,8 +388,8 @@ def addendum(session_id: int):
         errors["text"] = "Write the addendum."
     review = scope.review(current_user, {"text": values["text"]}, request.form)
     errors.update(review.errors)
-    if errors or not session.signed:
-        return _signed_page(session, errors=errors, values=values, flags=review.flags, status=422)
-    assessments.add_addendum(current_user, client_id=session.client_id, record_type="session", record_id=session.id,
+    if errors or not session_log.signed:
+        return _signed_page(session_log, errors=errors, values=values, flags=review.flags, status=422)
+    assessments.add_addendum(current_user, client_id=session_log.client_id, record_type="session", record_id=session_log.id,
                              reason=values["reason"], text=values["text"], overrides=review.overrides)
-    return redirect(url_for("sessions.screen", session_id=session.id, _anchor="addenda"), code=303)
+    return redirect(url_for("sessions.screen", session_id=session_log.id, _anchor="addenda"), code=303)
