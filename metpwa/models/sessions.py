@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..encryption import EncryptedText
 from ..extensions import db
+from ..standards.exercises import ACTIVITY_TYPES
 from .client import Client
 from .library import Exercise
 from .plan import PlanExercise, PlanVersion
@@ -19,12 +20,7 @@ from .practice import User
 from .types import UTCDateTime, utcnow
 
 # The four timed activities session minutes are kept by; billing applies the 8-minute rule to them.
-ACTIVITY_COLUMNS = {
-    "therapeutic_exercise": "minutes_therapeutic_exercise",
-    "neuromuscular_reeducation": "minutes_neuromuscular_reeducation",
-    "gait": "minutes_gait",
-    "functional_activities": "minutes_functional_activities",
-}
+ACTIVITY_COLUMNS = {activity: f"minutes_{activity}" for activity in ACTIVITY_TYPES}
 
 
 class AppointmentSeries(db.Model):

@@ -29,12 +29,9 @@ from ..models import (
 )
 from ..rules import sessions as rules
 from ..rules.readiness import checklist
+from ..standards.session_log import RESPONSES
 from . import audit, plans, readiness, referrals, schedule
 from .signin import SignedIn
-
-RESPONSES = {"tolerated_well": "Tolerated well", "fatigue": "Fatigue", "pain_increase": "Pain increase",
-             "other": "Other"}
-
 
 class SessionBlocked(Exception):
     """What stands between this client and a session, in words for the trainer."""

@@ -1,7 +1,7 @@
 """The seeded exercise library: common medical-exercise movements with category, equipment, body region, default dosage, the activity type their minutes count toward, and short instructions in our own words."""
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 ExerciseCategory = Literal["strength", "mobility", "balance", "gait", "functional", "aerobic", "core"]
 ActivityType = Literal["therapeutic_exercise", "neuromuscular_reeducation", "gait", "functional_activities"]
@@ -17,15 +17,31 @@ CATEGORY_LABELS: tuple[tuple[ExerciseCategory, str], ...] = (
     ("core", "Core"),
 )
 
+
+class Activity(NamedTuple):
+    """A timed activity: `short` where room is tight (the sign page's minutes, a plan row), `long`
+    where the trainer chooses one for an exercise (what each covers)."""
+
+    key: ActivityType
+    short: str
+    long: str
+
+
 # Session minutes count toward one timed activity (standards.md, "Timed codes": 97110 strength,
 # endurance, ROM, flexibility; 97112 balance, coordination, proprioception; 97116 gait;
 # 97530 dynamic functional activities). A seeded exercise takes its category's activity.
-ACTIVITY_TYPES: tuple[ActivityType, ...] = (
-    "therapeutic_exercise",
-    "neuromuscular_reeducation",
-    "gait",
-    "functional_activities",
+ACTIVITIES: tuple[Activity, ...] = (
+    Activity("therapeutic_exercise", "Therapeutic exercise",
+             "Therapeutic exercise (strength, endurance, range, flexibility)"),
+    Activity("neuromuscular_reeducation", "Neuromuscular re-education",
+             "Neuromuscular re-education (balance, coordination)"),
+    Activity("gait", "Gait training", "Gait training"),
+    Activity("functional_activities", "Functional activities", "Functional activities"),
 )
+ACTIVITY_TYPES: tuple[ActivityType, ...] = tuple(activity.key for activity in ACTIVITIES)
+ACTIVITY_LABELS: dict[str, str] = {activity.key: activity.long for activity in ACTIVITIES}
+ACTIVITY_SHORT_LABELS: dict[str, str] = {activity.key: activity.short for activity in ACTIVITIES}
+
 ACTIVITY_BY_CATEGORY: dict[ExerciseCategory, ActivityType] = {
     "strength": "therapeutic_exercise",
     "mobility": "therapeutic_exercise",

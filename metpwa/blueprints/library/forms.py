@@ -3,16 +3,8 @@
 from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from ...standards.exercises import ACTIVITY_TYPES, BODY_REGIONS, CATEGORY_LABELS, EQUIPMENT
-
 from ...forms import BaseForm, WholeNumberField
-
-ACTIVITY_LABELS = {
-    "therapeutic_exercise": "Therapeutic exercise (strength, endurance, range, flexibility)",
-    "neuromuscular_reeducation": "Neuromuscular re-education (balance, coordination)",
-    "gait": "Gait training",
-    "functional_activities": "Functional activities",
-}
+from ...standards.exercises import ACTIVITIES, BODY_REGIONS, CATEGORY_LABELS, EQUIPMENT
 
 
 def _count(label, low, high, unit):
@@ -25,7 +17,7 @@ class ExerciseForm(BaseForm):
     category = SelectField("Kind", choices=[SelectChoice(k, v) for k, v in CATEGORY_LABELS])
     equipment = SelectField("Equipment", choices=[SelectChoice(e, e.capitalize()) for e in EQUIPMENT])
     body_region = SelectField("Body region", choices=[SelectChoice(r, r.capitalize()) for r in BODY_REGIONS])
-    activity_type = SelectField("Minutes count as", choices=[SelectChoice(a, ACTIVITY_LABELS[a]) for a in ACTIVITY_TYPES])
+    activity_type = SelectField("Minutes count as", choices=[SelectChoice(a.key, a.long) for a in ACTIVITIES])
     default_sets = _count("Sets", 1, 10, "sets")
     default_reps = _count("Reps", 1, 100, "reps")
     default_hold_seconds = _count("Hold (seconds)", 1, 600, "seconds")

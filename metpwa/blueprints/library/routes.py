@@ -6,9 +6,9 @@ from flask_login import current_user
 from ...access import requires
 from ...extensions import htmx
 from ...services import library
-from ...standards.exercises import BODY_REGIONS, CATEGORY_LABELS, EQUIPMENT
+from ...standards.exercises import ACTIVITY_LABELS, BODY_REGIONS, CATEGORY_LABELS, EQUIPMENT
 from . import bp
-from .forms import ACTIVITY_LABELS, ExerciseForm
+from .forms import ExerciseForm
 
 
 def _filters() -> dict:

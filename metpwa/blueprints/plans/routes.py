@@ -13,11 +13,10 @@ from ...models import Client, Exercise, PlanVersion
 from ...rules import plan as rules
 from ...scoping import get_for_client, get_for_practice, record_id, record_id_or_none
 from ...services import audit, documents, library, plans, scope
-from ...standards.exercises import ACTIVITY_TYPES
-from ..library.forms import ACTIVITY_LABELS
+from ...standards.exercises import ACTIVITIES, ACTIVITY_SHORT_LABELS
 from . import bp
 
-ACTIVITY_CHOICES = [(key, ACTIVITY_LABELS[key].split(" (")[0]) for key in ACTIVITY_TYPES]
+ACTIVITY_CHOICES = [(activity.key, activity.short) for activity in ACTIVITIES]
 TARGET_GROUPS = (("measure", "Outcome measures"), ("rom", "Range of motion (degrees)"),
                  ("strength", "Strength (dynamometer, kg)"))
 
@@ -86,7 +85,7 @@ def _plan_page(client: Client, plan: PlanVersion | None, *, ack_errors: dict | N
     return render_template(
         "plans/show.html", client=client, plan=plan, versions=plans.versions(client.id), goal_text=rules.goal_text,
         statuses=statuses, acknowledgements=plans.acknowledgements(plan.id) if plan else [],
-        ack_methods=plans.ACK_METHODS, ack_errors=ack_errors or {}, today=today, activity_labels=ACTIVITY_LABELS,
+        ack_methods=plans.ACK_METHODS, ack_errors=ack_errors or {}, today=today, activity_labels=ACTIVITY_SHORT_LABELS,
     ), status
 
 

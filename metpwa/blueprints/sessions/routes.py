@@ -18,13 +18,9 @@ from ...permissions import Role
 from ...rules import sessions as rules
 from ...scoping import get_for_practice, record_id
 from ...services import assessments, audit, library, schedule, scope, sessions, signin
-from ..library.forms import ACTIVITY_LABELS
+from ...standards.exercises import ACTIVITY_SHORT_LABELS
+from ...standards.session_log import NOTE_FIELDS, RESPONSES
 from . import bp
-
-NOTE_FIELDS = (("note_client_report", "Client report", "How they felt since last time, in their words"),
-               ("note_performance", "Performance", "What they did and how it went"),
-               ("note_response", "Response", "How they responded: tolerance, fatigue, pain"),
-               ("note_plan", "Plan", "What comes next"))
 
 
 def _session(session_id: int) -> SessionLog:
@@ -166,8 +162,8 @@ def client_sessions(client_id: int):
 
 
 def _screen_context(session_log: SessionLog) -> dict:
-    return {"session_log": session_log, "client": session_log.client, "responses": sessions.RESPONSES,
-            "activity_labels": ACTIVITY_LABELS, "started_ms": int(session_log.started_at.timestamp() * 1000),
+    return {"session_log": session_log, "client": session_log.client, "responses": RESPONSES,
+            "activity_labels": ACTIVITY_SHORT_LABELS, "started_ms": int(session_log.started_at.timestamp() * 1000),
             "pain_flag": rules.PAIN_FLAG_AT, "rpe_flag": rules.RPE_FLAG_AT, "logger_defaults": sessions.logger_defaults}
 
 
