@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
+from functools import wraps
 
 from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import Connection, Engine, event, text
@@ -71,6 +72,23 @@ def writes_last(view):
     """
     view.metpwa_writes_last = True
     return view
+
+
+def rolls_back_on_refusal(service):
+    """Mark a service that changes records: whatever it raises (a refusal such as RecordLocked or an
+    InputError, or a failure), what it began is rolled back before the exception leaves it. Nothing
+    half-made waits for a later commit, and the write turn (SQLite's one write lock) is free before
+    the page that says why is drawn; routes never roll back themselves."""
+
+    @wraps(service)
+    def wrapped(*args, **kwargs):
+        try:
+            return service(*args, **kwargs)
+        except Exception:
+            db.session.rollback()
+            raise
+
+    return wrapped
 
 
 def _takes_lock_late() -> bool:

@@ -1,4 +1,9 @@
-"""Error pages for people: full pages for navigation, small fragments for htmx, no stack traces."""
+"""Error pages for people: full pages for navigation, small fragments for htmx, no stack traces.
+
+The refusals of metpwa.rules.errors are answered here, once for the whole app: a service raises
+RecordLocked, StaleRecord or RecordNotFound and the route does nothing about it. A route catches an
+InputError only to show the message at its field; one it lets through becomes a 422 page.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db, htmx
+from .rules.errors import InputError, RecordLocked, RecordNotFound, StaleRecord
 
 MESSAGES = {
     400: ("Something in that request was not right", "Go back and try again. If it keeps happening, reload the page."),
@@ -22,9 +28,13 @@ MESSAGES = {
 }
 
 
-def render_error(status: int, detail: str | None = None):
-    title, hint = MESSAGES.get(status, MESSAGES[500])
-    context = {"status": status, "title": title, "hint": detail or hint}
+# A 409 for a record changed since the page was drawn, rather than one signed.
+STALE_TITLE = "This page is out of date"
+
+
+def render_error(status: int, detail: str | None = None, *, title: str | None = None):
+    default_title, hint = MESSAGES.get(status, MESSAGES[500])
+    context = {"status": status, "title": title or default_title, "hint": detail or hint}
     if htmx and not htmx.boosted:
         # The fragment goes to the page's message area, not into whatever the
         # request targeted (a table cell must not turn into an error page).
@@ -47,6 +57,28 @@ def init_app(app: Flask) -> None:
             return error
         detail = error.description if getattr(error, "metpwa_detail", False) else None
         return render_error(error.code, detail)
+
+    # Each refusal rolls back what the request began, so nothing half-made is committed later by
+    # another write of the same request (the service that raised has rolled back already).
+    @app.errorhandler(RecordLocked)
+    def record_locked(error: RecordLocked):
+        db.session.rollback()
+        return render_error(409, error.message)
+
+    @app.errorhandler(StaleRecord)
+    def stale_record(error: StaleRecord):
+        db.session.rollback()
+        return render_error(409, error.message, title=STALE_TITLE)
+
+    @app.errorhandler(RecordNotFound)
+    def record_not_found(error: RecordNotFound):
+        db.session.rollback()
+        return render_error(404)
+
+    @app.errorhandler(InputError)
+    def input_error(error: InputError):
+        db.session.rollback()
+        return render_error(422, error.message)
 
     @app.errorhandler(InternalServerError)
     def server_error(error: InternalServerError):

@@ -4,6 +4,22 @@ import pytest
 
 from conftest import make_app
 from metpwa.access import public
+from metpwa.rules.errors import InputError, RecordLocked, RecordNotFound, StaleRecord
+
+
+REFUSALS = {
+    "locked": RecordLocked("This session is signed and locked. Reload the page; corrections are addenda."),
+    "stale": StaleRecord("A session was held for this appointment. Reload the schedule."),
+    "missing": RecordNotFound(),
+    "input": InputError("reps", "Reps must be a whole number from 0 to 100."),
+}
+
+
+def _raiser(refusal):
+    def view():
+        raise refusal
+
+    return view
 
 
 @pytest.fixture(scope="module")
@@ -22,6 +38,8 @@ def error_app():
 
     app.add_url_rule("/boom", "boom", boom)
     app.add_url_rule("/upload", "upload", upload, methods=["POST"])
+    for name, refusal in REFUSALS.items():
+        app.add_url_rule(f"/refused/{name}", f"refused_{name}", public(_raiser(refusal)))
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
     yield app
     drop()
@@ -64,3 +82,20 @@ def test_429_page(agent, personas):
     response = agent.login(personas.colleague)
     assert response.status_code == 429
     assert "<html" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("name,status,title,message", [
+    ("locked", 409, "This record is signed", "signed and locked"),
+    ("stale", 409, "This page is out of date", "Reload the schedule"),
+    ("missing", 404, "Not found", "belongs to another practice"),
+    ("input", 422, "Some answers need a second look", "Reps must be a whole number"),
+])
+def test_a_refusal_raised_anywhere_is_answered_once_for_the_app(error_app, name, status, title, message):
+    """A service raises; no route catches: the page, or the fragment for the message area, says why."""
+    client = error_app.test_client()
+    page = client.get(f"/refused/{name}")
+    body = page.get_data(as_text=True)
+    assert page.status_code == status and "<html" in body and title in body and message in body
+    fragment = client.get(f"/refused/{name}", headers={"HX-Request": "true"})
+    assert fragment.status_code == status and fragment.headers["HX-Retarget"] == "#messages"
+    assert "<html" not in fragment.get_data(as_text=True) and message in fragment.get_data(as_text=True)

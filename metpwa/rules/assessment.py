@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from metpwa.rules.errors import InputError
 from metpwa.standards.measures import BOHANNON_2019
 from metpwa.standards.rom import NORMAL_RANGE_BY_KEY, NORMAL_RANGES
 
@@ -30,13 +31,8 @@ HYPERMOBILITY_ALLOWANCE_DEGREES = 20
 DYNAMOMETER_MAX_KG = 100.0
 
 
-class AssessmentInputError(ValueError):
+class AssessmentInputError(InputError):
     """A value the trainer typed that cannot be recorded; `message` is shown at `field`."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
+from metpwa.rules.errors import InputError
+
 _DISTRIBUTION = "simple-icd-10-cm"
 _PACKAGE_MODULE = "simple_icd_10_cm"
 try:
@@ -43,12 +45,11 @@ class Icd10Code:
     billable: bool
 
 
-class DiagnosisCodeError(ValueError):
+class DiagnosisCodeError(InputError):
     """A diagnosis code was refused; `message` says why, in words for the person reading the order."""
 
     def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+        super().__init__("codes", message)
 
 
 _lock = threading.Lock()

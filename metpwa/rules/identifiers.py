@@ -2,14 +2,11 @@
 
 import re
 
+from metpwa.rules.errors import InputError
 
-class IdentifierError(ValueError):
+
+class IdentifierError(InputError):
     """A typed identifier was refused; `message` is written for the front desk, `field` names the form field."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
 
 
 def _compact(value: str) -> str:

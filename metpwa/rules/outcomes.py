@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from statistics import fmean
 from typing import Literal
 
+from metpwa.rules.errors import InputError
 from metpwa.standards.measures import (
     BALANCE_HOLD_SECONDS,
     BALANCE_STAGES,
@@ -34,13 +35,8 @@ _SEXES: dict[str, Sex] = {"female": "female", "f": "female", "male": "male", "m"
 _PEOPLE = {"female": "women", "male": "men"}
 
 
-class MeasureInputError(ValueError):
+class MeasureInputError(InputError):
     """A raw value was refused; `message` is written for the trainer, `field` names the raw field."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
 
 
 @dataclass(frozen=True)

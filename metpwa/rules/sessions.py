@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
+from metpwa.rules.errors import InputError
+
 # Severe pain on the 0-10 numeric scale starts at 7 (Serlin RC et al. 1995, Pain 61:277, cut
 # points 1-4 mild, 5-6 moderate, 7-10 severe); RPE 9-10 is "very hard" to maximal on the Borg
 # CR-10. Either one, on the spot, suggests the plan needs a change.
@@ -32,11 +34,8 @@ LIMITS = {
 LOAD_LIMITS = {"kg": Decimal(250), "lb": Decimal(550)}
 
 
-class SessionInputError(ValueError):
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
+class SessionInputError(InputError):
+    """A value from the gym floor that cannot be recorded; `message` is shown at `field`."""
 
 
 # At most one minus sign and six digits, ASCII only ("--5" once reached int() and failed there).

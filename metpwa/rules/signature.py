@@ -11,6 +11,8 @@ import zlib
 
 from PIL import Image, ImageChops
 
+from metpwa.rules.errors import InputError
+
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 _JPEG_MAGIC = b"\xff\xd8\xff"
 _PDF_MAGIC = b"%PDF-"
@@ -32,12 +34,11 @@ _TOO_LARGE = "The signature image is too large: please clear it and sign again."
 _TRAILING = "The signature image has extra data attached to it and was refused: please clear it and sign again."
 
 
-class SignatureError(ValueError):
+class SignatureError(InputError):
     """A signature image was refused; `message` is shown to the person signing."""
 
     def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+        super().__init__("signature", message)
 
 
 def clean_signature(

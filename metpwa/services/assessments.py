@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
+from ..database import rolls_back_on_refusal
 from ..extensions import db
 from ..models import (
     Addendum,
@@ -21,6 +22,7 @@ from ..models import (
     utcnow,
 )
 from ..rules import assessment as rules
+from ..rules.errors import RecordLocked
 from ..standards.rom import NORMAL_RANGE_BY_KEY
 from ..standards.screening import MUSCLE_GROUP_LABELS, POSTURE_BY_KEY, SCREEN_REGIONS, SIDES
 from . import audit
@@ -29,8 +31,7 @@ REGION_KEYS = {key for key, _ in SCREEN_REGIONS}
 SIDE_KEYS = {key for key, _ in SIDES}
 
 
-class Locked(Exception):
-    """The assessment is signed: it can only be amended with an addendum."""
+SIGNED = "This assessment is signed and locked. Add an addendum instead."
 
 
 def for_client(client_id: int) -> list[Assessment]:
@@ -50,9 +51,9 @@ def start(user: User, client: Client, performed_on: date) -> Assessment:
     return assessment
 
 
-def _draft(assessment: Assessment) -> None:
+def _refuse_if_signed(assessment: Assessment) -> None:
     if assessment.signed:
-        raise Locked()
+        raise RecordLocked(SIGNED)
 
 
 def _side(value: str) -> str:
@@ -61,9 +62,10 @@ def _side(value: str) -> str:
     return value
 
 
+@rolls_back_on_refusal
 def add_rom(user: User, assessment: Assessment, *, motion: str, side: str, mode: str, degrees: str,
             note: str = "") -> RomMeasurement:
-    _draft(assessment)
+    _refuse_if_signed(assessment)
     if motion not in rules.DEGREE_LIMIT_BY_KEY:
         raise rules.AssessmentInputError("motion", "Choose the joint and motion.")
     if mode not in ("active", "passive"):
@@ -74,9 +76,10 @@ def add_rom(user: User, assessment: Assessment, *, motion: str, side: str, mode:
     return _added(user, assessment, row)
 
 
+@rolls_back_on_refusal
 def add_strength(user: User, assessment: Assessment, *, muscle_group: str, side: str, grade: str = "",
                  dynamometer_kg: str = "", note: str = "") -> StrengthMeasurement:
-    _draft(assessment)
+    _refuse_if_signed(assessment)
     if muscle_group not in MUSCLE_GROUP_LABELS:
         raise rules.AssessmentInputError("muscle_group", "Choose the muscle group.")
     if not grade.strip() and not dynamometer_kg.strip():
@@ -89,9 +92,10 @@ def add_strength(user: User, assessment: Assessment, *, muscle_group: str, side:
     return _added(user, assessment, row)
 
 
+@rolls_back_on_refusal
 def add_screen(user: User, assessment: Assessment, *, region: str, side: str, result: str,
                observation: str, overrides: list[dict]) -> ScreenFinding:
-    _draft(assessment)
+    _refuse_if_signed(assessment)
     if region not in REGION_KEYS:
         raise rules.AssessmentInputError("region", "Choose the body region.")
     if result not in ("no_limitation", "limited", "painful"):
@@ -105,8 +109,9 @@ def add_screen(user: User, assessment: Assessment, *, region: str, side: str, re
     return _added(user, assessment, row)
 
 
+@rolls_back_on_refusal
 def toggle_posture(user: User, assessment: Assessment, *, deviation: str, side: str) -> None:
-    _draft(assessment)
+    _refuse_if_signed(assessment)
     if deviation not in POSTURE_BY_KEY:
         raise rules.AssessmentInputError("deviation", "Choose a deviation from the checklist.")
     existing = next((p for p in assessment.posture if p.deviation == deviation), None)
@@ -127,17 +132,19 @@ def _added(user: User, assessment: Assessment, row):
     return row
 
 
+@rolls_back_on_refusal
 def remove_part(user: User, assessment: Assessment, row) -> None:
-    _draft(assessment)
+    _refuse_if_signed(assessment)
     audit.record("update", assessment, user=user, detail={"removed": type(row).__name__})
     db.session.delete(row)
     db.session.commit()
     db.session.refresh(assessment)
 
 
+@rolls_back_on_refusal
 def save_text(user: User, assessment: Assessment, *, functional_limitations: str, notes: str,
               overrides: list[dict]) -> None:
-    _draft(assessment)
+    _refuse_if_signed(assessment)
     assessment.functional_limitations = functional_limitations.strip() or None
     assessment.notes = notes.strip() or None
     _keep_overrides(assessment, overrides)
@@ -150,12 +157,13 @@ def _keep_overrides(assessment: Assessment, overrides: list[dict]) -> None:
         assessment.scope_overrides = [*assessment.scope_overrides, *overrides]
 
 
+@rolls_back_on_refusal
 def sign(user: User, assessment: Assessment, client: Client, *, signed_at: datetime | None = None) -> None:
     """Lock the assessment; the first one signed becomes the client's baseline.
 
     signed_at is for bringing in assessments signed before metpwa (and the demo).
     """
-    _draft(assessment)
+    _refuse_if_signed(assessment)
     if not (assessment.rom or assessment.strength or assessment.screen or assessment.posture):
         raise rules.AssessmentInputError("sign", "Record at least one finding or measurement before signing.")
     # signed_at last: once it reaches the database the row is locked, and reading user.id
@@ -169,6 +177,7 @@ def sign(user: User, assessment: Assessment, client: Client, *, signed_at: datet
     db.session.commit()
 
 
+@rolls_back_on_refusal
 def make_baseline(user: User, client: Client, assessment: Assessment) -> None:
     if not assessment.signed:
         raise rules.AssessmentInputError("baseline", "Sign the assessment before making it the baseline.")
@@ -177,6 +186,7 @@ def make_baseline(user: User, client: Client, assessment: Assessment) -> None:
     db.session.commit()
 
 
+@rolls_back_on_refusal
 def add_addendum(user: User, *, client_id: int, record_type: str, record_id: int, reason: str, text: str,
                  overrides: list[dict]) -> Addendum:
     addendum = Addendum(practice_id=user.practice_id, client_id=client_id, record_type=record_type,

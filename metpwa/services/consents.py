@@ -9,9 +9,10 @@ from datetime import date, datetime
 
 from sqlalchemy import func, select
 
-from ..database import take_write_lock
+from ..database import rolls_back_on_refusal, take_write_lock
 from ..extensions import db
 from ..models import Client, ConsentSignature, ConsentTemplate, ConsentWithdrawal, Practice, User, utcnow
+from ..rules.errors import StaleRecord
 from ..rules.readiness import ConsentFact
 from ..standards.consent_texts import DEFAULT_CONSENTS
 from . import audit, printing
@@ -26,8 +27,11 @@ RELATIONSHIPS = {
 }
 
 
-class ConsentChanged(Exception):
+class ConsentChanged(StaleRecord):
     """The signer saw a version that is no longer current: they must read the new one."""
+
+    def __init__(self) -> None:
+        super().__init__("This form has changed since it was opened. Read the current version, then sign.")
 
 
 def shown_text(template: ConsentTemplate) -> str:
@@ -59,6 +63,13 @@ def key_for_title(title: str) -> str:
 
 def publish(user: User | None, practice_id: int, *, key: str, title: str, body: str, required: bool) -> ConsentTemplate:
     """A new version of the form; the one it replaces is retired, never edited."""
+    template = _new_version(user, practice_id, key=key, title=title, body=body, required=required)
+    db.session.commit()
+    return template
+
+
+def _new_version(user: User | None, practice_id: int, *, key: str, title: str, body: str,
+                 required: bool) -> ConsentTemplate:
     previous = db.session.scalar(
         select(ConsentTemplate).where(ConsentTemplate.practice_id == practice_id, ConsentTemplate.key == key,
                                       ConsentTemplate.retired_at.is_(None))
@@ -86,8 +97,8 @@ def retire(user: User, template: ConsentTemplate) -> None:
 def install_defaults(practice: Practice, user: User | None = None) -> list[ConsentTemplate]:
     """The practice's starting forms, from our plain-language texts (to be reviewed by its lawyer)."""
     return [
-        publish(user, practice.id, key=text.key, title=text.title,
-                body=text.body.format(practice_name=practice.name), required=text.required)
+        _new_version(user, practice.id, key=text.key, title=text.title,
+                     body=text.body.format(practice_name=practice.name), required=text.required)
         for text in DEFAULT_CONSENTS
     ]
 
@@ -127,6 +138,7 @@ def needing_signature(client: Client) -> list[ConsentTemplate]:
     return [t for t in current_templates(client.practice_id) if t.required and t.id not in signed_ids]
 
 
+@rolls_back_on_refusal
 def sign(witness: User, client: Client, template: ConsentTemplate, *, seen_sha256: str, signature_png: bytes,
          signer_name: str, signer_relationship: str, signed_at: datetime | None = None,
          signed_on_device: str | None = None) -> ConsentSignature:

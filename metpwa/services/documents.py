@@ -6,8 +6,10 @@ import hashlib
 
 from werkzeug.datastructures import FileStorage
 
+from ..database import rolls_back_on_refusal
 from ..extensions import db
 from ..models import Client, Document, User
+from ..rules.errors import InputError
 from ..rules.signature import safe_filename, sniff_document
 from . import audit
 
@@ -15,8 +17,11 @@ MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 ALLOWED = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}
 
 
-class DocumentRefused(ValueError):
+class DocumentRefused(InputError):
     """The upload is not a file we keep; the message says why, for the person at the field."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("document", message)
 
 
 def read_upload(upload: FileStorage | None) -> tuple[bytes, str, str] | None:
@@ -50,6 +55,7 @@ def store(client: Client, *, kind: str, title: str, data: bytes, content_type: s
     return document
 
 
+@rolls_back_on_refusal
 def store_upload(client: Client, upload: FileStorage | None, *, kind: str, title: str, by: User) -> Document | None:
     read = read_upload(upload)
     if read is None:

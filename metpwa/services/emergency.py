@@ -17,9 +17,11 @@ from typing import TYPE_CHECKING
 from flask import current_app, g, request
 from sqlalchemy import func, or_, select
 
+from ..database import rolls_back_on_refusal
 from ..extensions import db
 from ..models import AuditEvent, EmergencyAccess, Practice, User, utcnow
 from ..permissions import EMERGENCY_CAPABILITIES, can
+from ..rules.errors import InputError
 from ..scoping import MAX_ID
 from . import audit
 
@@ -33,12 +35,8 @@ RECENT_DAYS = 7
 _NOT_LOGGED = frozenset({"auth.ping"})
 
 
-class EmergencyRuleBroken(Exception):
+class EmergencyRuleBroken(InputError):
     """A grant or start that cannot be made; shown at the form field named."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
 
 
 def max_hours() -> int:
@@ -65,6 +63,7 @@ def _clean_reason(text: str | None, field: str) -> str:
     return reason
 
 
+@rolls_back_on_refusal
 def grant(practice: Practice, *, user_id: int | None, hours: int | None, reason: str | None,
           by: User) -> EmergencyAccess:
     # A database integer at most: PostgreSQL answers a larger id with an error, not "no such row".
@@ -85,10 +84,12 @@ def grant(practice: Practice, *, user_id: int | None, hours: int | None, reason:
     db.session.add(access)
     db.session.flush()
     audit.record("emergency_grant", access, user=by, detail={"to": member.id, "hours": hours})
+    db.session.commit()
     _forget()
     return access
 
 
+@rolls_back_on_refusal
 def start(access: EmergencyAccess, *, reason: str | None, by: User) -> None:
     """The holder breaks the glass: their own reason, then clinical records open to read."""
     if access.user_id != by.id or not access.is_open():
@@ -98,6 +99,7 @@ def start(access: EmergencyAccess, *, reason: str | None, by: User) -> None:
     access.start_reason = _clean_reason(reason, "reason")
     access.started_at = utcnow()
     audit.record("emergency_start", access, user=by)
+    db.session.commit()
     _forget()
 
 
@@ -109,6 +111,7 @@ def revoke(access: EmergencyAccess, *, by: User) -> None:
     access.revoked_by_id = by.id
     access.revoked_by = by
     audit.record("emergency_end", access, user=by)
+    db.session.commit()
     _forget()
 
 

@@ -9,12 +9,9 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Client, IntakeResponse, MedicalClearance, User, utcnow
 from ..rules import intake as intake_rules
+from ..rules.errors import RecordLocked
 from ..standards.intake_form import FORM_VERSION, STEP_KEYS
 from . import audit
-
-
-class IntakeClosed(Exception):
-    """A completed intake is a record; changes mean a new intake."""
 
 
 def latest(client_id: int) -> IntakeResponse | None:
@@ -60,7 +57,8 @@ def save_step(user: User, intake: IntakeResponse, step_key: str, form: Mapping[s
     person's own input and a message at each field that needs one.
     """
     if intake.complete:
-        raise IntakeClosed()
+        # A completed intake is a record; changes mean a new intake.
+        raise RecordLocked("This intake is complete and kept as it was answered. Start a new intake to change it.")
     result = intake_rules.validate_step(step_key, form)
     if result.errors:
         return result

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from .. import charts
+from ..database import rolls_back_on_refusal
 from ..extensions import db
 from ..models import Client, OutcomeResult, User, utcnow
 from ..rules import outcomes as rules
@@ -36,10 +37,6 @@ _PEOPLE = {"F": ("female", "women"), "M": ("male", "men")}
 Band = tuple[float | None, float | None]
 
 
-class KeyReused(Exception):
-    """The idempotency key already saved a result of another client or measure."""
-
-
 def definition(measure_key: str) -> MeasureDefinition:
     """The measure, or KeyError for a key metpwa does not know."""
     return rules.definition(measure_key)
@@ -57,6 +54,7 @@ def normalized_key(text: str) -> str:
 # --- recording --------------------------------------------------------------------------------------
 
 
+@rolls_back_on_refusal
 def record(
     user: User,
     client: Client,
@@ -113,6 +111,7 @@ def record(
     return result, True
 
 
+@rolls_back_on_refusal
 def preview(user: User, client: Client, measure_key: str, raw: Mapping[str, object],
             performed_at: datetime | None = None) -> Interpretation:
     """The result and its sentence before saving; the baseline it shows is a read of the record."""
@@ -139,7 +138,9 @@ def _by_key(practice_id: int, key: str) -> OutcomeResult | None:
 
 def _replayed(existing: OutcomeResult, client: Client, measure_key: str) -> OutcomeResult:
     if existing.client_id != client.id or existing.measure_key != measure_key:
-        raise KeyReused()
+        # The key already saved a result of another client or measure.
+        raise MeasureInputError("idempotency_key", "this page's result key was already used for another test: "
+                                                   "reload the page and run the test again")
     return existing
 
 

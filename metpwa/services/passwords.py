@@ -6,6 +6,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 
+from ..rules.errors import InputError
+
 _hashers: dict[tuple[int, int, int], PasswordHasher] = {}
 
 
@@ -36,12 +38,11 @@ def verify_secret(stored_hash: str | None, secret: str) -> bool:
         return False
 
 
-class WrongPassword(ValueError):
+class WrongPassword(InputError):
     """The password typed to confirm a change to one's own account was not theirs."""
 
     def __init__(self, field: str = "password") -> None:
-        super().__init__("That is not your current password.")
-        self.field = field
+        super().__init__(field, "That is not your current password.")
 
 
 def needs_rehash(stored_hash: str) -> bool:

@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from ..database import take_write_lock
+from ..database import rolls_back_on_refusal, take_write_lock
 from ..extensions import db
 from ..models import (
     Assessment,
@@ -24,18 +24,20 @@ from ..models import (
     utcnow,
 )
 from ..rules import plan as rules
+from ..rules.errors import StaleRecord
 from . import audit, library, printing
 
 ACK_METHODS = {"signed_copy": "Signed copy returned", "fax": "Fax", "email": "Email", "portal": "Portal message",
                "verbal": "Verbal (phone)"}
 
 
-class NewerVersion(Exception):
+class NewerVersion(StaleRecord):
     """Another version was saved after the builder was opened, with a different plan: saving
     this one would replace it unseen. `current` is that version."""
 
     def __init__(self, current: PlanVersion):
-        super().__init__(f"version {current.version}")
+        super().__init__(f"Version {current.version} of the plan was saved while this one was being edited. "
+                         "Reload the plan, then make the change again.")
         self.current = current
 
 
@@ -83,6 +85,7 @@ def baseline_value(baseline: Assessment | None, goal, *, client_id: int | None =
     return None
 
 
+@rolls_back_on_refusal
 def save_version(user: User, client: Client, form: rules.PlanForm, *, based_on_version: int | None,
                  scope_overrides: list[dict], at: datetime | None = None) -> PlanVersion:
     """Save a new version on top of `based_on_version`, the one the builder was opened on (None

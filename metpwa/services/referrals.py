@@ -6,9 +6,11 @@ from datetime import date
 
 from sqlalchemy import select
 
+from ..database import rolls_back_on_refusal
 from ..extensions import db
 from ..models import Client, Document, MedicalClearance, Referral, ReferralDiagnosis, ReferringProvider, User
 from ..rules import icd10
+from ..rules.errors import StaleRecord
 from . import audit
 
 
@@ -60,7 +62,16 @@ def record_referral(user: User, client: Client, *, provider: ReferringProvider, 
     return referral
 
 
+def refuse_if_order_on_file(referral: Referral) -> None:
+    """The order on file is what the referral rests on: a stale tab, or a file picked for another
+    client, must not replace it silently."""
+    if referral.order_document_id is not None:
+        raise StaleRecord("This referral already has its order on file. A new order is a new referral.")
+
+
+@rolls_back_on_refusal
 def attach_order(user: User, referral: Referral, document: Document) -> None:
+    refuse_if_order_on_file(referral)
     referral.order_document_id = document.id
     audit.record("update", referral, user=user, client_id=referral.client_id, detail={"order_document": document.id})
     db.session.commit()

@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func, select
 
 from .. import charts
-from ..database import take_write_lock
+from ..database import rolls_back_on_refusal, take_write_lock
 from ..extensions import db
 from ..models import (
     Assessment,
@@ -27,6 +27,7 @@ from ..models import (
 )
 from ..rules import plan as plan_rules
 from ..rules import reports as rules
+from ..rules.errors import RecordLocked
 from ..standards.measures import MEASURES
 from . import assessments, audit, measures, plans, printing, referrals, schedule
 
@@ -148,8 +149,9 @@ def for_client(client_id: int) -> list[ProgressReport]:
     ))
 
 
-class ReportFinal(Exception):
-    """The report was finalised meanwhile (in another tab, or by a colleague): it cannot change."""
+# Finalised meanwhile (in another tab, or by a colleague): the report no longer changes.
+FINAL = ("This report has been finalised, so it can no longer change. Reload the page; to correct it, "
+         "start a correction.")
 
 
 def start(user: User, client: Client, *, kind: str, period_start: date, period_end: date,
@@ -191,10 +193,15 @@ def _hold_draft(report: ProgressReport) -> None:
     finalised meanwhile, so two finalisations or an edit racing one end in a clear answer."""
     take_write_lock(db.session.connection())
     db.session.refresh(report, with_for_update=True)
+    refuse_if_final(report)
+
+
+def refuse_if_final(report: ProgressReport) -> None:
     if report.final:
-        raise ReportFinal()
+        raise RecordLocked(FINAL)
 
 
+@rolls_back_on_refusal
 def save_draft(user: User, report: ProgressReport, *, recommendations: str, overrides: list[dict]) -> None:
     _hold_draft(report)
     report.recommendations = recommendations.strip() or None
@@ -210,6 +217,7 @@ def render(report: ProgressReport, *, signer: User | None, signed_at: datetime |
                                  client=report.client, signer=signer, signed_at=signed_at)
 
 
+@rolls_back_on_refusal
 def finalize(user: User, report: ProgressReport, *, at: datetime | None = None) -> None:
     """Sign: the PDF is made now, its SHA-256 kept, and the report is locked for good.
 

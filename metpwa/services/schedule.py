@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Appointment, AppointmentSeries, Client, Practice, SessionLog, User
+from ..rules.errors import StaleRecord
 from . import audit
 
 MAX_WEEKS = 26
@@ -56,21 +57,20 @@ def book(user: User, client: Client, *, trainer: User, day: date, clock: time, d
     return booked
 
 
-class AppointmentKept(Exception):
-    """A session was held for this appointment: it stays as it happened (attendance reads it)."""
-
-
 def session_of(appointment: Appointment) -> SessionLog | None:
     return db.session.scalar(select(SessionLog).where(SessionLog.appointment_id == appointment.id))
 
 
-def _not_kept(appointment: Appointment) -> None:
+def refuse_if_kept(appointment: Appointment) -> None:
+    """A session was held for this appointment (a stale schedule page): it stays as it happened,
+    since attendance reads it."""
     if session_of(appointment) is not None:
-        raise AppointmentKept()
+        raise StaleRecord("A session was held for this appointment; it cannot be moved, cancelled or marked as a "
+                          "no-show. Reload the schedule.")
 
 
 def reschedule(user: User, appointment: Appointment, *, day: date, clock: time) -> None:
-    _not_kept(appointment)
+    refuse_if_kept(appointment)
     before = appointment.starts_at
     appointment.starts_at = at_local(appointment.client.practice, day, clock)
     appointment.status = "scheduled"
@@ -81,7 +81,7 @@ def reschedule(user: User, appointment: Appointment, *, day: date, clock: time) 
 
 def set_status(user: User, appointment: Appointment, status: str, reason: str) -> None:
     """Cancelled or no-show, always with the reason (attendance reports read both)."""
-    _not_kept(appointment)
+    refuse_if_kept(appointment)
     appointment.status = status
     appointment.status_reason = reason.strip()[:300]
     appointment.status_changed_at = datetime.now(UTC)

@@ -12,7 +12,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
 
-from ..database import take_write_lock
+from ..database import rolls_back_on_refusal, take_write_lock
 from ..clock import practice_today
 from ..extensions import db
 from ..models import (
@@ -28,6 +28,7 @@ from ..models import (
     utcnow,
 )
 from ..rules import sessions as rules
+from ..rules.errors import RecordLocked, RecordNotFound
 from ..rules.readiness import checklist
 from ..standards.session_log import RESPONSES
 from . import audit, plans, readiness, referrals, schedule
@@ -39,10 +40,6 @@ class SessionBlocked(Exception):
     def __init__(self, reasons: list[str]):
         super().__init__("; ".join(reasons))
         self.reasons = reasons
-
-
-class SessionLocked(Exception):
-    """The session is signed: changes are addenda."""
 
 
 def blockers(client: Client) -> list[str]:
@@ -150,9 +147,12 @@ def open_session(user: User, client: Client, *, plan, appointment: Appointment |
     return session_log
 
 
-def _open(session_log: SessionLog) -> None:
+SIGNED = "This session is signed and locked. Reload the page; corrections are addenda."
+
+
+def _refuse_if_signed(session_log: SessionLog) -> None:
     if session_log.signed:
-        raise SessionLocked()
+        raise RecordLocked(SIGNED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +198,7 @@ _SAVED_SET = select(*_LOGGED_COLUMNS).where(_SETS.c.practice_id == bindparam("pr
                                             _SETS.c.idempotency_key == bindparam("key"))
 
 
+@rolls_back_on_refusal
 def log_set(user: User | SignedIn, session_id: int, session_exercise_id: int, *, form: dict[str, str]) -> tuple[LoggedSet, bool]:
     """One set from the tablet, in a fixed number of queries whatever the client's history.
 
@@ -211,9 +212,9 @@ def log_set(user: User | SignedIn, session_id: int, session_exercise_id: int, *,
     found = connection.execute(_SET_TARGET, {"item": session_exercise_id, "session": session_id,
                                              "practice": user.practice_id}).first()
     if found is None:
-        raise LookupError(session_exercise_id)
+        raise RecordNotFound()
     if found.signed_at is not None:
-        raise SessionLocked()
+        raise RecordLocked(SIGNED)
     if found.skipped:
         raise rules.SessionInputError("session_exercise_id", "This exercise was skipped: add it again to log sets.")
     key = (form.get("idempotency_key") or "").strip()[:64]
@@ -238,16 +239,18 @@ def log_set(user: User | SignedIn, session_id: int, session_exercise_id: int, *,
     return LoggedSet(*created), True
 
 
+@rolls_back_on_refusal
 def undo_set(user: User, session_log: SessionLog, row: SetLog) -> None:
-    _open(session_log)
+    _refuse_if_signed(session_log)
     audit.record("delete", row, user=user, client_id=session_log.client_id, detail={"set": row.set_number})
     db.session.delete(row)
     db.session.commit()
 
 
+@rolls_back_on_refusal
 def record_response(user: User, session_log: SessionLog, item: SessionExercise, *, response: str, pain: str | None,
                     note: str | None) -> None:
-    _open(session_log)
+    _refuse_if_signed(session_log)
     if response not in RESPONSES:
         raise rules.SessionInputError("response", "Choose how the client responded.")
     value = rules.whole("response_pain", pain, kind="pain")
@@ -259,8 +262,9 @@ def record_response(user: User, session_log: SessionLog, item: SessionExercise, 
     db.session.commit()
 
 
+@rolls_back_on_refusal
 def skip(user: User, session_log: SessionLog, item: SessionExercise, reason: str) -> None:
-    _open(session_log)
+    _refuse_if_signed(session_log)
     reason = reason.strip()
     if not reason:
         raise rules.SessionInputError("skip_reason", "Say why the exercise was skipped.")
@@ -271,8 +275,9 @@ def skip(user: User, session_log: SessionLog, item: SessionExercise, reason: str
     db.session.commit()
 
 
+@rolls_back_on_refusal
 def add_exercise(user: User, session_log: SessionLog, exercise: Exercise) -> SessionExercise:
-    _open(session_log)
+    _refuse_if_signed(session_log)
     position = 1 + max((e.position for e in session_log.exercises), default=0)
     item = SessionExercise(practice_id=session_log.practice_id, session_id=session_log.id, position=position,
                            exercise_id=exercise.id, activity_type=exercise.activity_type,
@@ -287,8 +292,9 @@ def add_exercise(user: User, session_log: SessionLog, exercise: Exercise) -> Ses
     return item
 
 
+@rolls_back_on_refusal
 def move(user: User, session_log: SessionLog, item: SessionExercise, step: int) -> None:
-    _open(session_log)
+    _refuse_if_signed(session_log)
     ordered = sorted(session_log.exercises, key=lambda e: e.position)
     index = ordered.index(item)
     other = index + step
@@ -299,9 +305,10 @@ def move(user: User, session_log: SessionLog, item: SessionExercise, step: int) 
         db.session.commit()
 
 
+@rolls_back_on_refusal
 def save_vitals(user: User, session_log: SessionLog, form: dict[str, str], *, when: str) -> None:
     """Pain, heart rate and blood pressure before or after the session, checked for plausibility."""
-    _open(session_log)
+    _refuse_if_signed(session_log)
     pain = rules.whole(f"pain_{when}", form.get(f"pain_{when}"), kind="pain")
     heart = rules.whole(f"heart_rate_{when}", form.get(f"heart_rate_{when}"), kind="heart_rate")
     systolic = rules.whole(f"systolic_{when}", form.get(f"systolic_{when}"), kind="systolic")
@@ -315,10 +322,11 @@ def save_vitals(user: User, session_log: SessionLog, form: dict[str, str], *, wh
     db.session.commit()
 
 
+@rolls_back_on_refusal
 def finish(user: User, session_log: SessionLog, *, at: datetime | None = None) -> None:
     """Stop the clock and propose the minutes by activity from the sets logged. Finishing again
     after more sets (back to the session from the sign page) moves the end to the last of them."""
-    _open(session_log)
+    _refuse_if_signed(session_log)
     # Server time (entered_at), not the tablet's (performed_at): an iPad a few minutes fast would
     # make every set look later than the end and every Finish stretch the session.
     last_entered = max((s.entered_at for item in session_log.exercises for s in item.sets), default=None)
@@ -348,10 +356,11 @@ def duration_minutes(session_log: SessionLog) -> int:
     return max(0, round((end - session_log.started_at).total_seconds() / 60))
 
 
+@rolls_back_on_refusal
 def sign(user: User, session_log: SessionLog, *, note: dict[str, str], minutes: dict[str, int], pain_after: int | None,
          overrides: list[dict], at: datetime | None = None) -> None:
     """Write the note and minutes, sign, and lock; `at` is for records signed before metpwa (the demo)."""
-    _open(session_log)
+    _refuse_if_signed(session_log)
     # Everything is checked before anything changes: a refused signature leaves the session as it was.
     if not (note.get("note_performance") or "").strip():
         raise rules.SessionInputError("note_performance", "Describe how the client performed.")

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 from sqlalchemy import delete, func, select, update
 
+from ..database import rolls_back_on_refusal
 from ..extensions import db
 from ..models import LoginFailure, Practice, StaffSession, User, lower_email, utcnow
 from ..permissions import Role
+from ..rules.errors import InputError
 from . import audit, library
 from .passwords import hash_secret
 
 MIN_PASSWORD_LENGTH = 12
 
 
-class StaffRuleBroken(Exception):
+class StaffRuleBroken(InputError):
     """A staff change that would leave the practice in a bad state; message is for people."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
 
 
 def create_practice(name: str, timezone: str = "America/New_York") -> Practice:
@@ -34,6 +32,7 @@ def email_taken(email: str) -> bool:
     return db.session.scalar(select(func.count()).select_from(User).where(User.email == lower_email(email))) > 0
 
 
+@rolls_back_on_refusal
 def create_user(
     practice: Practice,
     *,
@@ -61,6 +60,7 @@ def create_user(
     db.session.add(user)
     db.session.flush()
     audit.record("create", user, user=by, practice_id=practice.id, detail={"role": str(user.role)})
+    db.session.commit()
     return user
 
 
@@ -70,6 +70,7 @@ def check_password_rules(password: str) -> None:
         raise StaffRuleBroken("password", f"Use at least {MIN_PASSWORD_LENGTH} characters.")
 
 
+@rolls_back_on_refusal
 def change_role(user: User, role: Role | str, *, by: User) -> None:
     role = Role(role)
     if user.role == role:
@@ -83,6 +84,7 @@ def change_role(user: User, role: Role | str, *, by: User) -> None:
     db.session.commit()
 
 
+@rolls_back_on_refusal
 def set_active(user: User, active: bool, *, by: User) -> None:
     if not active and user.role == Role.OWNER and _active_owner_count(user.practice_id) <= 1:
         raise StaffRuleBroken("active", "The practice needs at least one active owner.")

@@ -13,23 +13,20 @@ from datetime import datetime
 import segno
 from sqlalchemy import delete, func, select
 
-from ..database import take_write_lock
+from ..database import rolls_back_on_refusal, take_write_lock
 from ..extensions import db
-from ..models import RecoveryCode, User, utcnow
+from ..models import RecoveryCode, StaffSession, User, utcnow
 from ..permissions import TWO_FACTOR_ROLES
 from ..rules import totp
+from ..rules.errors import InputError
 from . import audit
 
 CODE_STEP = "code"
 ENROLL_STEP = "enroll"
 
 
-class TwoFactorRefused(Exception):
+class TwoFactorRefused(InputError):
     """A refusal to show at a form field; the message is for people."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass(frozen=True)
@@ -108,6 +105,18 @@ def confirm_enrollment(user: User, typed: str, *, at: datetime | None = None) ->
     return codes
 
 
+@rolls_back_on_refusal
+def turn_on(user: User, typed: str, *, keep: StaffSession | None) -> list[str]:
+    """Opt in from the Me page: the first code from the app turns it on (confirm_enrollment), and the
+    person's other sign-ins, opened with the password alone, end; each needs the code from now on."""
+    from .staff import end_sessions
+
+    codes = confirm_enrollment(user, typed)
+    end_sessions(user, "two-step sign-in turned on", keep=keep)
+    db.session.commit()
+    return codes
+
+
 def check_code(user: User, typed: str, *, at: datetime | None = None) -> str | None:
     """"code" or "recovery" when what was typed lets the user in (and is now spent), else None."""
     _hold(user)
@@ -133,6 +142,7 @@ def recovery_codes_left(user: User) -> int:
                              .where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)))
 
 
+@rolls_back_on_refusal
 def new_recovery_codes(user: User) -> list[str]:
     """A fresh set from the Me page (the old ones stop working), once the password has confirmed it
     is them (signin.confirm_password)."""
@@ -140,9 +150,11 @@ def new_recovery_codes(user: User) -> list[str]:
         raise TwoFactorRefused("password", "Turn on two-step sign-in first.")
     codes = _new_recovery_codes(user)
     audit.record("update", user, user=user, detail={"recovery_codes": "replaced"})
+    db.session.commit()
     return codes
 
 
+@rolls_back_on_refusal
 def start_from_account(user: User) -> None:
     """Opt in from the Me page, once the password is confirmed: a new secret to scan (any earlier
     unfinished one is replaced)."""
@@ -151,6 +163,7 @@ def start_from_account(user: User) -> None:
     user.totp_secret = totp.new_secret()
     user.totp_last_step = None
     audit.record("update", user, user=user, detail={"two_factor": "setup started"})
+    db.session.commit()
 
 
 def check_can_turn_off(user: User) -> None:
@@ -159,11 +172,13 @@ def check_can_turn_off(user: User) -> None:
         raise TwoFactorRefused("password", f"Two-step sign-in is required for the {user.role.label.lower()} role.")
 
 
+@rolls_back_on_refusal
 def turn_off(user: User) -> None:
     """Opt out from the Me page, once the password is confirmed."""
     check_can_turn_off(user)
     _clear(user)
     audit.record("2fa_disabled", user, user=user)
+    db.session.commit()
 
 
 def reset(member: User, *, by: User) -> None:
@@ -174,6 +189,7 @@ def reset(member: User, *, by: User) -> None:
     _clear(member)
     audit.record("2fa_disabled", member, user=by, detail={"reset_by": by.id})
     end_sessions(member, "two-step sign-in reset")
+    db.session.commit()
 
 
 def _clear(user: User) -> None:

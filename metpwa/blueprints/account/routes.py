@@ -8,7 +8,6 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from ...database import writes_last
-from ...extensions import db
 from ...services import signin, staff, twofactor
 from ...services.passwords import WrongPassword
 from . import bp
@@ -51,7 +50,7 @@ def set_pin():
             staff.set_pin(current_user, pin_hash=pin_hash)
             return redirect(url_for("account.index", saved="pin"), code=303)
         except (WrongPassword, staff.StaffRuleBroken) as refused:
-            getattr(form, refused.field).errors = [str(refused)]
+            getattr(form, refused.field).errors = [refused.message]
     return _page(pin_form=form, status=422)
 
 
@@ -66,13 +65,13 @@ def change_password():
             staff.change_password(current_user, password_hash=password_hash, keep=signin.current_staff_session())
             return redirect(url_for("account.index", saved="password"), code=303)
         except (WrongPassword, staff.StaffRuleBroken) as refused:
-            getattr(form, refused.field).errors = [str(refused)]
+            getattr(form, refused.field).errors = [refused.message]
     return _page(password_form=form, status=422)
 
 
 def _two_factor_change(name: str, change: Callable[[], T], *,
                        first: Callable[[], None] | None = None) -> tuple[T | None, ResponseReturnValue | None]:
-    """A two-step sign-in change behind the password: (its result, None) once committed, or
+    """A two-step sign-in change behind the password: (its result, None) once the service committed it, or
     (None, the Me page again with the reason at the password field). `first` may refuse before
     the password is asked for (nothing to guess for)."""
     form = ConfirmPasswordForm(prefix=TWO_FACTOR_FORMS[name])
@@ -81,13 +80,9 @@ def _two_factor_change(name: str, change: Callable[[], T], *,
             if first is not None:
                 first()
             signin.confirm_password(form.password.data)
-            result = change()
+            return change(), None
         except (WrongPassword, twofactor.TwoFactorRefused) as refused:
-            db.session.rollback()
-            form.password.errors = [str(refused)]
-        else:
-            db.session.commit()
-            return result, None
+            form.password.errors = [refused.message]
     return None, _page(status=422, **{name: form})
 
 
@@ -118,13 +113,10 @@ def confirm_two_factor():
     form = TwoFactorCodeForm()
     if form.validate_on_submit():
         try:
-            codes = twofactor.confirm_enrollment(current_user, form.code.data)
+            codes = twofactor.turn_on(current_user, form.code.data, keep=signin.current_staff_session())
         except twofactor.TwoFactorRefused as refused:
-            form.code.errors = [str(refused)]
+            form.code.errors = [refused.message]
         else:
-            # Sign-ins opened with the password alone end: from now on each needs the code.
-            staff.end_sessions(current_user, "two-step sign-in turned on", keep=signin.current_staff_session())
-            db.session.commit()
             return render_template("account/recovery_codes.html", codes=codes, turned_on=True)
     form.code.data = ""
     return _enroll_page(form, 422)

@@ -5,7 +5,6 @@ from flask_login import current_user
 
 from ...access import requires
 from ...clock import practice_today
-from ...errors import render_error
 from ...extensions import db, htmx
 from ...forms import parse_us_date
 from ...models import Assessment, Client, PostureFinding, RomMeasurement, ScreenFinding, StrengthMeasurement
@@ -66,11 +65,6 @@ def _section(section: str, client: Client, assessment: Assessment, *, status: in
                             _anchor=f"{section}-section"), code=303)
 
 
-def _locked(client: Client, assessment: Assessment):
-    db.session.rollback()
-    return render_error(409, "This assessment is signed and locked. Add an addendum instead.")
-
-
 @bp.get("")
 @requires("clinical.view")
 def index(client_id: int):
@@ -119,15 +113,12 @@ def add(client_id: int, assessment_id: int, section: str):
                 return _section(section, client, assessment, status=422, errors=review.errors, values=values,
                                 flags=review.flags)
             assessments.add_screen(current_user, assessment, overrides=review.overrides, **values)
-    except assessments.Locked:
-        return _locked(client, assessment)
     except AssessmentInputError as error:
         field = error.field if error.field in FIELDS.get(section, ()) else (
             "degrees" if section == "rom" else "grade" if error.field == "muscle_grade" else
             "dynamometer_kg" if error.field == "dynamometer_kg" else error.field)
         if field not in SHOWN_AT_FIELD.get(section, ()):
             field = f"{section}:form"
-        db.session.rollback()
         return _section(section, client, assessment, status=422, errors={field: error.message}, values=values)
     kept = {k: v for k, v in values.items() if k in ("motion", "mode", "muscle_group", "region")}
     return _section(section, client, assessment, values=kept)
@@ -141,10 +132,7 @@ def remove(client_id: int, assessment_id: int, section: str, row_id: int):
     row = db.session.get(model, row_id) if model else None
     if row is None or row.assessment_id != assessment.id:
         return _section("text", client, assessment, status=404)
-    try:
-        assessments.remove_part(current_user, assessment, row)
-    except assessments.Locked:
-        return _locked(client, assessment)
+    assessments.remove_part(current_user, assessment, row)
     return _section(section, client, assessment)
 
 
@@ -158,10 +146,7 @@ def save_text(client_id: int, assessment_id: int):
     if review.errors:
         return _section("text", client, assessment, status=422, errors=review.errors, values=values,
                         flags=review.flags)
-    try:
-        assessments.save_text(current_user, assessment, overrides=review.overrides, **values)
-    except assessments.Locked:
-        return _locked(client, assessment)
+    assessments.save_text(current_user, assessment, overrides=review.overrides, **values)
     return _section("text", client, assessment, values={"saved": "1"})
 
 
@@ -171,8 +156,6 @@ def sign(client_id: int, assessment_id: int):
     client, assessment = _load(client_id, assessment_id)
     try:
         assessments.sign(current_user, assessment, client)
-    except assessments.Locked:
-        return _locked(client, assessment)
     except AssessmentInputError as error:
         return render_template("assessments/edit.html", **{**_context(client, assessment),
                                                              "errors": {"sign": error.message}}), 422

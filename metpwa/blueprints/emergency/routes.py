@@ -45,10 +45,8 @@ def grant():
             emergency.grant(current_user.practice, user_id=form.user_id.data, hours=form.hours.data,
                             reason=form.reason.data, by=current_user)
         except emergency.EmergencyRuleBroken as broken:
-            db.session.rollback()
-            getattr(form, broken.field).errors = [str(broken)]
+            getattr(form, broken.field).errors = [broken.message]
         else:
-            db.session.commit()
             return redirect(url_for("emergency.index"), code=303)
     return _page(form, 422)
 
@@ -57,7 +55,6 @@ def grant():
 @requires("staff.manage")
 def revoke(grant_id: int):
     emergency.revoke(get_for_practice(EmergencyAccess, grant_id), by=current_user)
-    db.session.commit()
     return redirect(url_for("emergency.index"), code=303)
 
 
@@ -81,10 +78,8 @@ def start():
         try:
             emergency.start(access, reason=form.reason.data, by=current_user)
         except emergency.EmergencyRuleBroken as broken:
-            db.session.rollback()
-            getattr(form, broken.field).errors = [str(broken)]
+            getattr(form, broken.field).errors = [broken.message]
         else:
-            db.session.commit()
             return redirect(url_for("clients.index"), code=303)
     return render_template("emergency/start.html", access=access, form=form), 422
 
@@ -93,5 +88,4 @@ def start():
 def stop():
     """The holder ends it early, once the emergency is over."""
     emergency.revoke(_own_open_grant(), by=current_user)
-    db.session.commit()
     return redirect(url_for("today.index"), code=303)

@@ -6,7 +6,6 @@ from flask_login import current_user
 from ...access import handoff_view, requires
 from ...clock import practice_today
 from ...database import writes_last
-from ...extensions import db
 from ...models import Client, ConsentTemplate
 from ...rules.signature import SignatureError, clean_signature
 from ...scoping import get_for_practice
@@ -102,7 +101,6 @@ def sign(template_id: int):
                                   signature_png=png, signer_name=form.signer_name.data,
                                   signer_relationship=form.signer_relationship.data)
                 except consents.ConsentChanged:
-                    db.session.rollback()
                     return redirect(url_for("handoff.home", changed=1), code=303)
                 return redirect(url_for("handoff.home"), code=303)
     if request.method == "POST":

@@ -6,7 +6,7 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from ...access import requires
-from ...extensions import db, htmx
+from ...extensions import htmx
 from ...models import Client
 from ...rules.outcomes import MeasureInputError
 from ...scoping import get_for_practice
@@ -73,7 +73,6 @@ def _form_context(client: Client, measure: MeasureDefinition, values: MultiDict,
 
 def _refused(client: Client, measure: MeasureDefinition, errors: dict, flags: dict | None = None):
     """The form again with each message at its field and what was entered kept (422)."""
-    db.session.rollback()
     context = _form_context(client, measure, request.form, errors=errors, flags=flags)
     if htmx and not htmx.boosted:
         return render_template("measures/_form.html", **context), 422
@@ -135,9 +134,6 @@ def record(client_id: int, measure_key: str):
         )
     except MeasureInputError as error:
         return _refused(client, measure, {error.field: error.message}, review.flags)
-    except measures.KeyReused:
-        return _refused(client, measure, {"idempotency_key": "this page's result key was already used for another "
-                                                             "test: reload the page and run the test again"})
     if htmx and not htmx.boosted:
         # 201 for a new result, 200 when a retry found the one already saved.
         return render_template("measures/_result.html", client=client, measure=measure, result=result,

@@ -124,7 +124,6 @@ def edit(client_id: int):
     try:
         plans.save_version(current_user, client, form, based_on_version=based_on, scope_overrides=review.overrides)
     except plans.NewerVersion as refused:
-        db.session.rollback()
         # Everything typed comes back, now on top of the newer version: saving again is a choice.
         newer = refused.current
         return render_template("plans/edit.html", **_builder_context(client, raw, {}, review.flags, newer.version,
@@ -185,8 +184,7 @@ def acknowledge(client_id: int, plan_id: int):
             document = documents.store_upload(client, request.files.get("document"), kind="plan_acknowledgement",
                                               title=f"Plan v{plan.version} acknowledged", by=current_user)
         except documents.DocumentRefused as refused:
-            db.session.rollback()
-            errors["document"] = str(refused)
+            errors["document"] = refused.message
     if errors:
         return _plan_page(client, plan, ack_errors=errors, status=422)
     plans.acknowledge(current_user, plan, received_on=received_on, method=method, document=document,

@@ -5,8 +5,6 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from ...access import requires, safe_next
-from ...errors import render_error
-from ...extensions import db
 from ...models import Client, Referral, ReferringProvider
 from ...scoping import get_for_client, get_for_practice
 from ...services import documents, intake, referrals
@@ -57,8 +55,7 @@ def new_referral(client_id: int):
                 order = documents.store_upload(client, form.order_document.data, kind="referral_order",
                                                title=f"Order from {provider.display_name}", by=current_user)
             except documents.DocumentRefused as refused:
-                db.session.rollback()
-                form.order_document.errors = [str(refused)]
+                form.order_document.errors = [refused.message]
             else:
                 referrals.record_referral(
                     current_user, client, provider=provider, referred_on=form.referred_on.parsed,
@@ -76,17 +73,13 @@ def new_referral(client_id: int):
 def attach_order(client_id: int, referral_id: int):
     client = get_for_practice(Client, client_id)
     referral = get_for_client(Referral, referral_id, client.id)
-    if referral.order_document_id is not None:
-        # The order on file is what the referral rests on: a stale tab or a file picked for another
-        # client must not replace it silently.
-        return render_error(409, "This referral already has its order on file. A new order is a new referral.")
+    referrals.refuse_if_order_on_file(referral)
     form = OrderForm()
     try:
         document = documents.store_upload(client, form.order_document.data, kind="referral_order",
                                           title=f"Order from {referral.provider.display_name}", by=current_user)
     except documents.DocumentRefused as refused:
-        db.session.rollback()
-        form.order_document.errors = [str(refused)]
+        form.order_document.errors = [refused.message]
         document = None
     if document is None:
         if not form.order_document.errors:
@@ -112,8 +105,7 @@ def new_clearance(client_id: int):
             document = documents.store_upload(client, form.document.data, kind="clearance",
                                               title=f"Clearance from {provider.display_name}", by=current_user)
         except documents.DocumentRefused as refused:
-            db.session.rollback()
-            form.document.errors = [str(refused)]
+            form.document.errors = [refused.message]
         else:
             if document is None:
                 form.document.errors = ["Upload the clearance letter: it is the record of the clearance."]

@@ -6,7 +6,6 @@ from flask_login import current_user
 from ...access import requires
 from ...clock import practice_today
 from ...database import writes_last
-from ...errors import render_error
 from ...extensions import db
 from ...forms import parse_us_date
 from ...models import Client, ProgressReport, ReferringProvider
@@ -78,30 +77,20 @@ def show(client_id: int, report_id: int, errors: dict | None = None, flags: dict
                                        if d.document_type == "progress_report" and d.document_id == report.id]), status
 
 
-def _already_final():
-    db.session.rollback()
-    return render_error(409, "This report has been finalised, so it can no longer change. Reload the page; "
-                             "to correct it, start a correction.")
-
-
 @bp.post("/reports/<int:report_id>/draft")
 @writes_last  # finalising draws the PDF before it takes the write lock (services.reports.finalize)
 @requires("clinical.write")
 def save(client_id: int, report_id: int):
     client = get_for_practice(Client, client_id)
     report = _report(client, report_id)
-    if report.final:
-        return _already_final()
+    reports.refuse_if_final(report)
     text = request.form.get("recommendations", "")
     review = scope.review(current_user, {"recommendations": text}, request.form)
     if review.errors:
         return show(client_id, report_id, errors=review.errors, flags=review.flags, values=request.form, status=422)
-    try:
-        reports.save_draft(current_user, report, recommendations=text, overrides=review.overrides)
-        if request.form.get("then") == "finalize":
-            reports.finalize(current_user, report)
-    except reports.ReportFinal:
-        return _already_final()
+    reports.save_draft(current_user, report, recommendations=text, overrides=review.overrides)
+    if request.form.get("then") == "finalize":
+        reports.finalize(current_user, report)
     return redirect(url_for("reports.show", client_id=client.id, report_id=report.id), code=303)
 
 

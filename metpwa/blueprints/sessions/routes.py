@@ -34,11 +34,6 @@ def _item(session_log: SessionLog, item_id: int) -> SessionExercise:
     return item
 
 
-def _locked():
-    db.session.rollback()
-    return render_error(409, "This session is signed and locked. Reload the page; corrections are addenda.")
-
-
 # ---- schedule ----
 
 def _trainers() -> list[User]:
@@ -108,10 +103,7 @@ def book():
 @requires("clients.edit")
 def appointment_action(appointment_id: int, action: str):
     appointment = get_for_practice(Appointment, appointment_id)
-    if schedule.session_of(appointment) is not None:
-        # A stale schedule page: the client came and the session is on record.
-        return render_error(409, "A session was held for this appointment; it cannot be moved, cancelled or "
-                                 "marked as a no-show. Reload the schedule.")
+    schedule.refuse_if_kept(appointment)
     reason = request.form.get("reason", "").strip()
     back = url_for("sessions.schedule_week", week=f"{appointment.starts_at.astimezone(current_user.practice.zone):%m/%d/%Y}")
     if action == "reschedule":
@@ -194,15 +186,9 @@ def log_set(session_id: int):
         # The request's principal, not current_user: the hot path loads no ORM user.
         row, _ = sessions.log_set(signin.signed_in(), session_id, form.get("session_exercise_id", 0, type=record_id),
                                   form=form.to_dict())
-    except LookupError:
-        abort(404)
-    except sessions.SessionLocked:
-        return _locked()
     except rules.SessionInputError as error:
-        db.session.rollback()
         if not htmx:
-            # Without the page's script there is no set logger to show it in: a page that says it.
-            return render_error(422, error.message)
+            raise  # without the page's script there is no set logger to show it in: the error page says it
         return render_template("sessions/_set_error.html", error=error), 422, {
             "HX-Retarget": f"#logger-error-{form.get('session_exercise_id', type=record_id) or 0}", "HX-Reswap": "innerHTML"}
     if not htmx:
@@ -218,10 +204,7 @@ def undo_set(session_id: int, set_id: int):
     row = db.session.get(SetLog, set_id)
     if row is None or row.session_id != session_log.id:
         abort(404)
-    try:
-        sessions.undo_set(current_user, session_log, row)
-    except sessions.SessionLocked:
-        return _locked()
+    sessions.undo_set(current_user, session_log, row)
     if htmx:
         return ""
     return redirect(url_for("sessions.screen", session_id=session_log.id), code=303)
@@ -251,10 +234,7 @@ def exercise_action(session_id: int, item_id: int, action: str):
             return redirect(url_for("sessions.screen", session_id=session_log.id, _anchor=f"ex-{item.id}"), code=303)
         else:
             abort(404)
-    except sessions.SessionLocked:
-        return _locked()
     except rules.SessionInputError as error:
-        db.session.rollback()
         return _card(session_log, item, errors={error.field: error.message}, status=422)
     return _card(session_log, item)
 
@@ -277,10 +257,7 @@ def exercise_history(session_id: int, item_id: int):
 def add_exercise(session_id: int):
     session_log = _session(session_id)
     exercise = get_for_practice(Exercise, request.form.get("exercise_id", 0, type=record_id))
-    try:
-        sessions.add_exercise(current_user, session_log, exercise)
-    except sessions.SessionLocked:
-        return _locked()
+    sessions.add_exercise(current_user, session_log, exercise)
     return redirect(url_for("sessions.screen", session_id=session_log.id, _anchor="add-exercise"), code=303)
 
 
@@ -301,10 +278,7 @@ def vitals(session_id: int, when: str):
         abort(404)
     try:
         sessions.save_vitals(current_user, session_log, request.form.to_dict(), when=when)
-    except sessions.SessionLocked:
-        return _locked()
     except rules.SessionInputError as error:
-        db.session.rollback()
         return render_template("sessions/_vitals.html", **_screen_context(session_log), when=when,
                                errors={error.field: error.message}, values=request.form), 422
     if htmx:
@@ -317,10 +291,7 @@ def vitals(session_id: int, when: str):
 @requires("clinical.write")
 def finish(session_id: int):
     session_log = _session(session_id)
-    try:
-        sessions.finish(current_user, session_log)
-    except sessions.SessionLocked:
-        return _locked()
+    sessions.finish(current_user, session_log)
     return redirect(url_for("sessions.sign", session_id=session_log.id), code=303)
 
 
@@ -362,10 +333,7 @@ def sign(session_id: int):
         try:
             sessions.sign(current_user, session_log, note=note, minutes=minutes, pain_after=pain_after,
                           overrides=review.overrides)
-        except sessions.SessionLocked:
-            return _locked()
         except rules.SessionInputError as error:
-            db.session.rollback()
             errors[error.field] = error.message
         else:
             return redirect(url_for("sessions.screen", session_id=session_log.id), code=303)

@@ -51,11 +51,9 @@ def create():
                 role=form.role.data, password=form.password.data, credentials=form.credentials.data,
                 npi=form.npi.data, by=current_user,
             )
-            db.session.commit()
             return redirect(url_for("staff.index"), code=303)
         except staff.StaffRuleBroken as broken:
-            db.session.rollback()
-            getattr(form, broken.field).errors = [str(broken)]
+            getattr(form, broken.field).errors = [broken.message]
     form.password.data = ""
     return _staff_page(form, 422)
 
@@ -66,11 +64,8 @@ def change_role(user_id: int):
     member = get_for_practice(User, user_id)
     form = RoleForm()
     if form.validate_on_submit():
-        try:
-            staff.change_role(member, form.role.data, by=current_user)
-        except staff.StaffRuleBroken as broken:
-            db.session.rollback()
-            return render_error(422, str(broken))
+        # A refusal (the last owner) is a 422 page with its message (errors.init_app).
+        staff.change_role(member, form.role.data, by=current_user)
     return redirect(url_for("staff.index"), code=303)
 
 
@@ -85,11 +80,7 @@ def clear_lock(user_id: int):
 @requires("staff.manage")
 def toggle_active(user_id: int):
     member = get_for_practice(User, user_id)
-    try:
-        staff.set_active(member, not member.active, by=current_user)
-    except staff.StaffRuleBroken as broken:
-        db.session.rollback()
-        return render_error(422, str(broken))
+    staff.set_active(member, not member.active, by=current_user)  # a refusal: as change_role
     return redirect(url_for("staff.index"), code=303)
 
 
@@ -102,5 +93,4 @@ def reset_two_factor(user_id: int):
     if member.id == current_user.id:
         return render_error(422, "Reset your own two-step sign-in from the Me page, or ask another owner.")
     twofactor.reset(member, by=current_user)
-    db.session.commit()
     return redirect(url_for("staff.index"), code=303)
