@@ -68,6 +68,20 @@ def record(
     return event
 
 
+def viewed(target: Any = None, **event) -> None:
+    """Someone opened this record (or a list: `target` None, `detail` saying which): the read event,
+    committed at once, before the page is drawn. A page being read takes the write turn only for
+    this event, so it holds SQLite's one write lock for a moment, not for the whole rendering."""
+    record("read", target, **event)
+    db.session.commit()
+
+
+def exported(target: Any = None, **event) -> None:
+    """A copy left the app (a CSV download): the event, committed before the first byte is sent."""
+    record("export", target, **event)
+    db.session.commit()
+
+
 def _chain_head(connection: Connection) -> tuple[int, str]:
     """Take the chain's turn for this transaction and return its head (position and seal)."""
     # Held to commit, so two transactions never both extend the same head (SQLite: its one write

@@ -86,8 +86,7 @@ def start(client_id: int):
 @requires("clinical.view")
 def show(client_id: int, assessment_id: int):
     client, assessment = _load(client_id, assessment_id)
-    audit.record("read", assessment, user=current_user)
-    db.session.commit()
+    audit.viewed(assessment, user=current_user)
     return render_template("assessments/edit.html", **_context(client, assessment))
 
 
@@ -180,8 +179,7 @@ def compare(client_id: int, assessment_id: int):
     if client.baseline_assessment_id is None:
         return redirect(url_for("assessments.show", client_id=client.id, assessment_id=assessment.id), code=303)
     baseline = get_for_client(Assessment, client.baseline_assessment_id, client.id)
-    audit.record("read", assessment, user=current_user, detail={"compare_with": baseline.id})
-    db.session.commit()
+    audit.viewed(assessment, user=current_user, detail={"compare_with": baseline.id})
     return render_template("assessments/compare.html", client=client, baseline=baseline, current=assessment,
                            rows=assessments.compare(baseline, assessment))
 

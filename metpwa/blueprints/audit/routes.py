@@ -59,9 +59,8 @@ def _download(name: str, body: Iterator[str]) -> Response:
 def index():
     filters = read(request.args)
     rows = audit.events(filters.query, limit=PAGE) if filters.query else []
-    audit.record("read", None, practice_id=current_user.practice_id, client_id=filters.query.client_id
-                 if filters.query else None, detail={"report": "audit", **filters.as_args})
-    db.session.commit()
+    audit.viewed(practice_id=current_user.practice_id, client_id=filters.query.client_id if filters.query else None,
+                 detail={"report": "audit", **filters.as_args})
     context = dict(filters=filters, rows=rows, more=len(rows) == PAGE, **ROW_WORDS)
     status = 422 if filters.errors else 200
     if htmx.target == "audit-results":
@@ -86,9 +85,8 @@ def export():
     if filters.errors:
         return render_template("audit/index.html", staff=staff_choices(), clients=client_choices(),
                                filters=filters, rows=[], more=False, **ROW_WORDS), 422
-    audit.record("export", None, practice_id=current_user.practice_id, client_id=filters.query.client_id,
-                 detail={"report": "audit", **filters.as_args})
-    db.session.commit()
+    audit.exported(practice_id=current_user.practice_id, client_id=filters.query.client_id,
+                   detail={"report": "audit", **filters.as_args})
     zone = current_user.practice.zone
 
     def rows():
@@ -107,8 +105,7 @@ def export():
 @requires("audit.view")
 def verify():
     findings, summary = audit.verify_chain()
-    audit.record("read", None, practice_id=current_user.practice_id, detail={"report": "audit verify"})
-    db.session.commit()
+    audit.viewed(practice_id=current_user.practice_id, detail={"report": "audit verify"})
     # The trail is one chain for the whole server; an owner sees whether it holds, not other practices' rows.
     return render_template("audit/_verify.html", breaks=len(findings), summary=summary)
 
@@ -129,10 +126,9 @@ def _disclosures(filters):
 def disclosures():
     filters = read(request.args, default_days=365)
     rows = list(_disclosures(filters)) if filters.query else []
-    audit.record("read", None, practice_id=current_user.practice_id,
+    audit.viewed(practice_id=current_user.practice_id,
                  client_id=filters.query.client_id if filters.query else None,
                  detail={"report": "disclosures", **filters.as_args})
-    db.session.commit()
     return render_template("audit/disclosures.html", filters=filters, rows=rows, clients=client_choices(),
                            methods=DELIVERY_METHODS, purposes=PURPOSES), 422 if filters.errors else 200
 
@@ -143,9 +139,8 @@ def disclosures_export():
     filters = read(request.args, default_days=365)
     if filters.errors:
         return disclosures()
-    audit.record("export", None, practice_id=current_user.practice_id, client_id=filters.query.client_id,
-                 detail={"report": "disclosures", **filters.as_args})
-    db.session.commit()
+    audit.exported(practice_id=current_user.practice_id, client_id=filters.query.client_id,
+                   detail={"report": "disclosures", **filters.as_args})
     zone = current_user.practice.zone
 
     def rows():

@@ -4,7 +4,6 @@ from flask import Response, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ...access import requires
-from ...extensions import db
 from ...models import Client, ConsentSignature, ConsentTemplate
 from ...scoping import get_for_client, get_for_practice
 from ...services import consents
@@ -40,7 +39,6 @@ def new_version(key: str):
     if form.validate_on_submit():
         consents.publish(current_user, current_user.practice_id, key=key, title=form.title.data,
                          body=form.body.data, required=form.required.data)
-        db.session.commit()
         return redirect(url_for("consents.templates"), code=303)
     return render_template("consents/edit.html", form=form, latest=latest), 422 if form.errors else 200
 
@@ -56,7 +54,6 @@ def add():
         else:
             consents.publish(current_user, current_user.practice_id, key=key, title=form.title.data,
                              body=form.body.data, required=form.required.data)
-            db.session.commit()
             return redirect(url_for("consents.templates"), code=303)
     current = consents.current_templates(current_user.practice_id)
     return render_template("consents/templates.html", templates=current,

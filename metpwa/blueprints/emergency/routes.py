@@ -5,7 +5,6 @@ from flask import abort, has_request_context, redirect, render_template, url_for
 from flask_login import current_user
 
 from ...access import requires
-from ...extensions import db
 from ...models import EmergencyAccess
 from ...scoping import get_for_practice
 from ...services import audit, emergency, signin
@@ -24,8 +23,7 @@ def emergency_banner():
 
 def _page(form: GrantForm | None = None, status: int = 200):
     staff = emergency.eligible_staff(current_user.practice_id)
-    audit.record("read", None, detail={"list": "emergency access"})
-    db.session.commit()
+    audit.viewed(detail={"list": "emergency access"})
     return render_template("emergency/index.html", form=form or GrantForm(staff=staff),
                            overview=emergency.overview(current_user.practice_id), eligible=staff), status
 

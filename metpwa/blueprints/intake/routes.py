@@ -7,7 +7,6 @@ from ...access import requires
 from ...models import Client
 from ...rules import intake as intake_rules
 from ...scoping import get_for_practice
-from ...extensions import db
 from ...services import audit, intake
 from . import bp
 from .steps import render_step, step_keys
@@ -21,8 +20,7 @@ def overview(client_id: int):
     answered = intake.latest_complete(client.id)
     show_answers = current_user.can("clinical.view")
     # The health history is client data: who opened it is on the audit trail, as for the chart.
-    audit.record("read", client, detail={"view": "intake", "answers_shown": show_answers})
-    db.session.commit()
+    audit.viewed(client, detail={"view": "intake", "answers_shown": show_answers})
     return render_template(
         "intake/overview.html", client=client, latest=latest, answered=answered,
         summary=intake_rules.summary(answered.answers) if answered and show_answers else [],

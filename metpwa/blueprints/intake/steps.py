@@ -7,7 +7,6 @@ from flask_login import current_user
 
 from ...models import Client, IntakeResponse
 from ...rules import intake as intake_rules
-from ...extensions import db
 from ...services import audit, intake
 from ...standards.intake_form import BODY_OUTLINE, BODY_REGIONS, BODY_VIEWBOX, STEP_BY_KEY, STEP_KEYS
 
@@ -43,8 +42,7 @@ def render_step(client: Client, draft: IntakeResponse, step_key: str, *, layout:
         values, errors, status = result.raw, result.errors, 422
     else:
         values, errors = intake_rules.form_values(step_key, draft.answers), {}
-        audit.record("read", client, detail={"view": "intake step", "step": step_key})
-        db.session.commit()
+        audit.viewed(client, detail={"view": "intake step", "step": step_key})
     keys = step_keys()
     return render_template(
         "intake/step.html", layout=layout, client=client, step=STEP_BY_KEY[step_key], values=values,

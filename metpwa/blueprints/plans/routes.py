@@ -7,7 +7,6 @@ from flask_login import current_user
 
 from ...access import requires
 from ...clock import practice_today
-from ...extensions import db
 from ...forms import parse_us_date
 from ...models import Client, Exercise, PlanVersion
 from ...rules import plan as rules
@@ -68,8 +67,7 @@ def show(client_id: int):
     client = get_for_practice(Client, client_id)
     plan = plans.current(client.id)
     if plan is not None:
-        audit.record("read", plan, user=current_user, client_id=client.id)
-        db.session.commit()
+        audit.viewed(plan, user=current_user, client_id=client.id)
     return _plan_page(client, plan)
 
 
@@ -94,8 +92,7 @@ def _plan_page(client: Client, plan: PlanVersion | None, *, ack_errors: dict | N
 def version(client_id: int, plan_id: int):
     client = get_for_practice(Client, client_id)
     plan = get_for_client(PlanVersion, plan_id, client.id)
-    audit.record("read", plan, user=current_user, client_id=client.id)
-    db.session.commit()
+    audit.viewed(plan, user=current_user, client_id=client.id)
     return _plan_page(client, plan)
 
 

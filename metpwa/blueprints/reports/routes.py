@@ -6,7 +6,6 @@ from flask_login import current_user
 from ...access import requires
 from ...clock import practice_today
 from ...database import writes_last
-from ...extensions import db
 from ...forms import parse_us_date
 from ...models import Client, ProgressReport, ReferringProvider
 from ...scoping import get_for_client, get_for_practice, record_id
@@ -25,8 +24,7 @@ def index(client_id: int, errors: dict | None = None, status: int = 200):
     today = practice_today(current_user.practice)
     start, end = reports.default_period(client, today)
     referral = referrals.current_referral(client.id)
-    audit.record("read", client, detail={"list": "reports"})
-    db.session.commit()
+    audit.viewed(client, detail={"list": "reports"})
     return render_template("reports/index.html", client=client, rows=reports.for_client(client.id), start=start,
                            end=end, providers=referrals.providers(client.practice_id),
                            recipient_id=referral.provider_id if referral else None, due=reports.due(client, today),
@@ -67,8 +65,7 @@ def show(client_id: int, report_id: int, errors: dict | None = None, flags: dict
          values: dict | None = None, status: int = 200):
     client = get_for_practice(Client, client_id)
     report = _report(client, report_id)
-    audit.record("read", report, user=current_user, client_id=client.id)
-    db.session.commit()
+    audit.viewed(report, user=current_user, client_id=client.id)
     return render_template("reports/show.html", client=client, report=report,
                            data=reports.content(client, report.period_start, report.period_end),
                            errors=errors or {}, flags=flags or {}, values=values or {},

@@ -58,8 +58,7 @@ def _schedule_page(errors: dict | None = None, values: dict | None = None, statu
     clients = list(db.session.scalars(select(Client).where(Client.practice_id == practice.id,
                                                            Client.archived_at.is_(None))
                                       .order_by(Client.last_name, Client.first_name)))
-    audit.record("read", None, detail={"list": "schedule", "week": start.isoformat()})
-    db.session.commit()
+    audit.viewed(detail={"list": "schedule", "week": start.isoformat()})
     return render_template("sessions/schedule.html", days=days, week=start, clients=clients, trainers=_trainers(),
                            done=schedule.sessions_for(appointments), errors=errors or {}, values=values or {},
                            chosen_days=values.getlist("weekdays") if values else [],
@@ -148,8 +147,7 @@ def start(client_id: int):
 @requires("clinical.view")
 def client_sessions(client_id: int):
     client = get_for_practice(Client, client_id)
-    audit.record("read", client, detail={"list": "sessions"})
-    db.session.commit()
+    audit.viewed(client, detail={"list": "sessions"})
     return render_template("sessions/list.html", client=client, rows=sessions.for_client(client.id))
 
 
@@ -163,8 +161,7 @@ def _screen_context(session_log: SessionLog) -> dict:
 @requires("clinical.view")
 def screen(session_id: int):
     session_log = _session(session_id)
-    audit.record("read", session_log, user=current_user, client_id=session_log.client_id)
-    db.session.commit()
+    audit.viewed(session_log, user=current_user, client_id=session_log.client_id)
     if session_log.signed:
         return _signed_page(session_log)
     return render_template("sessions/screen.html", **_screen_context(session_log))

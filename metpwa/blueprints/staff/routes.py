@@ -22,8 +22,7 @@ def _staff_page(form: StaffForm | None = None, status: int = 200):
             select(LoginFailure).where(LoginFailure.email.in_(emails)).order_by(LoginFailure.at.desc()).limit(30)
         )
     )
-    audit.record("read", None, detail={"list": "staff"})
-    db.session.commit()
+    audit.viewed(detail={"list": "staff"})
     return (
         render_template(
             "staff/index.html", members=members, failures=failures, form=form or StaffForm(),

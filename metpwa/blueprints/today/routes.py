@@ -38,8 +38,7 @@ def index():
     mine = clients.search(current_user, mine_only=True) if current_user.can("clinical.view") and not appointments else []
     # The owner's dashboard shows emergency access granted, in use, or ended this week.
     emergency_access = emergency.overview(practice.id) if current_user.can("staff.manage") else None
-    audit.record("read", None, detail={"list": "today", "appointments": len(appointments)})
-    db.session.commit()
+    audit.viewed(detail={"list": "today", "appointments": len(appointments)})
     return render_template("today/index.html", now=now, appointments=appointments, done=done, blocked=blocked,
                            open_sessions=open_sessions, my_clients=mine, everyone=everyone,
                            due=due, emergency=emergency_access)
