@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField
 from wtforms.validators import ValidationError
 
+from .rules import parse
 from .rules.identifiers import IdentifierError, normalize_us_phone
 
 _CONTROL = dict.fromkeys(c for c in range(32) if chr(c) not in "\t\n\r")
@@ -53,9 +54,6 @@ class WholeNumberField(IntegerField):
         super().process_formdata(valuelist)
 
 
-DATE_FORMATS = ("%m/%d/%Y", "%m-%d-%Y", "%Y-%m-%d", "%m/%d/%y", "%m%d%Y")
-
-
 def practice_day() -> date:
     """Today where the practice is, for a signed-in request: the server runs in UTC, and a
     California evening is already tomorrow there. The server's day otherwise (the command line)."""
@@ -70,18 +68,8 @@ def practice_day() -> date:
 
 
 def parse_us_date(text: str, *, past: bool = False) -> date | None:
-    """3/14/1952, 03-14-1952, 1952-03-14 or 03141952; with past=True a two-digit year
-    goes back a century when needed (a birth year of 52 is 1952, never 2052)."""
-    text = text.strip()
-    for pattern in DATE_FORMATS:
-        try:
-            parsed = datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-        if past and pattern.endswith("%y") and parsed > practice_day():
-            parsed = parsed.replace(year=parsed.year - 100)
-        return parsed
-    return None
+    """rules.parse.us_date; with past=True a two-digit year is never after the practice's today."""
+    return parse.us_date(text, today=practice_day() if past else None)
 
 
 class USDateField(StringField):

@@ -576,3 +576,18 @@ def test_finish_again_with_no_new_sets_keeps_the_end_even_if_the_ipad_runs_fast(
     agent.post(f"/sessions/{session_id}/finish", data={})
     with app.app_context():
         assert _db.session.get(SessionLog, session_id).ended_at == first_end
+
+
+@pytest.mark.parametrize("day", ["12/31/9999", "01/01/0001", "1/1/1899", "1/1/2101"])
+def test_a_date_far_off_in_the_calendar_is_a_message_not_a_server_error(app, agent, personas, ready, day):
+    """Found in review: booking or moving an appointment to 12/31/9999 or 1/1/0001 was a 500 (the day
+    overflowed when turned into a time); years outside 1900-2100 are now typing slips, as in the audit
+    filters."""
+    appointment_id = _appointment_today(app, agent, personas, ready)
+    agent.login(personas.front_desk)
+    booked = agent.post("/schedule", data={"client_id": str(ready), "trainer_id": str(personas.colleague.id),
+                                           "day": day, "time": "09:00", "duration_minutes": "60"})
+    assert booked.status_code == 422 and "Enter the date as MM/DD/YYYY." in booked.get_data(as_text=True)
+    moved = agent.post(f"/appointments/{appointment_id}/reschedule", data={"day": day, "time": "23:30"})
+    assert moved.status_code == 422 and "Give the new date (MM/DD/YYYY)" in moved.get_data(as_text=True)
+    assert agent.get(f"/schedule?week={day}").status_code == 200

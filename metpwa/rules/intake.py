@@ -1,13 +1,13 @@
 """Checks each posted intake step, tracks which steps are still missing, finds the answers that call for medical clearance or a fall-risk check, and writes the plain-text summary for the chart and the PDF."""
 
 import re
-import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from typing import Any
 
+from metpwa.rules import parse
 from metpwa.standards.intake_form import (
     BODY_REGION_BY_KEY,
     BODY_REGIONS,
@@ -77,9 +77,6 @@ _REQUIRED_MESSAGES: dict[str, str] = {
     "list": "Please add at least one, or answer no above.",
 }
 
-# ASCII digits only: int() would also take "٣" or "1_000". The length cap keeps a pasted
-# thousand-digit number from costing anything, and is far above any range a question has.
-_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,9}", re.ASCII)
 _YEAR = re.compile(r"[0-9]{4}", re.ASCII)
 # Row indexes beyond four digits are not rows a person added.
 _ROW_INDEX = r"(0|[1-9][0-9]{0,3})"
@@ -270,18 +267,6 @@ def _last(posted: Sequence[str]) -> str:
     return posted[-1] if posted else ""
 
 
-def _clean_text(value: str, *, multiline: bool) -> str:
-    # Control characters (a pasted NUL, a stray escape) cannot be shown or stored in every
-    # database; line breaks stay only where the box has room for them.
-    value = value.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    value = "".join(
-        ch for ch in unicodedata.normalize("NFC", value) if ch == "\n" or unicodedata.category(ch) != "Cc"
-    )
-    if multiline:
-        return value.strip()
-    return " ".join(value.split())
-
-
 def _too_long(limit: int) -> str:
     return f"Please keep this to {limit} characters or fewer."
 
@@ -324,14 +309,14 @@ def _clean_body_map(question: Question, raw: Mapping[str, list[str]]) -> _Clean:
 
 
 def _clean_short_text(question: Question, raw: Mapping[str, list[str]]) -> _Clean:
-    value = _clean_text(_last(raw.get(question.key, [])), multiline=False)
+    value = parse.clean_text(_last(raw.get(question.key, [])), multiline=False)
     if len(value) > TEXT_MAX_CHARS:
         return None, {question.key: _too_long(TEXT_MAX_CHARS)}
     return value or None, {}
 
 
 def _clean_long_text(question: Question, raw: Mapping[str, list[str]]) -> _Clean:
-    value = _clean_text(_last(raw.get(question.key, [])), multiline=True)
+    value = parse.clean_text(_last(raw.get(question.key, [])), multiline=True)
     if len(value) > LONG_TEXT_MAX_CHARS:
         return None, {question.key: _too_long(LONG_TEXT_MAX_CHARS)}
     return value or None, {}
@@ -341,9 +326,9 @@ def _clean_whole_number(question: Question, raw: Mapping[str, list[str]]) -> _Cl
     value = _last(raw.get(question.key, [])).strip()
     if not value:
         return None, {}
-    number = int(value) if _WHOLE_NUMBER.fullmatch(value) else None
-    if number is not None and question.minimum is not None and question.maximum is not None:
-        if question.minimum <= number <= question.maximum:
+    if question.minimum is not None and question.maximum is not None:
+        number = parse.whole_number(value, question.minimum, question.maximum)
+        if number is not None:
             return number, {}
     return None, {question.key: _required_message(question)}
 
@@ -353,7 +338,7 @@ def _clean_list(question: Question, raw: Mapping[str, list[str]]) -> _Clean:
     errors: dict[str, str] = {}
     for n, row in list_rows(raw, question.key):
         texts = {
-            item.key: _clean_text(row.get(item.key, ""), multiline=False) for item in question.item_fields
+            item.key: parse.clean_text(row.get(item.key, ""), multiline=False) for item in question.item_fields
         }
         if not any(texts.values()):
             # A blank row the form offered for adding one more: not an answer.

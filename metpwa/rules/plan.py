@@ -2,12 +2,12 @@
 
 import math
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal, Protocol
 
+from metpwa.rules import parse
 from metpwa.rules.assessment import DEGREE_LIMITS, DYNAMOMETER_MAX_KG
 from metpwa.standards.exercises import ACTIVITY_TYPES
 from metpwa.standards.measures import BALANCE_STAGES, MEASURES, InputLimit
@@ -294,14 +294,6 @@ class GoalProgress(Protocol):
     def by_week(self) -> int: ...
 
 
-# ASCII digits only: float() and int() would also take "nan", "1e3", "1_000" or "٣". The length
-# caps keep a pasted thousand-digit number cheap and are far above any range here.
-_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,9}", re.ASCII)
-_DECIMAL = re.compile(r"[+-]?(?:[0-9]{1,9}(?:\.[0-9]{0,6})?|\.[0-9]{1,6})", re.ASCII)
-# iPad keyboards and pasted text may give a typographic minus for an extension lag.
-_MINUS_SIGNS = str.maketrans({"−": "-", "–": "-"})
-_US_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})", re.ASCII)
-_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})", re.ASCII)
 # Row indexes beyond four digits are not rows a person added.
 _ROW = re.compile(r"(goals|exercises)-(0|[1-9][0-9]{0,3})-([a-z_]+)", re.ASCII)
 
@@ -356,7 +348,7 @@ def parse_plan(
 def based_on_version(form: FormData) -> int | None:
     """The version the builder was opened on, from its hidden field; None for a first plan. A
     page without the field counts as opened on no plan, so it cannot replace one unseen."""
-    return _whole_number(_last(_as_list(form.get(BASED_ON_FIELD, []))), 1, 10**9 - 1)
+    return parse.whole_number(_last(_as_list(form.get(BASED_ON_FIELD, []))), 1, 10**9 - 1)
 
 
 # What a plan prescribes, field by field; the reason, the baseline values and who saved it are
@@ -448,18 +440,18 @@ def _parse_header(
     """The header, or None if any of it is wrong; also the duration on its own, which the goals'
     weeks are checked against even when a date is wrong."""
     header_errors: dict[str, str] = {}
-    frequency = _whole_number(_text(raw, "frequency_per_week"), *FREQUENCY_PER_WEEK)
+    frequency = parse.whole_number(_text(raw, "frequency_per_week"), *FREQUENCY_PER_WEEK)
     if frequency is None:
         header_errors["frequency_per_week"] = (
             f"Sessions per week must be a whole number from {FREQUENCY_PER_WEEK[0]} to {FREQUENCY_PER_WEEK[1]}."
         )
-    duration = _whole_number(_text(raw, "duration_weeks"), *DURATION_WEEKS)
+    duration = parse.whole_number(_text(raw, "duration_weeks"), *DURATION_WEEKS)
     if duration is None:
         header_errors["duration_weeks"] = (
             f"Duration must be a whole number of weeks from {DURATION_WEEKS[0]} to {DURATION_WEEKS[1]}."
         )
 
-    starts_on = _date(_text(raw, "starts_on"))
+    starts_on = parse.us_date(_text(raw, "starts_on"), formats=parse.FULL_DATE_FORMATS)
     earliest = today - timedelta(days=START_AT_MOST_DAYS_AGO)
     if starts_on is None:
         header_errors["starts_on"] = "Enter the start date as MM/DD/YYYY."
@@ -467,7 +459,7 @@ def _parse_header(
         header_errors["starts_on"] = (
             f"The start date can be at most {START_AT_MOST_DAYS_AGO} days ago ({earliest:%m/%d/%Y} or later)."
         )
-    review_on = _date(_text(raw, "review_on"))
+    review_on = parse.us_date(_text(raw, "review_on"), formats=parse.FULL_DATE_FORMATS)
     if review_on is None:
         header_errors["review_on"] = "Enter the review date as MM/DD/YYYY."
     elif starts_on is not None and review_on <= starts_on:
@@ -478,7 +470,7 @@ def _parse_header(
             f"Review date must be no later than {last:%m/%d/%Y}, the end of the plan ({_weeks(duration)})."
         )
 
-    reason = _clean_text(_text(raw, "reason"), multiline=True)
+    reason = parse.clean_text(_text(raw, "reason"), multiline=True)
     if not reason and previous_version is not None:
         header_errors["reason"] = f"Say why you are changing version {previous_version}."
     elif reason and len(reason) < REASON_CHARS[0]:
@@ -500,13 +492,13 @@ def _parse_goal(
     def field(name: str) -> str:
         return f"goals-{n}-{name}"
 
-    description = _clean_text(row["description"], multiline=False)
+    description = parse.clean_text(row["description"], multiline=False)
     if len(description) < GOAL_DESCRIPTION_CHARS[0]:
         row_errors[field("description")] = "Describe the goal in a few words."
     elif len(description) > GOAL_DESCRIPTION_CHARS[1]:
         row_errors[field("description")] = _too_long(GOAL_DESCRIPTION_CHARS[1])
 
-    by_week = _whole_number(row["by_week"], 1, DURATION_WEEKS[1])
+    by_week = parse.whole_number(row["by_week"], 1, DURATION_WEEKS[1])
     if by_week is None:
         row_errors[field("by_week")] = f"Week must be a whole number from 1 to {duration or DURATION_WEEKS[1]}."
     elif duration is not None and by_week > duration:
@@ -598,12 +590,12 @@ def _parse_exercise(
     def field(name: str) -> str:
         return f"exercises-{n}-{name}"
 
-    exercise_id = _whole_number(row["exercise_id"], 1, 10**9 - 1)
+    exercise_id = parse.whole_number(row["exercise_id"], 1, 10**9 - 1)
     info = library.get(exercise_id) if exercise_id is not None else None
     if info is None:
         row_errors[field("exercise_id")] = "Choose an exercise from the library."
 
-    sets = _whole_number(row["sets"], *SETS)
+    sets = parse.whole_number(row["sets"], *SETS)
     if sets is None:
         row_errors[field("sets")] = f"Sets must be a whole number from {SETS[0]} to {SETS[1]}."
 
@@ -615,11 +607,11 @@ def _parse_exercise(
     elif not reps_text and not seconds_text:
         row_errors[field("reps")] = "Give reps or a time."
     elif reps_text:
-        reps = _whole_number(reps_text, *REPS)
+        reps = parse.whole_number(reps_text, *REPS)
         if reps is None:
             row_errors[field("reps")] = f"Reps must be a whole number from {REPS[0]} to {REPS[1]}."
     else:
-        seconds = _whole_number(seconds_text, *SECONDS)
+        seconds = parse.whole_number(seconds_text, *SECONDS)
         if seconds is None:
             row_errors[field("seconds")] = (
                 f"Time must be a whole number of seconds from {SECONDS[0]} to {SECONDS[1]}."
@@ -661,13 +653,13 @@ def _parse_exercise(
 
     rest_seconds: int | None = None
     if row["rest_seconds"].strip():
-        rest_seconds = _whole_number(row["rest_seconds"], *REST_SECONDS)
+        rest_seconds = parse.whole_number(row["rest_seconds"], *REST_SECONDS)
         if rest_seconds is None:
             row_errors[field("rest_seconds")] = (
                 f"Rest must be a whole number of seconds from {REST_SECONDS[0]} to {REST_SECONDS[1]}."
             )
 
-    progression = _clean_text(row["progression"], multiline=True)
+    progression = parse.clean_text(row["progression"], multiline=True)
     if len(progression) > PROGRESSION_MAX_CHARS:
         row_errors[field("progression")] = _too_long(PROGRESSION_MAX_CHARS)
 
@@ -751,42 +743,9 @@ def _text(raw: Mapping[str, list[str]], name: str) -> str:
     return _last(raw.get(name, []))
 
 
-def _whole_number(text: str, low: int, high: int) -> int | None:
-    text = text.strip().translate(_MINUS_SIGNS)
-    if not _WHOLE_NUMBER.fullmatch(text):
-        return None
-    number = int(text)
-    return number if low <= number <= high else None
-
-
 def _decimal(text: str) -> float | None:
-    text = text.strip().translate(_MINUS_SIGNS)
-    return float(text) if _DECIMAL.fullmatch(text) else None
-
-
-def _date(text: str) -> date | None:
-    """A date typed as MM/DD/YYYY (or M/D/YYYY) or sent by a date input as YYYY-MM-DD."""
-    text = text.strip()
-    if match := _US_DATE.fullmatch(text):
-        month, day, year = (int(part) for part in match.groups())
-    elif match := _ISO_DATE.fullmatch(text):
-        year, month, day = (int(part) for part in match.groups())
-    else:
-        return None
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
-def _clean_text(value: str, *, multiline: bool) -> str:
-    # Control characters (a pasted NUL, a stray escape) cannot be shown or stored everywhere;
-    # line breaks stay only where the box has room for them.
-    value = value.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    value = "".join(
-        ch for ch in unicodedata.normalize("NFC", value) if ch == "\n" or unicodedata.category(ch) != "Cc"
-    )
-    return value.strip() if multiline else " ".join(value.split())
+    value = parse.decimal(text)
+    return None if value is None else float(value)
 
 
 def _too_long(limit: int) -> str:

@@ -4,11 +4,11 @@ which responses are flagged, late entries, and how session minutes split across 
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from metpwa.rules import parse
 from metpwa.rules.errors import InputError
 
 # Severe pain on the 0-10 numeric scale starts at 7 (Serlin RC et al. 1995, Pain 61:277, cut
@@ -38,10 +38,6 @@ class SessionInputError(InputError):
     """A value from the gym floor that cannot be recorded; `message` is shown at `field`."""
 
 
-# At most one minus sign and six digits, ASCII only ("--5" once reached int() and failed there).
-_WHOLE = re.compile(r"-?[0-9]{1,6}")
-
-
 def whole(field: str, raw: str | None, *, kind: str | None = None, required: bool = False) -> int | None:
     """A whole number within its limits, None when blank (unless required)."""
     low, high, message = LIMITS[kind or field]
@@ -50,10 +46,8 @@ def whole(field: str, raw: str | None, *, kind: str | None = None, required: boo
         if required:
             raise SessionInputError(field, message)
         return None
-    if not _WHOLE.fullmatch(text):
-        raise SessionInputError(field, message)
-    value = int(text)
-    if not low <= value <= high:
+    value = parse.whole_number(text, low, high)
+    if value is None:
         raise SessionInputError(field, message)
     return value
 
@@ -63,13 +57,9 @@ def load(raw: str | None, unit: str) -> Decimal | None:
     if not text:
         return None
     ceiling = LOAD_LIMITS.get(unit, LOAD_LIMITS["kg"])
-    message = f"Load must be 0 to {ceiling} {unit or 'kg'}."
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise SessionInputError("load", message) from None
-    if not value.is_finite() or not 0 <= value <= ceiling:
-        raise SessionInputError("load", message)
+    value = parse.decimal(text)
+    if value is None or not 0 <= value <= ceiling:
+        raise SessionInputError("load", f"Load must be 0 to {ceiling} {unit or 'kg'}.")
     return value.quantize(Decimal("0.1"))
 
 
@@ -77,11 +67,10 @@ def rpe(raw: str | None) -> Decimal | None:
     text = (raw or "").strip()
     if not text:
         return None
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise SessionInputError("rpe", "RPE is 0 to 10.") from None
-    if not value.is_finite() or not 0 <= value <= 10 or (value * 2) % 1:
+    value = parse.decimal(text)
+    if value is None:
+        raise SessionInputError("rpe", "RPE is 0 to 10.")
+    if not 0 <= value <= 10 or (value * 2) % 1:
         raise SessionInputError("rpe", "RPE is 0 to 10, in half steps.")
     return value.quantize(Decimal("0.1"))
 

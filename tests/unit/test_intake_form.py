@@ -268,14 +268,14 @@ def test_yes_no_ignores_case_and_spaces():
     assert post("activity", feels_unsteady=[" YES "]).answers["feels_unsteady"] is True
 
 
-@pytest.mark.parametrize("value", ["8", "-1", "three", "2.5", "1e3", "٣", "9" * 5000, "1_0"])
+@pytest.mark.parametrize("value", ["8", "-1", "three", "2.5", "1e3", "٣", "9" * 5000, "1_0", "+3"])
 def test_a_number_out_of_range_or_not_a_number_gets_a_message(value):
     result = post("activity", active_days=[value])
     assert result.errors == {"active_days": "Enter a number from 0 to 7."}
     assert result.raw["active_days"] == [value]
 
 
-@pytest.mark.parametrize("value", ["0", "7", " 3 ", "+3"])
+@pytest.mark.parametrize("value", ["0", "7", " 3 "])
 def test_numbers_at_and_inside_the_limits_pass(value):
     assert post("activity", active_days=[value]).answers["active_days"] == int(value)
 
