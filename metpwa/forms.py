@@ -1,11 +1,13 @@
-"""Form fields shared by the blueprints: US dates typed on a numeric keypad, phones, money."""
+"""What the blueprints' forms share: US dates typed on a numeric keypad, phones, the reasons typed to
+keep flagged wording, and the addendum form every signed record's page shows."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, StringField
+from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
 from .rules import parse
@@ -112,3 +114,50 @@ class PhoneField(StringField):
 def not_in_future(form, field) -> None:
     if getattr(field, "parsed", None) and field.parsed > practice_day():
         raise ValidationError("That date is in the future.")
+
+
+# Under a text field the scope-of-practice guard flagged, the box where the writer says why their
+# own words stay (services.scope.review records it with the document).
+KEEP_SUFFIX = "-keep"
+
+
+def keep_reasons(form: Mapping[str, str], names: Iterable[str]) -> dict[str, str]:
+    """The reasons typed to keep each named field's flagged wording ("" where none was)."""
+    return {name: form.get(name + KEEP_SUFFIX) or "" for name in names}
+
+
+def _stripped(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class AddendumForm(BaseForm):
+    """A correction to a signed record (a session note, an assessment): why, and what it adds. The
+    same two boxes on every signed record's page; `record` names it in the message ("note")."""
+
+    reason = StringField("Why an addendum", filters=[_stripped])
+    text = TextAreaField("Addendum", filters=[_stripped])
+    text_keep = StringField(name="text" + KEEP_SUFFIX)
+
+    def __init__(self, *, record: str, **kwargs):
+        super().__init__(**kwargs)
+        self.record = record
+
+    def validate_reason(self, field):
+        if not field.data:
+            raise ValidationError(f"Say why the signed {self.record} needs an addendum.")
+
+    def validate_text(self, field):
+        if not field.data:
+            raise ValidationError("Write the addendum.")
+
+    @property
+    def values(self) -> dict[str, str]:
+        return {"reason": self.reason.data or "", "text": self.text.data or ""}
+
+    @property
+    def messages(self) -> dict[str, str]:
+        """One message a field, as the pages show them."""
+        return {name: errors[0] for name, errors in self.errors.items()}
+
+    def keep_reasons(self) -> dict[str, str]:
+        return {"text": self.text_keep.data or ""}

@@ -75,6 +75,34 @@ def rpe(raw: str | None) -> Decimal | None:
     return value.quantize(Decimal("0.1"))
 
 
+@dataclass(frozen=True, slots=True)
+class SetEntry:
+    """One set as the logger sent it (blueprints.sessions.forms.read_set). The numbers stay as typed:
+    check_set reads them once the service has found the exercise open, so another practice's set
+    answers 404 and a signed session's 409, whatever was typed. `session_exercise_id` is 0 when
+    what came is no record id."""
+
+    session_exercise_id: int
+    idempotency_key: str
+    reps: str | None
+    seconds: str | None
+    load: str | None
+    load_unit: str | None
+    rpe: str | None
+    performed_at: str | None
+
+
+@dataclass(frozen=True)
+class VitalsEntry:
+    """Pain, heart rate and blood pressure before or after the session, as typed (checked by whole
+    and check_blood_pressure once the session is known to be open)."""
+
+    pain: str | None
+    heart_rate: str | None
+    systolic: str | None
+    diastolic: str | None
+
+
 @dataclass(frozen=True)
 class SetValues:
     reps: int | None

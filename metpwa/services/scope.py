@@ -13,7 +13,6 @@ from ..models import ScopeTerm, User, utcnow
 from ..rules.scope_guard import PracticeTerm, ScopeFlag, check
 from . import audit
 
-KEEP_SUFFIX = "-keep"
 CATEGORY_WORDS = {"diagnosis": "names a diagnosis", "treatment": "describes treating a condition",
                   "medication": "names a medication or dose"}
 
@@ -43,8 +42,9 @@ def flags_for(practice_id: int, text: str) -> list[ScopeFlag]:
     return check(text or "", added_terms=added, removed_terms=removed)
 
 
-def review(user: User, fields: Mapping[str, str], form: Mapping[str, str]) -> Review:
-    """Check each field; a flagged field needs a reason in `<field>-keep` to be saved as written.
+def review(user: User, fields: Mapping[str, str], keep_reasons: Mapping[str, str]) -> Review:
+    """Check each field; a flagged field needs a reason to keep its wording (`keep_reasons` by field,
+    read by metpwa.forms.keep_reasons) to be saved as written.
 
     The overrides returned are stored on the document, so an auditor sees what was kept and why.
     """
@@ -55,7 +55,7 @@ def review(user: User, fields: Mapping[str, str], form: Mapping[str, str]) -> Re
         if not flags:
             continue
         found[name] = flags
-        reason = (form.get(name + KEEP_SUFFIX) or "").strip()
+        reason = (keep_reasons.get(name) or "").strip()
         if reason:
             overrides.append({"field": name, "terms": sorted({f.matched for f in flags}), "reason": reason[:300],
                               "by": user.id, "at": utcnow().isoformat(timespec="seconds")})

@@ -27,7 +27,7 @@ from ..models import (
     User,
     utcnow,
 )
-from ..rules import sessions as rules
+from ..rules import sessions as session_rules
 from ..rules.errors import RecordLocked, RecordNotFound
 from ..rules.readiness import checklist
 from ..standards.session_log import RESPONSES
@@ -199,7 +199,7 @@ _SAVED_SET = select(*_LOGGED_COLUMNS).where(_SETS.c.practice_id == bindparam("pr
 
 
 @rolls_back_on_refusal
-def log_set(user: User | SignedIn, session_id: int, session_exercise_id: int, *, form: dict[str, str]) -> tuple[LoggedSet, bool]:
+def log_set(user: User | SignedIn, session_id: int, entry: session_rules.SetEntry) -> tuple[LoggedSet, bool]:
     """One set from the tablet, in a fixed number of queries whatever the client's history.
 
     Returns (the set, True when new). A repeated idempotency key (a double tap, a retry after
@@ -207,6 +207,7 @@ def log_set(user: User | SignedIn, session_id: int, session_exercise_id: int, *,
     taken here, not at the start of the request, and held for two short statements and the
     audit event, so two iPads logging at once barely wait for each other.
     """
+    session_exercise_id = entry.session_exercise_id
     connection = db.session.connection()
     take_write_lock(connection)
     found = connection.execute(_SET_TARGET, {"item": session_exercise_id, "session": session_id,
@@ -216,17 +217,19 @@ def log_set(user: User | SignedIn, session_id: int, session_exercise_id: int, *,
     if found.signed_at is not None:
         raise RecordLocked(SIGNED)
     if found.skipped:
-        raise rules.SessionInputError("session_exercise_id", "This exercise was skipped: add it again to log sets.")
-    key = (form.get("idempotency_key") or "").strip()[:64]
+        raise session_rules.SessionInputError("session_exercise_id",
+                                              "This exercise was skipped: add it again to log sets.")
+    key = entry.idempotency_key
     if len(key) < 8:
-        raise rules.SessionInputError("idempotency_key", "This page is out of date: reload it and log the set again.")
-    values = rules.check_set(reps=form.get("reps"), seconds=form.get("seconds"), load_value=form.get("load"),
-                             load_unit=form.get("load_unit"), rpe_value=form.get("rpe"))
+        raise session_rules.SessionInputError("idempotency_key",
+                                              "This page is out of date: reload it and log the set again.")
+    values = session_rules.check_set(reps=entry.reps, seconds=entry.seconds, load_value=entry.load,
+                             load_unit=entry.load_unit, rpe_value=entry.rpe)
     now = utcnow()
     row = {"practice_id": found.practice_id, "session_id": session_id, "session_exercise_id": session_exercise_id,
            "item": session_exercise_id, "reps": values.reps, "seconds": values.seconds, "load": values.load,
            "load_unit": values.load_unit, "rpe": values.rpe,
-           "performed_at": rules.performed_at(form.get("performed_at"), now), "entered_at": now,
+           "performed_at": session_rules.performed_at(entry.performed_at, now), "entered_at": now,
            "idempotency_key": key, "entered_by_id": user.id}
     created = connection.execute(_ADD_SET[connection.dialect.name], row).first()
     if created is None:
@@ -252,10 +255,10 @@ def record_response(user: User, session_log: SessionLog, item: SessionExercise, 
                     note: str | None) -> None:
     _refuse_if_signed(session_log)
     if response not in RESPONSES:
-        raise rules.SessionInputError("response", "Choose how the client responded.")
-    value = rules.whole("response_pain", pain, kind="pain")
+        raise session_rules.SessionInputError("response", "Choose how the client responded.")
+    value = session_rules.whole("response_pain", pain, kind="pain")
     if response == "pain_increase" and value is None:
-        raise rules.SessionInputError("response_pain", "Rate the pain from 0 to 10.")
+        raise session_rules.SessionInputError("response_pain", "Rate the pain from 0 to 10.")
     item.response, item.response_pain = response, value if response == "pain_increase" else None
     item.response_note = (note or "").strip()[:300] or None
     audit.record("update", session_log, user=user, client_id=session_log.client_id, detail={"response": response})
@@ -267,7 +270,7 @@ def skip(user: User, session_log: SessionLog, item: SessionExercise, reason: str
     _refuse_if_signed(session_log)
     reason = reason.strip()
     if not reason:
-        raise rules.SessionInputError("skip_reason", "Say why the exercise was skipped.")
+        raise session_rules.SessionInputError("skip_reason", "Say why the exercise was skipped.")
     item.skipped, item.skip_reason = True, reason[:300]
     note = f"Skipped {item.exercise.name}: {reason}"
     session_log.plan_changes = f"{session_log.plan_changes}\n{note}" if session_log.plan_changes else note
@@ -306,14 +309,14 @@ def move(user: User, session_log: SessionLog, item: SessionExercise, step: int) 
 
 
 @rolls_back_on_refusal
-def save_vitals(user: User, session_log: SessionLog, form: dict[str, str], *, when: str) -> None:
+def save_vitals(user: User, session_log: SessionLog, vitals: session_rules.VitalsEntry, *, when: str) -> None:
     """Pain, heart rate and blood pressure before or after the session, checked for plausibility."""
     _refuse_if_signed(session_log)
-    pain = rules.whole(f"pain_{when}", form.get(f"pain_{when}"), kind="pain")
-    heart = rules.whole(f"heart_rate_{when}", form.get(f"heart_rate_{when}"), kind="heart_rate")
-    systolic = rules.whole(f"systolic_{when}", form.get(f"systolic_{when}"), kind="systolic")
-    diastolic = rules.whole(f"diastolic_{when}", form.get(f"diastolic_{when}"), kind="diastolic")
-    rules.check_blood_pressure(systolic, diastolic, when)
+    pain = session_rules.whole(f"pain_{when}", vitals.pain, kind="pain")
+    heart = session_rules.whole(f"heart_rate_{when}", vitals.heart_rate, kind="heart_rate")
+    systolic = session_rules.whole(f"systolic_{when}", vitals.systolic, kind="systolic")
+    diastolic = session_rules.whole(f"diastolic_{when}", vitals.diastolic, kind="diastolic")
+    session_rules.check_blood_pressure(systolic, diastolic, when)
     setattr(session_log, f"pain_{when}", pain)
     setattr(session_log, f"heart_rate_{when}", heart)
     setattr(session_log, f"systolic_{when}", systolic)
@@ -341,14 +344,14 @@ def _stop_clock(session_log: SessionLog, at: datetime) -> None:
     busy = dict.fromkeys(ACTIVITY_COLUMNS, 0)
     for item in session_log.exercises:
         if not item.skipped:
-            busy[item.activity_type] += sum(rules.set_seconds(s.reps, s.seconds) for s in item.sets)
-    for activity, minutes in rules.split_minutes(duration_minutes(session_log), busy).items():
+            busy[item.activity_type] += sum(session_rules.set_seconds(s.reps, s.seconds) for s in item.sets)
+    for activity, minutes in session_rules.split_minutes(duration_minutes(session_log), busy).items():
         setattr(session_log, ACTIVITY_COLUMNS[activity], minutes)
 
 
 def _clock_end(session_log: SessionLog, at: datetime) -> datetime:
     last_set = max((s.performed_at for item in session_log.exercises for s in item.sets), default=None)
-    return rules.clock_end(session_log.started_at, at, last_set)
+    return session_rules.clock_end(session_log.started_at, at, last_set)
 
 
 def duration_minutes(session_log: SessionLog) -> int:
@@ -363,9 +366,9 @@ def sign(user: User, session_log: SessionLog, *, note: dict[str, str], minutes: 
     _refuse_if_signed(session_log)
     # Everything is checked before anything changes: a refused signature leaves the session as it was.
     if not (note.get("note_performance") or "").strip():
-        raise rules.SessionInputError("note_performance", "Describe how the client performed.")
+        raise session_rules.SessionInputError("note_performance", "Describe how the client performed.")
     end = session_log.ended_at or _clock_end(session_log, at or utcnow())
-    rules.check_minutes(minutes, max(0, round((end - session_log.started_at).total_seconds() / 60)))
+    session_rules.check_minutes(minutes, max(0, round((end - session_log.started_at).total_seconds() / 60)))
     if session_log.ended_at is None:
         _stop_clock(session_log, end)
     for field, text in note.items():
@@ -376,7 +379,7 @@ def sign(user: User, session_log: SessionLog, *, note: dict[str, str], minutes: 
     if overrides:
         session_log.scope_overrides = [*session_log.scope_overrides, *overrides]
     signed_at = at or utcnow()
-    session_log.late_entry = rules.late_entry(session_log.ended_at, signed_at)
+    session_log.late_entry = session_rules.late_entry(session_log.ended_at, signed_at)
     audit.record("sign", session_log, user=user, client_id=session_log.client_id, detail={"late_entry": session_log.late_entry})
     # signed_at last: once it reaches the database the whole session is locked.
     session_log.signed_by_id = user.id

@@ -1,12 +1,14 @@
 """Assessment pages: each section posts one row at a time and gets its own fragment back."""
 
+from dataclasses import asdict
+
 from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ...access import requires
 from ...clock import practice_today
 from ...extensions import db, htmx
-from ...forms import parse_us_date
+from ...forms import AddendumForm, keep_reasons
 from ...models import Assessment, Client, PostureFinding, RomMeasurement, ScreenFinding, StrengthMeasurement
 from ...rules.assessment import DEGREE_LIMITS, AssessmentInputError
 from ...scoping import get_for_client, get_for_practice
@@ -22,15 +24,12 @@ from ...standards.screening import (
     SCREEN_RESULTS,
     SIDES,
 )
-from . import bp
+from . import bp, forms
 
 SECTIONS = {"rom": "assessments/_rom.html", "strength": "assessments/_strength.html",
             "screen": "assessments/_screen.html", "posture": "assessments/_posture.html",
             "text": "assessments/_text.html"}
 PARTS = {"rom": RomMeasurement, "strength": StrengthMeasurement, "screen": ScreenFinding, "posture": PostureFinding}
-FIELDS = {"rom": ("motion", "side", "mode", "degrees", "note"),
-          "strength": ("muscle_group", "side", "grade", "dynamometer_kg", "note"),
-          "screen": ("region", "side", "result", "observation")}
 # The fields each section shows a message beside; a refusal about any other (a side or mode no button
 # offers, so a tampered or stale page) is shown at the top of that section's form.
 SHOWN_AT_FIELD = {"rom": {"motion", "degrees"}, "strength": {"muscle_group", "grade", "dynamometer_kg"},
@@ -77,7 +76,7 @@ def index(client_id: int):
 @requires("clinical.write")
 def start(client_id: int):
     client = get_for_practice(Client, client_id)
-    performed_on = parse_us_date(request.form.get("performed_on", "")) or practice_today(current_user.practice)
+    performed_on = forms.read_performed_on(request.form) or practice_today(current_user.practice)
     assessment = assessments.start(current_user, client, performed_on)
     return redirect(url_for("assessments.show", client_id=client.id, assessment_id=assessment.id), code=303)
 
@@ -94,26 +93,26 @@ def show(client_id: int, assessment_id: int):
 @requires("clinical.write")
 def add(client_id: int, assessment_id: int, section: str):
     client, assessment = _load(client_id, assessment_id)
-    if section not in FIELDS and section != "posture":
+    if section not in forms.READINGS and section != "posture":
         return _section("text", client, assessment, status=404)
-    form = request.form
-    values = {name: form.get(name, "") for name in FIELDS.get(section, ())}
+    values = asdict(forms.read_reading(request.form, section)) if section in forms.READINGS else {}
     try:
         if section == "rom":
             assessments.add_rom(current_user, assessment, **values)
         elif section == "strength":
             assessments.add_strength(current_user, assessment, **values)
         elif section == "posture":
-            assessments.toggle_posture(current_user, assessment, deviation=form.get("deviation", ""),
-                                       side=form.get("side", "na"))
+            choice = forms.read_posture(request.form)
+            assessments.toggle_posture(current_user, assessment, deviation=choice.deviation, side=choice.side)
         else:
-            review = scope.review(current_user, {"observation": values["observation"]}, form)
+            review = scope.review(current_user, {"observation": values["observation"]},
+                                  keep_reasons(request.form, ["observation"]))
             if review.errors:
                 return _section(section, client, assessment, status=422, errors=review.errors, values=values,
                                 flags=review.flags)
             assessments.add_screen(current_user, assessment, overrides=review.overrides, **values)
     except AssessmentInputError as error:
-        field = error.field if error.field in FIELDS.get(section, ()) else (
+        field = error.field if error.field in values else (
             "degrees" if section == "rom" else "grade" if error.field == "muscle_grade" else
             "dynamometer_kg" if error.field == "dynamometer_kg" else error.field)
         if field not in SHOWN_AT_FIELD.get(section, ()):
@@ -139,9 +138,8 @@ def remove(client_id: int, assessment_id: int, section: str, row_id: int):
 @requires("clinical.write")
 def save_text(client_id: int, assessment_id: int):
     client, assessment = _load(client_id, assessment_id)
-    values = {"functional_limitations": request.form.get("functional_limitations", ""),
-              "notes": request.form.get("notes", "")}
-    review = scope.review(current_user, {"notes": values["notes"]}, request.form)
+    values = asdict(forms.read_text(request.form))
+    review = scope.review(current_user, {"notes": values["notes"]}, keep_reasons(request.form, ["notes"]))
     if review.errors:
         return _section("text", client, assessment, status=422, errors=review.errors, values=values,
                         flags=review.flags)
@@ -188,18 +186,14 @@ def compare(client_id: int, assessment_id: int):
 @requires("clinical.write")
 def addendum(client_id: int, assessment_id: int):
     client, assessment = _load(client_id, assessment_id)
-    values = {"reason": request.form.get("reason", "").strip(), "text": request.form.get("text", "").strip()}
-    errors = {}
-    if not values["reason"]:
-        errors["reason"] = "Say why the signed assessment needs an addendum."
-    if not values["text"]:
-        errors["text"] = "Write the addendum."
-    review = scope.review(current_user, {"text": values["text"]}, request.form)
-    errors.update(review.errors)
+    form = AddendumForm(record="assessment")
+    form.validate_on_submit()
+    review = scope.review(current_user, {"text": form.text.data or ""}, form.keep_reasons())
+    errors = {**form.messages, **review.errors}
     if errors or not assessment.signed:
         return render_template("assessments/edit.html", **{**_context(client, assessment), "errors": errors,
-                                                             "values": values, "flags": review.flags}), 422
+                                                             "values": form.values, "flags": review.flags}), 422
     assessments.add_addendum(current_user, client_id=client.id, record_type="assessment", record_id=assessment.id,
-                             reason=values["reason"], text=values["text"], overrides=review.overrides)
+                             reason=form.reason.data, text=form.text.data, overrides=review.overrides)
     return redirect(url_for("assessments.show", client_id=client.id, assessment_id=assessment.id,
                             _anchor="addenda"), code=303)

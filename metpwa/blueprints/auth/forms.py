@@ -1,5 +1,6 @@
 """Forms for signing in and unlocking."""
 
+from werkzeug.datastructures import MultiDict
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
@@ -55,3 +56,8 @@ class EnrollForm(BaseForm):
         render_kw={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": r"[0-9 ]*",
                    "maxlength": "7"},
     )
+
+
+def read_lock_reason(form: MultiDict) -> str:
+    """Why the screen is being locked, for the audit event: the Lock button or the page's idle timer."""
+    return form.get("reason", "button")[:20]

@@ -7,7 +7,7 @@ from ...access import SECOND_STEP_ENDPOINTS, go_to, handoff_view, lock_exempt, p
 from ...database import writes_last
 from ...services import signin, twofactor
 from . import bp
-from .forms import EnrollForm, RecoveryStepForm, SecondStepForm, SignInForm, UnlockForm
+from .forms import EnrollForm, RecoveryStepForm, SecondStepForm, SignInForm, UnlockForm, read_lock_reason
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -129,7 +129,7 @@ def lock():
 @lock_exempt
 def lock_now():
     """The Lock button and the page's own idle timer both come here."""
-    signin.lock(signin.current_staff_session(), reason=request.form.get("reason", "button")[:20])
+    signin.lock(signin.current_staff_session(), reason=read_lock_reason(request.form))
     return go_to(url_for("auth.lock"), status_for_htmx=200)
 
 

@@ -10,7 +10,7 @@ from ...models import Client, ConsentTemplate
 from ...rules.signature import SignatureError, clean_signature
 from ...scoping import get_for_practice
 from ...services import consents, handoff, intake, signin
-from ..intake.steps import render_step, step_keys
+from ..intake_step import render_step, step_keys
 from . import bp
 from .forms import SignForm, StaffCheckForm
 

@@ -9,7 +9,7 @@ from ...rules import intake as intake_rules
 from ...scoping import get_for_practice
 from ...services import audit, intake
 from . import bp
-from .steps import render_step, step_keys
+from ..intake_step import render_step, step_keys
 
 
 @bp.get("/clients/<int:client_id>/intake")

@@ -1,5 +1,7 @@
-"""Reads a posted test screen into the raw entry that rules.outcomes scores, and the details kept
-beside the result (walking aid, observations, note, the tablet's time of the test, the result key)."""
+"""Reads a posted test screen into typed values: the raw entry that rules.outcomes scores (its trials
+and readings differ by test, so they stay a mapping by the scorer's field names), and the details
+kept beside the result (walking aid, observations, note, the tablet's time of the test, the result
+key)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 from werkzeug.datastructures import MultiDict
 
+from ...forms import keep_reasons
 from ...models import utcnow
 from ...rules.outcomes import MeasureInputError
 from ...standards.measures import WALKING_AID_MEASURES, MeasureDefinition
@@ -59,6 +62,19 @@ class Entry:
     walking_aid: str | None
     observations: list[str]
     note: str
+
+
+@dataclass(frozen=True)
+class MeasureNote:
+    """The trainer's note and the reason typed to keep its flagged wording, checked before the test
+    is scored (services.scope.review)."""
+
+    text: str
+    keep_reasons: dict[str, str]
+
+
+def read_note(form: MultiDict) -> MeasureNote:
+    return MeasureNote(form.get("note", ""), keep_reasons(form, ["note"]))
 
 
 def read_entry(measure: MeasureDefinition, form: MultiDict) -> Entry:

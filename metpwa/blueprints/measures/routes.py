@@ -122,7 +122,8 @@ def preview(client_id: int, measure_key: str):
 @requires("clinical.write")
 def record(client_id: int, measure_key: str):
     client, measure = _load(client_id, measure_key)
-    review = scope.review(current_user, {"note": request.form.get("note", "")}, request.form)
+    note = forms.read_note(request.form)
+    review = scope.review(current_user, {"note": note.text}, note.keep_reasons)
     if review.errors:
         return _refused(client, measure, review.errors, review.flags)
     try:

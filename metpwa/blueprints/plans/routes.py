@@ -7,13 +7,12 @@ from flask_login import current_user
 
 from ...access import requires
 from ...clock import practice_today
-from ...forms import parse_us_date
 from ...models import Client, Exercise, PlanVersion
-from ...rules import plan as rules
+from ...rules import plan as plan_rules
 from ...scoping import get_for_client, get_for_practice, record_id, record_id_or_none
 from ...services import audit, documents, library, plans, scope
 from ...standards.exercises import ACTIVITIES, ACTIVITY_SHORT_LABELS
-from . import bp
+from . import bp, forms
 
 ACTIVITY_CHOICES = [(activity.key, activity.short) for activity in ACTIVITIES]
 TARGET_GROUPS = (("measure", "Outcome measures"), ("rom", "Range of motion (degrees)"),
@@ -24,14 +23,14 @@ def _builder_context(client: Client, raw: dict, errors: dict, flags: dict, based
                      newer: PlanVersion | None = None) -> dict:
     """The builder on top of version `based_on` (None: the first plan); `newer` is the version
     someone saved while this one was being edited, when a save was refused for it."""
-    exercise_ids = {record_id_or_none(row["exercise_id"]) for _, row in rules.exercise_rows(raw)} - {None}
-    goal_rows, exercise_rows = rules.goal_rows(raw), rules.exercise_rows(raw)
+    exercise_ids = {record_id_or_none(row["exercise_id"]) for _, row in plan_rules.exercise_rows(raw)} - {None}
+    goal_rows, exercise_rows = plan_rules.goal_rows(raw), plan_rules.exercise_rows(raw)
     return {
         "client": client, "raw": raw, "errors": errors, "flags": flags, "based_on": based_on, "newer": newer,
-        "goal_text": rules.goal_text,
+        "goal_text": plan_rules.goal_text,
         "goal_rows": goal_rows, "exercise_rows": exercise_rows,
         "exercises": library.by_ids(client.practice_id, exercise_ids),
-        "targets": rules.GOAL_TARGETS, "target_groups": TARGET_GROUPS, "activity_choices": ACTIVITY_CHOICES,
+        "targets": plan_rules.GOAL_TARGETS, "target_groups": TARGET_GROUPS, "activity_choices": ACTIVITY_CHOICES,
         "goal_next": 1 + max((n for n, _ in goal_rows), default=-1),
         "exercise_next": 1 + max((n for n, _ in exercise_rows), default=-1),
     }
@@ -76,12 +75,12 @@ def _plan_page(client: Client, plan: PlanVersion | None, *, ack_errors: dict | N
     latest = plans.latest_values(client)
     statuses = {}
     if plan is not None:
-        week = rules.plan_week(plan.starts_on, today)
+        week = plan_rules.plan_week(plan.starts_on, today)
         for goal in plan.goals:
             value = latest.get((goal.target_kind, goal.target_key, goal.side))
-            statuses[goal.id] = (value, rules.goal_status(goal, value, week=week) if value is not None else None)
+            statuses[goal.id] = (value, plan_rules.goal_status(goal, value, week=week) if value is not None else None)
     return render_template(
-        "plans/show.html", client=client, plan=plan, versions=plans.versions(client.id), goal_text=rules.goal_text,
+        "plans/show.html", client=client, plan=plan, versions=plans.versions(client.id), goal_text=plan_rules.goal_text,
         statuses=statuses, acknowledgements=plans.acknowledgements(plan.id) if plan else [],
         ack_methods=plans.ACK_METHODS, ack_errors=ack_errors or {}, today=today, activity_labels=ACTIVITY_SHORT_LABELS,
     ), status
@@ -105,17 +104,17 @@ def edit(client_id: int):
         previous = plans.current(client.id)
         return render_template("plans/edit.html", **_builder_context(
             client, _raw_from_plan(previous, today), {}, {}, previous.version if previous else None))
-    posted = request.form.to_dict(flat=False)
+    posted = forms.read_builder(request.form)
     # A reason is required as the page asked for one (opened on a version); a version saved since
     # is found by the service, under the write lock.
-    based_on = rules.based_on_version(posted)
-    form = rules.parse_plan(posted, exercises=plans.exercise_infos(client.practice_id), today=today,
-                            previous_version=based_on)
-    texts = {f"goals-{n}-description": row["description"] for n, row in rules.goal_rows(form.raw)}
-    texts |= {f"exercises-{n}-progression": row["progression"] for n, row in rules.exercise_rows(form.raw)}
-    review = scope.review(current_user, texts, request.form)
+    based_on = posted.based_on_version
+    form = plan_rules.parse_plan(posted.boxes, exercises=plans.exercise_infos(client.practice_id), today=today,
+                                 previous_version=based_on)
+    texts = {f"goals-{n}-description": row["description"] for n, row in plan_rules.goal_rows(form.raw)}
+    texts |= {f"exercises-{n}-progression": row["progression"] for n, row in plan_rules.exercise_rows(form.raw)}
+    review = scope.review(current_user, texts, posted.keep_reasons)
     errors = {**form.errors, **review.errors}
-    raw = {**form.raw, **{k: [v] for k, v in request.form.items() if k.endswith(scope.KEEP_SUFFIX)}}
+    raw = posted.shown_again(form.raw)
     if errors:
         return render_template("plans/edit.html", **_builder_context(client, raw, errors, review.flags, based_on)), 422
     try:
@@ -134,7 +133,7 @@ def goal_row(client_id: int):
     client = get_for_practice(Client, client_id)
     n = min(max(request.args.get("goal_next", 0, type=int), 0), 9999)
     return render_template("plans/_goal_row_added.html", client=client, n=n, row={}, errors={}, flags={},
-                           targets=rules.GOAL_TARGETS, target_groups=TARGET_GROUPS, raw={})
+                           targets=plan_rules.GOAL_TARGETS, target_groups=TARGET_GROUPS, raw={})
 
 
 @bp.get("/exercise-row")
@@ -168,24 +167,23 @@ def pick(client_id: int):
 def acknowledge(client_id: int, plan_id: int):
     client = get_for_practice(Client, client_id)
     plan = get_for_client(PlanVersion, plan_id, client.id)
-    received_on = parse_us_date(request.form.get("received_on", ""))
-    method = request.form.get("method", "")
+    ack = forms.read_acknowledgement(request.form, request.files)
     errors = {}
-    if received_on is None or received_on > practice_today(current_user.practice):
+    if ack.received_on is None or ack.received_on > practice_today(current_user.practice):
         errors["received_on"] = "Enter the date it came back, as MM/DD/YYYY (not in the future)."
-    if method not in plans.ACK_METHODS:
+    if ack.method not in plans.ACK_METHODS:
         errors["method"] = "Choose how the acknowledgement came."
     document = None
     if not errors:
         try:
-            document = documents.store_upload(client, request.files.get("document"), kind="plan_acknowledgement",
+            document = documents.store_upload(client, ack.document, kind="plan_acknowledgement",
                                               title=f"Plan v{plan.version} acknowledged", by=current_user)
         except documents.DocumentRefused as refused:
             errors["document"] = refused.message
     if errors:
         return _plan_page(client, plan, ack_errors=errors, status=422)
-    plans.acknowledge(current_user, plan, received_on=received_on, method=method, document=document,
-                      note=request.form.get("note"))
+    plans.acknowledge(current_user, plan, received_on=ack.received_on, method=ack.method, document=document,
+                      note=ack.note)
     return redirect(url_for("plans.version", client_id=client.id, plan_id=plan.id), code=303)
 
 

@@ -6,11 +6,10 @@ from flask_login import current_user
 from ...access import requires
 from ...clock import practice_today
 from ...database import writes_last
-from ...forms import parse_us_date
 from ...models import Client, ProgressReport, ReferringProvider
-from ...scoping import get_for_client, get_for_practice, record_id
+from ...scoping import get_for_client, get_for_practice
 from ...services import audit, referrals, reports, scope
-from . import bp
+from . import bp, forms
 
 
 def _report(client: Client, report_id: int) -> ProgressReport:
@@ -36,8 +35,8 @@ def index(client_id: int, errors: dict | None = None, status: int = 200):
 @requires("clinical.write")
 def create(client_id: int):
     client = get_for_practice(Client, client_id)
-    form = request.form
-    start, end = parse_us_date(form.get("period_start", "")), parse_us_date(form.get("period_end", ""))
+    posted = forms.read_new_report(request.form)
+    start, end = posted.period_start, posted.period_end
     errors = {}
     if start is None:
         errors["period_start"] = "Enter the first day as MM/DD/YYYY."
@@ -47,15 +46,15 @@ def create(client_id: int):
         errors["period_end"] = "The period cannot end in the future."
     if start and end and start > end:
         errors["period_start"] = "The period must start before it ends."
-    kind = form.get("kind", "progress")
-    if kind not in ("progress", "discharge"):
+    if posted.kind not in ("progress", "discharge"):
         errors["kind"] = "Choose a progress report or a discharge summary."
     # No recipient is allowed (chosen later); one that is no provider of this practice is a 404.
-    recipient = (get_for_practice(ReferringProvider, form.get("recipient_id", 0, type=record_id))
-                 if form.get("recipient_id", "").strip() else None)
+    recipient = (get_for_practice(ReferringProvider, posted.recipient_id)
+                 if posted.recipient_id is not None else None)
     if errors:
         return index(client_id, errors=errors, status=422)
-    report = reports.start(current_user, client, kind=kind, period_start=start, period_end=end, recipient=recipient)
+    report = reports.start(current_user, client, kind=posted.kind, period_start=start, period_end=end,
+                           recipient=recipient)
     return redirect(url_for("reports.show", client_id=client.id, report_id=report.id), code=303)
 
 
@@ -81,12 +80,12 @@ def save(client_id: int, report_id: int):
     client = get_for_practice(Client, client_id)
     report = _report(client, report_id)
     reports.refuse_if_final(report)
-    text = request.form.get("recommendations", "")
-    review = scope.review(current_user, {"recommendations": text}, request.form)
+    draft = forms.read_draft(request.form)
+    review = scope.review(current_user, {"recommendations": draft.recommendations}, draft.keep_reasons)
     if review.errors:
         return show(client_id, report_id, errors=review.errors, flags=review.flags, values=request.form, status=422)
-    reports.save_draft(current_user, report, recommendations=text, overrides=review.overrides)
-    if request.form.get("then") == "finalize":
+    reports.save_draft(current_user, report, recommendations=draft.recommendations, overrides=review.overrides)
+    if draft.finalize:
         reports.finalize(current_user, report)
     return redirect(url_for("reports.show", client_id=client.id, report_id=report.id), code=303)
 
@@ -125,22 +124,22 @@ def pdf(client_id: int, report_id: int):
 def deliver(client_id: int, report_id: int):
     client = get_for_practice(Client, client_id)
     report = _report(client, report_id)
-    form = request.form
+    delivery = forms.read_delivery(request.form)
     errors = {}
     if not report.final:
         errors["method"] = "Finalise the report before sending it."
-    if form.get("method") not in reports.DELIVERY_METHODS:
+    if delivery.method not in reports.DELIVERY_METHODS:
         errors["method"] = "Choose how it was sent."
-    if not form.get("recipient", "").strip():
+    if not delivery.recipient:
         errors["recipient"] = "Say who received it."
-    if form.get("purpose") not in reports.PURPOSES:
+    if delivery.purpose not in reports.PURPOSES:
         errors["purpose"] = "Choose why it was sent."
     if errors:
-        return show(client_id, report_id, errors=errors, values=form, status=422)
+        return show(client_id, report_id, errors=errors, values=request.form, status=422)
     reports.record_disclosure(current_user, client, document_type="progress_report", document_id=report.id,
-                              method=form["method"], recipient=form["recipient"],
-                              recipient_address=form.get("recipient_address"), purpose=form["purpose"],
-                              note=form.get("note"))
+                              method=delivery.method, recipient=delivery.recipient,
+                              recipient_address=delivery.recipient_address, purpose=delivery.purpose,
+                              note=delivery.note)
     return redirect(url_for("reports.show", client_id=client.id, report_id=report.id, _anchor="deliveries"), code=303)
 
 

@@ -1,5 +1,7 @@
 """Inline check of a text field as the trainer types, and the owner's edits to the word list."""
 
+from dataclasses import asdict
+
 from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -9,19 +11,16 @@ from ...models import ScopeTerm
 from ...scoping import get_for_practice, practice_select
 from ...services import scope
 from ...standards.scope_terms import CATEGORIES, DEFAULT_TERMS
-from . import bp
-
-MAX_CHECK_CHARS = 20_000
+from . import bp, forms
 
 
 @bp.post("/check")
 @requires("clinical.view")
 def check():
     """Answers the textarea's debounced htmx post with the warning for that field (or nothing)."""
-    field = request.form.get("field", "")[:60]
-    text = request.form.get(field, "")[:MAX_CHECK_CHARS]
-    return render_template("scope/_warning.html", field=field, flags=scope.flags_for(current_user.practice_id, text),
-                           keep=request.form.get(field + scope.KEEP_SUFFIX, ""))
+    check = forms.read_check(request.form)
+    return render_template("scope/_warning.html", field=check.field,
+                           flags=scope.flags_for(current_user.practice_id, check.text), keep=check.keep_reason)
 
 
 def _page(errors: dict | None = None, values: dict | None = None, status: int = 200):
@@ -42,12 +41,13 @@ def terms():
 @bp.post("/terms")
 @requires("staff.manage")
 def add_term():
-    values = {key: request.form.get(key, "").strip() for key in ("phrase", "category", "suggestion")}
-    if not values["phrase"] or len(values["phrase"]) > 80:
+    term = forms.read_term(request.form)
+    values = asdict(term)
+    if not term.phrase or len(term.phrase) > 80:
         return _page({"phrase": "Give a word or phrase of up to 80 characters."}, values, 422)
-    if values["category"] not in CATEGORIES:
+    if term.category not in CATEGORIES:
         return _page({"category": "Choose what the phrase does: diagnose, treat or name a medication."}, values, 422)
-    scope.add_term(current_user, values["phrase"], values["category"], values["suggestion"])
+    scope.add_term(current_user, term.phrase, term.category, term.suggestion)
     return redirect(url_for("scope.terms"), code=303)
 
 

@@ -1,6 +1,6 @@
 """Schedule, starting a session, logging sets one tap at a time, finishing, signing, addenda."""
 
-from datetime import time, timedelta
+from datetime import timedelta
 
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -12,18 +12,18 @@ from ...clock import practice_today
 from ...database import writes_last
 from ...errors import render_error
 from ...extensions import db, htmx
-from ...forms import parse_us_date
+from ...forms import AddendumForm
 from ...models import ACTIVITY_COLUMNS, Appointment, Client, Exercise, SessionExercise, SessionLog, SetLog, User
 from ...permissions import Role
-from ...rules import sessions as rules
-from ...scoping import get_for_practice, record_id
+from ...rules import sessions as session_rules
+from ...scoping import get_for_practice
 from ...services import assessments, audit, library, schedule, scope, sessions, signin
 from ...standards.exercises import ACTIVITY_SHORT_LABELS
 from ...standards.session_log import NOTE_FIELDS, RESPONSES
-from . import bp
+from . import bp, forms
 
 
-def _session(session_id: int) -> SessionLog:
+def _session_log(session_id: int) -> SessionLog:
     return get_for_practice(SessionLog, session_id)
 
 
@@ -50,7 +50,7 @@ def schedule_week():
 
 def _schedule_page(errors: dict | None = None, values: dict | None = None, status: int = 200):
     practice = current_user.practice
-    start = parse_us_date(request.args.get("week", "")) or practice_today(practice)
+    start = forms.week_of(request.args) or practice_today(practice)
     start -= timedelta(days=start.weekday())
     appointments = schedule.for_range(practice, start, 7)
     days = [(start + timedelta(days=n), [a for a in appointments if a.starts_at.astimezone(practice.zone).date()
@@ -68,34 +68,19 @@ def _schedule_page(errors: dict | None = None, values: dict | None = None, statu
 @bp.post("/schedule")
 @requires("clients.edit")
 def book():
-    form = request.form
-    errors = {}
-    client = db.session.get(Client, form.get("client_id", 0, type=record_id))
-    trainer = db.session.get(User, form.get("trainer_id", 0, type=record_id))
+    booking = forms.read_booking(request.form)
+    errors = dict(booking.errors)
+    client = db.session.get(Client, booking.client_id) if booking.client_id else None
+    trainer = db.session.get(User, booking.trainer_id) if booking.trainer_id else None
     if client is None or client.practice_id != current_user.practice_id:
         errors["client_id"] = "Choose the client."
     if trainer is None or trainer.practice_id != current_user.practice_id:
         errors["trainer_id"] = "Choose the trainer."
-    day = parse_us_date(form.get("day", ""))
-    if day is None:
-        errors["day"] = "Enter the date as MM/DD/YYYY."
-    try:
-        clock = time.fromisoformat(form.get("time", ""))
-    except ValueError:
-        errors["time"] = "Enter the time, for example 14:30."
-        clock = None
-    duration = form.get("duration_minutes", 60, type=int)
-    if not 15 <= duration <= 180:
-        errors["duration_minutes"] = "A session is 15 to 180 minutes."
-    weekdays = [int(d) for d in form.getlist("weekdays") if d.isdigit() and int(d) < 7]
-    weeks = form.get("weeks", 1, type=int)
-    if weekdays and not 1 <= weeks <= schedule.MAX_WEEKS:
-        errors["weeks"] = f"Repeat for 1 to {schedule.MAX_WEEKS} weeks."
     if errors:
-        return _schedule_page(errors=errors, values=form, status=422)
-    schedule.book(current_user, client, trainer=trainer, day=day, clock=clock, duration_minutes=duration,
-                  weekdays=weekdays, weeks=weeks)
-    return redirect(url_for("sessions.schedule_week", week=f"{day:%m/%d/%Y}"), code=303)
+        return _schedule_page(errors=errors, values=request.form, status=422)
+    schedule.book(current_user, client, trainer=trainer, day=booking.day, clock=booking.clock,
+                  duration_minutes=booking.duration_minutes, weekdays=booking.weekdays, weeks=booking.weeks)
+    return redirect(url_for("sessions.schedule_week", week=f"{booking.day:%m/%d/%Y}"), code=303)
 
 
 @bp.post("/appointments/<int:appointment_id>/<action>")
@@ -103,24 +88,19 @@ def book():
 def appointment_action(appointment_id: int, action: str):
     appointment = get_for_practice(Appointment, appointment_id)
     schedule.refuse_if_kept(appointment)
-    reason = request.form.get("reason", "").strip()
+    change = forms.read_appointment_change(request.form)
     back = url_for("sessions.schedule_week", week=f"{appointment.starts_at.astimezone(current_user.practice.zone):%m/%d/%Y}")
     if action == "reschedule":
-        day = parse_us_date(request.form.get("day", ""))
-        try:
-            clock = time.fromisoformat(request.form.get("time", ""))
-        except ValueError:
-            clock = None
-        if day is None or clock is None:
+        if change.day is None or change.clock is None:
             return render_error(422, "Give the new date (MM/DD/YYYY) and time (HH:MM).")
-        schedule.reschedule(current_user, appointment, day=day, clock=clock)
+        schedule.reschedule(current_user, appointment, day=change.day, clock=change.clock)
     elif action in ("cancel", "no-show"):
-        if not reason:
+        if not change.reason:
             return render_error(422, "Give the reason: attendance reports show it.")
-        schedule.set_status(current_user, appointment, "cancelled" if action == "cancel" else "no_show", reason)
+        schedule.set_status(current_user, appointment, "cancelled" if action == "cancel" else "no_show", change.reason)
     else:
         abort(404)
-    return redirect(safe_next(request.form.get("back")) or back, code=303)
+    return redirect(safe_next(change.back) or back, code=303)
 
 
 # ---- starting and running a session ----
@@ -129,7 +109,7 @@ def appointment_action(appointment_id: int, action: str):
 @requires("clinical.write")
 def start(client_id: int):
     client = get_for_practice(Client, client_id)
-    appointment_id = request.form.get("appointment_id", type=record_id)
+    appointment_id = forms.chosen_id(request.form, "appointment_id")
     appointment = get_for_practice(Appointment, appointment_id) if appointment_id else None
     if appointment is not None and appointment.client_id != client.id:
         abort(404)
@@ -154,13 +134,14 @@ def client_sessions(client_id: int):
 def _screen_context(session_log: SessionLog) -> dict:
     return {"session_log": session_log, "client": session_log.client, "responses": RESPONSES,
             "activity_labels": ACTIVITY_SHORT_LABELS, "started_ms": int(session_log.started_at.timestamp() * 1000),
-            "pain_flag": rules.PAIN_FLAG_AT, "rpe_flag": rules.RPE_FLAG_AT, "logger_defaults": sessions.logger_defaults}
+            "pain_flag": session_rules.PAIN_FLAG_AT, "rpe_flag": session_rules.RPE_FLAG_AT,
+            "logger_defaults": sessions.logger_defaults}
 
 
 @bp.get("/sessions/<int:session_id>")
 @requires("clinical.view")
 def screen(session_id: int):
-    session_log = _session(session_id)
+    session_log = _session_log(session_id)
     audit.viewed(session_log, user=current_user, client_id=session_log.client_id)
     if session_log.signed:
         return _signed_page(session_log)
@@ -178,26 +159,25 @@ def _signed_page(session_log: SessionLog, *, errors: dict | None = None, values:
 @writes_last
 @requires("clinical.write")
 def log_set(session_id: int):
-    form = request.form
+    entry = forms.read_set(request.form)
     try:
         # The request's principal, not current_user: the hot path loads no ORM user.
-        row, _ = sessions.log_set(signin.signed_in(), session_id, form.get("session_exercise_id", 0, type=record_id),
-                                  form=form.to_dict())
-    except rules.SessionInputError as error:
+        row, _ = sessions.log_set(signin.signed_in(), session_id, entry)
+    except session_rules.SessionInputError as error:
         if not htmx:
             raise  # without the page's script there is no set logger to show it in: the error page says it
         return render_template("sessions/_set_error.html", error=error), 422, {
-            "HX-Retarget": f"#logger-error-{form.get('session_exercise_id', type=record_id) or 0}", "HX-Reswap": "innerHTML"}
+            "HX-Retarget": f"#logger-error-{entry.session_exercise_id}", "HX-Reswap": "innerHTML"}
     if not htmx:
         return redirect(url_for("sessions.screen", session_id=session_id, _anchor=f"ex-{row.session_exercise_id}"),
                         code=303)
-    return render_template("sessions/_set_row.html", row=row, last=True, rpe_flag=rules.RPE_FLAG_AT)
+    return render_template("sessions/_set_row.html", row=row, last=True, rpe_flag=session_rules.RPE_FLAG_AT)
 
 
 @bp.post("/sessions/<int:session_id>/sets/<int:set_id>/undo")
 @requires("clinical.write")
 def undo_set(session_id: int, set_id: int):
-    session_log = _session(session_id)
+    session_log = _session_log(session_id)
     row = db.session.get(SetLog, set_id)
     if row is None or row.session_id != session_log.id:
         abort(404)
@@ -217,21 +197,21 @@ def _card(session_log: SessionLog, item: SessionExercise, *, errors: dict | None
 @bp.post("/sessions/<int:session_id>/exercises/<int:item_id>/<action>")
 @requires("clinical.write")
 def exercise_action(session_id: int, item_id: int, action: str):
-    session_log = _session(session_id)
+    session_log = _session_log(session_id)
     item = _item(session_log, item_id)
-    form = request.form
     try:
         if action == "response":
-            sessions.record_response(current_user, session_log, item, response=form.get("response", ""),
-                                     pain=form.get("response_pain"), note=form.get("response_note"))
+            response = forms.read_response(request.form)
+            sessions.record_response(current_user, session_log, item, response=response.response, pain=response.pain,
+                                     note=response.note)
         elif action == "skip":
-            sessions.skip(current_user, session_log, item, form.get("skip_reason", ""))
+            sessions.skip(current_user, session_log, item, forms.read_skip_reason(request.form))
         elif action in ("up", "down"):
             sessions.move(current_user, session_log, item, -1 if action == "up" else 1)
             return redirect(url_for("sessions.screen", session_id=session_log.id, _anchor=f"ex-{item.id}"), code=303)
         else:
             abort(404)
-    except rules.SessionInputError as error:
+    except session_rules.SessionInputError as error:
         return _card(session_log, item, errors={error.field: error.message}, status=422)
     return _card(session_log, item)
 
@@ -239,7 +219,7 @@ def exercise_action(session_id: int, item_id: int, action: str):
 @bp.get("/sessions/<int:session_id>/exercises/<int:item_id>/history")
 @requires("clinical.view")
 def exercise_history(session_id: int, item_id: int):
-    session_log = _session(session_id)
+    session_log = _session_log(session_id)
     item = _item(session_log, item_id)
     rows = sessions.history(session_log.client_id, item.exercise_id, before=session_log.started_at)
     loads = [max((float(s.load or 0) for s in sets), default=0) for _, sets in rows]
@@ -252,8 +232,8 @@ def exercise_history(session_id: int, item_id: int):
 @bp.post("/sessions/<int:session_id>/exercises")
 @requires("clinical.write")
 def add_exercise(session_id: int):
-    session_log = _session(session_id)
-    exercise = get_for_practice(Exercise, request.form.get("exercise_id", 0, type=record_id))
+    session_log = _session_log(session_id)
+    exercise = get_for_practice(Exercise, forms.chosen_id(request.form, "exercise_id") or 0)
     sessions.add_exercise(current_user, session_log, exercise)
     return redirect(url_for("sessions.screen", session_id=session_log.id, _anchor="add-exercise"), code=303)
 
@@ -261,7 +241,7 @@ def add_exercise(session_id: int):
 @bp.get("/sessions/<int:session_id>/pick")
 @requires("clinical.write")
 def pick(session_id: int):
-    session_log = _session(session_id)
+    session_log = _session_log(session_id)
     query = request.args.get("q", "")[:60]
     results = library.search(session_log.practice_id, query, limit=10) if query.strip() else []
     return render_template("sessions/_pick.html", session_log=session_log, results=results, query=query)
@@ -270,12 +250,12 @@ def pick(session_id: int):
 @bp.post("/sessions/<int:session_id>/vitals/<when>")
 @requires("clinical.write")
 def vitals(session_id: int, when: str):
-    session_log = _session(session_id)
+    session_log = _session_log(session_id)
     if when not in ("before", "after"):
         abort(404)
     try:
-        sessions.save_vitals(current_user, session_log, request.form.to_dict(), when=when)
-    except rules.SessionInputError as error:
+        sessions.save_vitals(current_user, session_log, forms.read_vitals(request.form, when), when=when)
+    except session_rules.SessionInputError as error:
         return render_template("sessions/_vitals.html", **_screen_context(session_log), when=when,
                                errors={error.field: error.message}, values=request.form), 422
     if htmx:
@@ -287,7 +267,7 @@ def vitals(session_id: int, when: str):
 @bp.post("/sessions/<int:session_id>/finish")
 @requires("clinical.write")
 def finish(session_id: int):
-    session_log = _session(session_id)
+    session_log = _session_log(session_id)
     sessions.finish(current_user, session_log)
     return redirect(url_for("sessions.sign", session_id=session_log.id), code=303)
 
@@ -301,56 +281,40 @@ def _sign_page(session_log: SessionLog, *, errors: dict, values: dict, flags: di
 @bp.route("/sessions/<int:session_id>/sign", methods=["GET", "POST"])
 @requires("clinical.write")
 def sign(session_id: int):
-    session_log = _session(session_id)
+    session_log = _session_log(session_id)
     if session_log.signed and request.method == "POST":
         # Signed on another iPad while this note was being written: what was typed is not lost,
         # it waits in the addendum form, since the signed note itself can no longer change.
-        typed = "\n".join(f"{label}: {text}" for field, label, _ in NOTE_FIELDS
-                          if (text := request.form.get(field, "").strip()))
+        typed = forms.read_note(request.form).as_text()
         return _signed_page(session_log, values={"text": typed}, stale_note=True, status=409)
     if session_log.signed:
         return redirect(url_for("sessions.screen", session_id=session_log.id), code=303)
     if request.method == "GET":
         return _sign_page(session_log, errors={}, values={}, flags={})
-    form = request.form
-    note = {field: form.get(field, "") for field, _, _ in NOTE_FIELDS}
-    errors, minutes = {}, {}
-    for activity in ACTIVITY_COLUMNS:
-        try:
-            minutes[activity] = rules.whole(f"minutes_{activity}", form.get(f"minutes_{activity}"), kind="minutes") or 0
-        except rules.SessionInputError as error:
-            errors[error.field] = error.message
-    try:
-        pain_after = rules.whole("pain_after", form.get("pain_after"), kind="pain")
-    except rules.SessionInputError as error:
-        errors[error.field], pain_after = error.message, None
-    review = scope.review(current_user, note, form)
-    errors.update(review.errors)
+    posted = forms.read_note(request.form)
+    review = scope.review(current_user, posted.note, posted.keep_reasons)
+    errors = {**posted.errors, **review.errors}
     if not errors:
         try:
-            sessions.sign(current_user, session_log, note=note, minutes=minutes, pain_after=pain_after,
-                          overrides=review.overrides)
-        except rules.SessionInputError as error:
+            sessions.sign(current_user, session_log, note=posted.note, minutes=posted.minutes,
+                          pain_after=posted.pain_after, overrides=review.overrides)
+        except session_rules.SessionInputError as error:
             errors[error.field] = error.message
         else:
             return redirect(url_for("sessions.screen", session_id=session_log.id), code=303)
-    return _sign_page(session_log, errors=errors, values=form, flags=review.flags, status=422)
+    return _sign_page(session_log, errors=errors, values=request.form, flags=review.flags, status=422)
 
 
 @bp.post("/sessions/<int:session_id>/addenda")
 @requires("clinical.write")
 def addendum(session_id: int):
-    session_log = _session(session_id)
-    values = {"reason": request.form.get("reason", "").strip(), "text": request.form.get("text", "").strip()}
-    errors = {}
-    if not values["reason"]:
-        errors["reason"] = "Say why the signed note needs an addendum."
-    if not values["text"]:
-        errors["text"] = "Write the addendum."
-    review = scope.review(current_user, {"text": values["text"]}, request.form)
-    errors.update(review.errors)
+    session_log = _session_log(session_id)
+    form = AddendumForm(record="note")
+    form.validate_on_submit()
+    review = scope.review(current_user, {"text": form.text.data or ""}, form.keep_reasons())
+    errors = {**form.messages, **review.errors}
     if errors or not session_log.signed:
-        return _signed_page(session_log, errors=errors, values=values, flags=review.flags, status=422)
+        return _signed_page(session_log, errors=errors, values=form.values, flags=review.flags, status=422)
     assessments.add_addendum(current_user, client_id=session_log.client_id, record_type="session", record_id=session_log.id,
-                             reason=values["reason"], text=values["text"], overrides=review.overrides)
+                             reason=form.reason.data, text=form.text.data, overrides=review.overrides)
     return redirect(url_for("sessions.screen", session_id=session_log.id, _anchor="addenda"), code=303)

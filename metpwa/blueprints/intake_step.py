@@ -1,18 +1,26 @@
-"""One intake step screen, used by staff (in the chart) and by the client (in hand-off mode)."""
+"""One intake step screen, used by staff (in the chart, blueprints.intake) and by the client (in
+hand-off mode, blueprints.handoff). It sits beside the area packages so neither imports the other."""
 
 from collections.abc import Callable
 
 from flask import abort, redirect, render_template, request
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
-from ...models import Client, IntakeResponse
-from ...rules import intake as intake_rules
-from ...services import audit, intake
-from ...standards.intake_form import BODY_OUTLINE, BODY_REGIONS, BODY_VIEWBOX, STEP_BY_KEY, STEP_KEYS
+from ..models import Client, IntakeResponse
+from ..rules import intake as intake_rules
+from ..services import audit, intake
+from ..standards.intake_form import BODY_OUTLINE, BODY_REGIONS, BODY_VIEWBOX, STEP_BY_KEY, STEP_KEYS
 
 
 def step_keys() -> tuple[str, ...]:
     return STEP_KEYS
+
+
+def read_step(form: MultiDict) -> dict[str, list[str]]:
+    """A step's boxes by name, every value of each: list questions grow rows the page names as it
+    adds them (medications-2-dose), which rules.intake.validate_step checks box by box."""
+    return form.to_dict(flat=False)
 
 
 def _next_after(step_key: str, answers: dict) -> str | None:
@@ -35,7 +43,7 @@ def render_step(client: Client, draft: IntakeResponse, step_key: str, *, layout:
         return redirect(action(following) if following else finished, code=303)
     status = 200
     if request.method == "POST":
-        result = intake.save_step(current_user, draft, step_key, request.form.to_dict(flat=False))
+        result = intake.save_step(current_user, draft, step_key, read_step(request.form))
         if not result.errors:
             following = None if draft.complete else _next_after(step_key, draft.answers)
             return redirect(action(following) if following else finished, code=303)
