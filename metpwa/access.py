@@ -154,9 +154,13 @@ def init_app(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(user_id: str):
         staff_session = signin.current_staff_session()
-        if staff_session is None or str(staff_session.user_id) != user_id:
+        if staff_session is None or str(staff_session.user_id) != user_id or not staff_session.user.active:
             return None
-        return staff_session.user if staff_session.user.active else None
+        user = staff_session.user
+        # current_user.can (pages, views) honours the grant this person works under; for front desk
+        # and billing the guard has already looked it up (emergency.note_request), so this is no query.
+        user.under_emergency_grant = emergency.lends_anything(user) and emergency.active_for(user) is not None
+        return user
 
     app.before_request(refuse_nul_bytes)
     app.before_request(guard)

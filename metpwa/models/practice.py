@@ -74,8 +74,12 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login: inactive staff cannot sign in
         return self.active
 
+    # True while this person, as the request's signed-in one, works under an emergency grant they
+    # started: set by access.load_user (services.emergency). Any other User holds its role's only.
+    under_emergency_grant = False
+
     def can(self, capability: str) -> bool:
-        return holds(self, capability)
+        return holds(self, capability, under_emergency_grant=self.under_emergency_grant)
 
     @property
     def two_factor_on(self) -> bool:

@@ -2,9 +2,9 @@
 few hours, with a reason; the holder starts it with their own reason, every request they make
 while it runs is audited as "break_glass", and owners see it on Today and the Staff page.
 
-The lent capabilities are permissions.EMERGENCY_CAPABILITIES (reading only); permissions.holds
-(User.can, SignedIn.can) asks active_for(), so every server-side role check honours a running
-grant and nothing else does.
+The lent capabilities are permissions.EMERGENCY_CAPABILITIES (reading only). holds() below (for
+SignedIn.can) and access.load_user (for User.can) ask active_for() and pass the answer to
+permissions.holds, so every server-side role check honours a running grant and nothing else does.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from ..database import rolls_back_on_refusal
 from ..extensions import db
 from ..models import AuditEvent, EmergencyAccess, Practice, User, utcnow
 from ..permissions import EMERGENCY_CAPABILITIES, can
+from ..permissions import holds as role_holds
 from ..rules.errors import InputError
 from ..scoping import MAX_ID
 from . import audit
@@ -46,6 +47,14 @@ def max_hours() -> int:
 def lends_anything(user: User | SignedIn) -> bool:
     """True for roles a grant would give more to (front desk, billing); owners and trainers already read."""
     return any(not can(user.role, capability) for capability in EMERGENCY_CAPABILITIES)
+
+
+def holds(person: User | SignedIn, capability: str) -> bool:
+    """permissions.holds, with the person's running grant looked up only when it could lend the
+    capability (a front-desk or billing role, a reading capability)."""
+    lent = capability in EMERGENCY_CAPABILITIES and not can(person.role, capability) \
+        and active_for(person) is not None
+    return role_holds(person, capability, under_emergency_grant=lent)
 
 
 def eligible_staff(practice_id: int) -> list[User]:

@@ -14,8 +14,8 @@ from sqlalchemy import bindparam, case, delete, func, select, update
 from ..database import take_write_lock
 from ..extensions import db
 from ..models import LoginFailure, StaffSession, User, lower_email, utcnow
-from ..permissions import Role, holds
-from . import audit, twofactor
+from ..permissions import Role
+from . import audit, emergency, twofactor
 from .passwords import WrongPassword, hash_secret, needs_rehash, verify_secret
 from .requestinfo import client_ip, device
 
@@ -57,7 +57,7 @@ class SignedIn:
     handoff_client_id: int | None
 
     def can(self, capability: str) -> bool:
-        return holds(self, capability)
+        return emergency.holds(self, capability)
 
     @property
     def owes_enrollment(self) -> bool:
