@@ -585,90 +585,39 @@ def _parse_exercise(
     library: Mapping[int, ExerciseInfo],
     errors: dict[str, str],
 ) -> ExerciseDraft | None:
-    row_errors: dict[str, str] = {}
-
-    def field(name: str) -> str:
-        return f"exercises-{n}-{name}"
+    problems: dict[str, str] = {}  # by the row's own field names
 
     exercise_id = parse.whole_number(row["exercise_id"], 1, 10**9 - 1)
     info = library.get(exercise_id) if exercise_id is not None else None
     if info is None:
-        row_errors[field("exercise_id")] = "Choose an exercise from the library."
+        problems["exercise_id"] = "Choose an exercise from the library."
 
     sets = parse.whole_number(row["sets"], *SETS)
     if sets is None:
-        row_errors[field("sets")] = f"Sets must be a whole number from {SETS[0]} to {SETS[1]}."
+        problems["sets"] = f"Sets must be a whole number from {SETS[0]} to {SETS[1]}."
 
-    reps: int | None = None
-    seconds: int | None = None
-    reps_text, seconds_text = row["reps"].strip(), row["seconds"].strip()
-    if reps_text and seconds_text:
-        row_errors[field("reps")] = "Give reps or seconds, not both."
-    elif not reps_text and not seconds_text:
-        row_errors[field("reps")] = "Give reps or a time."
-    elif reps_text:
-        reps = parse.whole_number(reps_text, *REPS)
-        if reps is None:
-            row_errors[field("reps")] = f"Reps must be a whole number from {REPS[0]} to {REPS[1]}."
-    else:
-        seconds = parse.whole_number(seconds_text, *SECONDS)
-        if seconds is None:
-            row_errors[field("seconds")] = (
-                f"Time must be a whole number of seconds from {SECONDS[0]} to {SECONDS[1]}."
-            )
-
-    load: float | None = None
-    load_unit: str | None = None
-    if row["load"].strip():
-        typed = _decimal(row["load"])
-        if typed is None or not LOAD[0] <= typed <= LOAD[1]:
-            row_errors[field("load")] = f"Load must be a number from {LOAD[0]:g} to {LOAD[1]:g}."
-        else:
-            # Half up to the nearest 0.5 (round() would take 2.25 down to 2.0).
-            load = math.floor(typed / LOAD_STEP + 0.5) * LOAD_STEP
-        unit_text = row["load_unit"].strip()
-        # An untouched unit select takes the unit the library gives the exercise, if it is a weight.
-        if not unit_text and info is not None and info.load_unit in LOAD_UNITS:
-            unit_text = info.load_unit
-        if unit_text in LOAD_UNITS:
-            load_unit = unit_text
-        else:
-            row_errors[field("load_unit")] = "Choose kg or lb for the load."
-
-    intensity_kind: str | None = None
-    intensity_value: float | None = None
-    kind_text, value_text = row["intensity_kind"].strip(), row["intensity_value"].strip()
-    # The kind is a select: chosen without a value it means no intensity was set.
-    if value_text:
-        if kind_text not in INTENSITY_RANGES:
-            row_errors[field("intensity_kind")] = "Choose RPE or percent of 1RM."
-        else:
-            low, high = INTENSITY_RANGES[kind_text]
-            typed = _decimal(value_text)
-            if typed is None or not low <= typed <= high:
-                row_errors[field("intensity_value")] = f"{INTENSITY_LABELS[kind_text]} is {low:g} to {high:g}."
-            else:
-                # Stored as Numeric(5, 1).
-                intensity_kind, intensity_value = kind_text, round(typed, 1)
+    reps, seconds = _reps_or_seconds(row, problems)
+    load, load_unit = _load(row, info, problems)
+    intensity_kind, intensity_value = _intensity(row, problems)
 
     rest_seconds: int | None = None
     if row["rest_seconds"].strip():
         rest_seconds = parse.whole_number(row["rest_seconds"], *REST_SECONDS)
         if rest_seconds is None:
-            row_errors[field("rest_seconds")] = (
+            problems["rest_seconds"] = (
                 f"Rest must be a whole number of seconds from {REST_SECONDS[0]} to {REST_SECONDS[1]}."
             )
 
     progression = parse.clean_text(row["progression"], multiline=True)
     if len(progression) > PROGRESSION_MAX_CHARS:
-        row_errors[field("progression")] = _too_long(PROGRESSION_MAX_CHARS)
+        problems["progression"] = _too_long(PROGRESSION_MAX_CHARS)
 
     activity_type = row["activity_type"].strip()
     if activity_type and activity_type not in ACTIVITY_TYPES:
-        row_errors[field("activity_type")] = "Choose one of the listed activity types."
+        problems["activity_type"] = "Choose one of the listed activity types."
 
-    errors.update(row_errors)
-    if row_errors or info is None or sets is None:
+    errors.update({f"exercises-{n}-{name}": message for name, message in problems.items()})
+    if problems or info is None or sets is None:
         return None
     return ExerciseDraft(
         position,
@@ -685,6 +634,65 @@ def _parse_exercise(
         # Minutes count toward the exercise's own activity unless the trainer chose another.
         activity_type or info.activity_type,
     )
+
+
+def _reps_or_seconds(row: Mapping[str, str], problems: dict[str, str]) -> tuple[int | None, int | None]:
+    """A set is counted in reps or timed in seconds, never both."""
+    reps_text, seconds_text = row["reps"].strip(), row["seconds"].strip()
+    if reps_text and seconds_text:
+        problems["reps"] = "Give reps or seconds, not both."
+    elif not reps_text and not seconds_text:
+        problems["reps"] = "Give reps or a time."
+    elif reps_text:
+        reps = parse.whole_number(reps_text, *REPS)
+        if reps is None:
+            problems["reps"] = f"Reps must be a whole number from {REPS[0]} to {REPS[1]}."
+        return reps, None
+    else:
+        seconds = parse.whole_number(seconds_text, *SECONDS)
+        if seconds is None:
+            problems["seconds"] = f"Time must be a whole number of seconds from {SECONDS[0]} to {SECONDS[1]}."
+        return None, seconds
+    return None, None
+
+
+def _load(row: Mapping[str, str], info: ExerciseInfo | None,
+          problems: dict[str, str]) -> tuple[float | None, str | None]:
+    """The load in kg or lb, to the nearest half; none when the box is blank."""
+    if not row["load"].strip():
+        return None, None
+    load: float | None = None
+    typed = _decimal(row["load"])
+    if typed is None or not LOAD[0] <= typed <= LOAD[1]:
+        problems["load"] = f"Load must be a number from {LOAD[0]:g} to {LOAD[1]:g}."
+    else:
+        # Half up to the nearest 0.5 (round() would take 2.25 down to 2.0).
+        load = math.floor(typed / LOAD_STEP + 0.5) * LOAD_STEP
+    unit_text = row["load_unit"].strip()
+    # An untouched unit select takes the unit the library gives the exercise, if it is a weight.
+    if not unit_text and info is not None and info.load_unit in LOAD_UNITS:
+        unit_text = info.load_unit
+    if unit_text in LOAD_UNITS:
+        return load, unit_text
+    problems["load_unit"] = "Choose kg or lb for the load."
+    return load, None
+
+
+def _intensity(row: Mapping[str, str], problems: dict[str, str]) -> tuple[str | None, float | None]:
+    """RPE or percent of 1RM; the kind is a select, so chosen without a value it means none was set."""
+    kind_text, value_text = row["intensity_kind"].strip(), row["intensity_value"].strip()
+    if not value_text:
+        return None, None
+    if kind_text not in INTENSITY_RANGES:
+        problems["intensity_kind"] = "Choose RPE or percent of 1RM."
+        return None, None
+    low, high = INTENSITY_RANGES[kind_text]
+    typed = _decimal(value_text)
+    if typed is None or not low <= typed <= high:
+        problems["intensity_value"] = f"{INTENSITY_LABELS[kind_text]} is {low:g} to {high:g}."
+        return None, None
+    # Stored as Numeric(5, 1).
+    return kind_text, round(typed, 1)
 
 
 def _dose(draft: ExerciseDraft) -> tuple[object, ...]:

@@ -21,7 +21,8 @@ from ..models import (
     User,
     utcnow,
 )
-from ..rules import assessment as rules
+from ..rules import assessment as assessment_rules
+from ..rules.assessment import AssessmentInputError
 from ..rules.errors import RecordLocked
 from ..standards.rom import NORMAL_RANGE_BY_KEY
 from ..standards.screening import MUSCLE_GROUP_LABELS, POSTURE_BY_KEY, SCREEN_REGIONS, SIDES
@@ -58,7 +59,7 @@ def _refuse_if_signed(assessment: Assessment) -> None:
 
 def _side(value: str) -> str:
     if value not in SIDE_KEYS:
-        raise rules.AssessmentInputError("side", "Choose the side.")
+        raise AssessmentInputError("side", "Choose the side.")
     return value
 
 
@@ -66,11 +67,11 @@ def _side(value: str) -> str:
 def add_rom(user: User, assessment: Assessment, *, motion: str, side: str, mode: str, degrees: str,
             note: str = "") -> RomMeasurement:
     _refuse_if_signed(assessment)
-    if motion not in rules.DEGREE_LIMIT_BY_KEY:
-        raise rules.AssessmentInputError("motion", "Choose the joint and motion.")
+    if motion not in assessment_rules.DEGREE_LIMIT_BY_KEY:
+        raise AssessmentInputError("motion", "Choose the joint and motion.")
     if mode not in ("active", "passive"):
-        raise rules.AssessmentInputError("mode", "Choose active or passive.")
-    value = rules.validate_rom_degrees(motion, degrees)
+        raise AssessmentInputError("mode", "Choose active or passive.")
+    value = assessment_rules.validate_rom_degrees(motion, degrees)
     row = RomMeasurement(practice_id=assessment.practice_id, assessment_id=assessment.id, motion=motion,
                          side=_side(side), mode=mode, degrees=value, note=note.strip()[:200] or None)
     return _added(user, assessment, row)
@@ -81,11 +82,11 @@ def add_strength(user: User, assessment: Assessment, *, muscle_group: str, side:
                  dynamometer_kg: str = "", note: str = "") -> StrengthMeasurement:
     _refuse_if_signed(assessment)
     if muscle_group not in MUSCLE_GROUP_LABELS:
-        raise rules.AssessmentInputError("muscle_group", "Choose the muscle group.")
+        raise AssessmentInputError("muscle_group", "Choose the muscle group.")
     if not grade.strip() and not dynamometer_kg.strip():
-        raise rules.AssessmentInputError("grade", "Give a muscle test grade (0 to 5) or a dynamometer reading.")
-    parsed = str(rules.parse_muscle_grade(grade)) if grade.strip() else None
-    kg = rules.validate_dynamometer_kg(dynamometer_kg) if dynamometer_kg.strip() else None
+        raise AssessmentInputError("grade", "Give a muscle test grade (0 to 5) or a dynamometer reading.")
+    parsed = str(assessment_rules.parse_muscle_grade(grade)) if grade.strip() else None
+    kg = assessment_rules.validate_dynamometer_kg(dynamometer_kg) if dynamometer_kg.strip() else None
     row = StrengthMeasurement(practice_id=assessment.practice_id, assessment_id=assessment.id,
                               muscle_group=muscle_group, side=_side(side), grade=parsed, dynamometer_kg=kg,
                               note=note.strip()[:200] or None)
@@ -97,12 +98,12 @@ def add_screen(user: User, assessment: Assessment, *, region: str, side: str, re
                observation: str, overrides: list[dict]) -> ScreenFinding:
     _refuse_if_signed(assessment)
     if region not in REGION_KEYS:
-        raise rules.AssessmentInputError("region", "Choose the body region.")
+        raise AssessmentInputError("region", "Choose the body region.")
     if result not in ("no_limitation", "limited", "painful"):
-        raise rules.AssessmentInputError("result", "Choose what you saw.")
+        raise AssessmentInputError("result", "Choose what you saw.")
     if result != "no_limitation" and not observation.strip():
-        raise rules.AssessmentInputError("observation", "Describe what the client could not do, or what brought "
-                                                        "on pain (for example: reaching overhead limited at 110°).")
+        raise AssessmentInputError("observation", "Describe what the client could not do, or what brought "
+                                                  "on pain (for example: reaching overhead limited at 110°).")
     row = ScreenFinding(practice_id=assessment.practice_id, assessment_id=assessment.id, region=region,
                         side=_side(side), result=result, observation=observation.strip()[:1000] or None)
     _keep_overrides(assessment, overrides)
@@ -113,7 +114,7 @@ def add_screen(user: User, assessment: Assessment, *, region: str, side: str, re
 def toggle_posture(user: User, assessment: Assessment, *, deviation: str, side: str) -> None:
     _refuse_if_signed(assessment)
     if deviation not in POSTURE_BY_KEY:
-        raise rules.AssessmentInputError("deviation", "Choose a deviation from the checklist.")
+        raise AssessmentInputError("deviation", "Choose a deviation from the checklist.")
     existing = next((p for p in assessment.posture if p.deviation == deviation), None)
     if existing is not None:
         remove_part(user, assessment, existing)
@@ -165,7 +166,7 @@ def sign(user: User, assessment: Assessment, client: Client, *, signed_at: datet
     """
     _refuse_if_signed(assessment)
     if not (assessment.rom or assessment.strength or assessment.screen or assessment.posture):
-        raise rules.AssessmentInputError("sign", "Record at least one finding or measurement before signing.")
+        raise AssessmentInputError("sign", "Record at least one finding or measurement before signing.")
     # signed_at last: once it reaches the database the row is locked, and reading user.id
     # may flush pending changes on its own.
     assessment.signed_by_id = user.id
@@ -180,7 +181,7 @@ def sign(user: User, assessment: Assessment, client: Client, *, signed_at: datet
 @rolls_back_on_refusal
 def make_baseline(user: User, client: Client, assessment: Assessment) -> None:
     if not assessment.signed:
-        raise rules.AssessmentInputError("baseline", "Sign the assessment before making it the baseline.")
+        raise AssessmentInputError("baseline", "Sign the assessment before making it the baseline.")
     client.baseline_assessment_id = assessment.id
     audit.record("update", client, user=user, detail={"baseline_assessment": assessment.id})
     db.session.commit()
@@ -209,7 +210,7 @@ def addenda(record_type: str, record_id: int) -> list[Addendum]:
 def percent_of_normal(row: RomMeasurement) -> float | None:
     if row.motion not in NORMAL_RANGE_BY_KEY:
         return None
-    return rules.rom_percent_of_normal(row.motion, row.degrees)
+    return assessment_rules.rom_percent_of_normal(row.motion, row.degrees)
 
 
 # How each judgement reads in words (the report PDF, the preview); the tablet adds arrows.
@@ -231,10 +232,10 @@ class ComparedValue:
 
 
 def compare(baseline: Assessment, current: Assessment) -> dict[str, list[ComparedValue]]:
-    """Re-assessment beside the baseline, value by value, with the change judged by rules.compare."""
+    """Re-assessment beside the baseline, value by value, with the change judged by assessment_rules.compare."""
 
     def rom_label(row):
-        limit = rules.DEGREE_LIMIT_BY_KEY[row.motion]
+        limit = assessment_rules.DEGREE_LIMIT_BY_KEY[row.motion]
         return f"{limit.label.capitalize()} ({row.side}, {row.mode})"
 
     rom = _pair(
@@ -268,7 +269,7 @@ def _pair(before: dict, after: dict, *, label, value, kind) -> list[ComparedValu
             # Graded by hand one time and measured with a dynamometer the other: two scales.
             rows.append(ComparedValue(label(c), value(b), value(c), "", "not_comparable"))
             continue
-        compared = rules.compare(pair[1], pair[2], pair[0])
+        compared = assessment_rules.compare(pair[1], pair[2], pair[0])
         sign = "+" if compared.change > 0 else ""
         rows.append(ComparedValue(label(c), value(b), value(c), f"{sign}{compared.change:g} {compared.unit}",
                                   compared.direction))

@@ -15,7 +15,7 @@ from .. import charts
 from ..database import rolls_back_on_refusal
 from ..extensions import db
 from ..models import Client, OutcomeResult, User, utcnow
-from ..rules import outcomes as rules
+from ..rules import outcomes as outcome_rules
 from ..rules.outcomes import Interpretation, MeasureInputError, Score
 from ..standards.measures import (
     CHAIR_STAND_BELOW_AVERAGE,
@@ -39,7 +39,7 @@ Band = tuple[float | None, float | None]
 
 def definition(measure_key: str) -> MeasureDefinition:
     """The measure, or KeyError for a key metpwa does not know."""
-    return rules.definition(measure_key)
+    return outcome_rules.definition(measure_key)
 
 
 def normalized_key(text: str) -> str:
@@ -83,7 +83,7 @@ def record(
     measure = definition(measure_key)
     performed_at = performed_at or utcnow()
     aid, chosen, note = _details(measure, walking_aid, observations, note)
-    scored = rules.score(measure.key, raw)
+    scored = outcome_rules.score(measure.key, raw)
     baseline = _baseline(client.id, measure.key, performed_at)
     interpretation = _interpret(client, scored, performed_at, baseline)
     entered = _plain(dict(raw))
@@ -116,7 +116,7 @@ def preview(user: User, client: Client, measure_key: str, raw: Mapping[str, obje
             performed_at: datetime | None = None) -> Interpretation:
     """The result and its sentence before saving; the baseline it shows is a read of the record."""
     measure = definition(measure_key)
-    scored = rules.score(measure.key, raw)
+    scored = outcome_rules.score(measure.key, raw)
     performed_at = performed_at or utcnow()
     interpretation = _interpret(client, scored, performed_at, _baseline(client.id, measure.key, performed_at))
     audit.record("read", client, user=user, detail={"view": "measure preview", "measure": measure.key})
@@ -165,8 +165,8 @@ def _interpret(client: Client, scored: Score, performed_at: datetime, baseline: 
                ) -> Interpretation:
     zone = client.practice.zone
     day = performed_at.astimezone(zone).date()
-    return rules.interpret(
-        scored.measure_key, scored, age=rules.age_on(client.date_of_birth, day), sex=client.sex,
+    return outcome_rules.interpret(
+        scored.measure_key, scored, age=outcome_rules.age_on(client.date_of_birth, day), sex=client.sex,
         baseline=as_score(baseline) if baseline else None,
         baseline_date=baseline.performed_at.astimezone(zone).date() if baseline else None, result_date=day,
     )
@@ -387,7 +387,7 @@ def _band(measure: MeasureDefinition, client: Client, day: date, side: str) -> t
     if client.sex not in _PEOPLE:
         return None
     sex, people = _PEOPLE[client.sex]
-    age = rules.age_on(client.date_of_birth, day)
+    age = outcome_rules.age_on(client.date_of_birth, day)
     if measure.key == "chair_stand_30s":
         chair = next((r for r in CHAIR_STAND_BELOW_AVERAGE if r.sex == sex and r.ages.contains(age)), None)
         if chair is not None:

@@ -23,7 +23,7 @@ from ..models import (
     User,
     utcnow,
 )
-from ..rules import plan as rules
+from ..rules import plan as plan_rules
 from ..rules.errors import StaleRecord
 from . import audit, library, printing
 
@@ -54,8 +54,8 @@ def versions(client_id: int) -> list[PlanVersion]:
     ))
 
 
-def exercise_infos(practice_id: int) -> dict[int, rules.ExerciseInfo]:
-    return {e.id: rules.ExerciseInfo(e.id, e.name, e.activity_type, e.load_unit)
+def exercise_infos(practice_id: int) -> dict[int, plan_rules.ExerciseInfo]:
+    return {e.id: plan_rules.ExerciseInfo(e.id, e.name, e.activity_type, e.load_unit)
             for e in library.all_active(practice_id)}
 
 
@@ -86,7 +86,7 @@ def baseline_value(baseline: Assessment | None, goal, *, client_id: int | None =
 
 
 @rolls_back_on_refusal
-def save_version(user: User, client: Client, form: rules.PlanForm, *, based_on_version: int | None,
+def save_version(user: User, client: Client, form: plan_rules.PlanForm, *, based_on_version: int | None,
                  scope_overrides: list[dict], at: datetime | None = None) -> PlanVersion:
     """Save a new version on top of `based_on_version`, the one the builder was opened on (None
     for a first plan); `at` is for bringing in plans written before metpwa (and the demo).
@@ -101,7 +101,7 @@ def save_version(user: User, client: Client, form: rules.PlanForm, *, based_on_v
     take_write_lock(db.session.connection())
     previous = current(client.id)
     if previous is not None and previous.version != based_on_version:
-        if rules.same_plan(form, previous):
+        if plan_rules.same_plan(form, previous):
             db.session.commit()
             return previous
         raise NewerVersion(previous)
@@ -187,7 +187,7 @@ def latest_values(client: Client, until: datetime | None = None) -> dict[tuple[s
 
 def plan_pdf(plan: PlanVersion, client: Client) -> bytes:
     return printing.document_pdf(
-        "pdf/plan.html", plan=plan, client=client, practice=client.practice, goal_text=rules.goal_text,
+        "pdf/plan.html", plan=plan, client=client, practice=client.practice, goal_text=plan_rules.goal_text,
         acknowledgements=acknowledgements(plan.id),
     )
 

@@ -26,7 +26,7 @@ from ..models import (
     utcnow,
 )
 from ..rules import plan as plan_rules
-from ..rules import reports as rules
+from ..rules import reports as report_rules
 from ..rules.errors import RecordLocked
 from ..standards.measures import MEASURES
 from . import assessments, audit, measures, plans, printing, referrals, schedule
@@ -88,7 +88,7 @@ def content(client: Client, start: date, end: date) -> ReportContent:
     counts = schedule.attendance(client.id, since=begin, until=finish)
     versions = plans.versions(client.id)
     first_start = min((version.starts_on for version in versions), default=None)
-    planned = rules.planned_visits(plan.frequency_per_week, max(start, first_start), end) if plan else 0
+    planned = report_rules.planned_visits(plan.frequency_per_week, max(start, first_start), end) if plan else 0
     baseline = db.session.get(Assessment, client.baseline_assessment_id) if client.baseline_assessment_id else None
     latest = db.session.scalar(
         select(Assessment).where(Assessment.client_id == client.id, Assessment.signed_at.is_not(None),
@@ -120,7 +120,8 @@ def content(client: Client, start: date, end: date) -> ReportContent:
     return ReportContent(
         client=client, practice=practice, period_start=start, period_end=end,
         referral=referrals.current_referral(client.id), plan=plan, attended=len(signed), planned=planned,
-        no_shows=counts["no_show"], cancellations=counts["cancelled"], rate=rules.attendance_rate(len(signed), planned),
+        no_shows=counts["no_show"], cancellations=counts["cancelled"],
+        rate=report_rules.attendance_rate(len(signed), planned),
         baseline=baseline, latest=latest, comparison=comparison, measure_sections=sections, goals=goals,
         plan_changes=sorted(changes), pain_points=pain, pain_chart=pain_chart, sessions=signed,
     )
@@ -262,7 +263,7 @@ def disclosures(client_id: int) -> list[Disclosure]:
                                    .order_by(Disclosure.disclosed_at.desc())))
 
 
-def due(client: Client, today: date) -> rules.Due | None:
+def due(client: Client, today: date) -> report_rules.Due | None:
     last = last_final(client.id)
     begin = None
     if last is not None:
@@ -275,7 +276,7 @@ def due(client: Client, today: date) -> rules.Due | None:
     if visits == 0 and last is None:
         return None
     first_day = first.astimezone(client.practice.zone).date() if first else None
-    return rules.report_due(last_report_on=last.period_end if last else None, first_session_on=first_day,
+    return report_rules.report_due(last_report_on=last.period_end if last else None, first_session_on=first_day,
                             visits_since=visits, today=today, every_visits=client.practice.report_every_visits,
                             every_days=client.practice.report_every_days)
 

@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import NoReturn
 
 from flask import current_app, g, session
 from flask_login import login_user, logout_user
@@ -105,9 +106,50 @@ def sign_in(email: str, password: str) -> User:
     """
     now = utcnow()
     email = lower_email(email)[:254]
-    ip = client_ip()
     window_start = now - timedelta(minutes=_cfg("LOGIN_WINDOW_MINUTES"))
+    counted = _count_try(email, now, window_start)
 
+    # The password is checked even when paused, so timing does not reveal the pause.
+    password_ok = verify_secret(counted.checked_hash, password)
+
+    take_write_lock(db.session.connection())
+    user = db.session.get(User, counted.user_id, populate_existing=True) if counted.user_id is not None else None
+    # Read for every try, right or wrong, so its time tells nothing: the failures settled (for the
+    # lockout below), and the tries counted before this one that have not been taken back (wrong,
+    # or still being checked).
+    settled, before = db.session.execute(
+        select(func.count(case((LoginFailure.checking.is_(False), 1))),
+               func.count(case((LoginFailure.id < counted.attempt_id, 1))))
+        .where(LoginFailure.email == email, LoginFailure.at >= window_start)
+    ).one()
+    # A password changed while this one was being checked is judged by the new one: refused.
+    right = user is not None and password_ok and user.password_hash == counted.checked_hash and user.active
+    paused = counted.paused
+    if right:
+        # A right password is judged again by the tries before it: those found right have taken
+        # theirs back (a double tap, two tabs), while wrong ones and ones still being checked keep
+        # counting, so a right guess sent past the limit in a burst of guesses is refused, however
+        # soon it was checked.
+        paused = before >= _cfg("LOGIN_ACCOUNT_MAX_FAILURES") or user.is_locked_out(now)
+    if right and not paused:
+        return _let_in(user, email, password, counted)
+    _settle_refusal(user, email, counted, paused=paused, settled=settled, now=now)
+
+
+@dataclass(frozen=True)
+class _CountedTry:
+    """A sign-in try counted as a failure before its password is checked (sign_in)."""
+
+    attempt_id: int
+    user_id: int | None
+    checked_hash: str | None
+    paused: bool
+
+
+def _count_try(email: str, now: datetime, window_start: datetime) -> _CountedTry:
+    """Under the write turn: refuse an address over its limit, else count the try and commit, so
+    the turn is free while Argon2 runs."""
+    ip = client_ip()
     take_write_lock(db.session.connection())
     address_failures = db.session.scalar(
         select(func.count()).select_from(LoginFailure)
@@ -131,53 +173,39 @@ def sign_in(email: str, password: str) -> User:
     db.session.flush()
     # Read before the commit: it expires the ORM objects, and reading them again would begin a
     # transaction, which on SQLite (a change takes the lock at BEGIN) takes the write lock again.
-    attempt_id = attempt.id
-    user_id, checked_hash = (user.id, user.password_hash) if user else (None, None)
+    counted = _CountedTry(attempt.id, user.id if user else None, user.password_hash if user else None, paused)
     db.session.commit()  # the try is counted; the write turn is free while Argon2 runs
+    return counted
 
-    # The password is checked even when paused, so timing does not reveal the pause.
-    password_ok = verify_secret(checked_hash, password)
 
-    take_write_lock(db.session.connection())
-    user = db.session.get(User, user_id, populate_existing=True) if user_id is not None else None
-    # Read for every try, right or wrong, so its time tells nothing: the failures settled (for the
-    # lockout below), and the tries counted before this one that have not been taken back (wrong,
-    # or still being checked).
-    settled, before = db.session.execute(
-        select(func.count(case((LoginFailure.checking.is_(False), 1))),
-               func.count(case((LoginFailure.id < attempt_id, 1))))
-        .where(LoginFailure.email == email, LoginFailure.at >= window_start)
-    ).one()
-    # A password changed while this one was being checked is judged by the new one: refused.
-    right = user is not None and password_ok and user.password_hash == checked_hash and user.active
-    if right:
-        # A right password is judged again by the tries before it: those found right have taken
-        # theirs back (a double tap, two tabs), while wrong ones and ones still being checked keep
-        # counting, so a right guess sent past the limit in a burst of guesses is refused, however
-        # soon it was checked.
-        paused = before >= _cfg("LOGIN_ACCOUNT_MAX_FAILURES") or user.is_locked_out(now)
-    if right and not paused:
-        db.session.execute(delete(LoginFailure).where(LoginFailure.id == attempt_id))
-        # With two-step sign-in the count is cleared only once the code is right too, or a
-        # password holder could guess codes without end by signing in again every few tries.
-        # Tries still being checked settle for themselves.
-        if not user.two_factor_on:
-            db.session.execute(delete(LoginFailure).where(LoginFailure.email == email,
-                                                          LoginFailure.checking.is_(False)))
-        user.locked_until = None
-        if needs_rehash(checked_hash):
-            # A hash from older Argon2 settings, brought up to date: only once the try is let in, so
-            # the second Argon2's time never tells a refused guess was right (found in review), and
-            # with no write turn held while it runs.
-            db.session.commit()
-            rehashed = hash_secret(password)
-            take_write_lock(db.session.connection())
-            user = db.session.get(User, user_id, populate_existing=True)
-            if user.password_hash == checked_hash:
-                user.password_hash = rehashed
-        return user
+def _let_in(user: User, email: str, password: str, counted: _CountedTry) -> User:
+    """A right password, not paused: the try is taken back (and the account's failures with it,
+    unless a code is still owed), under the write turn the caller holds."""
+    db.session.execute(delete(LoginFailure).where(LoginFailure.id == counted.attempt_id))
+    # With two-step sign-in the count is cleared only once the code is right too, or a
+    # password holder could guess codes without end by signing in again every few tries.
+    # Tries still being checked settle for themselves.
+    if not user.two_factor_on:
+        db.session.execute(delete(LoginFailure).where(LoginFailure.email == email,
+                                                      LoginFailure.checking.is_(False)))
+    user.locked_until = None
+    if needs_rehash(counted.checked_hash):
+        # A hash from older Argon2 settings, brought up to date: only once the try is let in, so
+        # the second Argon2's time never tells a refused guess was right (found in review), and
+        # with no write turn held while it runs.
+        db.session.commit()
+        rehashed = hash_secret(password)
+        take_write_lock(db.session.connection())
+        user = db.session.get(User, counted.user_id, populate_existing=True)
+        if user.password_hash == counted.checked_hash:
+            user.password_hash = rehashed
+    return user
 
-    db.session.execute(update(LoginFailure).where(LoginFailure.id == attempt_id).values(checking=False))
+
+def _settle_refusal(user: User | None, email: str, counted: _CountedTry, *, paused: bool, settled: int,
+                    now: datetime) -> NoReturn:
+    """A wrong password, or a right one while paused: the try stays counted, settled now."""
+    db.session.execute(update(LoginFailure).where(LoginFailure.id == counted.attempt_id).values(checking=False))
     audit.record(
         "login_failed",
         user=user,
