@@ -157,8 +157,9 @@ def init_app(app: Flask) -> None:
         if staff_session is None or str(staff_session.user_id) != user_id or not staff_session.user.active:
             return None
         user = staff_session.user
-        # current_user.can (pages, views) honours the grant this person works under; for front desk
-        # and billing the guard has already looked it up (emergency.note_request), so this is no query.
+        # current_user.can (pages, views) honours the grant this person works under. Only front desk
+        # and billing can hold one, and for them the guard has mostly looked it up already
+        # (emergency.note_request; active_for keeps it for the request).
         user.under_emergency_grant = emergency.lends_anything(user) and emergency.active_for(user) is not None
         return user
 
