@@ -3,7 +3,12 @@ the message under a field, whatever shape the route's errors have."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "metpwa" / "templates"
 
 
 @pytest.fixture
@@ -40,3 +45,59 @@ def test_a_live_message_is_always_there_for_the_page_script_to_fill(forms):
 def test_a_message_is_text_never_markup(forms):
     out = str(forms.field_error({"note": "<script>alert(1)</script>"}, "note"))
     assert "<script>" not in out and "&lt;script&gt;" in out
+
+
+def test_post_form_carries_the_token_and_any_attribute(app, forms):
+    with app.test_request_context():
+        module = app.jinja_env.from_string(
+            '{% from "_macros/forms.html" import post_form %}'
+            '{% call post_form("/sessions/1/sets", hx=true, class_="logger", hx_target="#sets-" ~ 2, data_idempotent=true,'
+            ' hx_boost=false, novalidate=none) %}<button>Done</button>{% endcall %}')
+        out = module.render()
+    assert out.startswith('<form method="post" action="/sessions/1/sets" hx-post="/sessions/1/sets" class="logger" '
+                          'hx-target="#sets-2" data-idempotent><input type="hidden" name="csrf_token" value="')
+    assert out.endswith('"><button>Done</button></form>')
+
+
+def test_html_attrs_escape_their_values():
+    from metpwa.templating import html_attrs
+
+    assert str(html_attrs({"hx_vals": '{"field": "<x>"}', "class_": "a b"})) == \
+        ' hx-vals="{&#34;field&#34;: &#34;&lt;x&gt;&#34;}" class="a b"'
+
+
+def test_every_form_that_posts_opens_with_post_form():
+    """The CSRF token is written in one place: a <form method="post"> or a csrf_token() anywhere else
+    is a form that could forget it (the shell's hx-headers carry it for htmx requests)."""
+    written = []
+    for path in sorted(TEMPLATES.rglob("*.html")):
+        if path.relative_to(TEMPLATES).as_posix() == "_macros/forms.html":
+            continue
+        text = path.read_text(encoding="utf-8")
+        for match in re.finditer(r"<form\b[^>]*>", text, re.DOTALL):
+            if re.search(r'method="post"', match.group(0), re.IGNORECASE):
+                written.append(f"{path.relative_to(TEMPLATES)}: {match.group(0)[:80]}")
+        for line in text.splitlines():
+            if "csrf_token()" in line and "hx-headers" not in line:
+                written.append(f"{path.relative_to(TEMPLATES)}: {line.strip()[:80]}")
+            if "hidden_tag()" in line:
+                written.append(f"{path.relative_to(TEMPLATES)}: {line.strip()[:80]}")
+    assert not written, "\n".join(written)
+
+
+def test_set_summary_says_a_set_as_the_trainer_does():
+    from decimal import Decimal
+    from types import SimpleNamespace
+
+    from metpwa.templating import set_summary
+
+    def logged(reps=None, seconds=None, load=None, unit="kg", rpe=None):
+        return SimpleNamespace(reps=reps, seconds=seconds, load=load, load_unit=unit, rpe=rpe)
+
+    assert set_summary(logged(10, load=Decimal("4.0"), rpe=Decimal("6.0"))) == "10 reps @ 4 kg RPE 6"
+    assert set_summary(logged(seconds=30, load=Decimal("2.5"), unit="lb", rpe=Decimal("7.5"))) == "30 s @ 2.5 lb RPE 7.5"
+    assert set_summary(logged(0, load=Decimal(0))) == "0 reps @ 0 kg"
+    # Last time's numbers, as a session keeps them (text), without the effort.
+    kept = {"reps": 12, "seconds": None, "load": "12.5", "load_unit": "kg", "rpe": "8.0"}
+    assert set_summary(kept, rpe=False) == "12 reps @ 12.5 kg"
+    assert set_summary(kept) == "12 reps @ 12.5 kg RPE 8"
