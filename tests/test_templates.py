@@ -101,3 +101,11 @@ def test_set_summary_says_a_set_as_the_trainer_does():
     kept = {"reps": 12, "seconds": None, "load": "12.5", "load_unit": "kg", "rpe": "8.0"}
     assert set_summary(kept, rpe=False) == "12 reps @ 12.5 kg"
     assert set_summary(kept) == "12 reps @ 12.5 kg RPE 8"
+
+
+def test_the_addendum_form_is_written_once_for_sessions_and_assessments():
+    holding = [path.relative_to(TEMPLATES).as_posix() for path in TEMPLATES.rglob("*.html")
+               if "Why an addendum" in path.read_text(encoding="utf-8")]
+    assert holding == ["_macros/addenda.html"]
+    for page in ("sessions/signed.html", "assessments/edit.html"):
+        assert "addenda_card(" in (TEMPLATES / page).read_text(encoding="utf-8")
