@@ -109,3 +109,11 @@ def test_the_addendum_form_is_written_once_for_sessions_and_assessments():
     assert holding == ["_macros/addenda.html"]
     for page in ("sessions/signed.html", "assessments/edit.html"):
         assert "addenda_card(" in (TEMPLATES / page).read_text(encoding="utf-8")
+
+
+def test_no_template_line_is_longer_than_160_characters():
+    """A line a reader can see whole, in a review or beside another file."""
+    long = [f"{path.relative_to(TEMPLATES)}:{number}: {len(line)} characters"
+            for path in sorted(p for p in TEMPLATES.rglob("*") if p.is_file())
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if len(line) > 160]
+    assert not long, "\n".join(long)
