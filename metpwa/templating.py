@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, url_for
 from flask_login import current_user
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 _static_versions: dict[str, tuple[float, str]] = {}
 
@@ -104,13 +104,14 @@ def html_attrs(attributes: Mapping[str, object]) -> Markup:
     """Keyword arguments as HTML attributes, spelled as WTForms spells them: `class_` is class and
     other underscores are hyphens (hx_target is hx-target); True writes the name alone, False and
     None leave the attribute out. Each starts with a space, so it follows a tag name or attribute."""
-    written = []
+    written = Markup("")
     for key, value in attributes.items():
         if value is None or value is False:
             continue
         name = key.rstrip("_").replace("_", "-")
-        written.append(f" {name}" if value is True else f' {name}="{escape(value)}"')
-    return Markup("".join(written))
+        # Markup.format escapes what it is given: a value can never close its quotes.
+        written += Markup(" {}").format(name) if value is True else Markup(' {}="{}"').format(name, value)
+    return written
 
 
 def init_app(app: Flask) -> None:
