@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 _static_versions: dict[str, tuple[float, str]] = {}
 
@@ -78,11 +80,47 @@ def upper_first(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
+def number(value) -> str:
+    """4 not 4.0, 2.5 as 2.5: a Decimal, float or its text, the way '%g' writes it."""
+    return f"{float(value):g}"
+
+
+def set_summary(logged, rpe: bool = True) -> str:
+    """One set as a trainer says it: "10 reps @ 4 kg RPE 6", or "30 s". `logged` is a SetLog or the
+    dict of last time's numbers a session keeps; rpe=False leaves the effort out."""
+    def get(name):
+        return logged.get(name) if isinstance(logged, Mapping) else getattr(logged, name)
+
+    reps, load = get("reps"), get("load")
+    text = f"{reps} reps" if reps is not None else f"{get('seconds')} s"
+    if load is not None:
+        text += f" @ {number(load)} {get('load_unit')}"
+    if rpe and get("rpe") is not None:
+        text += f" RPE {number(get('rpe'))}"
+    return text
+
+
+def html_attrs(attributes: Mapping[str, object]) -> Markup:
+    """Keyword arguments as HTML attributes, spelled as WTForms spells them: `class_` is class and
+    other underscores are hyphens (hx_target is hx-target); True writes the name alone, False and
+    None leave the attribute out. Each starts with a space, so it follows a tag name or attribute."""
+    written = Markup("")
+    for key, value in attributes.items():
+        if value is None or value is False:
+            continue
+        name = key.rstrip("_").replace("_", "-")
+        # Markup.format escapes what it is given: a value can never close its quotes.
+        written += Markup(" {}").format(name) if value is True else Markup(' {}="{}"').format(name, value)
+    return written
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.filters["upper_first"] = upper_first
     app.jinja_env.globals["timedelta"] = timedelta
     app.jinja_env.globals["svg_data_uri"] = _svg_data_uri
+    app.jinja_env.globals["html_attrs"] = html_attrs
+    app.jinja_env.filters["set_summary"] = set_summary
     app.jinja_env.filters["datetime"] = fmt_datetime
     app.jinja_env.filters["time"] = fmt_time
     app.jinja_env.filters["date"] = fmt_date

@@ -1,6 +1,8 @@
 """A person on an iPad: tap to sign in, reach Today, get locked when idle, unlock with
 the PIN pad, sign out and leave nothing behind, install the app."""
 
+import re
+
 import pytest
 
 from metpwa import demo
@@ -97,3 +99,19 @@ def test_manifest_and_service_worker_register(ipad):
     }""")
     assert "/static/js/app.js" in cached and "/offline" in cached
     assert not any(path in cached for path in ("/", "/clients", "/login"))
+
+
+def test_core_script_reads_the_token_and_makes_one_kind_of_key(ipad):
+    """core.js is the one place for both: the shell's CSRF token, and idempotency keys in one spelling (a
+    version 4 UUID) for sets and test results alike, also where randomUUID is missing (plain http)."""
+    sign_in(ipad, "marcus@riverside.example")
+    token = ipad.evaluate("JSON.parse(document.getElementById('app').getAttribute('hx-headers'))['X-CSRFToken']")
+    assert token and ipad.evaluate("metpwa.csrfToken()") == token
+    keys = ipad.evaluate("""() => {
+        const made = [metpwa.newKey()];
+        crypto.randomUUID = undefined;  // as on plain http over the practice's wifi, or an older Safari
+        made.push(metpwa.newKey(), metpwa.newKey());
+        return made;
+    }""")
+    v4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+    assert all(v4.match(key) for key in keys) and len(set(keys)) == 3, keys

@@ -12,6 +12,7 @@ from . import bp
 # because pages carry client data and must not outlive a sign-out on a shared iPad.
 SHELL_FILES = (
     "css/app.css",
+    "js/core.js",
     "js/app.js",
     "js/measures.js",
     "js/session.js",

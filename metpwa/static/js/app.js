@@ -7,13 +7,9 @@
   var lastPing = Date.now();
   var locking = false;
 
-  function appRoot() { return document.getElementById("app"); }
+  var csrfToken = window.metpwa.csrfToken;
 
-  function csrfToken() {
-    var app = appRoot();
-    if (!app) return "";
-    try { return JSON.parse(app.getAttribute("hx-headers"))["X-CSRFToken"] || ""; } catch (e) { return ""; }
-  }
+  function appRoot() { return document.getElementById("app"); }
 
   function idleMs() {
     var app = appRoot();

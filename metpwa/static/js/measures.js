@@ -15,20 +15,8 @@
   function all(root, selector) { return Array.prototype.slice.call(root.querySelectorAll(selector)); }
   function upperFirst(text) { return text ? text.charAt(0).toUpperCase() + text.slice(1) : text; }
 
-  function csrfToken() {
-    var app = document.getElementById("app");
-    try { return JSON.parse(app.getAttribute("hx-headers"))["X-CSRFToken"] || ""; } catch (e) { return ""; }
-  }
-
-  function newKey() {
-    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
-    // Older Safari: a version 4 UUID from the same random source.
-    var bytes = crypto.getRandomValues(new Uint8Array(16));
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    var hex = Array.prototype.map.call(bytes, function (b) { return (b + 0x100).toString(16).slice(1); }).join("");
-    return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join("-");
-  }
+  var csrfToken = window.metpwa.csrfToken;
+  var newKey = window.metpwa.newKey;
 
   // Elapsed time from two clocks. performance.now() is precise, but some browsers pause it while
   // the iPad sleeps; Date.now() keeps running. When they disagree by more than a second the screen

@@ -3,14 +3,6 @@
 (function () {
   "use strict";
 
-  function uuid() {
-    if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
-    // randomUUID needs a secure context; plain http on a LAN still has getRandomValues.
-    var bytes = new Uint8Array(16);
-    window.crypto.getRandomValues(bytes);
-    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
-  }
-
   // Steppers: a tap changes the number by the button's step, within the input's limits.
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("button[data-step]");
@@ -48,7 +40,7 @@
     var form = event.target;
     if (!form.matches || !form.matches("[data-idempotent]")) return;
     var key = form.querySelector("[data-key]");
-    if (key && !key.value) key.value = uuid();
+    if (key && !key.value) key.value = window.metpwa.newKey();
     var when = form.querySelector("[data-performed-at]");
     if (when && !when.value) when.value = String(Date.now());
   }, true);
