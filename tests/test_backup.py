@@ -104,7 +104,7 @@ def test_a_backup_taken_during_writes_restores_every_committed_row(busy_app, tmp
         assert restored - original <= after  # and nothing that was never committed
         assert restored_report.audit_events >= len(before) and restored_report.audit_breaks == 0
         with restored_app.app_context():
-            assert _db.session.scalar(select(Coverage.member_id)) == CANARY
+            assert _db.session.scalar(select(Coverage)).member_id == CANARY
     finally:
         if restored_app is not app:
             cleanup()
