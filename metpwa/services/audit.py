@@ -174,6 +174,7 @@ ACTIONS = {
     "recovery_code_used": "Recovery code used", "emergency_grant": "Emergency access granted",
     "emergency_start": "Emergency access started", "emergency_end": "Emergency access ended",
     "password_confirm_failed": "Wrong password on the Me page",
+    "integrity_failed": "Integrity check failed",
 }
 
 

@@ -112,3 +112,32 @@ def test_a_two_step_secret_copied_onto_the_owner_does_not_make_the_owners_codes(
         figures["refused"] += 1
     assert not signed_in
     assert forger.get("/").status_code in (302, 303)
+
+
+def test_a_signed_consent_that_no_longer_matches_its_fingerprint_is_refused_and_logged(app, world, personas,
+                                                                                      new_agent, calm_sessions,
+                                                                                      figures, caplog):
+    from metpwa import dbguards
+    from metpwa.models import AuditEvent
+
+    owner = new_agent()
+    owner.login(personas.owner)
+    url = f"/clients/{world.home['client_id']}/consents/{world.home['signature_id']}.pdf"
+    assert owner.get(url).status_code == 200
+    with app.app_context():
+        connection = _db.session.connection()
+        # A writer who can lift the signed-record guards records another fingerprint.
+        with dbguards.suspended(connection, ["consent_signature"]):
+            connection.execute(text("UPDATE consent_signature SET pdf_sha256 = :sha WHERE id = :row"),
+                               {"sha": "0" * 64, "row": world.home["signature_id"]})
+        _db.session.commit()
+    response = owner.get(url)
+    figures["swaps"] += 1
+    assert response.status_code == 500 and response.mimetype == "text/html"
+    assert "no longer matches the fingerprint" in response.get_data(as_text=True)
+    figures["refused"] += 1
+    assert any("no longer matches the SHA-256" in record.getMessage() for record in caplog.records)
+    with app.app_context():
+        refused = _db.session.scalar(select(AuditEvent).where(AuditEvent.action == "integrity_failed"))
+        assert refused is not None and refused.outcome == "refused"
+        assert refused.client_id == world.home["client_id"]
