@@ -130,10 +130,11 @@ def audit_group() -> None:
 @audit_group.command("verify")
 @with_appcontext
 def audit_verify_command() -> None:
-    """Check every audit event's seal and its link to the event before; name each break.
+    """Check every audit event's seal and its link to the event before, and the trail's end against
+    the anchor kept outside the database; name each break.
 
-    Exits 1 when anything was edited, deleted, reordered or inserted outside the app. Note the
-    printed head: a trail cut short at its end can only be caught against a head kept elsewhere.
+    Exits 1 when anything was edited, deleted, reordered, inserted outside the app, or cut from the
+    end. A trail found whole moves the anchor to its head.
     """
     from .services import audit
 
@@ -141,6 +142,13 @@ def audit_verify_command() -> None:
     for finding in findings:
         click.echo(f"BROKEN {finding.kind}: {finding.message}")
     head = f"#{summary.head_seq} {summary.head_mac[:16]}" if summary.head_mac else "(empty)"
+    if summary.anchor_path is None:
+        click.echo("Anchor: none (the keyring came from the configuration and METPWA_AUDIT_ANCHOR_FILE is unset): "
+                   "a trail cut short at its end cannot be told from one that stopped.")
+    elif summary.anchor_seq is None:
+        click.echo(f"Anchor: none yet in {summary.anchor_path}" + ("; written now." if not findings else "."))
+    else:
+        click.echo(f"Anchor: #{summary.anchor_seq} written {summary.anchor_at} in {summary.anchor_path}.")
     click.echo(f"Checked {summary.checked} events; head {head}; {len(findings)} break(s).")
     if findings:
         raise SystemExit(1)

@@ -58,6 +58,10 @@ class Defaults:
     SEND_FILE_MAX_AGE_DEFAULT = 3600
     # Where the keyring lives (default instance/keyring.json); tests pass KEYRING itself.
     KEYRING_FILE: str | None = None
+    # The audit trail's head, kept outside the database (services/auditanchor.py): by default
+    # audit-anchor.json beside the keyring file. Written at most this often per process.
+    AUDIT_ANCHOR_FILE: str | None = None
+    AUDIT_ANCHOR_SECONDS = 5
     # Years a record is kept before it may be purged (HIPAA documentation rule: six years; many
     # states ask for longer, so seven by default).
     RETENTION_YEARS = 7

@@ -124,6 +124,27 @@ def test_the_seal_check_reports_an_intact_trail(app, db, personas, agent):
     assert "check out" in text
 
 
+def test_the_seal_check_counts_only_the_practices_own_events(app, db, make, personas, agent, new_agent):
+    import re
+
+    from sqlalchemy import func
+
+    # Another practice keeps busy: how much is none of this owner's business.
+    other = new_agent()
+    other.login(personas.outsider)
+    for _ in range(7):
+        other.get("/clients")
+    agent.login(personas.owner)
+    text = agent.get("/audit/verify", headers={"HX-Request": "true"}).get_data(as_text=True)
+    with app.app_context():
+        total = db.session.scalar(select(func.count()).select_from(AuditEvent))
+        own = db.session.scalar(select(func.count()).select_from(AuditEvent)
+                                .where(AuditEvent.practice_id == personas.practice_id))
+    shown = [int(n) for n in re.findall(r"\d+", text)]
+    assert own - 1 in shown or own in shown  # the page's own read event is written with it
+    assert total not in shown and total - 1 not in shown
+
+
 def test_the_accounting_of_disclosures_lists_what_left_and_exports(app, db, make, personas, agent):
     client_id = make.client_record(personas.practice_id, first="Dot", last="Disclosed")
     with app.app_context():

@@ -17,8 +17,9 @@ from ..database import take_write_lock
 from ..extensions import db
 from ..keys import keyring
 from ..models import AuditEvent, Client, User
-from ..models.types import utcnow
+from ..models.types import UTCDateTime, utcnow
 from ..rules import auditchain
+from . import auditanchor
 from .requestinfo import client_ip, device
 
 # Orders events recorded in one flush the way they were recorded; session.new is a set.
@@ -98,6 +99,7 @@ def _seal_new_events(session: Session, flush_context, instances) -> None:
         seq += 1
         item.seq, item.prev_mac, item.key_version = seq, prev, version
         item.mac = prev = auditchain.seal(key, item.prev_mac, _sealed_values(item))
+    auditanchor.note_head(session, seq, prev)
 
 
 def _sealed_values(item: AuditEvent) -> dict:
@@ -125,6 +127,7 @@ def append(connection: Connection, action: str, *, practice_id: int, user_id: in
               "detail": json.dumps(detail, sort_keys=True, default=str) if detail is not None else None}
     mac = auditchain.seal(ring.key("audit", version), prev, values)
     connection.execute(_APPEND, {**values, "seq": seq + 1, "prev_mac": prev, "mac": mac, "key_version": version})
+    auditanchor.note_head(db.session(), seq + 1, mac)
 
 
 event.listen(Session, "before_flush", _seal_new_events)
@@ -150,14 +153,56 @@ def chain_rows(batch: int = 2000) -> Iterator[dict]:
         after = rows[-1]["seq"]
 
 
+# Records that are only ever written together with an audit event, by the time they were written:
+# one newer than the trail's last event means events after it were removed.
+_RECORD_TIMES = (("client", "created_at"), ("staff_session", "created_at"), ("session_log", "created_at"),
+                 ("set_log", "entered_at"), ("document", "uploaded_at"), ("consent_signature", "signed_at"))
+
+
+def _newest_record() -> tuple[str, datetime] | None:
+    from sqlalchemy import column, func, table
+
+    newest = None
+    for name, col in _RECORD_TIMES:
+        at = db.session.scalar(select(func.max(column(col, UTCDateTime()))).select_from(table(name)))
+        if at is not None and (newest is None or at > newest[1]):
+            newest = (name, at)
+    return newest
+
+
 def verify_chain() -> tuple[list[auditchain.Finding], auditchain.Summary]:
+    """Every seal and link, then the trail's end against the anchor kept outside the database and
+    against the newest records. A trail found whole moves the anchor to its head."""
     ring = keyring()
     summary = auditchain.Summary()
     findings = list(auditchain.verify(chain_rows(), lambda v: ring.lookup("audit", v), summary))
+    where = auditanchor.path()
+    summary.anchor_path = str(where) if where is not None else None
+    if where is not None:
+        auditanchor.flush_pending()
+        try:
+            anchor = auditanchor.read(where, ring)
+        except auditanchor.AnchorBroken as broken:
+            findings.append(auditchain.Finding("anchor", None, None, str(broken)))
+            anchor = None
+        if anchor is not None:
+            summary.anchor_seq, summary.anchor_at = anchor.seq, anchor.at
+            at_anchor = db.session.scalar(select(AuditEvent.mac).where(AuditEvent.seq == anchor.seq))
+            findings += auditchain.check_end(summary, anchor.seq, anchor.mac, anchor.at, at_anchor)
+    findings += auditchain.check_records(summary, _newest_record())
+    if where is not None and not findings and summary.head_seq is not None:
+        auditanchor.write(where, ring, summary.head_seq, summary.head_mac)
     return findings, summary
 
 
 # --- The owner's audit report -------------------------------------------------------------------
+
+def event_count(practice_id: int) -> int:
+    """How many events the trail holds for one practice (an owner's verify page shows no more)."""
+    from sqlalchemy import func
+
+    return db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.practice_id == practice_id))
+
 
 # Every action the app records, in the words the owner's report uses.
 ACTIONS = {
