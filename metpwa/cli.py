@@ -64,8 +64,15 @@ def create_user_command(practice_id, email, full_name, role, credentials, npi, p
 @click.option("--url", default="http://127.0.0.1:5000", show_default=True,
               help="Where the app will be served, for the sign-in hint (make run passes its HOST and PORT).")
 def seed_demo_command(if_empty: bool, url: str) -> None:
-    """Load the demo practice (staff, clients and their history) and print its logins."""
+    """Load the demo practice (staff, clients and their history) and print its logins. Development
+    only: its passwords and two-step key are published in the README."""
+    from flask import current_app
+
     from . import demo
+
+    if current_app.config["ENV"] not in ("development", "testing"):
+        raise click.UsageError("The demo practice is loaded only in development (METPWA_ENV=development): its "
+                               "sign-ins are published.")
 
     if if_empty and db.session.scalar(select(func.count()).select_from(Practice)):
         click.echo("The database already has a practice; demo not loaded.")
