@@ -8,19 +8,28 @@ Up: values sealed by 0008 (version 1, bound only to "table.column") are opened a
 version 2, whose associated data names the table, column, row id and practice; the clinical free
 text that was plain (ROM, strength and posture notes, reasons, goals, progressions, the referral's
 reason and diagnoses, disclosure notes, outcome interpretations) is retyped to text and sealed the
-same way. Down: version 2 back to version 1, and the newly sealed columns back to plain text in
-their old types.
+same way. Recovery codes stored as salted SHA-256 are sealed as they are under an HMAC key
+derived from the data key and bound to their staff member (the codes handed out keep working).
+
+Down: version 2 back to version 1, and the newly sealed columns back to plain text in their old
+types. Keyed recovery-code hashes cannot be turned back into salted SHA-256: after a downgrade
+they match nothing, and the staff member makes new codes from the Me page (or an owner resets
+their two-step sign-in).
 
 Runs with the keyring (`flask --app metpwa db upgrade`); the signed-record guards are lifted for
 the rewrite and put back in the same transaction.
 """
 import base64
+import hashlib
+import hmac
 import os
 
 import sqlalchemy as sa
 from alembic import op
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from metpwa import dbguards, sealing_v1
 
@@ -104,6 +113,23 @@ def _open_v2(blob: bytes, aad: bytes, ring, where: str) -> bytes:
         raise RuntimeError(f"0013 downgrade: {where} was changed or moved from another row") from None
 
 
+def _wrap_recovery_codes(bind, ring):
+    """Frozen copy of rules.totp.wrap_legacy_hash with services.twofactor.recovery_key."""
+    version = ring.current["data"]
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+               info=b"metpwa recovery codes").derive(ring.key("data", version))
+    codes = sa.table("recovery_code", sa.column("id"), sa.column("user_id"), sa.column("code_hash"))
+    updates = []
+    for row_id, user_id, stored in bind.execute(sa.select(codes.c.id, codes.c.user_id, codes.c.code_hash)
+                                                .where(codes.c.code_hash.like("sha256$%"))):
+        _, salt, digest = stored.split("$")
+        wrapped = hmac.new(key, f"metpwa-recovery-wrapped|{user_id}|{digest}".encode(), hashlib.sha256).hexdigest()
+        updates.append({"row_id": row_id, "value": f"hmac-sha256-wrapped${version}${salt}${wrapped}"})
+    if updates:
+        bind.execute(sa.update(codes).where(codes.c.id == sa.bindparam("row_id"))
+                     .values(code_hash=sa.bindparam("value")), updates)
+
+
 def _ring():
     from flask import current_app, has_app_context
 
@@ -164,6 +190,7 @@ def upgrade():
                                                               ring)).decode("ascii")
 
             _rewrite(bind, table, column, "text", plain_to_v2)
+    _wrap_recovery_codes(bind, ring)
 
 
 def downgrade():
