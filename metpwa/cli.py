@@ -161,6 +161,31 @@ def audit_verify_command() -> None:
         raise SystemExit(1)
 
 
+@click.command("signin-failures")
+@click.option("--days", type=click.IntRange(1, 3660), default=7, show_default=True, help="How far back to look.")
+@with_appcontext
+def signin_failures_command(days: int) -> None:
+    """Failed sign-ins for the operator, above all at addresses that match no staff member: no
+    practice's audit report shows those, as they belong to no practice."""
+    from datetime import UTC, datetime, timedelta
+
+    from .services import audit
+
+    report = audit.signin_failures(datetime.now(UTC) - timedelta(days=days))
+    click.echo(f"Failed sign-ins since {report.since:%Y-%m-%d %H:%M} UTC ({days} days).")
+    click.echo(f"At addresses that match no staff member: {report.unknown_total}.")
+    for title, groups in (("  by the address typed:", report.by_email), ("  by where they came from:", report.by_ip)):
+        if groups:
+            click.echo(title)
+        for group in groups:
+            click.echo(f"    {group.key}: {group.tries} (first {group.first:%Y-%m-%d %H:%M}, "
+                       f"last {group.last:%Y-%m-%d %H:%M})")
+    for practice_id, count in sorted(report.known_by_practice.items()):
+        click.echo(f"On practice {practice_id}'s own accounts: {count} (its owner sees them in the audit report).")
+    audit.record("read", None, detail={"report": "signin failures", "days": days})
+    db.session.commit()
+
+
 @click.group("keys")
 def keys_group() -> None:
     """The keyring: which keys seal what, and rotation."""
@@ -299,6 +324,6 @@ def retention_report_command() -> None:
 
 def init_app(app: Flask) -> None:
     for command in (create_practice_command, create_user_command, seed_demo_command, report_group, audit_group,
-                    keys_group, backup_command, restore_command,
+                    signin_failures_command, keys_group, backup_command, restore_command,
                     retention_group):
         app.cli.add_command(command)

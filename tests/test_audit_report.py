@@ -6,6 +6,7 @@ import csv
 import io
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import select
 
 from metpwa.models import AuditEvent, Client, Disclosure
@@ -97,6 +98,17 @@ def test_the_export_is_a_spreadsheet_safe_csv_and_is_itself_audited(app, db, mak
         exported = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "export",
                                                               AuditEvent.client_id == client_id))
     assert exported is not None and exported.user_id == personas.owner.id
+
+
+@pytest.mark.parametrize("first", ["\n=HYPERLINK(1)", "\uff1dHYPERLINK(1)", "\uff0b1", "\uff0d1", "\uff20SUM(1)",
+                                   "\ufe66HYPERLINK(1)"])
+def test_formulas_behind_a_line_feed_or_in_full_width_are_escaped_too(app, db, make, personas, agent, first):
+    client_id = make.client_record(personas.practice_id, first=first, last="Sheet")
+    agent.login(personas.owner)
+    _visit_chart(agent, client_id)
+    rows = list(csv.reader(io.StringIO(agent.get(f"/audit/export.csv?client={client_id}").get_data(as_text=True))))
+    reads = [r for r in rows[1:] if r[5] == "read"]
+    assert reads and reads[0][3].startswith("'" + first), reads[0][3]
 
 
 def test_only_the_owner_sees_the_trail(app, db, personas, new_agent):
