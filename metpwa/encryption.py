@@ -21,6 +21,7 @@ migration 0013 would have re-sealed, a value from another row) is refused, never
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import os
 from collections import defaultdict
@@ -63,11 +64,17 @@ class Binding:
         return f"{self.table}.{self.column} of row {self.row_id}"
 
 
+@functools.lru_cache(maxsize=16)
+def _aead(key: bytes) -> AESGCM:
+    # Building the cipher costs more than sealing a short note; a page opens dozens of values.
+    return AESGCM(key)
+
+
 def encrypt(plain: bytes, binding: Binding, ring: Keyring | None = None) -> bytes:
     ring = ring or keyring()
     version = ring.current["data"]
     nonce = os.urandom(_NONCE)
-    sealed = AESGCM(ring.key("data", version)).encrypt(nonce, plain, binding.aad())
+    sealed = _aead(ring.key("data", version)).encrypt(nonce, plain, binding.aad())
     return BYTES_MAGIC + version.to_bytes(2, "big") + nonce + sealed
 
 
@@ -88,7 +95,7 @@ def decrypt(blob: bytes, binding: Binding, ring: Keyring | None = None) -> bytes
     if key is None:
         raise DecryptionError(f"{binding}: sealed with data key {version}, which is not in the keyring")
     try:
-        return AESGCM(key).decrypt(blob[_HEADER:_HEADER + _NONCE], blob[_HEADER + _NONCE:], binding.aad())
+        return _aead(key).decrypt(blob[_HEADER:_HEADER + _NONCE], blob[_HEADER + _NONCE:], binding.aad())
     except InvalidTag:
         raise DecryptionError(f"{binding}: the value was changed or belongs to another row") from None
 
@@ -139,25 +146,36 @@ def stored_version(kind: str, raw: str | bytes) -> int | None:
     return text_version(raw) if isinstance(raw, str) else None
 
 
-class Ciphertext:
-    """A stored value as it came from the database, before the ORM opened it with its row.
+def _refuse(self, *args):
+    raise DecryptionError("a sealed value was read without its row; load the model, not the column")
 
-    Refuses to turn into text, so a sealed column selected on its own shows up as an error
-    rather than as ciphertext on a page (load the model: only then is the row known).
+
+class Ciphertext(str):
+    """A stored text value as it came from the database, before the ORM opened it with its row.
+
+    Refuses to turn into text for a page, so a sealed column selected on its own shows up as an
+    error rather than as ciphertext (load the model: only then is the row known). A str subclass
+    without slots, so loading a page of rows adds no objects for the garbage collector to track.
     """
 
-    __slots__ = ("raw",)
-
-    def __init__(self, raw: str | bytes):
-        self.raw = raw
-
-    def _refuse(self, *args) -> str:
-        raise DecryptionError("a sealed value was read without its row; load the model, not the column")
-
-    __str__ = __html__ = __iter__ = __len__ = _refuse
+    __slots__ = ()
+    __str__ = __html__ = __format__ = _refuse
 
     def __repr__(self) -> str:
         return "<Ciphertext>"
+
+
+class CipherBytes(bytes):
+    """The same for a stored file or image."""
+
+    __slots__ = ()
+    __str__ = __html__ = __format__ = _refuse
+
+    def __repr__(self) -> str:
+        return "<CipherBytes>"
+
+
+_STORED = (Ciphertext, CipherBytes)
 
 
 class _Sealed(TypeDecorator):
@@ -175,13 +193,15 @@ class _Sealed(TypeDecorator):
     def process_bind_param(self, value, dialect):
         if value is None:
             return None
-        if isinstance(value, Ciphertext):
-            return value.raw
+        if isinstance(value, _STORED):
+            return value[:]  # the plain str or bytes underneath
         raise DecryptionError(f"a plain {type(value).__name__} was about to be written to a sealed column outside "
                               "the ORM's flush, which is the only place values are sealed")
 
     def process_result_value(self, value, dialect):
-        return None if value is None else Ciphertext(value)
+        if value is None:
+            return None
+        return CipherBytes(value) if self.kind == "bytes" else Ciphertext(value)
 
 
 class SealedText(_Sealed):
@@ -261,12 +281,33 @@ def _open_refreshed(target, context, attrs) -> None:
 
 def _open(target) -> None:
     model = _MODELS[type(target)]
-    state = attributes.instance_state(target)
+    values = attributes.instance_state(target).dict
     for attribute in model.attributes:
-        raw = state.dict.get(attribute.key)
-        if isinstance(raw, Ciphertext):
-            plain = open_value(attribute.kind, raw.raw, _binding(model, attribute, target))
-            attributes.set_committed_value(target, attribute.key, plain)
+        raw = values.get(attribute.key)
+        if isinstance(raw, _STORED):
+            # Straight into the loaded state: the value came from the row, so it has no history to clear.
+            values[attribute.key] = _open_stored(model, attribute, target, raw[:])
+
+
+def _open_stored(model: _SealedModel, attribute: _SealedAttribute, target, raw: str | bytes) -> Any:
+    """open_value for a loaded row, without building a Binding unless the value is refused: a page of
+    rows then leaves no per-value objects for the garbage collector to track."""
+    practice = target.practice_id if model.has_practice else None
+    aad = f"metpwa-seal-2|{model.table}.{attribute.column}|{target.id}|{'-' if practice is None else practice}"
+    try:
+        blob = raw if attribute.kind == "bytes" else base64.b64decode(raw[len(TEXT_PREFIX):], validate=True)
+        key = keyring().lookup("data", version_of(blob)) if blob.startswith(BYTES_MAGIC) else None
+        plain = _aead(key).decrypt(blob[_HEADER:_HEADER + _NONCE], blob[_HEADER + _NONCE:], aad.encode()) \
+            if key is not None and (attribute.kind == "bytes" or raw.startswith(TEXT_PREFIX)) else None
+    except (ValueError, InvalidTag):
+        plain = None
+    if plain is None:
+        # Refused: open it the long way for the message that says why.
+        open_value(attribute.kind, raw, _binding(model, attribute, target))
+        raise DecryptionError(f"{_binding(model, attribute, target)}: the stored value is not a seal")
+    if attribute.kind == "bytes":
+        return plain
+    return json.loads(plain) if attribute.kind == "json" else plain.decode()
 
 
 def _seal_row(mapper, connection, target) -> None:
@@ -280,14 +321,14 @@ def _seal_row(mapper, connection, target) -> None:
         value = state.dict.get(attribute.key)
         if value is None and inserting and attribute.empty is not None:
             value = attribute.empty()
-        if value is None or isinstance(value, Ciphertext):
+        if value is None or isinstance(value, _STORED):
             continue
         if target.id is None:
             # A row added while the flush ran, after the ids were taken: its own id now.
             target.id = _next_ids(connection, model.table, 1)[0]
         plain_values[attribute.key] = value
-        setattr(target, attribute.key, Ciphertext(seal_value(attribute.kind, value,
-                                                              _binding(model, attribute, target))))
+        sealed = seal_value(attribute.kind, value, _binding(model, attribute, target))
+        setattr(target, attribute.key, CipherBytes(sealed) if attribute.kind == "bytes" else Ciphertext(sealed))
     target._metpwa_plain = plain_values
 
 
