@@ -154,8 +154,8 @@ class Ciphertext(str):
     """A stored text value as it came from the database, before the ORM opened it with its row.
 
     Refuses to turn into text for a page, so a sealed column selected on its own shows up as an
-    error rather than as ciphertext (load the model: only then is the row known). A str subclass
-    without slots, so loading a page of rows adds no objects for the garbage collector to track.
+    error rather than as ciphertext (load the model: only then is the row known). A str subclass,
+    so the stored value itself is the marker, with no wrapper around it.
     """
 
     __slots__ = ()
@@ -290,8 +290,8 @@ def _open(target) -> None:
 
 
 def _open_stored(model: _SealedModel, attribute: _SealedAttribute, target, raw: str | bytes) -> Any:
-    """open_value for a loaded row, without building a Binding unless the value is refused: a page of
-    rows then leaves no per-value objects for the garbage collector to track."""
+    """open_value for a loaded row, without building a Binding unless the value is refused: loading a
+    page of rows creates fewer objects, and so wakes the garbage collector less often (measured)."""
     practice = target.practice_id if model.has_practice else None
     aad = f"metpwa-seal-2|{model.table}.{attribute.column}|{target.id}|{'-' if practice is None else practice}"
     try:
