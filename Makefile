@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app metpwa
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install system-packages bench
+.PHONY: run test install system-packages bench lock audit-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,21 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+$(VENV)/.installed-audit: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[audit]'
+	touch $@
+
 install: $(VENV)/.installed
+
+# requirements.lock: every package production installs, pinned with hashes (README, "Production
+# under gunicorn"). Regenerate after changing the dependencies in pyproject.toml, and commit it.
+lock: $(VENV)/.installed-audit
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links \
+	  --output-file requirements.lock pyproject.toml
+
+# pip-audit over the lock file, said plainly when no vulnerability database can be reached.
+audit-deps: $(VENV)/.installed-audit
+	$(BIN)/python .ci/audit_dependencies.py requirements.lock
 
 # WeasyPrint needs Pango; browser tests need Debian's Chromium (no downloaded browsers);
 # PostgreSQL backups need pg_dump.

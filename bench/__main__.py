@@ -104,9 +104,10 @@ def prepare_app(folder: Path) -> tuple[dict, str, str, str, int]:
     database = f"sqlite:///{folder}/bench.sqlite3"
     from metpwa import keys
 
-    keys.main(["init", str(folder / "keyring.json")])
+    # Production refuses a keyring in the database's folder: it gets one of its own.
+    keys.main(["init", str(folder / "keys" / "keyring.json")])
     env = {"METPWA_DATABASE_URL": database, "METPWA_SECRET_KEY": "bench-secret", "METPWA_ENV": "production",
-           "METPWA_KEYRING_FILE": str(folder / "keyring.json"),
+           "METPWA_KEYRING_FILE": str(folder / "keys" / "keyring.json"),
            "METPWA_ARGON2_MEMORY_COST": "8192", "METPWA_ARGON2_TIME_COST": "1"}
     os.environ.update(env)
     sys.path.insert(0, str(ROOT / "tests"))

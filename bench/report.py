@@ -19,13 +19,15 @@ def prepare(folder: Path) -> dict[str, str]:
     """A demo practice in a throw-away SQLite database; returns the environment to reach it."""
     from metpwa import keys
 
-    keys.main(["init", str(folder / "keyring.json")])
+    # Production refuses a keyring in the database's folder: it gets one of its own.
+    keys.main(["init", str(folder / "keys" / "keyring.json")])
     env = {"METPWA_DATABASE_URL": f"sqlite:///{folder}/report.sqlite3", "METPWA_SECRET_KEY": "bench-secret",
-           "METPWA_ENV": "production", "METPWA_KEYRING_FILE": str(folder / "keyring.json")}
+           "METPWA_ENV": "production", "METPWA_KEYRING_FILE": str(folder / "keys" / "keyring.json")}
     subprocess.run([sys.executable, "-m", "flask", "--app", "metpwa", "db", "upgrade"], cwd=ROOT, check=True,
                    env={**os.environ, **env}, capture_output=True)
+    # The demo practice loads only in development; the renders are then measured in production.
     subprocess.run([sys.executable, "-m", "flask", "--app", "metpwa", "seed-demo"], cwd=ROOT, check=True,
-                   env={**os.environ, **env}, capture_output=True)
+                   env={**os.environ, **env, "METPWA_ENV": "development"}, capture_output=True)
     return env
 
 

@@ -64,8 +64,15 @@ def create_user_command(practice_id, email, full_name, role, credentials, npi, p
 @click.option("--url", default="http://127.0.0.1:5000", show_default=True,
               help="Where the app will be served, for the sign-in hint (make run passes its HOST and PORT).")
 def seed_demo_command(if_empty: bool, url: str) -> None:
-    """Load the demo practice (staff, clients and their history) and print its logins."""
+    """Load the demo practice (staff, clients and their history) and print its logins. Development
+    only: its passwords and two-step key are published in the README."""
+    from flask import current_app
+
     from . import demo
+
+    if current_app.config["ENV"] not in ("development", "testing"):
+        raise click.UsageError("The demo practice is loaded only in development (METPWA_ENV=development): its "
+                               "sign-ins are published.")
 
     if if_empty and db.session.scalar(select(func.count()).select_from(Practice)):
         click.echo("The database already has a practice; demo not loaded.")
@@ -130,10 +137,11 @@ def audit_group() -> None:
 @audit_group.command("verify")
 @with_appcontext
 def audit_verify_command() -> None:
-    """Check every audit event's seal and its link to the event before; name each break.
+    """Check every audit event's seal and its link to the event before, and the trail's end against
+    the anchor kept outside the database; name each break.
 
-    Exits 1 when anything was edited, deleted, reordered or inserted outside the app. Note the
-    printed head: a trail cut short at its end can only be caught against a head kept elsewhere.
+    Exits 1 when anything was edited, deleted, reordered, inserted outside the app, or cut from the
+    end. A trail found whole moves the anchor to its head.
     """
     from .services import audit
 
@@ -141,9 +149,41 @@ def audit_verify_command() -> None:
     for finding in findings:
         click.echo(f"BROKEN {finding.kind}: {finding.message}")
     head = f"#{summary.head_seq} {summary.head_mac[:16]}" if summary.head_mac else "(empty)"
+    if summary.anchor_path is None:
+        click.echo("Anchor: none (the keyring came from the configuration and METPWA_AUDIT_ANCHOR_FILE is unset): "
+                   "a trail cut short at its end cannot be told from one that stopped.")
+    elif summary.anchor_seq is None:
+        click.echo(f"Anchor: none yet in {summary.anchor_path}" + ("; written now." if not findings else "."))
+    else:
+        click.echo(f"Anchor: #{summary.anchor_seq} written {summary.anchor_at} in {summary.anchor_path}.")
     click.echo(f"Checked {summary.checked} events; head {head}; {len(findings)} break(s).")
     if findings:
         raise SystemExit(1)
+
+
+@click.command("signin-failures")
+@click.option("--days", type=click.IntRange(1, 3660), default=7, show_default=True, help="How far back to look.")
+@with_appcontext
+def signin_failures_command(days: int) -> None:
+    """Failed sign-ins for the operator, above all at addresses that match no staff member: no
+    practice's audit report shows those, as they belong to no practice."""
+    from datetime import UTC, datetime, timedelta
+
+    from .services import audit
+
+    report = audit.signin_failures(datetime.now(UTC) - timedelta(days=days))
+    click.echo(f"Failed sign-ins since {report.since:%Y-%m-%d %H:%M} UTC ({days} days).")
+    click.echo(f"At addresses that match no staff member: {report.unknown_total}.")
+    for title, groups in (("  by the address typed:", report.by_email), ("  by where they came from:", report.by_ip)):
+        if groups:
+            click.echo(title)
+        for group in groups:
+            click.echo(f"    {group.key}: {group.tries} (first {group.first:%Y-%m-%d %H:%M}, "
+                       f"last {group.last:%Y-%m-%d %H:%M})")
+    for practice_id, count in sorted(report.known_by_practice.items()):
+        click.echo(f"On practice {practice_id}'s own accounts: {count} (its owner sees them in the audit report).")
+    audit.record("read", None, detail={"report": "signin failures", "days": days})
+    db.session.commit()
 
 
 @click.group("keys")
@@ -284,6 +324,6 @@ def retention_report_command() -> None:
 
 def init_app(app: Flask) -> None:
     for command in (create_practice_command, create_user_command, seed_demo_command, report_group, audit_group,
-                    keys_group, backup_command, restore_command,
+                    signin_failures_command, keys_group, backup_command, restore_command,
                     retention_group):
         app.cli.add_command(command)

@@ -58,6 +58,10 @@ class Defaults:
     SEND_FILE_MAX_AGE_DEFAULT = 3600
     # Where the keyring lives (default instance/keyring.json); tests pass KEYRING itself.
     KEYRING_FILE: str | None = None
+    # The audit trail's head, kept outside the database (services/auditanchor.py): by default
+    # audit-anchor.json beside the keyring file. Written at most this often per process.
+    AUDIT_ANCHOR_FILE: str | None = None
+    AUDIT_ANCHOR_SECONDS = 5
     # Years a record is kept before it may be purged (HIPAA documentation rule: six years; many
     # states ask for longer, so seven by default).
     RETENTION_YEARS = 7
@@ -90,6 +94,11 @@ def load(app: Flask, test_config: dict | None) -> None:
     development = app.config["ENV"] == "development"
     if app.config["SESSION_COOKIE_SECURE"] is None:
         app.config["SESSION_COOKIE_SECURE"] = not development
+    if app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_NAME"] == Defaults.SESSION_COOKIE_NAME \
+            and not app.config.get("SESSION_COOKIE_DOMAIN"):
+        # "__Host-": the browser keeps it only when Secure, for "/" and this host alone, so another host
+        # under the same domain cannot plant or overwrite the sign-in cookie.
+        app.config["SESSION_COOKIE_NAME"] = "__Host-" + Defaults.SESSION_COOKIE_NAME
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=int(app.config["SESSION_HOURS"]))
     _resolve_secret_key(app, development)
 
@@ -97,18 +106,19 @@ def load(app: Flask, test_config: dict | None) -> None:
 def _resolve_secret_key(app: Flask, development: bool) -> None:
     if app.config.get("SECRET_KEY"):
         return
-    key_file = Path(app.instance_path) / "secret_key"
-    if key_file.exists():
-        app.config["SECRET_KEY"] = key_file.read_text().strip()
-        return
+    # Production never falls back on a file it finds lying in instance/: it is given its key.
     if not development:
         raise RuntimeError(
             "metpwa: no secret key. Set METPWA_SECRET_KEY in the environment "
             "(for example: export METPWA_SECRET_KEY=$(python3 -c "
             "'import secrets; print(secrets.token_hex(32))')) "
             "or SECRET_KEY in instance/config.py. "
-            "Only development (METPWA_ENV=development) generates one by itself."
+            "Only development (METPWA_ENV=development) generates one by itself, into instance/secret_key."
         )
+    key_file = Path(app.instance_path) / "secret_key"
+    if key_file.exists():
+        app.config["SECRET_KEY"] = key_file.read_text().strip()
+        return
     key_file.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_hex(32)
     # Owner-only permissions: the key signs every session cookie.

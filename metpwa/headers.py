@@ -33,7 +33,8 @@ def add_security_headers(response: Response) -> Response:
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
     headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
     if request.is_secure:
-        headers["Strict-Transport-Security"] = "max-age=31536000"
+        # Subdomains too: a cookie set over plain http on a sibling name could shadow the sign-in.
+        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
 
     if request.endpoint == "static":
         if request.args.get("v"):

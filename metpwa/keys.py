@@ -1,10 +1,10 @@
 """Keys kept outside the database: HMAC keys that chain the audit trail and AES-256 keys that
 encrypt the most sensitive values, each versioned so a key can be rotated without losing old rows.
 
-The keyring lives in instance/keyring.json (owner-only permissions) or wherever METPWA_KEYRING_FILE
-points; a copy of the database or of a backup is useless without it, so it is kept and backed up
-separately (SECURITY.md). Development and tests make one on first use; production refuses to start
-without one rather than invent keys that would strand the data.
+Production reads it only from the file METPWA_KEYRING_FILE names, owner-only and outside the
+database's folder; development uses (and makes) instance/keyring.json, and tests pass one in the
+configuration. A copy of the database or of a backup is useless without it, so it is kept and
+backed up separately (SECURITY.md). Production refuses to start rather than guess or invent keys.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import Flask, current_app
+from sqlalchemy.engine import make_url
 
 KINDS = ("audit", "data")
 
@@ -73,20 +74,50 @@ def _write(path: Path, text: str) -> None:
 
 
 def load(app: Flask) -> Keyring:
+    production = app.config["ENV"] not in ("development", "testing")
+    if production:
+        return _load_for_production(app)
     if app.config.get("KEYRING"):
         return Keyring.from_json(json.dumps(app.config["KEYRING"]))
     path = Path(app.config.get("KEYRING_FILE") or Path(app.instance_path) / "keyring.json")
     if path.exists():
         return Keyring.from_json(path.read_text(), path)
-    if app.config["ENV"] not in ("development", "testing"):
+    ring = Keyring.generate(path)
+    _write(path, ring.to_json())
+    return ring
+
+
+def _load_for_production(app: Flask) -> Keyring:
+    """Production takes its keyring only from METPWA_KEYRING_FILE, kept where the database is not
+    and readable by its owner alone: a keyring beside the data it protects protects nothing."""
+    if app.config.get("KEYRING"):
+        raise RuntimeError("metpwa: production reads its keys only from the keyring file METPWA_KEYRING_FILE names, "
+                           "never from the configuration (KEYRING).")
+    if not app.config.get("KEYRING_FILE"):
+        raise RuntimeError(
+            "metpwa: METPWA_KEYRING_FILE is not set. Production does not guess where its keys are: run "
+            "`python -m metpwa.keys init /srv/metpwa-keys/keyring.json` once (a folder outside the database's), keep "
+            "a copy of the file somewhere safe, and set METPWA_KEYRING_FILE to it."
+        )
+    path = Path(app.config["KEYRING_FILE"])
+    if not path.exists():
         raise RuntimeError(
             f"metpwa: no keyring at {path}. Run `python -m metpwa.keys init {path}` once (it writes the audit "
             "and data encryption keys with owner-only permissions), keep a copy of the file somewhere safe, or "
             "point METPWA_KEYRING_FILE at yours."
         )
-    ring = Keyring.generate(path)
-    _write(path, ring.to_json())
-    return ring
+    mode = path.stat().st_mode
+    if mode & 0o077:
+        raise RuntimeError(f"metpwa: the keyring {path} can be read or written by others (mode {mode & 0o777:o}); "
+                           f"make it owner-only: chmod 600 {path}")
+    database = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if database.get_backend_name() == "sqlite" and database.database:
+        folder = Path(database.database).resolve().parent
+        if path.resolve().parent == folder:
+            raise RuntimeError(f"metpwa: the keyring {path} is in the database's folder {folder}: whoever copies "
+                               "the database would take the keys with it. Move it to a folder of its own and point "
+                               "METPWA_KEYRING_FILE there.")
+    return Keyring.from_json(path.read_text(), path)
 
 
 def keyring() -> Keyring:

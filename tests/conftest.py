@@ -68,6 +68,9 @@ def make_app(**overrides):
         "ARGON2_PARALLELISM": 1,
         # A fresh keyring per app, never the developer's instance/keyring.json.
         "KEYRING": json.loads(Keyring.generate().to_json()),
+        # The audit trail's head kept outside the database, as beside a production keyring.
+        "AUDIT_ANCHOR_FILE": os.path.join(tempfile.mkdtemp(prefix="metpwa-anchor-"), "audit-anchor.json"),
+        "AUDIT_ANCHOR_SECONDS": 0,
     }
     config.update(overrides)
     app = create_app(config)
@@ -98,7 +101,11 @@ class _BoundSession(FlaskSession):
 
 
 @pytest.fixture
-def db(app):
+def db(app, tmp_path):
+    # Each test's events are rolled back at its end, which to the anchor looks like a cut trail:
+    # every test anchors to a file of its own.
+    anchor = app.config["AUDIT_ANCHOR_FILE"]
+    app.config["AUDIT_ANCHOR_FILE"] = str(tmp_path / "audit-anchor.json")
     with app.app_context():
         connection = _db.engine.connect()
     transaction = connection.begin()
@@ -111,6 +118,7 @@ def db(app):
     _db.session = original
     transaction.rollback()
     connection.close()
+    app.config["AUDIT_ANCHOR_FILE"] = anchor
 
 
 @dataclass

@@ -130,7 +130,7 @@ def test_signing_locks_the_assessment_in_the_app_and_the_database(app, db, agent
     assert late.status_code == 409 and "signed and locked" in late.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Client, client_id).baseline_assessment_id == assessment_id
-        for statement in (update(Assessment).values(notes="changed"), update(RomMeasurement).values(degrees=120),
+        for statement in (text("UPDATE assessment SET notes = 'changed'"), update(RomMeasurement).values(degrees=120),
                           text("DELETE FROM rom_measurement"),
                           text("INSERT INTO rom_measurement (practice_id, assessment_id, motion, side, mode, degrees) "
                                "SELECT practice_id, id, 'knee.flexion', 'left', 'active', 90 FROM assessment")):

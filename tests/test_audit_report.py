@@ -6,6 +6,7 @@ import csv
 import io
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import select
 
 from metpwa.models import AuditEvent, Client, Disclosure
@@ -99,6 +100,17 @@ def test_the_export_is_a_spreadsheet_safe_csv_and_is_itself_audited(app, db, mak
     assert exported is not None and exported.user_id == personas.owner.id
 
 
+@pytest.mark.parametrize("first", ["\n=HYPERLINK(1)", "\uff1dHYPERLINK(1)", "\uff0b1", "\uff0d1", "\uff20SUM(1)",
+                                   "\ufe66HYPERLINK(1)"])
+def test_formulas_behind_a_line_feed_or_in_full_width_are_escaped_too(app, db, make, personas, agent, first):
+    client_id = make.client_record(personas.practice_id, first=first, last="Sheet")
+    agent.login(personas.owner)
+    _visit_chart(agent, client_id)
+    rows = list(csv.reader(io.StringIO(agent.get(f"/audit/export.csv?client={client_id}").get_data(as_text=True))))
+    reads = [r for r in rows[1:] if r[5] == "read"]
+    assert reads and reads[0][3].startswith("'" + first), reads[0][3]
+
+
 def test_only_the_owner_sees_the_trail(app, db, personas, new_agent):
     for persona in (personas.colleague, personas.front_desk, personas.biller):
         agent = new_agent()
@@ -122,6 +134,27 @@ def test_the_seal_check_reports_an_intact_trail(app, db, personas, agent):
     agent.login(personas.owner)
     text = agent.get("/audit/verify", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "check out" in text
+
+
+def test_the_seal_check_counts_only_the_practices_own_events(app, db, make, personas, agent, new_agent):
+    import re
+
+    from sqlalchemy import func
+
+    # Another practice keeps busy: how much is none of this owner's business.
+    other = new_agent()
+    other.login(personas.outsider)
+    for _ in range(7):
+        other.get("/clients")
+    agent.login(personas.owner)
+    text = agent.get("/audit/verify", headers={"HX-Request": "true"}).get_data(as_text=True)
+    with app.app_context():
+        total = db.session.scalar(select(func.count()).select_from(AuditEvent))
+        own = db.session.scalar(select(func.count()).select_from(AuditEvent)
+                                .where(AuditEvent.practice_id == personas.practice_id))
+    shown = [int(n) for n in re.findall(r"\d+", text)]
+    assert own - 1 in shown or own in shown  # the page's own read event is written with it
+    assert total not in shown and total - 1 not in shown
 
 
 def test_the_accounting_of_disclosures_lists_what_left_and_exports(app, db, make, personas, agent):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tempfile
 import threading
 import time
 from datetime import date
@@ -104,7 +105,7 @@ def test_a_backup_taken_during_writes_restores_every_committed_row(busy_app, tmp
         assert restored - original <= after  # and nothing that was never committed
         assert restored_report.audit_events >= len(before) and restored_report.audit_breaks == 0
         with restored_app.app_context():
-            assert _db.session.scalar(select(Coverage.member_id)) == CANARY
+            assert _db.session.scalar(select(Coverage)).member_id == CANARY
     finally:
         if restored_app is not app:
             cleanup()
@@ -166,3 +167,44 @@ def test_backup_and_restore_from_the_command_line(busy_app, tmp_path):
     Path(tmp_path / "junk").write_bytes(b"junk")
     result = runner.invoke(args=["restore", str(tmp_path / "junk"), "--yes"])
     assert result.exit_code == 1 and "not a metpwa backup" in result.output
+
+
+def test_backup_and_restore_keep_their_unencrypted_copies_out_of_the_system_temp_folder(busy_app, tmp_path,
+                                                                                       monkeypatch):
+    """The plain snapshot or dump lives a moment beside the database (or in the instance folder for
+    PostgreSQL), on the volume the deployer encrypted, never in /tmp."""
+    app, _ = busy_app
+    folders: list[str | None] = []
+    real = tempfile.TemporaryDirectory
+
+    def recorded(*args, **kwargs):
+        folders.append(kwargs.get("dir"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tempfile, "TemporaryDirectory", recorded)
+    target = tmp_path / "nightly.metpwa-backup"
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["backup", "-o", str(target)]).exit_code == 0
+    args = ["restore", str(target), "--to", str(tmp_path / "copy.sqlite3")] if _sqlite(app) else \
+        ["restore", str(target), "--yes"]
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        url = _db.engine.url
+    expected = Path(url.database).resolve().parent if _sqlite(app) else Path(app.instance_path)
+    assert folders and all(folder is not None and Path(folder) == expected for folder in folders), folders
+    assert Path(tempfile.gettempdir()).resolve() != expected
+
+
+def test_restoring_an_older_backup_over_the_app_sets_the_audit_anchor_back_to_it(busy_app, tmp_path):
+    app, practice = busy_app
+    runner = app.test_cli_runner()
+    target = tmp_path / "older.metpwa-backup"
+    assert runner.invoke(args=["backup", "-o", str(target)]).exit_code == 0
+    # Events after the backup move the anchor past what the backup holds.
+    Factory(app).user(practice, "trainer")
+    assert runner.invoke(args=["audit", "verify"]).exit_code == 0
+    result = runner.invoke(args=["restore", str(target), "--yes"])
+    assert result.exit_code == 0, result.output
+    verify = runner.invoke(args=["audit", "verify"])
+    assert verify.exit_code == 0, verify.output

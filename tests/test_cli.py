@@ -85,3 +85,21 @@ def test_retention_report_lists_only_archived_clients_past_the_period(app, db, m
     assert "Newly Archived" in output and "kept until 05/01/2032" in output
     assert "Still Active" not in output
     assert "Retention 7 years; 1 archived client(s) past it." in output
+
+
+def test_the_operator_sees_failed_sign_ins_at_addresses_no_practice_knows(app, db, personas, new_agent):
+    """They belong to no practice, so no owner's audit report shows them."""
+    guesser = new_agent()
+    for email in ("ceo@lakeside.example", "ceo@lakeside.example", "admin@lakeside.example"):
+        guesser.refresh_token("/login")
+        guesser.client.post("/login", data={"email": email, "password": "guess-guess-guess",
+                                            "csrf_token": guesser.token})
+    guesser.refresh_token("/login")
+    guesser.client.post("/login", data={"email": personas.colleague.email, "password": "wrong-wrong-wrong",
+                                        "csrf_token": guesser.token})
+    result = app.test_cli_runner().invoke(args=["signin-failures", "--days", "1"])
+    assert result.exit_code == 0, result.output
+    assert "At addresses that match no staff member: 3." in result.output
+    assert "ceo@lakeside.example: 2" in result.output and "admin@lakeside.example: 1" in result.output
+    assert "127.0.0.1: 3" in result.output
+    assert f"On practice {personas.practice_id}'s own accounts: 1" in result.output

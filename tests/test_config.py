@@ -17,9 +17,13 @@ def _app(tmp_path, monkeypatch, env=None, instance_config=None, test_config=None
     instance.mkdir(exist_ok=True)
     if instance_config:
         (instance / "config.py").write_text(instance_config)
-    if keyring and not (instance / "keyring.json").exists():
-        # A deployment has run `python -m metpwa.keys init` before its first start.
-        keys.main(["init", str(instance / "keyring.json")])
+    if keyring:
+        # A deployment has run `python -m metpwa.keys init` before its first start, into a folder of its own.
+        ring = tmp_path / "keys" / "keyring.json"
+        if not ring.exists():
+            keys.main(["init", str(ring)])
+        if "METPWA_KEYRING_FILE" not in (env or {}):
+            monkeypatch.setenv("METPWA_KEYRING_FILE", str(ring))
     monkeypatch.setattr("flask.Flask.auto_find_instance_path", lambda self: str(instance))
     return create_app(test_config)
 
@@ -94,3 +98,54 @@ def test_development_makes_an_owner_only_keyring_once(tmp_path, monkeypatch):
     first = path.read_text()
     _app(tmp_path, monkeypatch, env={"METPWA_ENV": "development"}, keyring=False)
     assert path.read_text() == first and app.extensions["metpwa_keyring"].current == {"audit": 1, "data": 1}
+
+
+def test_production_does_not_fall_back_on_files_it_finds_in_instance(tmp_path, monkeypatch):
+    """Found by the probe: with METPWA_SECRET_KEY and METPWA_KEYRING_FILE unset, production used
+    instance/secret_key and instance/keyring.json, beside the default SQLite file."""
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    (instance / "secret_key").write_text("k" * 64)
+    keys.main(["init", str(instance / "keyring.json")])
+    with pytest.raises(RuntimeError, match="METPWA_SECRET_KEY"):
+        _app(tmp_path, monkeypatch, keyring=False)
+    with pytest.raises(RuntimeError, match="METPWA_KEYRING_FILE is not set"):
+        _app(tmp_path, monkeypatch, env={"METPWA_SECRET_KEY": "s" * 32}, keyring=False)
+
+
+def test_production_refuses_a_keyring_beside_the_database_or_readable_by_others(tmp_path, monkeypatch):
+    beside = tmp_path / "instance" / "keyring.json"
+    beside.parent.mkdir()
+    keys.main(["init", str(beside)])
+    with pytest.raises(RuntimeError, match="in the database's folder"):
+        _app(tmp_path, monkeypatch, env={"METPWA_SECRET_KEY": "s" * 32, "METPWA_KEYRING_FILE": str(beside)},
+             keyring=False)
+    apart = tmp_path / "keys" / "keyring.json"
+    keys.main(["init", str(apart)])
+    apart.chmod(0o640)
+    with pytest.raises(RuntimeError, match="chmod 600"):
+        _app(tmp_path, monkeypatch, env={"METPWA_SECRET_KEY": "s" * 32, "METPWA_KEYRING_FILE": str(apart)},
+             keyring=False)
+    apart.chmod(0o600)
+    app = _app(tmp_path, monkeypatch, env={"METPWA_SECRET_KEY": "s" * 32, "METPWA_KEYRING_FILE": str(apart)},
+               keyring=False)
+    assert app.extensions["metpwa_keyring"].path == apart
+
+
+def test_the_demo_practice_is_loaded_only_in_development(tmp_path, monkeypatch):
+    app = _app(tmp_path, monkeypatch, env={"METPWA_SECRET_KEY": "s" * 32})
+    result = app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"])
+    assert result.exit_code != 0 and "only in development" in result.output
+
+
+def test_production_names_the_sign_in_cookie_for_this_host_only_and_asks_for_https_on_subdomains(tmp_path,
+                                                                                                monkeypatch):
+    app = _app(tmp_path, monkeypatch, env={"METPWA_SECRET_KEY": "s" * 32})
+    assert app.config["SESSION_COOKIE_NAME"] == "__Host-metpwa_session"
+    response = app.test_client().get("/login", base_url="https://metpwa.local")
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("__Host-metpwa_session=") and "Secure" in cookie and "Path=/" in cookie
+    assert "Domain" not in cookie
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    development = _app(tmp_path, monkeypatch, env={"METPWA_ENV": "development"})
+    assert development.config["SESSION_COOKIE_NAME"] == "metpwa_session"  # plain http on the laptop

@@ -20,29 +20,70 @@ CANARY = "CANARY-7731-QX"
 CANARY_BYTES = b"%PDF-1.4 CANARY-BYTES-5521"
 
 
+HERE = encryption.Binding("session_log", "note_plan", 7, 1)
+
+
 def test_values_round_trip_and_refuse_tampering_or_a_move():
     ring = Keyring.generate()
-    sealed = encryption.encrypt(b"note", "session_log.note_plan", ring)
-    assert encryption.decrypt(sealed, "session_log.note_plan", ring) == b"note"
-    with pytest.raises(encryption.DecryptionError, match="changed or belongs elsewhere"):
-        encryption.decrypt(sealed, "coverage.member_id", ring)
+    sealed = encryption.encrypt(b"note", HERE, ring)
+    assert encryption.decrypt(sealed, HERE, ring) == b"note"
+    # Another column, another row, the same row in another practice: none opens it.
+    for elsewhere in (encryption.Binding("coverage", "member_id", 7, 1), encryption.Binding("session_log", "note_plan", 8, 1),
+                      encryption.Binding("session_log", "note_plan", 7, 2)):
+        with pytest.raises(encryption.DecryptionError, match="changed or belongs to another row"):
+            encryption.decrypt(sealed, elsewhere, ring)
     flipped = sealed[:-1] + bytes([sealed[-1] ^ 1])
     with pytest.raises(encryption.DecryptionError):
-        encryption.decrypt(flipped, "session_log.note_plan", ring)
+        encryption.decrypt(flipped, HERE, ring)
     # The same value twice never looks the same (random nonce): no guessing by comparison.
-    assert encryption.encrypt_text("A", "x", ring) != encryption.encrypt_text("A", "x", ring)
+    assert encryption.encrypt_text("A", HERE, ring) != encryption.encrypt_text("A", HERE, ring)
+
+
+def test_values_without_a_version_2_seal_are_refused_not_shown():
+    from metpwa import sealing_v1
+
+    ring = Keyring.generate()
+    for stored in ("plain words", sealing_v1.encrypt_text("old seal", "session_log.note_plan", ring), "mw2:%%%"):
+        with pytest.raises(encryption.DecryptionError):
+            encryption.decrypt_text(stored, HERE, ring)
+    with pytest.raises(encryption.DecryptionError, match="carries no seal"):
+        encryption.decrypt(b"%PDF-1.4 plain", HERE, ring)
 
 
 def test_a_rotated_key_still_opens_what_the_old_one_sealed():
     ring = Keyring.generate()
-    old = encryption.encrypt_text("remember me", "x", ring)
+    old = encryption.encrypt_text("remember me", HERE, ring)
     ring.rotate("data")
-    new = encryption.encrypt_text("remember me", "x", ring)
+    new = encryption.encrypt_text("remember me", HERE, ring)
     assert encryption.text_version(old) == 1 and encryption.text_version(new) == 2
-    assert encryption.decrypt_text(old, "x", ring) == encryption.decrypt_text(new, "x", ring) == "remember me"
+    assert encryption.decrypt_text(old, HERE, ring) == encryption.decrypt_text(new, HERE, ring) == "remember me"
     ring.keys["data"].pop(1)
     with pytest.raises(encryption.DecryptionError, match="not in the keyring"):
-        encryption.decrypt_text(old, "x", ring)
+        encryption.decrypt_text(old, HERE, ring)
+
+
+def test_a_column_read_on_its_own_is_refused_rather_than_shown(canary_app):
+    app, client_id = canary_app
+    with app.app_context():
+        raw = _db.session.scalar(select(Coverage.member_id).where(Coverage.client_id == client_id))
+        assert isinstance(raw, encryption.Ciphertext)
+        with pytest.raises(encryption.DecryptionError, match="without its row"):
+            str(raw)
+        # A plain value cannot reach a sealed column by a path that skips the flush either.
+        from sqlalchemy import update
+
+        with pytest.raises(Exception, match="plain str was about to be written"):
+            _db.session.execute(update(Coverage).values(member_id="XYZ"))
+        _db.session.rollback()
+
+
+def test_every_sealed_column_is_listed_in_security_md():
+    from metpwa.encryption import sealed_columns
+
+    listed = (Path(__file__).resolve().parents[1] / "SECURITY.md").read_text()
+    missing = [f"{table}.{column}" for table, column, _ in sealed_columns(_db.metadata)
+               if f"`{table}.{column}`" not in listed]
+    assert not missing, missing
 
 
 @pytest.fixture
@@ -84,8 +125,9 @@ def test_no_canary_is_readable_in_the_database(canary_app):
     app, client_id = canary_app
     with app.app_context():
         # The app still reads its own values.
-        assert _db.session.scalar(select(Coverage.member_id).where(Coverage.client_id == client_id)) == CANARY
-        assert _db.session.scalar(select(SessionLog.note_plan).where(SessionLog.client_id == client_id)) == CANARY
+        assert _db.session.scalar(select(Coverage).where(Coverage.client_id == client_id)).member_id == CANARY
+        assert _db.session.scalar(select(SessionLog).where(SessionLog.client_id == client_id,
+                                                           SessionLog.note_plan.is_not(None))).note_plan == CANARY
     dump = _all_rows_as_text(app)
     assert CANARY not in dump and "CANARY-BYTES" not in dump
     # A stored image or PDF in the clear starts with its whole signature; three letters alone turn up
@@ -112,7 +154,7 @@ def test_rotating_the_data_key_reseals_everything_and_keeps_it_readable(canary_a
     os.chmod(ring.path, 0o600)
     runner = app.test_cli_runner()
     before = runner.invoke(args=["keys", "status"])
-    assert "values under data key 1:" in before.output and "plain" not in before.output
+    assert "values under data key 1:" in before.output and "unsealed" not in before.output
     result = runner.invoke(args=["keys", "rotate", "data"])
     assert result.exit_code == 0, result.output
     assert "version 2" in result.output
@@ -120,9 +162,9 @@ def test_rotating_the_data_key_reseals_everything_and_keeps_it_readable(canary_a
     assert "values under data key 1:" not in after and "values under data key 2:" in after
     assert Keyring.from_json(ring.path.read_text()).current["data"] == 2
     with app.app_context():
-        assert _db.session.scalar(select(Coverage.member_id).where(Coverage.client_id == client_id)) == CANARY
-        assert _db.session.scalar(select(IntakeResponse.answers).where(IntakeResponse.client_id == client_id,
-                                                                       IntakeResponse.form_version == "t")) \
+        assert _db.session.scalar(select(Coverage).where(Coverage.client_id == client_id)).member_id == CANARY
+        assert _db.session.scalar(select(IntakeResponse).where(IntakeResponse.client_id == client_id,
+                                                               IntakeResponse.form_version == "t")).answers \
             == {"other_conditions": CANARY}
     # Signed records were re-sealed without being unlocked for anyone else: the guards are back.
     with app.app_context(), pytest.raises(Exception, match="signed records cannot change"):

@@ -26,3 +26,63 @@ def test_upgrade_downgrade_upgrade_and_models_match_migrations():
                 assert compare_metadata(context, db.metadata) == []
     finally:
         drop()
+
+
+def test_0013_seals_every_value_to_its_row_and_keeps_old_recovery_codes_working():
+    """Values from before 0013 (version 1 seals, plain clinical text, salted recovery-code hashes)
+    come out of the upgrade bound to their rows and still readable; down and up again round-trips."""
+    import hashlib
+    from datetime import UTC, date, datetime
+
+    from sqlalchemy import text
+
+    from metpwa import sealing_v1
+    from metpwa.models import Appointment, Coverage, User
+    from metpwa.rules import totp
+    from metpwa.services import twofactor
+
+    app, drop = make_app()
+    try:
+        with app.app_context():
+            flask_migrate.downgrade(revision="0012_login_failure_checking")
+            ring = app.extensions["metpwa_keyring"]
+            now = datetime(2026, 11, 1, 12, tzinfo=UTC).replace(tzinfo=None)
+            legacy = "sha256$s4lt$" + hashlib.sha256(b"s4lt:abcde23456").hexdigest()
+            statements = [
+                ("INSERT INTO practice (id, name, timezone, paper_size, created_at) VALUES (1, 'P', 'UTC', 'Letter', :now)",
+                 {}),
+                ('INSERT INTO "user" (id, practice_id, email, full_name, role, password_hash, active, created_at, '
+                 "totp_secret) VALUES (1, 1, 'o@example.test', 'O', 'owner', 'x', true, :now, :secret)",
+                 {"secret": sealing_v1.encrypt_text("JBSWY3DPEHPK3PXP", "user.totp_secret", ring)}),
+                ("INSERT INTO client (id, practice_id, first_name, last_name, date_of_birth, sex, self_pay, created_at) "
+                 "VALUES (1, 1, 'A', 'B', :born, 'F', false, :now)", {"born": date(1950, 1, 1)}),
+                ("INSERT INTO coverage (id, practice_id, client_id, priority, payer_name, payer_kind, member_id, "
+                 "subscriber_relationship, created_at) VALUES (1, 1, 1, 1, 'Aetna', 'commercial', :member, 'self', :now)",
+                 {"member": sealing_v1.encrypt_text("W123456789", "coverage.member_id", ring)}),
+                ("INSERT INTO appointment (id, practice_id, client_id, trainer_id, starts_at, duration_minutes, status, "
+                 "status_reason, created_at) VALUES (1, 1, 1, 1, :now, 45, 'cancelled', 'Knee flare-up', :now)", {}),
+                ("INSERT INTO recovery_code (id, user_id, code_hash, created_at) VALUES (1, 1, :hash, :now)",
+                 {"hash": legacy}),
+            ]
+            with db.engine.begin() as connection:
+                for sql, values in statements:
+                    connection.execute(text(sql), {"now": now, **values})
+            for _ in range(2):
+                flask_migrate.upgrade()
+                db.session.remove()
+                assert db.session.get(User, 1).totp_secret == "JBSWY3DPEHPK3PXP"
+                assert db.session.get(Coverage, 1).member_id == "W123456789"
+                assert db.session.get(Appointment, 1).status_reason == "Knee flare-up"
+                raw = db.session.execute(text("SELECT status_reason FROM appointment")).scalar()
+                assert raw.startswith("mw2:") and "Knee" not in raw
+                stored = db.session.execute(text("SELECT code_hash FROM recovery_code")).scalar()
+                assert stored.startswith("hmac-sha256-wrapped$")
+                assert totp.recovery_code_matches(stored, "abcde-23456", twofactor.recovery_key, 1)
+                db.session.remove()
+                flask_migrate.downgrade(revision="0012_login_failure_checking")
+                assert db.session.execute(text("SELECT status_reason FROM appointment")).scalar() == "Knee flare-up"
+                assert sealing_v1.decrypt_text(db.session.execute(text("SELECT member_id FROM coverage")).scalar(),
+                                               "coverage.member_id", ring) == "W123456789"
+                db.session.remove()
+    finally:
+        drop()

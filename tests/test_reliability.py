@@ -20,7 +20,7 @@ from sqlalchemy import func, inspect, select, text
 from conftest import Agent, Factory, make_app
 from metpwa.database import WRITE_TURN_LOCK
 from metpwa.extensions import db as _db
-from metpwa.models import Client, Coverage, EmergencyContact, SessionLog
+from metpwa.models import Client, Coverage, EmergencyContact, PlanGoal, Referral, SessionLog
 from metpwa.permissions import Role
 from support.figures import report
 
@@ -122,9 +122,12 @@ def _snapshot(app) -> dict:
     with app.app_context():
         tables = {name: _db.session.execute(text(f'SELECT count(*) FROM "{name}"')).scalar()
                   for name in inspect(_db.engine).get_table_names() if name != "alembic_version"}
+        # Sealed values open only with their row, so whole rows are read.
         values = {
-            "member_ids": sorted(_db.session.scalars(select(Coverage.member_id))),
-            "notes": sorted(n or "" for n in _db.session.scalars(select(SessionLog.note_performance))),
+            "member_ids": sorted(c.member_id for c in _db.session.scalars(select(Coverage))),
+            "notes": sorted(s.note_performance or "" for s in _db.session.scalars(select(SessionLog))),
+            "goals": sorted(g.description for g in _db.session.scalars(select(PlanGoal))),
+            "referral_reasons": sorted(r.reason for r in _db.session.scalars(select(Referral))),
         }
     return {"tables": tables, **values}
 
@@ -150,6 +153,8 @@ def test_migrations_go_down_and_up_over_a_seeded_practice_with_nothing_lost(own_
            f"{sum(max(0, b - (a or 0)) for b, a in changed.values())}")
     assert not changed
     assert after["member_ids"] == before["member_ids"] and after["notes"] == before["notes"]
+    assert before["goals"] and after["goals"] == before["goals"]
+    assert after["referral_reasons"] == before["referral_reasons"]
     verify = runner.invoke(args=["audit", "verify"])
     assert verify.exit_code == 0, verify.output
 

@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import exc, func, select, update
+from sqlalchemy import exc, func, select, text
 
 from conftest import lone_practice, post_at_once, try_writing_elsewhere
 from metpwa.extensions import db as _db
@@ -80,7 +80,7 @@ def test_a_final_report_is_locked_and_a_correction_is_a_new_report(app, db, agen
     assert agent.post(f"/clients/{history}/reports/{report_id}/draft", data={"recommendations": "x"}).status_code == 409
     with app.app_context():
         with pytest.raises(exc.IntegrityError, match="signed records cannot change"):
-            db.session.execute(update(ProgressReport).values(recommendations="rewritten"))
+            db.session.execute(text("UPDATE progress_report SET recommendations = 'rewritten'"))
         db.session.rollback()
     corrected = agent.post(f"/clients/{history}/reports/{report_id}/correct")
     new_id = int(corrected.headers["Location"].rsplit("/", 1)[-1])

@@ -205,7 +205,7 @@ def test_signing_locks_the_session_in_the_app_and_in_the_database(app, db, agent
     stale = log(agent, session_id, items[0], "k-lock-0002")
     assert stale.status_code == 409 and "signed and locked" in stale.get_data(as_text=True)
     with app.app_context():
-        for statement in (update(SessionLog).values(note_plan="changed"), update(SetLog).values(reps=99),
+        for statement in (text("UPDATE session_log SET note_plan = 'changed'"), update(SetLog).values(reps=99),
                           text("DELETE FROM set_log"),
                           text("INSERT INTO set_log (practice_id, session_id, session_exercise_id, set_number, reps, "
                                "performed_at, entered_at, idempotency_key, entered_by_id) SELECT practice_id, session_id, "

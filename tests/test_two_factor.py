@@ -43,15 +43,52 @@ def test_typed_codes_are_forgiving_about_spaces_and_strict_about_the_rest():
         assert totp.matching_step(SECRET, typed, NOON, None) is None
 
 
-def test_recovery_codes_are_random_hashed_with_salt_and_matched_loosely():
+def test_recovery_codes_are_random_keyed_bound_to_their_owner_and_matched_loosely():
+    import hashlib
+
     codes = totp.new_recovery_codes()
     assert len(codes) == 10 and len(set(codes)) == 10
     assert all(re.fullmatch(r"[2-9a-z]{5}-[2-9a-z]{5}", code) for code in codes)
-    stored = totp.hash_recovery_code(codes[0])
-    assert codes[0] not in stored and stored != totp.hash_recovery_code(codes[0])  # salted
-    assert totp.recovery_code_matches(stored, codes[0].upper().replace("-", " "))
-    assert not totp.recovery_code_matches(stored, codes[1])
-    assert not totp.recovery_code_matches("garbage", codes[0])
+    key, other_key = b"k" * 32, b"o" * 32
+    keys = {1: key}.get
+    stored = totp.hash_recovery_code(codes[0], key, 1, user_id=7)
+    assert codes[0] not in stored and stored.startswith("hmac-sha256$1$")
+    assert totp.recovery_code_matches(stored, codes[0].upper().replace("-", " "), keys, 7)
+    assert not totp.recovery_code_matches(stored, codes[1], keys, 7)
+    assert not totp.recovery_code_matches("garbage", codes[0], keys, 7)
+    # Without the key nothing can be tested; on another staff member's row it does not open.
+    assert not totp.recovery_code_matches(stored, codes[0], {1: other_key}.get, 7)
+    assert not totp.recovery_code_matches(stored, codes[0], keys, 8)
+    assert not totp.recovery_code_matches(stored, codes[0], {}.get, 7)
+    # A salted SHA-256 from before 0013, sealed by the migration as it was, still lets its code in.
+    legacy = f"sha256$abc${hashlib.sha256(('abc:' + totp.clean_recovery_code(codes[2])).encode()).hexdigest()}"
+    wrapped = totp.wrap_legacy_hash(legacy, key, 1, 7)
+    assert totp.recovery_code_matches(wrapped, codes[2], keys, 7)
+    assert not totp.recovery_code_matches(wrapped, codes[2], keys, 8)
+    assert not totp.recovery_code_matches(legacy, codes[2], keys, 7)  # unsealed: refused
+
+
+def test_recovery_codes_copied_onto_the_owner_do_not_open_the_owners_account(app, db, make, personas, new_agent):
+    from sqlalchemy import text as sql
+
+    colleague = make.user(personas.practice_id, "trainer", two_factor=True)
+    with app.app_context():
+        from metpwa.extensions import db as _db
+
+        # Someone who can write the database replaces the owner's codes with copies of their own.
+        _db.session.execute(sql("DELETE FROM recovery_code WHERE user_id = :owner"), {"owner": personas.owner.id})
+        _db.session.execute(sql("INSERT INTO recovery_code (user_id, code_hash, created_at) SELECT :owner, code_hash, "
+                                "created_at FROM recovery_code WHERE user_id = :colleague"),
+                            {"owner": personas.owner.id, "colleague": colleague.id})
+        _db.session.commit()
+    forger = new_agent()
+    forger.refresh_token("/login")
+    step = forger.client.post("/login", data={"email": personas.owner.email, "password": personas.owner.password,
+                                              "csrf_token": forger.token})
+    assert step.status_code == 303 and step.headers["Location"].startswith("/login/code")
+    forger.refresh_token("/login/code")
+    answer = forger.client.post("/login/code", data={"code": colleague.recovery_codes[0], "csrf_token": forger.token})
+    assert answer.status_code == 422 or answer.headers.get("Location", "").startswith("/login")
 
 
 # --- Helpers ---------------------------------------------------------------------------------------
@@ -61,6 +98,14 @@ def _scalar(app, statement):
         from metpwa.extensions import db
 
         return db.session.scalar(statement)
+
+
+def _secret(app, user_id: int) -> str | None:
+    """The stored secret, opened with its row (a sealed column read on its own is refused)."""
+    with app.app_context():
+        from metpwa.extensions import db
+
+        return db.session.get(User, user_id).totp_secret
 
 
 def _actions(app, user_id):
@@ -252,7 +297,7 @@ def test_an_owner_must_set_it_up_before_reaching_any_page(app, agent, personas, 
     for path in ("/", "/clients", "/staff", "/me", "/login/code"):
         assert agent.get(path).headers["Location"] == "/login/enroll", path
     page = agent.get("/login/enroll").get_data(as_text=True)
-    secret = _scalar(app, select(User.totp_secret).where(User.id == owner.id))
+    secret = _secret(app, owner.id)
     qr = re.search(r"<svg.*?</svg>", page, re.S).group(0)  # the QR code, drawn on the server
     assert "<script" not in qr and "style=" not in qr
     assert " ".join(secret[i:i + 4] for i in range(0, 32, 4)) in page  # the key to type instead
@@ -262,7 +307,7 @@ def test_an_owner_must_set_it_up_before_reaching_any_page(app, agent, personas, 
         from metpwa.extensions import db
 
         raw = db.session.execute(text('SELECT totp_secret FROM "user" WHERE id = :id'), {"id": owner.id}).scalar()
-    assert raw.startswith("mwe:") and secret not in raw
+    assert raw.startswith("mw2:") and secret not in raw
 
     wrong = _send_code(agent, _wrong_code(secret), "/login/enroll")
     assert wrong.status_code == 422 and 'id="code-error"' in wrong.get_data(as_text=True)
@@ -287,10 +332,10 @@ def test_an_unfinished_enrollment_gets_a_new_secret_at_the_next_sign_in(app, new
     """A QR code left on a screen from an unfinished try must not become the account's secret."""
     biller = make.user(personas.practice_id, Role.BILLER, two_factor=False)
     _password_only(new_agent(), biller)
-    secret = _scalar(app, select(User.totp_secret).where(User.id == biller.id))
+    secret = _secret(app, biller.id)
     again = new_agent()
     assert _password_only(again, biller).headers["Location"] == "/login/enroll"
-    assert _scalar(app, select(User.totp_secret).where(User.id == biller.id)) not in (None, secret)
+    assert _secret(app, biller.id) not in (None, secret)
     assert "This code replaces it" in again.get("/login/enroll").get_data(as_text=True)
 
 
@@ -318,7 +363,7 @@ def test_a_trainer_opts_in_from_the_me_page_and_may_opt_out(app, agent, personas
     assert started.status_code == 303 and started.headers["Location"] == "/me/two-factor"
     page = agent.get("/me/two-factor").get_data(as_text=True)
     assert "<svg" in page and 'autocomplete="one-time-code"' in page
-    secret = _scalar(app, select(User.totp_secret).where(User.id == personas.colleague.id))
+    secret = _secret(app, personas.colleague.id)
     bad = agent.post("/me/two-factor/confirm", data={"code": "12"})
     assert bad.status_code == 422 and 'id="code-error"' in bad.get_data(as_text=True)
     on = agent.post("/me/two-factor/confirm", data={"code": pyotp.TOTP(secret).now()})

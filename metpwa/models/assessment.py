@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..encryption import EncryptedText
+from ..encryption import SealedText
 from ..extensions import db
 from .practice import User
 from .types import UTCDateTime, utcnow
@@ -22,8 +22,8 @@ class Assessment(db.Model):
     performed_on: Mapped[date]
     performed_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     # The client's own words about what they cannot do (not checked for scope: they are quotes).
-    functional_limitations: Mapped[str | None] = mapped_column(EncryptedText("assessment.functional_limitations"))
-    notes: Mapped[str | None] = mapped_column(EncryptedText("assessment.notes"))
+    functional_limitations: Mapped[str | None] = mapped_column(SealedText())
+    notes: Mapped[str | None] = mapped_column(SealedText())
     # Out-of-scope wording the trainer chose to keep, with their reason: [{field, term, matched, reason}]
     scope_overrides: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -52,7 +52,7 @@ class ScreenFinding(db.Model):
     region: Mapped[str] = mapped_column(String(20))
     side: Mapped[str] = mapped_column(String(5))
     result: Mapped[str] = mapped_column(String(20))
-    observation: Mapped[str | None] = mapped_column(EncryptedText("screen_finding.observation"))
+    observation: Mapped[str | None] = mapped_column(SealedText())
 
     assessment: Mapped[Assessment] = relationship(back_populates="screen")
 
@@ -65,7 +65,7 @@ class RomMeasurement(db.Model):
     side: Mapped[str] = mapped_column(String(5))
     mode: Mapped[str] = mapped_column(String(7))  # active or passive
     degrees: Mapped[float] = mapped_column(Numeric(5, 1, asdecimal=False))
-    note: Mapped[str | None] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(SealedText())
 
     assessment: Mapped[Assessment] = relationship(back_populates="rom")
 
@@ -80,7 +80,7 @@ class StrengthMeasurement(db.Model):
     side: Mapped[str] = mapped_column(String(5))
     grade: Mapped[str | None] = mapped_column(String(3))
     dynamometer_kg: Mapped[float | None] = mapped_column(Numeric(5, 1, asdecimal=False))
-    note: Mapped[str | None] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(SealedText())
 
     assessment: Mapped[Assessment] = relationship(back_populates="strength")
 
@@ -91,7 +91,7 @@ class PostureFinding(db.Model):
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id"), index=True)
     deviation: Mapped[str] = mapped_column(String(40))
     side: Mapped[str] = mapped_column(String(5))
-    note: Mapped[str | None] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(SealedText())
 
     assessment: Mapped[Assessment] = relationship(back_populates="posture")
 
@@ -107,8 +107,8 @@ class Addendum(db.Model):
     record_id: Mapped[int]
     author_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     written_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    reason: Mapped[str] = mapped_column(String(300))
-    text: Mapped[str] = mapped_column(EncryptedText("addendum.text"))
+    reason: Mapped[str] = mapped_column(SealedText())
+    text: Mapped[str] = mapped_column(SealedText())
     scope_overrides: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
 
     author: Mapped[User] = relationship()

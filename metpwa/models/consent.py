@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
-from ..encryption import EncryptedBytes
+from ..encryption import SealedBytes, SealedText
 from ..extensions import db
 from .client import Client
 from .practice import User
@@ -47,7 +47,7 @@ class ConsentSignature(db.Model):
     template_id: Mapped[int] = mapped_column(ForeignKey("consent_template.id"))
     # SHA-256 of the exact text shown to the signer (title, version and body).
     text_sha256: Mapped[str] = mapped_column(String(64))
-    signature_png: Mapped[bytes] = deferred(mapped_column(EncryptedBytes("consent_signature.signature_png")))
+    signature_png: Mapped[bytes] = deferred(mapped_column(SealedBytes()))
     signer_name: Mapped[str] = mapped_column(String(120))
     # self, parent, legal_guardian, healthcare_poa, other
     signer_relationship: Mapped[str] = mapped_column(String(20))
@@ -56,7 +56,7 @@ class ConsentSignature(db.Model):
     ip: Mapped[str] = mapped_column(String(45))
     witness_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     # The PDF made at signing time, kept as the record of what was signed.
-    pdf: Mapped[bytes] = deferred(mapped_column(EncryptedBytes("consent_signature.pdf")))
+    pdf: Mapped[bytes] = deferred(mapped_column(SealedBytes()))
     pdf_sha256: Mapped[str] = mapped_column(String(64))
 
     template: Mapped[ConsentTemplate] = relationship(lazy="joined")
@@ -70,6 +70,6 @@ class ConsentWithdrawal(db.Model):
     client_id: Mapped[int] = mapped_column(ForeignKey("client.id"), index=True)
     signature_id: Mapped[int] = mapped_column(ForeignKey("consent_signature.id"), unique=True)
     withdrawn_on: Mapped[date]
-    reason: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(SealedText())
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

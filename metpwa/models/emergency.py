@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..encryption import EncryptedText
+from ..encryption import SealedText
 from ..extensions import db
 from .practice import User
 from .types import UTCDateTime, utcnow
@@ -26,9 +26,9 @@ class EmergencyAccess(db.Model):
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Free text that may name a client ("covering Mrs Ellison's fall"): encrypted like notes.
-    reason: Mapped[str] = mapped_column(EncryptedText("emergency_access.reason"))
+    reason: Mapped[str] = mapped_column(SealedText())
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    start_reason: Mapped[str | None] = mapped_column(EncryptedText("emergency_access.start_reason"))
+    start_reason: Mapped[str | None] = mapped_column(SealedText())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 

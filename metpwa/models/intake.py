@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
-from ..encryption import EncryptedBytes, EncryptedJSON, EncryptedText
+from ..encryption import SealedBytes, SealedJSON, SealedText
 from ..extensions import db
 from .client import Client
 from .practice import User
@@ -45,7 +45,7 @@ class Coverage(db.Model):
     # "medicare", "medicare_advantage", "medicaid", "commercial", "workers_comp", "auto", "other"
     payer_kind: Mapped[str] = mapped_column(String(30), default="commercial")
     plan_name: Mapped[str | None] = mapped_column(String(120))
-    member_id: Mapped[str] = mapped_column(EncryptedText("coverage.member_id"))
+    member_id: Mapped[str] = mapped_column(SealedText())
     group_number: Mapped[str | None] = mapped_column(String(40))
     # self, spouse, child, other: who holds the policy.
     subscriber_relationship: Mapped[str] = mapped_column(String(10), default="self")
@@ -99,7 +99,7 @@ class Document(db.Model):
     size: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64))
     # Deferred: lists of documents never pull the file bytes.
-    data: Mapped[bytes] = deferred(mapped_column(EncryptedBytes("document.data")))
+    data: Mapped[bytes] = deferred(mapped_column(SealedBytes()))
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -115,7 +115,7 @@ class Referral(db.Model):
     client_id: Mapped[int] = mapped_column(ForeignKey("client.id"), index=True)
     provider_id: Mapped[int] = mapped_column(ForeignKey("referring_provider.id"))
     referred_on: Mapped[date]
-    reason: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(SealedText())
     order_document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
     authorized_visits: Mapped[int | None]
     expires_on: Mapped[date | None]
@@ -137,10 +137,10 @@ class ReferralDiagnosis(db.Model):
     referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id"), index=True)
     # 1-12: the order of the codes on the order, later the claim's diagnosis pointers.
     position: Mapped[int]
-    code: Mapped[str] = mapped_column(String(8))
+    code: Mapped[str] = mapped_column(SealedText())
     # The text exactly as the referring provider wrote it, when it differs from the code.
-    as_written: Mapped[str] = mapped_column(String(120))
-    description: Mapped[str] = mapped_column(String(300))
+    as_written: Mapped[str] = mapped_column(SealedText())
+    description: Mapped[str] = mapped_column(SealedText())
     code_set: Mapped[str] = mapped_column(String(40))
 
     referral: Mapped[Referral] = relationship(back_populates="diagnoses")
@@ -155,14 +155,14 @@ class IntakeResponse(db.Model):
     practice_id: Mapped[int] = mapped_column(ForeignKey("practice.id"), index=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("client.id"), index=True)
     form_version: Mapped[str] = mapped_column(String(20))
-    answers: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON("intake_response.answers"), default=dict)
+    answers: Mapped[dict[str, Any]] = mapped_column(SealedJSON(empty=dict))
     # The furthest step reached, so a client who leaves resumes there.
     step: Mapped[int] = mapped_column(default=0)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     clearance_required: Mapped[bool] = mapped_column(default=False)
-    clearance_reasons: Mapped[list[str]] = mapped_column(EncryptedJSON("intake_response.clearance_reasons"), default=list)
+    clearance_reasons: Mapped[list[str]] = mapped_column(SealedJSON(empty=list))
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     __table_args__ = (Index("ix_intake_response_client_started", "client_id", "started_at"),)
@@ -182,7 +182,7 @@ class MedicalClearance(db.Model):
     cleared_on: Mapped[date]
     provider_id: Mapped[int] = mapped_column(ForeignKey("referring_provider.id"))
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id"))
-    restrictions: Mapped[str | None] = mapped_column(EncryptedText("medical_clearance.restrictions"))
+    restrictions: Mapped[str | None] = mapped_column(SealedText())
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..encryption import EncryptedText
+from ..encryption import SealedText
 from ..extensions import db
 from .practice import User
 from .types import UTCDateTime, utcnow
@@ -34,13 +34,13 @@ class OutcomeResult(db.Model):
     # LOINC codes by part ("score", "right hand", "left hand"); empty when none is verified.
     loinc_codes: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     # The sentence as saved, so a report quotes what the trainer saw, even after norms change.
-    interpretation: Mapped[str] = mapped_column(Text)
+    interpretation: Mapped[str] = mapped_column(SealedText())
     at_fall_risk: Mapped[bool] = mapped_column(default=False)
     # The client's first result of this measure, which the sentence compares with.
     baseline_result_id: Mapped[int | None] = mapped_column(ForeignKey("outcome_result.id"))
     walking_aid: Mapped[str | None] = mapped_column(String(20))
     observations: Mapped[list[str]] = mapped_column(JSON, default=list)
-    note: Mapped[str | None] = mapped_column(EncryptedText("outcome_result.note"))
+    note: Mapped[str | None] = mapped_column(SealedText())
     # Out-of-scope wording kept in the note, with the trainer's reason: [{field, terms, reason, by, at}]
     scope_overrides: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     # When the test was run (the tablet's clock) and when the server stored it: a result kept on

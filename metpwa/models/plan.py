@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..encryption import SealedText
 from ..extensions import db
 from .intake import Document
 from .library import Exercise
@@ -21,7 +22,7 @@ class PlanVersion(db.Model):
     practice_id: Mapped[int] = mapped_column(ForeignKey("practice.id"), index=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("client.id"), index=True)
     version: Mapped[int]
-    reason: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(SealedText())
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Set when a newer version replaces this one: the only column that may change.
@@ -52,7 +53,7 @@ class PlanGoal(db.Model):
     practice_id: Mapped[int] = mapped_column(ForeignKey("practice.id"), index=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan_version.id"), index=True)
     position: Mapped[int]
-    description: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(SealedText())
     # measure (outcome-measure key), rom (motion key), strength (muscle group key)
     target_kind: Mapped[str] = mapped_column(String(10))
     target_key: Mapped[str] = mapped_column(String(40))
@@ -82,7 +83,7 @@ class PlanExercise(db.Model):
     intensity_kind: Mapped[str | None] = mapped_column(String(8))
     intensity_value: Mapped[float | None] = mapped_column(Numeric(5, 1, asdecimal=False))
     rest_seconds: Mapped[int | None]
-    progression: Mapped[str | None] = mapped_column(Text)
+    progression: Mapped[str | None] = mapped_column(SealedText())
     activity_type: Mapped[str] = mapped_column(String(30))
 
     plan: Mapped[PlanVersion] = relationship(back_populates="exercises")
@@ -113,7 +114,7 @@ class PlanAcknowledgement(db.Model):
     # signed_copy, fax, email, portal, verbal
     method: Mapped[str] = mapped_column(String(20))
     document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
-    note: Mapped[str | None] = mapped_column(String(300))
+    note: Mapped[str | None] = mapped_column(SealedText())
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -9,7 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy import Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..encryption import EncryptedText
+from ..encryption import SealedText
 from ..extensions import db
 from ..permissions import Role, holds
 from .types import UTCDateTime, utcnow
@@ -64,7 +64,7 @@ class User(UserMixin, db.Model):
     # Two-step sign-in (services/twofactor.py): the authenticator's secret, encrypted; set but not
     # yet enabled while enrollment waits for its first code. The last accepted time step refuses a
     # code seen twice (someone reading it over a shoulder, or a replayed request).
-    totp_secret: Mapped[str | None] = mapped_column(EncryptedText("user.totp_secret"))
+    totp_secret: Mapped[str | None] = mapped_column(SealedText())
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[int | None]
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
-from ..encryption import EncryptedBytes, EncryptedText
+from ..encryption import SealedBytes, SealedText
 from ..extensions import db
 from .client import Client
 from .intake import ReferringProvider
@@ -26,7 +26,7 @@ class ProgressReport(db.Model):
     period_start: Mapped[date]
     period_end: Mapped[date]
     recipient_id: Mapped[int | None] = mapped_column(ForeignKey("referring_provider.id"))
-    recommendations: Mapped[str | None] = mapped_column(EncryptedText("progress_report.recommendations"))
+    recommendations: Mapped[str | None] = mapped_column(SealedText())
     scope_overrides: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     author_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -34,7 +34,7 @@ class ProgressReport(db.Model):
     replaces_id: Mapped[int | None] = mapped_column(ForeignKey("progress_report.id"))
     finalized_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finalized_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    pdf: Mapped[bytes | None] = deferred(mapped_column(EncryptedBytes("progress_report.pdf")))
+    pdf: Mapped[bytes | None] = deferred(mapped_column(SealedBytes()))
     pdf_sha256: Mapped[str | None] = mapped_column(String(64))
 
     client: Mapped[Client] = relationship()
@@ -66,7 +66,7 @@ class Disclosure(db.Model):
     recipient_address: Mapped[str | None] = mapped_column(String(254))
     # treatment, payment, operations, client_request, other
     purpose: Mapped[str] = mapped_column(String(20))
-    note: Mapped[str | None] = mapped_column(String(300))
+    note: Mapped[str | None] = mapped_column(SealedText())
     disclosed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     disclosed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

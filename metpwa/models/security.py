@@ -62,8 +62,11 @@ class LoginFailure(db.Model):
 class RecoveryCode(db.Model):
     """One of a staff member's one-time recovery codes, for a lost or broken phone.
 
-    Only a salted SHA-256 is kept: the codes are random (about 50 bits), so a slow hash adds
-    nothing but ten argon2 checks per sign-in; the code itself is shown once, at enrollment.
+    Only an HMAC-SHA-256 is kept, under a key derived from the keyring (outside the database) and
+    bound to the staff member: a copy of the database cannot test guesses, and hashes copied onto
+    another member's row do not open it. The codes are random (about 50 bits), so a slow hash
+    would add nothing but ten argon2 checks per sign-in; the code itself is shown once. Codes made
+    before migration 0013 were salted SHA-256; 0013 sealed those under the key as they were.
     """
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..encryption import EncryptedText
+from ..encryption import SealedText
 from ..extensions import db
 from ..standards.exercises import ACTIVITY_TYPES
 from .client import Client
@@ -47,7 +47,7 @@ class Appointment(db.Model):
     duration_minutes: Mapped[int]
     # scheduled, cancelled, no_show (attended is read from the session log)
     status: Mapped[str] = mapped_column(String(12), default="scheduled")
-    status_reason: Mapped[str | None] = mapped_column(String(300))
+    status_reason: Mapped[str | None] = mapped_column(SealedText())
     status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -81,12 +81,12 @@ class SessionLog(db.Model):
     minutes_gait: Mapped[int] = mapped_column(default=0)
     minutes_functional_activities: Mapped[int] = mapped_column(default=0)
     # The structured note: what the client reports, how they performed, how they responded, what next.
-    note_client_report: Mapped[str | None] = mapped_column(EncryptedText("session_log.note_client_report"))
-    note_performance: Mapped[str | None] = mapped_column(EncryptedText("session_log.note_performance"))
-    note_response: Mapped[str | None] = mapped_column(EncryptedText("session_log.note_response"))
-    note_plan: Mapped[str | None] = mapped_column(EncryptedText("session_log.note_plan"))
+    note_client_report: Mapped[str | None] = mapped_column(SealedText())
+    note_performance: Mapped[str | None] = mapped_column(SealedText())
+    note_response: Mapped[str | None] = mapped_column(SealedText())
+    note_plan: Mapped[str | None] = mapped_column(SealedText())
     # Changes to the Plan of Exercise this session calls for (a skipped exercise, a pain flag).
-    plan_changes: Mapped[str | None] = mapped_column(EncryptedText("session_log.plan_changes"))
+    plan_changes: Mapped[str | None] = mapped_column(SealedText())
     scope_overrides: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -128,11 +128,11 @@ class SessionExercise(db.Model):
     prescription: Mapped[str | None] = mapped_column(String(200))
     last_actuals: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     skipped: Mapped[bool] = mapped_column(default=False)
-    skip_reason: Mapped[str | None] = mapped_column(String(300))
+    skip_reason: Mapped[str | None] = mapped_column(SealedText())
     # tolerated_well, fatigue, pain_increase, other
     response: Mapped[str | None] = mapped_column(String(20))
     response_pain: Mapped[int | None]
-    response_note: Mapped[str | None] = mapped_column(EncryptedText("session_exercise.response_note"))
+    response_note: Mapped[str | None] = mapped_column(SealedText())
 
     session_log: Mapped[SessionLog] = relationship(back_populates="exercises")
     exercise: Mapped[Exercise] = relationship(lazy="joined")

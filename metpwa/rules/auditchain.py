@@ -41,7 +41,7 @@ def seal(key: bytes, prev_mac: str, row: Mapping) -> str:
 
 @dataclass(frozen=True)
 class Finding:
-    kind: str  # edited, deleted, reordered, unsealed, unknown_key
+    kind: str  # edited, deleted, reordered, unsealed, unknown_key, truncated, anchor
     row_id: int | None
     seq: int | None
     message: str
@@ -52,6 +52,11 @@ class Summary:
     checked: int = 0
     head_seq: int | None = None
     head_mac: str | None = None
+    head_at: datetime | None = None
+    # The head kept outside the database (services/auditanchor.py), when one is configured.
+    anchor_path: str | None = None
+    anchor_seq: int | None = None
+    anchor_at: str | None = None
 
 
 def verify(rows: Iterable[Mapping], key_for: Callable[[int], bytes | None],
@@ -99,3 +104,41 @@ def verify(rows: Iterable[Mapping], key_for: Callable[[int], bytes | None],
     if previous is not None:
         summary.head_seq = previous["seq"]
         summary.head_mac = previous["mac"]
+        summary.head_at = previous["at"]
+
+
+def check_end(summary: Summary, anchor_seq: int, anchor_mac: str, anchor_at: str,
+              mac_at_anchor: str | None) -> list[Finding]:
+    """The trail's end against the anchor: it must reach the anchored event, and that event must
+    carry the seal the anchor saw (a trail cut and regrown from the cut carries other seals)."""
+    head = summary.head_seq or 0
+    if head < anchor_seq:
+        lost = f"all {anchor_seq} events" if head == 0 else (
+            f"event #{anchor_seq}" if head + 1 == anchor_seq else f"events #{head + 1}–#{anchor_seq}")
+        ends = "is empty" if head == 0 else f"ends at #{head}"
+        return [Finding("truncated", None, head or None,
+                        f"the trail {ends} but the anchor written at {anchor_at} saw #{anchor_seq}: {lost} were "
+                        "deleted")]
+    if mac_at_anchor != anchor_mac:
+        return [Finding("truncated", None, anchor_seq,
+                        f"event #{anchor_seq} is not the one the anchor written at {anchor_at} saw: the trail was "
+                        "cut and written again from there")]
+    return []
+
+
+def check_records(summary: Summary, newest: tuple[str, datetime] | None, slack_seconds: float = 1.0) -> list[Finding]:
+    """Records that are written only with an audit event must not be newer than the last event.
+
+    The slack covers an event timed at its flush a moment before its record's own default time."""
+    if newest is None:
+        return []
+    table, at = newest
+    if summary.head_at is None:
+        return [Finding("truncated", None, None,
+                        f"the trail is empty but the database holds records ({table}, written {_canonical_time(at)}): "
+                        "its events were deleted")]
+    if (at - summary.head_at).total_seconds() > slack_seconds:
+        return [Finding("truncated", None, summary.head_seq,
+                        f"a {table} record written {_canonical_time(at)} is newer than the last event "
+                        f"(#{summary.head_seq}, {_canonical_time(summary.head_at)}): the events after it were deleted")]
+    return []

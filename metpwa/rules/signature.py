@@ -2,7 +2,6 @@
 
 import base64
 import binascii
-import bisect
 import io
 import re
 import struct
@@ -11,7 +10,8 @@ import zlib
 
 from PIL import Image, ImageChops
 
-from metpwa.rules.errors import InputError
+from . import pdfs
+from .errors import InputError
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 _JPEG_MAGIC = b"\xff\xd8\xff"
@@ -249,75 +249,21 @@ def _clean_name(text: str) -> str:
 
 # --- Uploaded documents --------------------------------------------------------------------------
 
-_PDF_NAME = re.compile(rb"/([^\x00\t\n\x0c\r ()<>\[\]{}/%]*)")
-_PDF_HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
-_PDF_ACTIVE_NAMES = frozenset({b"JavaScript", b"JS", b"Launch"})
-_PDF_OBJECT = re.compile(rb"\d+\s+\d+\s+obj\b")
-_PDF_STREAM = re.compile(rb"(?<!end)stream\r?\n")
-_PDF_ENDOBJ = re.compile(rb"endobj")
-# Filters and parameters we do not undo; an object stream that uses them cannot be checked.
-_PDF_UNREADABLE = frozenset({b"ASCIIHexDecode", b"AHx", b"ASCII85Decode", b"A85", b"LZWDecode", b"LZW",
-                             b"RunLengthDecode", b"RL", b"Crypt", b"DecodeParms", b"DP"})
-_OBJECT_STREAM_BUDGET = 16 * 1024 * 1024
-
-
 def sniff_document(data: bytes) -> str | None:
     """"application/pdf", "image/png" or "image/jpeg" by the file's first bytes, else None.
 
     The magic must be at offset 0 (readers tolerate junk before "%PDF-", which is how polyglots start).
-    A PDF that can run JavaScript (/JavaScript, /JS) or start a program (/Launch) gives None: a referral
-    order or a clearance letter never needs either, and they are how a PDF attacks the reader's computer.
+    A PDF that carries active content (rules/pdfs.py: JavaScript, XFA forms, actions, embedded files),
+    or that cannot be decoded to check, gives None: a referral order or a clearance letter never
+    needs any of it, and it is how a PDF attacks the reader's computer.
     """
     if data.startswith(_PDF_MAGIC):
-        return None if _pdf_has_active_content(data) else "application/pdf"
+        try:
+            return None if pdfs.active_content(data) else "application/pdf"
+        except pdfs.PdfRefused:
+            return None
     if data.startswith(PNG_MAGIC):
         return "image/png"
     if data.startswith(_JPEG_MAGIC):
         return "image/jpeg"
     return None
-
-
-def _pdf_names(data: bytes) -> set[bytes]:
-    # "#xx" escapes in names ("/J#61vaScript") are undone first, as a PDF reader would.
-    return {_PDF_HEX_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), name) for name in _PDF_NAME.findall(data)}
-
-
-def _pdf_has_active_content(data: bytes) -> bool:
-    """True when an action name appears anywhere in the file or inside one of its object streams.
-
-    The whole file is scanned, stream bodies included: telling a stream body from a dictionary needs a
-    full PDF parser, and a crafted file can fool a partial one. The price is a rare false refusal when
-    compressed image bytes happen to spell "/JS". Since PDF 1.5 dictionaries may sit compressed inside
-    object streams (/Type /ObjStm), out of sight of a byte scan; those are inflated and scanned too. An
-    object stream that cannot be read (another filter, encryption, damage, over 16 MiB) counts as active.
-    """
-    if _pdf_names(data) & _PDF_ACTIVE_NAMES:
-        return True
-    streams = list(_PDF_STREAM.finditer(data))
-    stream_starts = [match.start() for match in streams]
-    endobjs = [match.start() for match in _PDF_ENDOBJ.finditer(data)]
-    budget = _OBJECT_STREAM_BUDGET
-    for header in _PDF_OBJECT.finditer(data):
-        index = bisect.bisect_left(stream_starts, header.end())
-        if index == len(streams):
-            break
-        stream = streams[index]
-        endobj = bisect.bisect_left(endobjs, header.end())
-        if endobj < len(endobjs) and endobjs[endobj] < stream.start():
-            continue  # this object has no stream
-        names = _pdf_names(data[header.end() : stream.start()])
-        if b"ObjStm" not in names or b"Filter" not in names:
-            continue  # an unfiltered object stream is plain text, already scanned above
-        if not names & {b"FlateDecode", b"Fl"} or names & _PDF_UNREADABLE or budget <= 0:
-            return True
-        inflater = zlib.decompressobj()
-        try:
-            inflated = inflater.decompress(data[stream.end() :], budget)
-        except zlib.error:
-            return True
-        if not inflater.eof:
-            return True
-        budget -= len(inflated)
-        if _pdf_names(inflated) & _PDF_ACTIVE_NAMES:
-            return True
-    return False

@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Callable
 from datetime import datetime
 
 import pyotp
@@ -85,15 +86,36 @@ def clean_recovery_code(typed: str) -> str:
     return re.sub(r"[\s-]", "", (typed or "").lower())
 
 
-def hash_recovery_code(code: str, salt: str | None = None) -> str:
-    salt = salt or secrets.token_hex(16)
-    digest = hashlib.sha256(f"{salt}:{clean_recovery_code(code)}".encode()).hexdigest()
-    return f"sha256${salt}${digest}"
+def hash_recovery_code(code: str, key: bytes, key_version: int, user_id: int) -> str:
+    """HMAC-SHA-256 of the code under a key kept outside the database, bound to its staff member: a
+    copy of the database cannot test guesses, and codes copied onto another member do not open it."""
+    digest = hmac.new(key, f"metpwa-recovery|{user_id}|{clean_recovery_code(code)}".encode(),
+                      hashlib.sha256).hexdigest()
+    return f"hmac-sha256${key_version}${digest}"
 
 
-def recovery_code_matches(stored: str, typed: str) -> bool:
+def wrap_legacy_hash(stored: str, key: bytes, key_version: int, user_id: int) -> str:
+    """A salted SHA-256 made before keyed hashes (migration 0013), sealed under the key as it is:
+    the codes already handed out keep working, and the database alone no longer tests guesses."""
+    _, salt, digest = stored.split("$")
+    wrapped = hmac.new(key, f"metpwa-recovery-wrapped|{user_id}|{digest}".encode(), hashlib.sha256).hexdigest()
+    return f"hmac-sha256-wrapped${key_version}${salt}${wrapped}"
+
+
+def recovery_code_matches(stored: str, typed: str, key_for: Callable[[int], bytes | None], user_id: int) -> bool:
+    parts = stored.split("$")
     try:
-        scheme, salt, _ = stored.split("$")
-    except ValueError:
+        version = int(parts[1])
+    except (IndexError, ValueError):
         return False
-    return scheme == "sha256" and hmac.compare_digest(hash_recovery_code(typed, salt).encode(), stored.encode())
+    key = key_for(version)
+    if key is None:
+        return False
+    if parts[0] == "hmac-sha256" and len(parts) == 3:
+        return hmac.compare_digest(hash_recovery_code(typed, key, version, user_id).encode(), stored.encode())
+    if parts[0] == "hmac-sha256-wrapped" and len(parts) == 4:
+        salt = parts[2]
+        legacy = hashlib.sha256(f"{salt}:{clean_recovery_code(typed)}".encode()).hexdigest()
+        return hmac.compare_digest(wrap_legacy_hash(f"sha256${salt}${legacy}", key, version, user_id).encode(),
+                                   stored.encode())
+    return False

@@ -17,8 +17,9 @@ from ..database import take_write_lock
 from ..extensions import db
 from ..keys import keyring
 from ..models import AuditEvent, Client, User
-from ..models.types import utcnow
+from ..models.types import UTCDateTime, utcnow
 from ..rules import auditchain
+from . import auditanchor
 from .requestinfo import client_ip, device
 
 # Orders events recorded in one flush the way they were recorded; session.new is a set.
@@ -112,6 +113,7 @@ def _seal_new_events(session: Session, flush_context, instances) -> None:
         seq += 1
         item.seq, item.prev_mac, item.key_version = seq, prev, version
         item.mac = prev = auditchain.seal(key, item.prev_mac, _sealed_values(item))
+    auditanchor.note_head(session, seq, prev)
 
 
 def _sealed_values(item: AuditEvent) -> dict:
@@ -139,6 +141,7 @@ def append(connection: Connection, action: str, *, practice_id: int, user_id: in
               "detail": json.dumps(detail, sort_keys=True, default=str) if detail is not None else None}
     mac = auditchain.seal(ring.key("audit", version), prev, values)
     connection.execute(_APPEND, {**values, "seq": seq + 1, "prev_mac": prev, "mac": mac, "key_version": version})
+    auditanchor.note_head(db.session(), seq + 1, mac)
 
 
 event.listen(Session, "before_flush", _seal_new_events)
@@ -164,14 +167,109 @@ def chain_rows(batch: int = 2000) -> Iterator[dict]:
         after = rows[-1]["seq"]
 
 
+# Records that are only ever written together with an audit event, by the time they were written:
+# one newer than the trail's last event means events after it were removed.
+_RECORD_TIMES = (("client", "created_at"), ("staff_session", "created_at"), ("session_log", "created_at"),
+                 ("set_log", "entered_at"), ("document", "uploaded_at"), ("consent_signature", "signed_at"))
+
+
+def _newest_record() -> tuple[str, datetime] | None:
+    from sqlalchemy import column, func, table
+
+    newest = None
+    for name, col in _RECORD_TIMES:
+        at = db.session.scalar(select(func.max(column(col, UTCDateTime()))).select_from(table(name)))
+        if at is not None and (newest is None or at > newest[1]):
+            newest = (name, at)
+    return newest
+
+
 def verify_chain() -> tuple[list[auditchain.Finding], auditchain.Summary]:
+    """Every seal and link, then the trail's end against the anchor kept outside the database and
+    against the newest records. A trail found whole moves the anchor to its head."""
     ring = keyring()
     summary = auditchain.Summary()
     findings = list(auditchain.verify(chain_rows(), lambda v: ring.lookup("audit", v), summary))
+    where = auditanchor.path()
+    summary.anchor_path = str(where) if where is not None else None
+    if where is not None:
+        auditanchor.flush_pending()
+        try:
+            anchor = auditanchor.read(where, ring)
+        except auditanchor.AnchorBroken as broken:
+            findings.append(auditchain.Finding("anchor", None, None, str(broken)))
+            anchor = None
+        if anchor is not None:
+            summary.anchor_seq, summary.anchor_at = anchor.seq, anchor.at
+            at_anchor = db.session.scalar(select(AuditEvent.mac).where(AuditEvent.seq == anchor.seq))
+            findings += auditchain.check_end(summary, anchor.seq, anchor.mac, anchor.at, at_anchor)
+    findings += auditchain.check_records(summary, _newest_record())
+    if where is not None and not findings and summary.head_seq is not None:
+        auditanchor.write(where, ring, summary.head_seq, summary.head_mac)
     return findings, summary
 
 
+# --- Failed sign-ins no practice sees ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FailureGroup:
+    key: str  # the address typed, or the client address
+    tries: int
+    first: datetime
+    last: datetime
+
+
+@dataclass(frozen=True)
+class SignInFailures:
+    since: datetime
+    unknown_total: int  # tries at addresses that match no staff member: no practice's report shows them
+    by_email: list[FailureGroup]
+    by_ip: list[FailureGroup]
+    known_by_practice: dict[int, int]  # practice id -> failures on its own accounts (its owner sees these)
+
+
+def signin_failures(since: datetime, limit: int = 20) -> SignInFailures:
+    """For the operator: failed sign-ins since a time, above all those at unknown addresses
+    (practice_id is empty, so no owner's audit report lists them), by address typed and by client
+    address, busiest first. Counted in Python over the events: the detail is JSON text on both engines."""
+    from sqlalchemy import func
+
+    failed = (AuditEvent.action == "login_failed", AuditEvent.at >= since)
+    by_email: dict[str, list] = {}
+    by_ip: dict[str, list] = {}
+    unknown = 0
+    rows = db.session.execute(select(AuditEvent.detail, AuditEvent.ip, AuditEvent.at)
+                              .where(*failed, AuditEvent.practice_id.is_(None))
+                              .execution_options(yield_per=1000))
+    for detail, ip, at in rows:
+        unknown += 1
+        try:
+            email = json.loads(detail).get("email") if detail else None
+        except (ValueError, AttributeError):
+            email = None
+        for groups, key in ((by_email, email or "(none)"), (by_ip, ip or "(none)")):
+            seen = groups.setdefault(key, [0, at, at])
+            seen[0] += 1
+            seen[1], seen[2] = min(seen[1], at), max(seen[2], at)
+
+    def busiest(groups: dict[str, list]) -> list[FailureGroup]:
+        ordered = sorted(groups.items(), key=lambda item: (-item[1][0], item[0]))[:limit]
+        return [FailureGroup(key, tries, first, last) for key, (tries, first, last) in ordered]
+
+    known = dict(db.session.execute(select(AuditEvent.practice_id, func.count())
+                                    .where(*failed, AuditEvent.practice_id.is_not(None))
+                                    .group_by(AuditEvent.practice_id)).all())
+    return SignInFailures(since, unknown, busiest(by_email), busiest(by_ip), known)
+
+
 # --- The owner's audit report -------------------------------------------------------------------
+
+def event_count(practice_id: int) -> int:
+    """How many events the trail holds for one practice (an owner's verify page shows no more)."""
+    from sqlalchemy import func
+
+    return db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.practice_id == practice_id))
+
 
 # Every action the app records, in the words the owner's report uses.
 ACTIONS = {
@@ -188,6 +286,7 @@ ACTIONS = {
     "recovery_code_used": "Recovery code used", "emergency_grant": "Emergency access granted",
     "emergency_start": "Emergency access started", "emergency_end": "Emergency access ended",
     "password_confirm_failed": "Wrong password on the Me page",
+    "integrity_failed": "Integrity check failed",
 }
 
 

@@ -32,6 +32,7 @@ from sqlalchemy.engine import URL
 from ..extensions import db
 from ..keys import Keyring, keyring
 from ..rules import auditchain
+from . import auditanchor
 
 MAGIC = b"METPWA-BACKUP\n"
 CHUNK = 1 << 20
@@ -56,6 +57,7 @@ class RestoreReport:
     tables: dict[str, int] = field(default_factory=dict)
     audit_events: int = 0
     audit_breaks: int = 0
+    audit_head: tuple[int, str] | None = None
     safety_copy: Path | None = None  # PostgreSQL: the database as it was, backed up before replacing it
 
 
@@ -162,12 +164,35 @@ def _pg_environment(url: URL) -> tuple[list[str], dict[str, str]]:
     return args + (["--schema", schema] if schema else []), env
 
 
+def _work_folder(url: URL) -> Path:
+    """Where a backup or a restore keeps its unencrypted working copy for a moment: beside the
+    SQLite database (on the volume the deployer encrypted for it), or in the instance folder for
+    PostgreSQL; never the system's temporary folder, which may be neither encrypted nor private."""
+    folder = Path(url.database).resolve().parent if url.get_backend_name() == "sqlite" else Path(
+        current_app.instance_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _anchor_audit_head(connection) -> None:
+    """A backup also moves the audit anchor to the head it copies (services/auditanchor.py)."""
+    where = auditanchor.path()
+    if where is None:
+        return
+    auditanchor.flush_pending()
+    head = connection.execute(text("SELECT seq, mac FROM audit_event WHERE seq IS NOT NULL "
+                                   "ORDER BY seq DESC LIMIT 1")).first()
+    if head is not None:
+        auditanchor.write(where, keyring(), head.seq, head.mac)
+
+
 def make_backup(output: Path) -> BackupInfo:
     """Write an encrypted backup of the app's database to output (owner-only permissions)."""
     ring = keyring()
     url = _database_url()
     with db.engine.connect() as connection:
         revision = _revision(connection)
+        _anchor_audit_head(connection)
     info = BackupInfo(engine=url.get_backend_name(), created=datetime.now(UTC).isoformat(timespec="seconds"),
                       revision=revision, key_version=ring.current["data"])
     output = Path(output)
@@ -190,7 +215,7 @@ def make_backup(output: Path) -> BackupInfo:
 
 
 def _backup_sqlite(url: URL, target: BinaryIO, info: BackupInfo, ring: Keyring) -> int:
-    with tempfile.TemporaryDirectory(prefix="metpwa-backup-") as folder:
+    with tempfile.TemporaryDirectory(prefix=".metpwa-backup-", dir=_work_folder(url)) as folder:
         snapshot = Path(folder) / "snapshot.sqlite3"
         # Read-only: a wrong path fails here instead of creating an empty database to back up.
         source = sqlite3.connect(f"{Path(url.database).resolve().as_uri()}?mode=ro", uri=True, timeout=30)
@@ -264,6 +289,7 @@ def _check(engine, ring: Keyring, report: RestoreReport) -> None:
 
         breaks = list(auditchain.verify(with_times(rows), lambda v: ring.lookup("audit", v), summary))
         report.audit_events, report.audit_breaks = summary.checked, len(breaks)
+        report.audit_head = (summary.head_seq, summary.head_mac) if summary.head_seq is not None else None
         if breaks:
             raise BackupError(f"The restored audit trail is broken: {breaks[0].message}")
 
@@ -276,7 +302,7 @@ def restore(path: Path, *, sqlite_target: Path | None = None) -> RestoreReport:
     """
     ring = keyring()
     url = _database_url()
-    with tempfile.TemporaryDirectory(prefix="metpwa-restore-") as folder:
+    with tempfile.TemporaryDirectory(prefix=".metpwa-restore-", dir=_work_folder(url)) as folder:
         plain = Path(folder) / "restored"
         info = _decrypt_to(Path(path), plain, ring)
         report = RestoreReport(info)
@@ -297,6 +323,8 @@ def restore(path: Path, *, sqlite_target: Path | None = None) -> RestoreReport:
             finally:
                 source.close()
                 target.close()
+            if sqlite_target is None:
+                _reanchor(report)
             return report
         if url.get_backend_name() != "postgresql":
             raise BackupError("This is a PostgreSQL backup; restore it with the app pointed at PostgreSQL.")
@@ -321,7 +349,19 @@ def restore(path: Path, *, sqlite_target: Path | None = None) -> RestoreReport:
         except BackupError as error:
             raise BackupError(f"{error} The database as it was before is in {report.safety_copy}: bring it back "
                               f"with `flask --app metpwa restore {report.safety_copy} --yes`.") from None
+        _reanchor(report)
         return report
+
+
+def _reanchor(report: RestoreReport) -> None:
+    """The restored trail is legitimately shorter than the anchor: the one time it moves back."""
+    where = auditanchor.path()
+    if where is None:
+        return
+    if report.audit_head is None:
+        where.unlink(missing_ok=True)
+    else:
+        auditanchor.write(where, keyring(), *report.audit_head, force=True)
 
 
 def _without_schema(args: list[str]) -> list[str]:

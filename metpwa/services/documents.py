@@ -1,4 +1,5 @@
-"""Files kept with a chart: checked by their bytes (not their names), stored with a hash, read with an audit record."""
+"""Files kept with a chart: checked by their bytes (not their names), PDFs rewritten to their pages, stored
+with a hash, read with an audit record."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from werkzeug.datastructures import FileStorage
 from ..database import rolls_back_on_refusal
 from ..extensions import db
 from ..models import Client, Document, User
+from ..rules import pdfs
 from ..rules.errors import InputError
 from ..rules.signature import safe_filename, sniff_document
 from . import audit
@@ -33,7 +35,15 @@ def read_upload(upload: FileStorage | None) -> tuple[bytes, str, str] | None:
         raise DocumentRefused("That file is over 10 MB. Scan at a lower resolution or as a PDF.")
     if not data:
         raise DocumentRefused("That file is empty.")
-    content_type = sniff_document(data)
+    if data.startswith(b"%PDF-"):
+        # Refused when active or unreadable; otherwise kept as its pages only (rules/pdfs.py).
+        try:
+            data = pdfs.clean(data)
+        except pdfs.PdfRefused as refused:
+            raise DocumentRefused(str(refused)) from None
+        content_type = "application/pdf"
+    else:
+        content_type = sniff_document(data)
     if content_type not in ALLOWED:
         raise DocumentRefused("Upload a PDF, JPEG or PNG: a scan or a photo of the page.")
     # The extension follows the bytes, never the name the browser sent ("order.html" that is a PDF

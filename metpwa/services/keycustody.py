@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import LargeBinary, Text, column, select, table
 
 from .. import dbguards
-from ..encryption import ENCRYPTED_COLUMNS, is_encrypted, reseal, text_version, version_of
+from ..encryption import reseal, sealed_columns, stored_version
 from ..extensions import db
 from ..keys import keyring
 from . import audit
@@ -39,22 +39,20 @@ def rotate(kind: str) -> RotationResult:
 def reseal_all() -> int:
     """Bring every encrypted value under the current data key, in one transaction (safe to rerun)."""
     connection = db.session.connection()
-    tables = sorted({name for name, _, _ in ENCRYPTED_COLUMNS})
+    columns = sealed_columns(db.metadata)
     changed = 0
-    with dbguards.suspended(connection, tables):
-        for name, col, kind in ENCRYPTED_COLUMNS:
+    with dbguards.suspended(connection, sorted({name for name, _, _ in columns})):
+        for name, col, kind in columns:
             changed += reseal(connection, name, col, kind, keyring())
     return changed
 
 
 def versions_in_use() -> Counter:
-    """How many stored values each data key version seals ('plain' for any not encrypted)."""
+    """How many stored values each data key version seals ('unsealed' for any that carries no
+    version 2 seal: written outside the app, and refused when read)."""
     counts: Counter = Counter()
-    for name, col, kind in ENCRYPTED_COLUMNS:
+    for name, col, kind in sealed_columns(db.metadata):
         target = table(name, column(col, LargeBinary() if kind == "bytes" else Text()))
         for (raw,) in db.session.execute(select(target.c[col]).where(target.c[col].is_not(None))):
-            if kind == "bytes":
-                counts[version_of(bytes(raw)) if is_encrypted(bytes(raw)) else "plain"] += 1
-            else:
-                counts[text_version(raw) or "plain"] += 1
+            counts[stored_version(kind, raw) or "unsealed"] += 1
     return counts

@@ -11,10 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import segno
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import delete, func, select
 
 from ..database import rolls_back_on_refusal, take_write_lock
 from ..extensions import db
+from ..keys import keyring
 from ..models import RecoveryCode, StaffSession, User, utcnow
 from ..permissions import TWO_FACTOR_ROLES
 from ..rules import totp
@@ -130,7 +133,7 @@ def check_code(user: User, typed: str, *, at: datetime | None = None) -> str | N
         return "code"
     for code in db.session.scalars(select(RecoveryCode).where(RecoveryCode.user_id == user.id,
                                                               RecoveryCode.used_at.is_(None))):
-        if totp.recovery_code_matches(code.code_hash, typed):
+        if totp.recovery_code_matches(code.code_hash, typed, recovery_key, user.id):
             code.used_at = utcnow()
             audit.record("recovery_code_used", user, user=user, detail={"left": recovery_codes_left(user)})
             return "recovery"
@@ -202,8 +205,20 @@ def _clear(user: User) -> None:
 def _new_recovery_codes(user: User) -> list[str]:
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     codes = totp.new_recovery_codes()
-    db.session.add_all(RecoveryCode(user_id=user.id, code_hash=totp.hash_recovery_code(code)) for code in codes)
+    version = keyring().current["data"]
+    key = recovery_key(version)
+    db.session.add_all(RecoveryCode(user_id=user.id, code_hash=totp.hash_recovery_code(code, key, version, user.id))
+                       for code in codes)
     return codes
+
+
+def recovery_key(version: int) -> bytes | None:
+    """The recovery codes' HMAC key: derived from the keyring's data key of that version (HKDF), so
+    the data key itself serves one purpose; None when the keyring lacks that version."""
+    data_key = keyring().lookup("data", version)
+    if data_key is None:
+        return None
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"metpwa recovery codes").derive(data_key)
 
 
 def enroll_unchecked(user: User, secret: str | None = None) -> list[str]:

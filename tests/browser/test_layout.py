@@ -157,7 +157,7 @@ def _two_step_and_emergency_screens(new_ipad, viewport, live_server, orientation
     biller.wait_for_url("**/login/enroll")
     _look(biller, f"{orientation}-login-enroll")
     with live_server.app.app_context():
-        secret = db.session.scalar(select(User.totp_secret).where(User.email == biller_email))
+        secret = db.session.scalar(select(User).where(User.email == biller_email)).totp_secret
     assert biller.locator("#setup-key").inner_text().replace(" ", "") == secret
     biller.tap("#code")
     biller.keyboard.type(app_code(biller_email, secret))

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from metpwa.models import ConsentSignature, Document
 from metpwa.rules.signature import PNG_MAGIC
+from support import hostile_pdfs
 from support.images import MINIMAL_PDF, signature_png
 
 from .markup import forms_on
@@ -26,7 +27,8 @@ from .walker import effects, routes, url_for_route
 
 SUMMARY = ("uploads: signatures {signatures} tried, {signatures_refused} refused, {reencoded} kept only re-encoded; "
            "documents {documents} tried, {documents_refused} refused, {renamed} kept only under a safe name; "
-           "{rows} rows written by refusals")
+           "hostile PDFs {pdfs} tried ({pdf_kinds} kinds x {pdf_forms} upload forms), {pdfs_refused} refused at the "
+           "field, {rewritten} accepted PDFs kept only as their pages; {rows} rows written by refusals")
 
 
 # --- Signatures ----------------------------------------------------------------------------------
@@ -261,3 +263,64 @@ def test_document_names_lose_their_paths_and_tricks(app, world, personas, agent,
         assert opened.headers["X-Content-Type-Options"] == "nosniff"
         assert "sandbox" in opened.headers["Content-Security-Policy"]
         assert opened.mimetype == "application/pdf" and "X" not in opened.headers
+
+
+def test_pdfs_that_can_act_are_refused_at_every_upload_form(app, world, personas, new_agent, probe, calm_sessions,
+                                                          figures):
+    """Scripts behind nested filters and object streams, XFA forms with scripts, actions that leave the
+    document, embedded files and media, an encrypted file: each refused with its message at the field."""
+    owner = new_agent()
+    owner.login(personas.owner)
+    forms = upload_forms(app, world)
+    figures["pdf_kinds"] = len(hostile_pdfs.HOSTILE)
+    figures["pdf_forms"] = len(forms)
+    accepted = []
+    for name, (url, field, fields) in forms.items():
+        for label, data in hostile_pdfs.HOSTILE.items():
+            outcome = probe.send(owner, "POST", url, data={**fields, field: (io.BytesIO(data), "order.pdf")})
+            figures["pdfs"] += 1
+            written = effects(outcome)
+            figures["rows"] += len(written)
+            if outcome.status == 422 and not written and "field-error" in outcome.body and (
+                    "active content" in outcome.body or "could not be read" in outcome.body):
+                figures["pdfs_refused"] += 1
+            else:
+                accepted.append(f"{name}, {label}: {outcome.status}, wrote {written}")
+    assert not accepted, "\n".join(accepted)
+
+
+def test_an_accepted_pdf_is_kept_as_its_pages_only(app, world, personas, agent, calm_sessions, figures):
+    """A link, an outline and metadata are not active, yet nothing but the page survives the upload."""
+    import pikepdf
+    import pypdf
+
+    source = pikepdf.open(io.BytesIO(hostile_pdfs.plain()))
+    uri = source.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link,
+                                                  Rect=[0, 0, 9, 9], A=pikepdf.Dictionary(
+                                                      S=pikepdf.Name.URI, URI=pikepdf.String("https://x.example"))))
+    source.pages[0].obj.Annots = pikepdf.Array([uri])
+    source.Root.PageMode = pikepdf.Name.UseOutlines
+    with source.open_metadata() as meta:
+        meta["dc:title"] = "Tracking title"
+    sent = io.BytesIO()
+    source.save(sent)
+    agent.login(personas.front_desk)
+    client = world.home["client_id"]
+    _, fields = UPLOAD_FORMS["referrals.new_referral"]
+    response = agent.post(f"/clients/{client}/referrals/new",
+                          data={"provider_id": str(world.home["provider_id"]), **fields,
+                                "order_document": (io.BytesIO(sent.getvalue()), "order.pdf")})
+    assert response.status_code == 303
+    with app.app_context():
+        from metpwa.extensions import db
+
+        document = db.session.scalars(select(Document).order_by(Document.id.desc())).first()
+        kept, sha, size = document.data, document.sha256, document.size
+    import hashlib
+
+    figures["rewritten"] += 1
+    assert kept != sent.getvalue() and sha == hashlib.sha256(kept).hexdigest() and size == len(kept)
+    reader = pypdf.PdfReader(io.BytesIO(kept))
+    assert len(reader.pages) == 1 and "Referral order" in reader.pages[0].extract_text()
+    assert "/Annots" not in reader.pages[0] and "/PageMode" not in reader.trailer["/Root"]
+    assert "/Metadata" not in reader.trailer["/Root"] and b"Tracking title" not in kept

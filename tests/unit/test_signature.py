@@ -332,7 +332,8 @@ PAGE = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>"
 
 
 def object_stream(content: bytes, filters: bytes = b"/FlateDecode") -> bytes:
-    data = zlib.compress(content) if filters == b"/FlateDecode" else content.hex().encode() + b">"
+    data = zlib.compress(content) if filters == b"/FlateDecode" else (
+        content.hex().encode() + b">" if filters == b"/ASCIIHexDecode" else content)
     return (b"<< /Type /ObjStm /N 1 /First 4 /Filter " + filters + b" /Length %d >>\nstream\n" % len(data)
             + data + b"\nendstream")
 
@@ -366,9 +367,16 @@ def test_a_benign_compressed_object_stream_is_accepted():
     assert sniff_document(pdf(CATALOG, PAGES, PAGE, object_stream(benign))) == "application/pdf"
 
 
-def test_an_object_stream_we_cannot_read_is_refused():
+def test_an_object_stream_under_any_decodable_filter_chain_is_read():
     benign = b"4 0 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
-    assert sniff_document(pdf(CATALOG, PAGES, PAGE, object_stream(benign, b"/ASCIIHexDecode"))) is None
+    hidden = b"4 0 << /S /JavaScript /JS (app.alert(1)) >>"
+    assert sniff_document(pdf(CATALOG, PAGES, PAGE, object_stream(benign, b"/ASCIIHexDecode"))) == "application/pdf"
+    assert sniff_document(pdf(CATALOG, PAGES, PAGE, object_stream(hidden, b"/ASCIIHexDecode"))) is None
+
+
+def test_a_stream_we_cannot_decode_is_refused():
+    benign = b"4 0 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+    assert sniff_document(pdf(CATALOG, PAGES, PAGE, object_stream(benign, b"/Crypt"))) is None
 
 
 def test_names_that_only_start_like_js_are_not_actions():

@@ -27,11 +27,15 @@ ROW_WORDS = {"actions": audit.ACTIONS, "record_words": record_words, "listing_wo
 PAGE = 50
 
 
+# What a spreadsheet may take as the start of a formula: = + - @, the full-width and small forms
+# an input method types (＝ ＋ － ＠ ﹦ ﹢ ﹣ ﹫), and the tab and line breaks it skips before one.
+FORMULA_STARTS = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20\ufe66\ufe62\ufe63\ufe6b")
+
+
 def _cell(value) -> str:
-    """Spreadsheet apps run a cell that starts with = + - or @ as a formula; a leading quote stops
-    a name or note typed by anyone from becoming one in the auditor's copy."""
+    """A leading quote stops a name or note typed by anyone from becoming a formula in the auditor's copy."""
     text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return "'" + text if text[:1] in FORMULA_STARTS else text
 
 
 def _csv(header: list[str], rows: Iterable[list]) -> Iterator[str]:
@@ -104,10 +108,12 @@ def export():
 @bp.get("/verify")
 @requires("audit.view")
 def verify():
-    findings, summary = audit.verify_chain()
+    findings, _ = audit.verify_chain()
     audit.viewed(practice_id=current_user.practice_id, detail={"report": "audit verify"})
-    # The trail is one chain for the whole server; an owner sees whether it holds, not other practices' rows.
-    return render_template("audit/_verify.html", breaks=len(findings), summary=summary)
+    # The trail is one chain for the whole server; an owner sees whether it holds and how many of the
+    # practice's own events it checked, never how busy other practices are.
+    return render_template("audit/_verify.html", breaks=len(findings),
+                           own_events=audit.event_count(current_user.practice_id))
 
 
 def _disclosures(filters):

@@ -4,6 +4,7 @@ from flask import Response, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ...access import requires
+from ...errors import render_error
 from ...models import Client, ConsentSignature, ConsentTemplate
 from ...scoping import get_for_client, get_for_practice
 from ...services import consents
@@ -72,7 +73,12 @@ def retire(template_id: int):
 @requires("clients.view")
 def signed_pdf(client_id: int, signature_id: int):
     signature = get_for_client(ConsentSignature, signature_id, client_id)
-    response = Response(consents.open_pdf(current_user, signature), mimetype="application/pdf")
+    try:
+        data = consents.open_pdf(current_user, signature)
+    except consents.RecordAltered:
+        return render_error(500, "This signed consent no longer matches the fingerprint taken when it was signed, "
+                                 "so it is not shown. The practice owner sees this in the audit trail.")
+    response = Response(data, mimetype="application/pdf")
     filename = f"consent-{signature.template.key}-v{signature.template.version}-{signature.signed_at:%Y%m%d}.pdf"
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     return response

@@ -61,7 +61,7 @@ def _tables():
 
 
 def upgrade():
-    from metpwa.encryption import reseal
+    from metpwa.sealing_v1 import reseal
 
     bind = op.get_bind()
     ring = _ring()
@@ -75,7 +75,7 @@ def upgrade():
 
 
 def downgrade():
-    from metpwa.encryption import reseal
+    from metpwa.sealing_v1 import reseal
 
     bind = op.get_bind()
     ring = _ring()
