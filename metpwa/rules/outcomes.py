@@ -1,14 +1,13 @@
 """Scores functional outcome measures from the raw trials a trainer enters, and interprets them against fall-risk cut-offs, age/sex norms and the client's baseline in a sentence reports can reuse."""
 
 import math
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
-from statistics import fmean
+from decimal import Decimal
 from typing import Literal
 
+from metpwa.rules.thresholds import Relation, as_shown, mean_as_shown, meets, places_of
 from metpwa.standards.measures import (
     BALANCE_HOLD_SECONDS,
     BALANCE_STAGES,
@@ -193,24 +192,28 @@ def _trials(measure: MeasureDefinition, raw: Mapping[str, object], field: str = 
     )
 
 
+def _places(measure: MeasureDefinition) -> int | None:
+    """The decimals the measure is shown with: every score is rounded to them once, and every
+    judgement reads the score as shown (metpwa.rules.thresholds)."""
+    return places_of(measure.value_format)
+
+
+def _shown(measure: MeasureDefinition, value: float | Decimal) -> float:
+    return as_shown(value, _places(measure))
+
+
 def _display(measure: MeasureDefinition, value: float) -> str:
-    return measure.value_format.format(_as_shown(measure, value))
+    return measure.value_format.format(_shown(measure, value))
 
 
-def _as_shown(measure: MeasureDefinition, value: float) -> float:
-    """The value at the precision it is shown (rounded half up), which is also the value every
-    judgement reads: a TUG of 11.96 s is shown as 12.0 s, and "12.0 s: below the 12 s cut-off"
-    would contradict itself; so would a change shown as 1.1 s called smaller than a 1.1 s MDC.
-    (Formatting the float itself would round 11.95 down and 9.25 to even.)"""
-    places = re.search(r"\{:\.(\d+)f\}", measure.value_format)
-    if places is None:
-        return value
-    return float(Decimal(str(value)).quantize(Decimal(1).scaleb(-int(places.group(1))), rounding=ROUND_HALF_UP))
+def _judged(measure: MeasureDefinition, value: float, relation: Relation, reference: float) -> bool:
+    return meets(value, relation, reference, places=_places(measure))
 
 
 def _score_tug(measure: MeasureDefinition, raw: Mapping[str, object]) -> Score:
     trials = _trials(measure, raw)
-    value = round(fmean(trials), 2)
+    # The mean of the trials as shown, rounded once: [11.95, 11.95, 11.94] is 11.9 s, not 12.0 s.
+    value = mean_as_shown(trials, _places(measure))
     return Score(measure.key, value, measure.unit, _display(measure, value), trials_s=trials)
 
 
@@ -264,10 +267,12 @@ def _score_grip(measure: MeasureDefinition, raw: Mapping[str, object]) -> Score:
             for number, reading in enumerate(entered, start=1)
         ]
         if readings:
-            mean = fmean(readings)
-            # Convert the mean, not each reading, so the entered unit keeps its precision.
-            means_kg[hand] = round(mean if unit == "kg" else mean * KG_PER_LB, 2)
-            means_lb[hand] = round(mean if unit == "lb" else mean / KG_PER_LB, 2)
+            mean = sum((Decimal(str(reading)) for reading in readings), Decimal(0)) / len(readings)
+            # Convert the exact mean, not each reading or a rounded mean, and round once: to the
+            # tenth the kilograms are shown at, and the tenth of a pound the norms are given in.
+            per_kg = Decimal(str(KG_PER_LB))
+            means_kg[hand] = _shown(measure, mean if unit == "kg" else mean * per_kg)
+            means_lb[hand] = _shown(measure, mean if unit == "lb" else mean / per_kg)
     if not means_kg:
         raise MeasureInputError("right", "record at least one trial for one hand")
     # The stronger hand is the single number a trend line follows; both hands are kept.
@@ -296,14 +301,16 @@ def _score_six_minute_walk(measure: MeasureDefinition, raw: Mapping[str, object]
     extra = _number(raw.get("extra_m", 0), measure.limit("extra_m"), "extra_m")
     if extra >= lap_length:
         raise MeasureInputError("extra_m", f"extra distance must be less than one lap ({lap_length:g} m)")
-    distance = round(_check(laps * lap_length + extra, measure.limit("distance_m"), "laps", ""), 1)
-    return Score(measure.key, distance, measure.unit, _display(measure, distance))
+    _check(laps * lap_length + extra, measure.limit("distance_m"), "laps", "")
+    value = _shown(measure, Decimal(str(laps)) * Decimal(str(lap_length)) + Decimal(str(extra)))
+    return Score(measure.key, value, measure.unit, _display(measure, value))
 
 
 def _score_gait_speed(measure: MeasureDefinition, raw: Mapping[str, object]) -> Score:
     course = _number(raw.get("course_m"), measure.limit("course_m"), "course_m")
     trials = _trials(measure, raw)
-    speed = round(course / fmean(trials), 2)
+    mean_s = sum((Decimal(str(trial)) for trial in trials), Decimal(0)) / len(trials)
+    speed = _shown(measure, Decimal(str(course)) / mean_s)
     return Score(measure.key, speed, measure.unit, _display(measure, speed), trials_s=trials)
 
 
@@ -357,7 +364,7 @@ def interpret(
     norms = _norms(measure, score, age, _SEXES.get((sex or "").strip().lower()))
     changes = _changes(measure, score, baseline)
     # For grip the goal is read against the stronger hand, the number its trend line follows.
-    goal_met = None if goal is None else _at_least_as_good(measure, score.value, goal)
+    goal_met = None if goal is None else goal_reached(measure.key, score.value, goal)
     since = "baseline" if baseline_date is None else short_date(baseline_date, relative_to=result_date)
 
     clauses = [_headline(measure, score, changes, since)]
@@ -389,8 +396,12 @@ def _sentence(clauses: list[str]) -> str:
     return text[0].upper() + text[1:] + "."
 
 
-def _at_least_as_good(measure: MeasureDefinition, value: float, reference: float) -> bool:
-    return value >= reference if measure.higher_is_better else value <= reference
+def goal_reached(measure_key: str, value: float, goal: float) -> bool:
+    """A goal on a measure is reached when the value as shown is past it, strictly, in the
+    measure's better direction: the plan words it "below 12 s", and 12.0 s is not below 12 s.
+    The plan's goal status (metpwa.rules.plan.goal_status) reads goals the same way."""
+    measure = definition(measure_key)
+    return _judged(measure, value, "above" if measure.higher_is_better else "below", goal)
 
 
 def _relation(value: float, threshold: float) -> str:
@@ -404,14 +415,20 @@ def _cutoff_value(measure: MeasureDefinition, cutoff: FallRiskCutoff, score: Sco
         # A stance never reached was not held at all.
         reached = len(score.stage_seconds) >= TANDEM_STAGE
         return score.stage_seconds[TANDEM_STAGE - 1] if reached else 0.0
-    return _as_shown(measure, score.value)
+    return score.value
+
+
+def _at_risk(measure: MeasureDefinition, cutoff: FallRiskCutoff, value: float) -> bool:
+    # Seconds held are read as typed; a score as it is shown.
+    places = None if cutoff.applies_to == "tandem_stance_seconds" else _places(measure)
+    return meets(value, cutoff.at_risk_if, cutoff.threshold, places=places)
 
 
 def _fall_risk_flags(measure: MeasureDefinition, score: Score) -> tuple[FallRiskFlag, ...]:
     flags = []
     for cutoff in measure.fall_risk_cutoffs:
         value = _cutoff_value(measure, cutoff, score)
-        if not cutoff.at_risk(value):
+        if not _at_risk(measure, cutoff, value):
             continue
         if cutoff.applies_to == "tandem_stance_seconds":
             held = f"held {value:g} s" if len(score.stage_seconds) >= TANDEM_STAGE else "not reached"
@@ -432,8 +449,8 @@ def _fall_risk_clause(measure: MeasureDefinition, score: Score, baseline: Score 
     value = _cutoff_value(measure, cutoff, score)
     prefix = ""
     if baseline is not None:
-        before = cutoff.at_risk(_cutoff_value(measure, cutoff, baseline))
-        prefix = "still " if before == cutoff.at_risk(value) else "now "
+        before = _at_risk(measure, cutoff, _cutoff_value(measure, cutoff, baseline))
+        prefix = "still " if before == _at_risk(measure, cutoff, value) else "now "
     subject = "tandem stance " if cutoff.applies_to == "tandem_stance_seconds" else ""
     return f"{subject}{prefix}{_relation(value, cutoff.threshold)} the {cutoff.label}"
 
@@ -443,7 +460,7 @@ def _norms(measure: MeasureDefinition, score: Score, age: int, sex: Sex | None) 
         tug_row = next((row for row in TUG_AGE_MEANS if row.ages.contains(age)), None)
         if tug_row is None:
             return ()
-        slower = _as_shown(measure, score.value) > tug_row.mean_s
+        slower = _judged(measure, score.value, "above", tug_row.mean_s)
         text = f"{'slower than' if slower else 'at or faster than'} the {tug_row.mean_s:g} s mean for ages {tug_row.ages.label}"
         return (NormComparison(text, tug_row.mean_s, slower, tug_row.source),)
     if sex is None:
@@ -453,7 +470,7 @@ def _norms(measure: MeasureDefinition, score: Score, age: int, sex: Sex | None) 
         chair_row = next((r for r in CHAIR_STAND_BELOW_AVERAGE if r.sex == sex and r.ages.contains(age)), None)
         if chair_row is None:
             return ()
-        below = score.value < chair_row.below
+        below = _judged(measure, score.value, "below", chair_row.below)
         band = f"{people} aged {chair_row.ages.label}"
         text = (
             f"below average for {band} (fewer than {chair_row.below} stands)"
@@ -477,7 +494,7 @@ def _norms(measure: MeasureDefinition, score: Score, age: int, sex: Sex | None) 
                 f"{hand} hand {measured / mean * 100:.0f}% of the {mean:.1f} lb mean"
                 f" for {people} aged {grip_row.ages.label}"
             )
-            comparisons.append(NormComparison(text, mean, measured < mean, grip_row.source, hand))
+            comparisons.append(NormComparison(text, mean, _judged(measure, measured, "below", mean), grip_row.source, hand))
         return tuple(comparisons)
     return ()
 
@@ -498,17 +515,17 @@ def _changes(measure: MeasureDefinition, score: Score, baseline: Score | None) -
         pairs.append((measure.short_name, baseline.value, score.value))
     changes = []
     for label, before, now in pairs:
-        # Judged on the values as the report shows them (see _as_shown); rounding the difference
-        # keeps 0.85 - 0.80 from falling short of 0.05.
-        shown_before = _as_shown(measure, before)
-        difference = round(_as_shown(measure, now) - shown_before, 2)
+        # Judged on the values as the report shows them (metpwa.rules.thresholds); the difference
+        # of two shown values, taken from their decimal digits, keeps 0.85 - 0.80 at 0.05.
+        shown_before = _shown(measure, before)
+        difference = _shown(measure, Decimal(str(_shown(measure, now))) - Decimal(str(shown_before)))
         if difference == 0:
             direction: Direction = "unchanged"
         else:
             direction = "improved" if (difference > 0) == measure.higher_is_better else "declined"
         threshold = next((t for t in measure.change_thresholds if t.applies_to(before)), None)
         meaningful, comparison = (False, None) if threshold is None else _judge(
-            threshold, shown_before, abs(difference), improved=direction == "improved")
+            measure, threshold, shown_before, abs(difference), improved=direction == "improved")
         changes.append(Change(label, before, now, difference, direction, threshold, meaningful, comparison))
     return tuple(changes)
 
@@ -521,41 +538,47 @@ def _amount(value: float, unit: str) -> str:
     return f"{value:g} {unit}"
 
 
-def _judge(threshold: ChangeThreshold, baseline: float, size: float, *, improved: bool) -> tuple[bool, str]:
+def _judge(
+    measure: MeasureDefinition, threshold: ChangeThreshold, baseline: float, size: float, *, improved: bool
+) -> tuple[bool, str]:
     low, high, name = threshold.low, threshold.high, threshold.name
+
+    def reaches(reference: float) -> bool:
+        return _judged(measure, size, "at_or_above", reference)
+
     if threshold.low_name and threshold.high_name:
-        if size >= high:
+        if reaches(high):
             return True, f"at least the {_amount(high, threshold.unit)} {threshold.high_name}"
-        if size >= low:
+        if reaches(low):
             return True, f"at least the {_amount(low, threshold.unit)} {threshold.low_name}"
         return False, f"smaller than the {_amount(low, threshold.unit)} {threshold.low_name}"
     if threshold.relative is not None and not improved:
         # Farrar's 30% is a reduction in pain; a rise is judged on the points alone, or one point
         # up from 2/10 would read as a clinically important change.
         described = f"{_amount(low, threshold.unit)} {name}"
-        return (True, f"at least the {described}") if size >= low else (False, f"smaller than the {described}")
+        return (True, f"at least the {described}") if reaches(low) else (False, f"smaller than the {described}")
     if threshold.relative is not None:
         described = f"{_amount(low, threshold.unit)} or {threshold.relative * 100:g}% {name}"
         relative_met = baseline > 0 and size / baseline >= threshold.relative
-        if size >= low or relative_met:
+        if reaches(low) or relative_met:
             return True, f"at least the {described}"
         return False, f"smaller than the {described}"
     if low == high:
         described = f"{_amount(low, threshold.unit)} {name}"
-        if size > low:
+        if _judged(measure, size, "above", low):
             return True, f"larger than the {described}"
-        if size == low:
+        if reaches(low):
             return True, f"equal to the {described}"
         # Below an MDC the difference may be no more than test-retest noise.
         noise = ", so it may be measurement variation" if name == "minimal detectable change" else ""
         return False, f"smaller than the {described}{noise}"
     decimals = 0 if float(low).is_integer() and float(high).is_integer() else 1
     described = f"{low:.{decimals}f}-{high:.{decimals}f} {threshold.unit} {name}"
-    if size > high:
+    if _judged(measure, size, "above", high):
         return True, f"larger than the {described}"
-    if size == high:
+    if reaches(high):
         return True, f"equal to the upper end of the {described}"
-    if size >= low:
+    if reaches(low):
         # Published estimates span the range, so only its top is a safe claim.
         return False, f"within the {described} range, so possibly meaningful"
     return False, f"smaller than the {described}"

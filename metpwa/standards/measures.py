@@ -112,11 +112,6 @@ class FallRiskCutoff:
     use_alone: bool = True
     caution: str | None = None
 
-    def at_risk(self, value: float) -> bool:
-        if self.at_risk_if == "at_or_above":
-            return value >= self.threshold
-        return value < self.threshold
-
 
 @dataclass(frozen=True)
 class MeasureDefinition:

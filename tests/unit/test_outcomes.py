@@ -1,8 +1,7 @@
 """Unit tests for outcome-measure scoring and interpretation, run against the data tables without an app."""
 
-from datetime import date
-
 import re
+from datetime import date
 
 import pytest
 
@@ -10,10 +9,13 @@ from metpwa.rules.outcomes import (
     MeasureInputError,
     Score,
     age_on,
+    goal_reached,
     interpret,
     score,
     short_date,
 )
+from metpwa.rules.plan import GoalDraft, goal_status
+from metpwa.rules.thresholds import as_shown, mean_as_shown, meets, places_of
 from metpwa.standards.measures import (
     CHAIR_STAND_BELOW_AVERAGE,
     GRIP_NORMS,
@@ -71,7 +73,8 @@ def test_a_72_year_olds_tug_of_13_6_s_is_flagged_for_fall_risk():
 def test_a_tug_shown_as_12_0_s_is_judged_as_12_0_s_not_as_its_hundredths():
     result = interpret("tug", _tug(11.94, 11.98, 11.96), age=72, sex="female")
 
-    assert result.score.value == 11.96
+    # The mean, 11.96 s, is kept as it is shown: one rounding, to the tenth.
+    assert result.score.value == 12.0
     assert result.at_fall_risk
     assert result.sentence == ("TUG 12.0 s; slower than the 9.2 s mean for ages 70-79; at or above the 12 s"
                                " fall-risk threshold.")
@@ -156,10 +159,11 @@ def test_slower_tug_is_a_decline_and_a_small_change_may_be_noise():
     assert "smaller than the 1.1 s minimal detectable change, so it may be measurement variation" in small.sentence
 
 
-def test_tug_score_is_the_mean_of_the_trials_to_two_decimals():
+def test_tug_score_is_the_mean_of_the_trials_rounded_once_to_the_tenth_it_is_shown_at():
     result = _tug(10.004, 10.0, 11.0)
 
-    assert result.value == 10.33
+    assert result.value == 10.3
+    assert result.display == "10.3 s"
     assert result.trials_s == (10.004, 10.0, 11.0)
 
 
@@ -208,7 +212,8 @@ def test_grip_entered_in_pounds_is_converted_to_kg():
     result = score("grip", {"unit": "lb", "right": [50, 52, 54]})
 
     assert result.right_lb == 52.0
-    assert result.right_kg == round(52.0 * KG_PER_LB, 2) == 23.59
+    # 52 lb is 23.587 kg: kept as shown, to the tenth.
+    assert result.right_kg == round(52.0 * KG_PER_LB, 1) == 23.6
     assert result.left_kg is None
 
 
@@ -344,10 +349,11 @@ def test_gait_speed_is_course_over_mean_time():
     assert result.display == "1.00 m/s"
 
 
-def test_six_minute_walk_is_laps_times_lap_length_plus_extra():
+def test_six_minute_walk_is_laps_times_lap_length_plus_extra_kept_as_shown():
     result = score("six_minute_walk", {"laps": 12, "lap_length_m": 30, "extra_m": 17.5})
 
-    assert result.value == 377.5
+    # 377.5 m is shown as 378 m (half up), and 378 m is what is kept and judged.
+    assert (result.value, result.display) == (378.0, "378 m")
 
 
 def test_goal_is_reported_in_the_measures_direction():
@@ -646,3 +652,97 @@ def test_questionnaires_have_every_item_with_five_answers(questionnaire, count, 
 
 def test_questionnaires_cover_only_free_instruments():
     assert set(QUESTIONNAIRES) == {"berg", "lefs"}
+
+
+# --- One threshold rule, one rounding (issue 16) ----------------------------------
+
+
+def test_issue_16_tug_of_11_95_11_95_11_94_is_11_9_s_everywhere():
+    """The mean of [11.95, 11.95, 11.94] is 11.947 s: rounded once it is 11.9 s, below the CDC STEADI
+    12 s cut-off, and the plan's goal "below 12 s" is met on the same 11.9 s. Rounded twice (to 11.95,
+    then to 12.0) it was judged at fall risk while the plan judged the raw 11.95 s "goal met"."""
+    tug = _tug(11.95, 11.95, 11.94)
+    result = interpret("tug", tug, age=72, sex="female", goal=12.0)
+    goal = GoalDraft(1, "Out of the fall-risk range", "measure", "tug", "na", "below", 12.0, "s", 8,
+                     baseline_value=15.0)
+
+    assert (tug.value, tug.display) == (11.9, "11.9 s")
+    assert not result.at_fall_risk and result.fall_risk_flags == ()
+    assert result.goal_met is True
+    assert goal_status(goal, tug.value, week=4) == "met"
+
+
+@pytest.mark.parametrize(("measure_key", "raw", "goal"), [
+    ("tug", {"trials": [12.0]}, 12.0),
+    ("lefs", {"items": [3] * 20}, 60.0),
+    ("grip", {"unit": "kg", "right": [25.0]}, 25.0),
+])
+def test_a_result_exactly_at_the_goal_is_not_reached_on_the_result_nor_on_the_plan(measure_key, raw, goal):
+    """Issue 16: "reached at exactly the goal" differed between rules.outcomes (reached) and rules.plan
+    (not met). Both now read a goal as worded: strictly past it, on the value as shown."""
+    result = score(measure_key, raw)
+    direction = "above" if MEASURES[measure_key].higher_is_better else "below"
+    plan_goal = GoalDraft(1, "Goal", "measure", measure_key, "na", direction, goal, result.unit, 8)
+
+    assert interpret(measure_key, result, age=60, sex="female", goal=goal).goal_met is False
+    assert goal_reached(measure_key, result.value, goal) is False
+    assert goal_status(plan_goal, result.value, week=4) == "not met"
+
+
+def test_the_plan_judges_a_legacy_two_decimal_value_as_it_is_shown():
+    """A result saved before issue 16 kept hundredths (11.95 s) and shows as 12.0 s: the plan reads
+    12.0 s, as the chart and the result card show it, so the goal "below 12 s" is not met."""
+    goal = GoalDraft(1, "Out of the fall-risk range", "measure", "tug", "na", "below", 12.0, "s", 8,
+                     baseline_value=15.0)
+    assert goal_status(goal, 11.95, week=4) == "progressing"
+    assert goal_status(goal, 11.94, week=4) == "met"
+
+
+@pytest.mark.parametrize("measure_key", sorted(MEASURES))
+def test_every_score_is_kept_at_the_precision_it_is_shown(measure_key):
+    """What the chart plots and the plan and report read (the stored value) is the number on the
+    result card, not a finer one."""
+    raws = {
+        "tug": {"trials": [11.95, 11.95, 11.94]},
+        "chair_stand_30s": {"count": 9},
+        "balance_4stage": {"stage_seconds": [10, 10, 7.5]},
+        "grip": {"unit": "lb", "right": [50, 52, 53]},
+        "nprs": {"rating": 4},
+        "six_minute_walk": {"laps": 12, "lap_length_m": 30.5, "extra_m": 12.25},
+        "gait_speed": {"course_m": 4, "trials": [4.44, 4.45, 4.46]},
+        "berg": {"items": _berg_items(47)},
+        "lefs": {"items": [3] * 20},
+    }
+    result = score(measure_key, raws[measure_key])
+    measure = MEASURES[measure_key]
+    shown = places_of(measure.value_format)
+
+    assert result.value == round(result.value, shown)
+    assert measure.value_format.format(result.value) in result.display
+
+
+@pytest.mark.parametrize(("value", "places", "shown"), [
+    (11.95, 1, 12.0), (9.25, 1, 9.3), (11.94, 1, 11.9), (0.845, 2, 0.85), (377.5, 0, 378.0), (4.0, None, 4.0),
+])
+def test_a_value_is_shown_rounded_half_up_from_its_decimal_digits(value, places, shown):
+    assert as_shown(value, places) == shown
+
+
+def test_a_mean_is_rounded_once_from_the_readings_digits():
+    assert mean_as_shown([11.95, 11.95, 11.94], 1) == 11.9
+    assert mean_as_shown([9.2, 9.3], 1) == 9.3
+    assert mean_as_shown([0.1, 0.2], 2) == 0.15
+
+
+@pytest.mark.parametrize(("value", "relation", "reference", "result"), [
+    (11.95, "at_or_above", 12.0, True),  # shown 12.0
+    (11.94, "at_or_above", 12.0, False),  # shown 11.9
+    (12.0, "below", 12.0, False),
+    (12.0, "at_or_below", 12.0, True),
+    (45.0, "above", 45.0, False),
+    (45.4, "above", 45.0, False),  # shown 45 on a whole-point scale
+    (45.5, "above", 45.0, True),  # shown 46
+])
+def test_one_rule_compares_the_shown_value(value, relation, reference, result):
+    places = 0 if reference == 45.0 else 1
+    assert meets(value, relation, reference, places=places) is result
