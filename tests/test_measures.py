@@ -65,11 +65,13 @@ def peggy(make, personas):
 
 EACH_MEASURE = [
     ("tug", {"trials": ["13.5", "13.7"], "walking_aid": "cane", "observations": ["Short strides"]}, "13.6 s",
-     "TUG 13.6 s; slower than the 9.2 s mean for ages 70-79; above the 12 s fall-risk threshold.", {"score": "89423-8"}),
+     ("TUG 13.6 s; slower than the 9.2 s mean for ages 70-79; at fall risk by the CDC STEADI cut-off (at risk: 12 s "
+      "or slower)."), {"score": "89423-8"}),
     ("chair_stand_30s", {"count": "9"}, "9 stands",
      "Chair stand 9 stands; below average for women aged 70-74 (fewer than 10 stands).", {"score": "66247-8"}),
     ("balance_4stage", {"stage_seconds": ["10", "10", "4.5", ""]}, "stage 2 of 4",
-     "4-stage balance stage 2 of 4; tandem stance below the 10 s fall-risk threshold.", {}),
+     "4-stage balance stage 2 of 4; at fall risk by the CDC STEADI cut-off (at risk: tandem stance held under 10 s).",
+     {}),
     ("grip", {"unit": "lb", "right": ["45", "47", "46"], "left": ["40", "", ""]}, "right 20.9 kg, left 18.1 kg",
      "Grip right 20.9 kg, left 18.1 kg; right hand 93% of the 49.6 lb mean for women aged 70-74, left hand 96% of "
      "the 41.5 lb mean for women aged 70-74.", {"right hand": "83174-3", "left hand": "83173-5"}),
@@ -78,8 +80,8 @@ EACH_MEASURE = [
      "6-minute walk 342 m.", {"score": "64098-7"}),
     ("gait_speed", {"course_m": "4", "trials": ["4.9", "5.1"], "walking_aid": "none"}, "0.80 m/s",
      "Gait speed 0.80 m/s.", {"score": "83172-7"}),
-    ("berg", {**BERG_ALL_FOURS, "item-14": "1", "item-13": "2"}, "51/56", "Berg 51/56; above the 45-point "
-     "fall-risk threshold.", {}),
+    ("berg", {**BERG_ALL_FOURS, "item-14": "1", "item-13": "2"}, "51/56", ("Berg 51/56; not at fall risk by the "
+     "common Berg cut-off (at risk: under 45 points)."), {}),
     ("lefs", LEFS_ANSWERS, "40/80", "LEFS 40/80.", {}),
 ]
 
@@ -115,7 +117,8 @@ def test_preview_shows_the_sentence_and_saves_nothing(app, trainer, peggy):
     response = trainer.post(f"/clients/{peggy}/measures/tug/preview", data={"trials": ["13.6"]}, htmx=True)
     body = response.get_data(as_text=True)
     assert response.status_code == 200 and "not saved yet" in body
-    assert "above the 13.5 s fall-risk cut-off (low sensitivity: never use it alone" in body
+    assert ("at fall risk by the Barry 2014 cut-off (at risk: 13.5 s or slower; low sensitivity: never use it "
+            "alone") in body
     assert _rows(app, peggy) == []
 
 
@@ -123,7 +126,8 @@ def test_preview_shows_the_sentence_and_saves_nothing(app, trainer, peggy):
 
 def test_a_72_year_olds_tug_of_13_6_s_is_flagged_for_fall_risk(app, trainer, peggy):
     body = _record(trainer, peggy, "tug", {"trials": ["13.6"], "walking_aid": "none"}).get_data(as_text=True)
-    assert "TUG 13.6 s; slower than the 9.2 s mean for ages 70-79; above the 12 s fall-risk threshold." in body
+    assert ("TUG 13.6 s; slower than the 9.2 s mean for ages 70-79; at fall risk by the CDC STEADI cut-off (at risk: "
+            "12 s or slower).") in body
     assert "Fall risk" in body
     card = trainer.get(f"/clients/{peggy}/measures/card", htmx=True).get_data(as_text=True)
     assert "TUG 13.6 s" in card and "badge-danger" in card
@@ -140,7 +144,7 @@ def test_20_s_to_14_s_is_a_meaningful_change(app, trainer, peggy):
         zone = db.session.scalar(select(Practice).where(Practice.id == OutcomeResult.practice_id).limit(1)).zone
     day = first.astimezone(zone)
     assert (f"TUG improved from 20.0 s to 14.0 s since {day:%b} {day.day}; the change is larger than the 1.1 s "
-            "minimal detectable change; still above the 12 s fall-risk threshold.") in body
+            "minimal detectable change; still at fall risk by the CDC STEADI cut-off (at risk: 12 s or slower).") in body
     sentences = [row[3] for row in _rows(app, peggy, "tug")]
     assert sentences[0].startswith("TUG 20.0 s;") and "improved" in sentences[1]
 

@@ -404,12 +404,6 @@ def goal_reached(measure_key: str, value: float, goal: float) -> bool:
     return _judged(measure, value, "above" if measure.higher_is_better else "below", goal)
 
 
-def _relation(value: float, threshold: float) -> str:
-    if value > threshold:
-        return "above"
-    return "at or above" if value == threshold else "below"
-
-
 def _cutoff_value(measure: MeasureDefinition, cutoff: FallRiskCutoff, score: Score) -> float:
     if cutoff.applies_to == "tandem_stance_seconds":
         # A stance never reached was not held at all.
@@ -435,24 +429,31 @@ def _fall_risk_flags(measure: MeasureDefinition, score: Score) -> tuple[FallRisk
             subject = f"Tandem stance {held}"
         else:
             subject = f"{measure.short_name} {score.display}"
-        text = f"{subject}: {_relation(value, cutoff.threshold)} the {cutoff.label}"
-        if cutoff.caution:
-            text += f" ({cutoff.caution})"
-        flags.append(FallRiskFlag(cutoff, value, text))
+        flags.append(FallRiskFlag(cutoff, value, f"{subject}: at fall risk {_by(cutoff)}"))
     return tuple(flags)
+
+
+def _by(cutoff: FallRiskCutoff) -> str:
+    """Whose cut-off and which side of it is at risk, in words: "by the CDC STEADI cut-off (at
+    risk: 12 s or slower)". Said the same way for every direction, so that "not at fall risk" on a
+    Berg of 48 and "at fall risk" on a TUG of 13.6 s read plainly (issue 16)."""
+    caution = f"; {cutoff.caution}" if cutoff.caution else ""
+    return f"by the {cutoff.label} (at risk: {cutoff.at_risk_when}{caution})"
 
 
 def _fall_risk_clause(measure: MeasureDefinition, score: Score, baseline: Score | None) -> str | None:
     cutoff = next((c for c in measure.fall_risk_cutoffs if c.use_alone), None)
     if cutoff is None:
         return None
-    value = _cutoff_value(measure, cutoff, score)
-    prefix = ""
+    at_risk = _at_risk(measure, cutoff, _cutoff_value(measure, cutoff, score))
+    status = "at fall risk" if at_risk else "not at fall risk"
     if baseline is not None:
         before = _at_risk(measure, cutoff, _cutoff_value(measure, cutoff, baseline))
-        prefix = "still " if before == _at_risk(measure, cutoff, value) else "now "
-    subject = "tandem stance " if cutoff.applies_to == "tandem_stance_seconds" else ""
-    return f"{subject}{prefix}{_relation(value, cutoff.threshold)} the {cutoff.label}"
+        if before == at_risk:
+            status = f"still {status}"
+        else:
+            status = "now at fall risk" if at_risk else "no longer at fall risk"
+    return f"{status} {_by(cutoff)}"
 
 
 def _norms(measure: MeasureDefinition, score: Score, age: int, sex: Sex | None) -> tuple[NormComparison, ...]:

@@ -103,10 +103,15 @@ class ChangeThreshold:
 
 @dataclass(frozen=True)
 class FallRiskCutoff:
+    """A fall-risk cut-off. `label` names whose cut-off it is ("CDC STEADI cut-off") and
+    `at_risk_when` says plainly which side of it is at risk ("12 s or slower"), so a sentence never
+    leaves the reader to work out whether "at or above" is the safe side (issue 16)."""
+
     threshold: float
     at_risk_if: Literal["at_or_above", "below"]
     label: str
     source: str
+    at_risk_when: str
     # What the cut-off is compared with: the score, or the seconds held in tandem stance.
     applies_to: Literal["score", "tandem_stance_seconds"] = "score"
     use_alone: bool = True
@@ -167,12 +172,13 @@ TUG = MeasureDefinition(
         ChangeThreshold("minimal detectable change", 1.1, 1.1, "s", ALGHADIR_2015),
     ),
     fall_risk_cutoffs=(
-        FallRiskCutoff(12.0, "at_or_above", "12 s fall-risk threshold", CDC_STEADI_TUG),
+        FallRiskCutoff(12.0, "at_or_above", "CDC STEADI cut-off", CDC_STEADI_TUG, "12 s or slower"),
         FallRiskCutoff(
             13.5,
             "at_or_above",
-            "13.5 s fall-risk cut-off",
+            "Barry 2014 cut-off",
             BARRY_2014,
+            "13.5 s or slower",
             use_alone=False,
             caution="low sensitivity: never use it alone to rule fall risk in or out",
         ),
@@ -234,8 +240,9 @@ BALANCE_4STAGE = MeasureDefinition(
         FallRiskCutoff(
             BALANCE_HOLD_SECONDS,
             "below",
-            "10 s fall-risk threshold",
+            "CDC STEADI cut-off",
             CDC_STEADI_BALANCE,
+            "tandem stance held under 10 s",
             applies_to="tandem_stance_seconds",
         ),
     ),
@@ -393,7 +400,7 @@ BERG = MeasureDefinition(
         ChangeThreshold("minimal detectable change", 7, 7, "points", DONOGHUE_STOKES_2009, baseline_from=25, baseline_to=34),
         ChangeThreshold("minimal detectable change", 5, 5, "points", DONOGHUE_STOKES_2009, baseline_from=0, baseline_to=24),
     ),
-    fall_risk_cutoffs=(FallRiskCutoff(45, "below", "45-point fall-risk threshold", BERG_CUTOFF),),
+    fall_risk_cutoffs=(FallRiskCutoff(45, "below", "common Berg cut-off", BERG_CUTOFF, "under 45 points"),),
 )
 
 LEFS = MeasureDefinition(

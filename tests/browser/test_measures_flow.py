@@ -125,7 +125,7 @@ def test_chair_stand_balance_and_berg_by_taps(ipad, live_server):
     ipad.clock.run_for(4_200)
     stages.nth(2).locator("[data-hold-toggle]").tap()
     assert 4.0 <= float(stages.nth(2).locator("[data-hold-input]").input_value()) <= 4.5
-    expect(ipad.locator("#measure-result .result-sentence")).to_contain_text("tandem stance below the 10 s fall-risk")
+    expect(ipad.locator("#measure-result .result-sentence")).to_contain_text("at fall risk by the CDC STEADI cut-off (at risk: tandem stance held under 10 s)")
 
     ipad.goto(f"{ipad.base}/clients/{walter}/measures/berg")
     for number in range(1, 15):
@@ -135,7 +135,7 @@ def test_chair_stand_balance_and_berg_by_taps(ipad, live_server):
         ipad.clock.run_for(300)
     expect(ipad.locator("[data-questionnaire-count]")).to_have_text("14 of 14 answered")
     expect(ipad.locator("#measure-result .result-value")).to_have_text("40/56")
-    expect(ipad.locator("#measure-result .result-sentence")).to_contain_text("below the 45-point fall-risk threshold")
+    expect(ipad.locator("#measure-result .result-sentence")).to_contain_text("at fall risk by the common Berg cut-off (at risk: under 45 points)")
     ipad.locator("[data-save]").tap()
     expect(ipad.locator("[data-save-status]")).to_have_text("Saved.")
     assert [display for _, display in _results(live_server, walter, "berg")] == ["40/56"]

@@ -67,7 +67,8 @@ def test_a_72_year_olds_tug_of_13_6_s_is_flagged_for_fall_risk():
     assert age == 72
     assert result.at_fall_risk
     assert {flag.cutoff.threshold for flag in result.fall_risk_flags} == {12.0, 13.5}
-    assert result.sentence == "TUG 13.6 s; slower than the 9.2 s mean for ages 70-79; above the 12 s fall-risk threshold."
+    assert result.sentence == ("TUG 13.6 s; slower than the 9.2 s mean for ages 70-79; at fall risk by the CDC STEADI"
+                               " cut-off (at risk: 12 s or slower).")
 
 
 def test_a_tug_shown_as_12_0_s_is_judged_as_12_0_s_not_as_its_hundredths():
@@ -76,13 +77,13 @@ def test_a_tug_shown_as_12_0_s_is_judged_as_12_0_s_not_as_its_hundredths():
     # The mean, 11.96 s, is kept as it is shown: one rounding, to the tenth.
     assert result.score.value == 12.0
     assert result.at_fall_risk
-    assert result.sentence == ("TUG 12.0 s; slower than the 9.2 s mean for ages 70-79; at or above the 12 s"
-                               " fall-risk threshold.")
+    assert result.sentence == ("TUG 12.0 s; slower than the 9.2 s mean for ages 70-79; at fall risk by the CDC"
+                               " STEADI cut-off (at risk: 12 s or slower).")
     assert "12.0 s: below" not in " ".join(flag.text for flag in result.fall_risk_flags)
 
 
 @pytest.mark.parametrize(("trials", "shown", "phrase"), [
-    ((11.9, 12.0), "TUG 12.0 s", "at or above the 12 s fall-risk threshold"),  # 11.95: half up, not 11.9
+    ((11.9, 12.0), "TUG 12.0 s", "at fall risk by the CDC STEADI cut-off"),  # 11.95: half up, not 11.9
     ((9.2, 9.3), "TUG 9.3 s", "slower than the 9.2 s mean"),  # 9.25: half up, not to even
 ])
 def test_a_result_is_shown_and_judged_rounded_the_same_way(trials, shown, phrase):
@@ -132,7 +133,7 @@ def test_tug_from_20_to_14_s_is_a_meaningful_change_with_a_reusable_sentence():
     assert result.meaningful_change
     assert result.sentence == (
         "TUG improved from 20.0 s to 14.0 s since Mar 3; the change is larger than the 1.1 s"
-        " minimal detectable change; still above the 12 s fall-risk threshold."
+        " minimal detectable change; still at fall risk by the CDC STEADI cut-off (at risk: 12 s or slower)."
     )
 
 
@@ -144,7 +145,8 @@ def test_baseline_date_gets_its_year_when_it_differs_from_the_result():
 
     assert result.sentence == (
         "TUG improved from 13.0 s to 11.0 s since Nov 5, 2024; the change is larger than the 1.1 s"
-        " minimal detectable change; now below the 12 s fall-risk threshold."
+        " minimal detectable change; no longer at fall risk by the CDC STEADI cut-off (at risk: 12 s or"
+        " slower)."
     )
 
 
@@ -245,7 +247,8 @@ def test_tandem_stance_held_8_s_is_flagged():
 
     assert result.score.value == 2
     assert result.at_fall_risk
-    assert result.fall_risk_flags[0].text == "Tandem stance held 8 s: below the 10 s fall-risk threshold"
+    assert result.fall_risk_flags[0].text == ("Tandem stance held 8 s: at fall risk by the CDC STEADI cut-off (at risk: tandem stance"
+                                             " held under 10 s)")
 
 
 def test_tandem_stance_never_reached_is_flagged_and_held_10_s_is_not():
@@ -746,3 +749,41 @@ def test_a_mean_is_rounded_once_from_the_readings_digits():
 def test_one_rule_compares_the_shown_value(value, relation, reference, result):
     places = 0 if reference == 45.0 else 1
     assert meets(value, relation, reference, places=places) is result
+
+
+# --- Cut-offs said plainly (issue 16) ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("measure_key", "raw", "words"), [
+    # Berg: at or above 45 is NOT at risk; TUG: at or above 12 s IS at risk. Same words either way.
+    ("berg", {"items": _berg_items(45)}, "not at fall risk by the common Berg cut-off (at risk: under 45 points)"),
+    ("berg", {"items": _berg_items(44)}, "at fall risk by the common Berg cut-off (at risk: under 45 points)"),
+    ("tug", {"trials": [12.0]}, "at fall risk by the CDC STEADI cut-off (at risk: 12 s or slower)"),
+    ("tug", {"trials": [11.9]}, "not at fall risk by the CDC STEADI cut-off (at risk: 12 s or slower)"),
+    ("balance_4stage", {"stage_seconds": [10, 10, 10, 2]},
+     "not at fall risk by the CDC STEADI cut-off (at risk: tandem stance held under 10 s)"),
+])
+def test_issue_16_each_cut_off_says_at_risk_or_not_at_risk_whichever_its_direction(measure_key, raw, words):
+    result = interpret(measure_key, score(measure_key, raw), age=75, sex="female")
+
+    assert result.sentence.endswith(f"; {words}.")
+    assert result.at_fall_risk is not words.startswith("not")
+    assert "at or above" not in result.sentence and "threshold" not in result.sentence
+
+
+@pytest.mark.parametrize(("before", "after", "status"), [
+    (13.0, 14.0, "still at fall risk"),
+    (13.0, 11.0, "no longer at fall risk"),
+    (11.0, 12.5, "now at fall risk"),
+    (11.0, 10.0, "still not at fall risk"),
+])
+def test_a_later_result_says_how_the_fall_risk_changed(before, after, status):
+    result = interpret("tug", _tug(after), age=72, sex="male", baseline=_tug(before))
+
+    assert result.sentence.endswith(f"; {status} by the CDC STEADI cut-off (at risk: 12 s or slower).")
+
+
+def test_every_fall_risk_cut_off_names_whose_it_is_and_which_side_is_at_risk():
+    for measure in MEASURES.values():
+        for cutoff in measure.fall_risk_cutoffs:
+            assert cutoff.label.endswith("cut-off") and cutoff.at_risk_when and cutoff.source
