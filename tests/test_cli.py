@@ -51,6 +51,13 @@ def test_seed_demo_prints_logins_and_builds_a_practice(app, db):
         seen = emergency.overview(practice.id)
         assert [grant.user.full_name for grant in seen.recent] == ["Tom Alvarez"]
         assert seen.requests[str(seen.recent[0].id)] == 3
+        # Issue 16: the demo shows a below-average chair stand as a fall-risk finding (CDC STEADI).
+        from metpwa.models import OutcomeResult
+
+        chair_stands = db.session.scalars(select(OutcomeResult).where(
+            OutcomeResult.practice_id == practice.id, OutcomeResult.measure_key == "chair_stand_30s",
+            OutcomeResult.at_fall_risk.is_(True)))
+        assert any("at fall risk by the CDC STEADI cut-off" in row.interpretation for row in chair_stands)
     again = runner.invoke(args=["seed-demo", "--if-empty"])
     assert again.exit_code == 0 and "demo not loaded" in again.output
     twice = runner.invoke(args=["seed-demo"])

@@ -68,7 +68,8 @@ EACH_MEASURE = [
      ("TUG 13.6 s; slower than the 9.2 s mean for ages 70-79; at fall risk by the CDC STEADI cut-off (at risk: 12 s "
       "or slower)."), {"score": "89423-8"}),
     ("chair_stand_30s", {"count": "9"}, "9 stands",
-     "Chair stand 9 stands; below average for women aged 70-74 (fewer than 10 stands).", {"score": "66247-8"}),
+     ("Chair stand 9 stands; at fall risk by the CDC STEADI cut-off (at risk: under 10 stands, below average for "
+      "women aged 70-74)."), {"score": "66247-8"}),
     ("balance_4stage", {"stage_seconds": ["10", "10", "4.5", ""]}, "stage 2 of 4",
      "4-stage balance stage 2 of 4; at fall risk by the CDC STEADI cut-off (at risk: tandem stance held under 10 s).",
      {}),
@@ -149,10 +150,22 @@ def test_20_s_to_14_s_is_a_meaningful_change(app, trainer, peggy):
     assert sentences[0].startswith("TUG 20.0 s;") and "improved" in sentences[1]
 
 
-def test_a_66_year_old_woman_with_10_chair_stands_is_below_average(app, trainer, make, personas):
+def test_a_66_year_old_woman_with_10_chair_stands_is_below_average_so_at_fall_risk(app, trainer, make, personas):
+    """CDC STEADI: a below-average chair stand is a fall-risk finding, shown like TUG's (issue 16): the
+    sentence, the Fall risk badge on the result and the card, and the chart's shaded zone."""
     client_id = make.client_record(personas.practice_id, first="Ida", born=_born(66), sex="F")
     body = _record(trainer, client_id, "chair_stand_30s", {"count": "10"}).get_data(as_text=True)
-    assert "below average for women aged 65-69 (fewer than 11 stands)" in body
+    assert ("at fall risk by the CDC STEADI cut-off (at risk: under 11 stands, below average for women aged "
+            "65-69)") in body
+    assert "Fall risk" in body
+    card = trainer.get(f"/clients/{client_id}/measures/card", htmx=True).get_data(as_text=True)
+    assert "Chair stand" in card and "badge-danger" in card
+    trend = trainer.get(f"/clients/{client_id}/measures/chair_stand_30s/trend").get_data(as_text=True)
+    assert "Fall risk: under 11 stands, below average for women aged 65-69" in trend
+    with app.app_context():
+        from metpwa.extensions import db
+
+        assert db.session.scalar(select(OutcomeResult.at_fall_risk).where(OutcomeResult.client_id == client_id))
 
 
 def test_sex_not_recorded_gets_no_sex_norms(app, trainer, make, personas):
@@ -348,7 +361,7 @@ def test_the_trend_page_draws_the_chart_with_baseline_band_and_goal(app, trainer
     _record(trainer, peggy, "tug", {"trials": ["14.0"], "walking_aid": "cane"})
     page = trainer.get(f"/clients/{peggy}/measures/tug/trend").get_data(as_text=True)
     svg = re.search(r'<section class="card trend-card"><svg .*?</svg></section>', page, re.S).group(0)
-    assert "Baseline 20 s" in svg and "Goal 12 s" in svg and "Fall risk: 12 s or more" in svg
+    assert "Baseline 20 s" in svg and "Goal 12 s" in svg and "Fall risk: 12 s or slower" in svg
     assert "style=" not in page and "<style" not in page
     assert page.count('class="badge">Baseline') == 1 and "TUG improved from 20.0 s to 14.0 s" in page
 

@@ -360,7 +360,8 @@ def interpret(
     for checked in (score, baseline):
         if checked is not None and checked.measure_key != measure.key:
             raise MeasureInputError("measure_key", f"a {checked.measure_key} score cannot be read as {measure.name}")
-    flags = _fall_risk_flags(measure, score)
+    cutoffs = fall_risk_cutoffs(measure.key, age=age, sex=sex)
+    flags = _fall_risk_flags(measure, score, cutoffs)
     norms = _norms(measure, score, age, _SEXES.get((sex or "").strip().lower()))
     changes = _changes(measure, score, baseline)
     # For grip the goal is read against the stronger hand, the number its trend line follows.
@@ -368,12 +369,13 @@ def interpret(
     since = "baseline" if baseline_date is None else short_date(baseline_date, relative_to=result_date)
 
     clauses = [_headline(measure, score, changes, since)]
+    fall_clause = _fall_risk_clause(measure, score, baseline, cutoffs)
     if changes:
         clauses.extend(_change_clauses(changes))
-    elif norms:
+    elif norms and not (measure.key == "chair_stand_30s" and fall_clause):
         # A first result is read against the norm; later ones against the client's own baseline.
+        # The chair stand's norm is its fall-risk cut-off, which the fall-risk clause states.
         clauses.append(", ".join(norm.text for norm in norms))
-    fall_clause = _fall_risk_clause(measure, score, baseline)
     if fall_clause:
         clauses.append(fall_clause)
     if goal is not None:
@@ -404,6 +406,21 @@ def goal_reached(measure_key: str, value: float, goal: float) -> bool:
     return _judged(measure, value, "above" if measure.higher_is_better else "below", goal)
 
 
+def fall_risk_cutoffs(measure_key: str, *, age: int, sex: str | None) -> tuple[FallRiskCutoff, ...]:
+    """The fall-risk cut-offs a result is read against: the measure's own, and for the 30-second
+    chair stand the below-average count for the client's age and sex, since CDC STEADI reads a
+    below-average score as a risk for falls (issue 16: shown and reported like TUG's)."""
+    measure = definition(measure_key)
+    cutoffs = measure.fall_risk_cutoffs
+    known = _SEXES.get((sex or "").strip().lower())
+    if measure.key == "chair_stand_30s" and known is not None:
+        row = next((r for r in CHAIR_STAND_BELOW_AVERAGE if r.sex == known and r.ages.contains(age)), None)
+        if row is not None:
+            at_risk_when = f"under {row.below} stands, below average for {_PEOPLE[known]} aged {row.ages.label}"
+            cutoffs = (*cutoffs, FallRiskCutoff(row.below, "below", "CDC STEADI cut-off", row.source, at_risk_when))
+    return cutoffs
+
+
 def _cutoff_value(measure: MeasureDefinition, cutoff: FallRiskCutoff, score: Score) -> float:
     if cutoff.applies_to == "tandem_stance_seconds":
         # A stance never reached was not held at all.
@@ -418,9 +435,11 @@ def _at_risk(measure: MeasureDefinition, cutoff: FallRiskCutoff, value: float) -
     return meets(value, cutoff.at_risk_if, cutoff.threshold, places=places)
 
 
-def _fall_risk_flags(measure: MeasureDefinition, score: Score) -> tuple[FallRiskFlag, ...]:
+def _fall_risk_flags(
+    measure: MeasureDefinition, score: Score, cutoffs: tuple[FallRiskCutoff, ...]
+) -> tuple[FallRiskFlag, ...]:
     flags = []
-    for cutoff in measure.fall_risk_cutoffs:
+    for cutoff in cutoffs:
         value = _cutoff_value(measure, cutoff, score)
         if not _at_risk(measure, cutoff, value):
             continue
@@ -441,8 +460,10 @@ def _by(cutoff: FallRiskCutoff) -> str:
     return f"by the {cutoff.label} (at risk: {cutoff.at_risk_when}{caution})"
 
 
-def _fall_risk_clause(measure: MeasureDefinition, score: Score, baseline: Score | None) -> str | None:
-    cutoff = next((c for c in measure.fall_risk_cutoffs if c.use_alone), None)
+def _fall_risk_clause(
+    measure: MeasureDefinition, score: Score, baseline: Score | None, cutoffs: tuple[FallRiskCutoff, ...]
+) -> str | None:
+    cutoff = next((c for c in cutoffs if c.use_alone), None)
     if cutoff is None:
         return None
     at_risk = _at_risk(measure, cutoff, _cutoff_value(measure, cutoff, score))

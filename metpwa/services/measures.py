@@ -17,7 +17,6 @@ from ..models import Client, OutcomeResult, User, utcnow
 from ..rules import outcomes as rules
 from ..rules.outcomes import Interpretation, MeasureInputError, Score
 from ..standards.measures import (
-    CHAIR_STAND_BELOW_AVERAGE,
     GRIP_NORMS,
     KG_PER_LB,
     MEASURES,
@@ -373,25 +372,24 @@ def _goals(client_id: int, measure_key: str) -> dict[str, float]:
 
 
 def _band(measure: MeasureDefinition, client: Client, day: date, side: str) -> tuple[Band, str] | None:
-    """The zone to shade: the fall-risk cut-off the measure may be used alone with, or else its
-    below-average zone for the client's age and sex (chair stand, grip)."""
-    cutoff = next((c for c in measure.fall_risk_cutoffs if c.use_alone), None)
+    """The zone to shade: the fall-risk cut-off the measure may be used alone with (for the chair
+    stand, the below-average count for the client's age and sex), or else grip's below-the-mean zone."""
+    age = rules.age_on(client.date_of_birth, day)
+    cutoffs = rules.fall_risk_cutoffs(measure.key, age=age, sex=client.sex)
+    cutoff = next((c for c in cutoffs if c.use_alone), None)
     if cutoff is not None:
         if cutoff.applies_to == "tandem_stance_seconds":
             # The score counts the stances held 10 s: under 3, the tandem stance was not.
             return (None, TANDEM_STAGE - 0.5), "Fall risk: tandem stance not held 10 s"
         if cutoff.at_risk_if == "at_or_above":
-            return (cutoff.threshold, None), f"Fall risk: {cutoff.threshold:g} {measure.unit} or more"
-        return (None, cutoff.threshold), f"Fall risk: under {cutoff.threshold:g} {measure.unit}"
+            return (cutoff.threshold, None), f"Fall risk: {cutoff.at_risk_when}"
+        if measure.key == "chair_stand_30s":
+            # Counts are whole stands: the zone ends between the last below-average count and the next.
+            return (None, cutoff.threshold - 0.5), f"Fall risk: {cutoff.at_risk_when}"
+        return (None, cutoff.threshold), f"Fall risk: {cutoff.at_risk_when}"
     if client.sex not in _PEOPLE:
         return None
     sex, people = _PEOPLE[client.sex]
-    age = rules.age_on(client.date_of_birth, day)
-    if measure.key == "chair_stand_30s":
-        chair = next((r for r in CHAIR_STAND_BELOW_AVERAGE if r.sex == sex and r.ages.contains(age)), None)
-        if chair is not None:
-            # Counts are whole stands: the zone ends between the last below-average count and the next.
-            return (None, chair.below - 0.5), f"Below average for {people} {chair.ages.label}: under {chair.below}"
     if measure.key == "grip" and side in SIDES:
         grip = next((r for r in GRIP_NORMS if r.sex == sex and r.ages.contains(age)), None)
         if grip is not None:

@@ -17,6 +17,7 @@ from metpwa.rules.outcomes import (
 from metpwa.rules.plan import GoalDraft, goal_status
 from metpwa.rules.thresholds import as_shown, mean_as_shown, meets, places_of
 from metpwa.standards.measures import (
+    CDC_STEADI_CHAIR_STAND,
     CHAIR_STAND_BELOW_AVERAGE,
     GRIP_NORMS,
     KG_PER_LB,
@@ -169,12 +170,46 @@ def test_tug_score_is_the_mean_of_the_trials_rounded_once_to_the_tenth_it_is_sho
     assert result.trials_s == (10.004, 10.0, 11.0)
 
 
-def test_a_66_year_old_woman_with_10_chair_stands_is_below_average():
+def test_a_66_year_old_woman_with_10_chair_stands_is_below_average_so_at_fall_risk_cdc_steadi():
+    """CDC STEADI 30-Second Chair Stand form: a below-average score indicates a risk for falls, so it is
+    a fall-risk finding like TUG's (issue 16): flagged, in the sentence, and on the result's badge."""
     result = interpret("chair_stand_30s", score("chair_stand_30s", {"count": 10}), age=66, sex="female")
 
     (norm,) = result.norms
     assert norm.worse_than_norm
-    assert result.sentence == "Chair stand 10 stands; below average for women aged 65-69 (fewer than 11 stands)."
+    assert result.at_fall_risk
+    (flag,) = result.fall_risk_flags
+    assert (flag.cutoff.threshold, flag.cutoff.at_risk_if, flag.cutoff.source) == (11, "below", CDC_STEADI_CHAIR_STAND)
+    assert flag.text == ("Chair stand 10 stands: at fall risk by the CDC STEADI cut-off (at risk: under 11 stands,"
+                         " below average for women aged 65-69)")
+    assert result.sentence == ("Chair stand 10 stands; at fall risk by the CDC STEADI cut-off (at risk: under 11"
+                               " stands, below average for women aged 65-69).")
+
+
+def test_a_chair_stand_at_the_average_is_not_at_fall_risk_and_arms_used_is():
+    at_average = interpret("chair_stand_30s", score("chair_stand_30s", {"count": 11}), age=66, sex="female")
+    arms = interpret("chair_stand_30s", score("chair_stand_30s", {"count": 14, "arms_used": True}), age=66,
+                     sex="female")
+
+    assert not at_average.at_fall_risk and at_average.fall_risk_flags == ()
+    assert at_average.sentence.endswith("; not at fall risk by the CDC STEADI cut-off (at risk: under 11 stands,"
+                                        " below average for women aged 65-69).")
+    assert arms.at_fall_risk
+
+
+def test_a_later_chair_stand_says_the_client_is_no_longer_at_fall_risk():
+    result = interpret("chair_stand_30s", score("chair_stand_30s", {"count": 12}), age=66, sex="female",
+                       baseline=score("chair_stand_30s", {"count": 9}))
+
+    assert not result.at_fall_risk
+    assert "; no longer at fall risk by the CDC STEADI cut-off (at risk: under 11 stands" in result.sentence
+
+
+@pytest.mark.parametrize(("age", "sex"), [(66, None), (66, "unknown"), (59, "female"), (95, "male")])
+def test_a_chair_stand_without_a_norm_row_has_no_fall_risk_reading(age, sex):
+    result = interpret("chair_stand_30s", score("chair_stand_30s", {"count": 3}), age=age, sex=sex)
+
+    assert not result.at_fall_risk and "fall risk" not in result.sentence
 
 
 def test_chair_stand_with_arms_used_scores_zero():
@@ -529,6 +564,8 @@ def test_every_chair_stand_row_is_reachable(row: ChairStandBelowAverage):
         assert below.norms[0].worse_than_norm
         assert below.norms[0].reference == row.below
         assert not at_cut.norms[0].worse_than_norm
+        # CDC STEADI: below average is a fall-risk finding.
+        assert below.at_fall_risk and not at_cut.at_fall_risk
 
 
 @pytest.mark.parametrize("row", GRIP_NORMS, ids=lambda row: f"{row.sex}-{row.ages.label}")
