@@ -574,8 +574,12 @@ def _judge(
         if reaches(low):
             return True, f"at least the {_amount(low, threshold.unit)} {threshold.low_name}"
         return False, f"smaller than the {_amount(low, threshold.unit)} {threshold.low_name}"
-    if threshold.relative is not None and not improved:
-        # Farrar's 30% is a reduction in pain; a rise is judged on the points alone, or one point
+    relative_applies = threshold.relative is not None and (
+        threshold.relative_from is None or _judged(measure, baseline, "at_or_above", threshold.relative_from)
+    )
+    if threshold.relative is not None and not (improved and relative_applies):
+        # Farrar's 30% is a reduction in pain from a baseline of 4/10 or more; a rise, or a fall
+        # from a lower baseline, is judged on the points alone, or one point from 3/10 (33%) or
         # up from 2/10 would read as a clinically important change.
         described = f"{_amount(low, threshold.unit)} {name}"
         return (True, f"at least the {described}") if reaches(low) else (False, f"smaller than the {described}")

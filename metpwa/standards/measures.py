@@ -86,8 +86,10 @@ class ChangeThreshold:
     high: float
     unit: str
     source: str
-    # NPRS: a relative change this large also counts (Farrar 2001: 2 points or 30%).
+    # NPRS: a relative change this large also counts (Farrar 2001: 2 points or 30%), from a
+    # baseline of `relative_from` up: Farrar studied moderate-to-severe pain (issue 16).
     relative: float | None = None
+    relative_from: float | None = None
     # Berg: the MDC depends on where the client started.
     baseline_from: float | None = None
     baseline_to: float | None = None
@@ -298,7 +300,12 @@ NPRS = MeasureDefinition(
     equipment=("0-10 number scale (on the tablet)",),
     input_limits=(InputLimit("rating", "pain rating", 0, 10, "", whole_number=True),),
     change_thresholds=(
-        ChangeThreshold("minimal clinically important difference", 2.0, 2.0, "points", FARRAR_2001, relative=0.30),
+        # Farrar 2001: a reduction of about 2 points or 30% is clinically important, in patients with
+        # chronic pain of at least 4/10 at baseline; below a baseline of 4, 30% is under 2 points
+        # (at 3/10, one point), so there the 2 points alone decide. One point is never enough.
+        ChangeThreshold(
+            "minimal clinically important difference", 2.0, 2.0, "points", FARRAR_2001, relative=0.30, relative_from=4.0
+        ),
     ),
 )
 

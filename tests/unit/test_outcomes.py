@@ -322,7 +322,10 @@ def test_lefs_change_of_9_is_the_mcid():
     ("before", "after", "meaningful"),
     [
         (8, 6, True),  # 2 points
-        (3, 2, True),  # 1 point but 33%
+        (3, 2, False),  # 1 point is 33%, but the 30% rule applies only from a baseline of 4
+        (3, 1, True),  # 2 points
+        (2, 1, False),  # 50%, from below 4
+        (4, 3, False),  # 25%
         (8, 7, False),  # 1 point, 12.5%
         (10, 8, True),
         (0, 1, False),  # no relative change from zero
@@ -331,13 +334,34 @@ def test_lefs_change_of_9_is_the_mcid():
         (4, 6, True),  # a rise of 2 points is meaningful
     ],
 )
-def test_nprs_two_points_or_thirty_percent(before, after, meaningful):
+def test_nprs_two_points_or_thirty_percent_from_a_baseline_of_4_farrar_2001(before, after, meaningful):
+    """Farrar 2001 (Pain 94:149): about 2 points or 30%, in chronic pain of 4/10 or more at baseline."""
     result = interpret(
         "nprs", score("nprs", {"rating": after}), age=60, sex="female",
         baseline=score("nprs", {"rating": before}), baseline_date=MARCH_3, result_date=JUNE_2,
     )
 
     assert result.meaningful_change is meaningful
+
+
+@pytest.mark.parametrize("before", range(0, 11))
+def test_a_one_point_nprs_change_is_never_meaningful_farrar_2001(before):
+    """Issue 16: 30% of a baseline of 3 or less is a point or less; one point is never called meaningful."""
+    for after in (before - 1, before + 1):
+        if 0 <= after <= 10:
+            result = interpret("nprs", score("nprs", {"rating": after}), age=60, sex="female",
+                               baseline=score("nprs", {"rating": before}))
+            assert not result.meaningful_change, (before, after)
+
+
+def test_nprs_below_a_baseline_of_4_is_judged_on_the_2_points_alone():
+    result = interpret("nprs", score("nprs", {"rating": 2}), age=60, sex="female",
+                       baseline=score("nprs", {"rating": 3}), baseline_date=MARCH_3, result_date=JUNE_2)
+
+    assert result.sentence == (
+        "Pain improved from 3/10 to 2/10 since Mar 3; the change is smaller than the 2-point"
+        " minimal clinically important difference."
+    )
 
 
 def test_nprs_rise_is_judged_on_points_alone():
