@@ -65,8 +65,8 @@ def peggy(make, personas):
 
 EACH_MEASURE = [
     ("tug", {"trials": ["13.5", "13.7"], "walking_aid": "cane", "observations": ["Short strides"]}, "13.6 s",
-     ("TUG 13.6 s; slower than the 9.2 s mean for ages 70-79; at fall risk by the CDC STEADI cut-off (at risk: 12 s "
-      "or slower)."), {"score": "89423-8"}),
+     ("TUG 13.6 s; slower than the norm for ages 70-79 (over its 10.2 s upper 95% confidence limit; mean 9.2 s); at "
+      "fall risk by the CDC STEADI cut-off (at risk: 12 s or slower)."), {"score": "89423-8"}),
     ("chair_stand_30s", {"count": "9"}, "9 stands",
      ("Chair stand 9 stands; at fall risk by the CDC STEADI cut-off (at risk: under 10 stands, below average for "
       "women aged 70-74)."), {"score": "66247-8"}),
@@ -127,8 +127,8 @@ def test_preview_shows_the_sentence_and_saves_nothing(app, trainer, peggy):
 
 def test_a_72_year_olds_tug_of_13_6_s_is_flagged_for_fall_risk(app, trainer, peggy):
     body = _record(trainer, peggy, "tug", {"trials": ["13.6"], "walking_aid": "none"}).get_data(as_text=True)
-    assert ("TUG 13.6 s; slower than the 9.2 s mean for ages 70-79; at fall risk by the CDC STEADI cut-off (at risk: "
-            "12 s or slower).") in body
+    assert ("TUG 13.6 s; slower than the norm for ages 70-79 (over its 10.2 s upper 95% confidence limit; mean 9.2 s);"
+            " at fall risk by the CDC STEADI cut-off (at risk: 12 s or slower).") in body
     assert "Fall risk" in body
     card = trainer.get(f"/clients/{peggy}/measures/card", htmx=True).get_data(as_text=True)
     assert "TUG 13.6 s" in card and "badge-danger" in card

@@ -482,9 +482,13 @@ def _norms(measure: MeasureDefinition, score: Score, age: int, sex: Sex | None) 
         tug_row = next((row for row in TUG_AGE_MEANS if row.ages.contains(age)), None)
         if tug_row is None:
             return ()
-        slower = _judged(measure, score.value, "above", tug_row.mean_s)
-        text = f"{'slower than' if slower else 'at or faster than'} the {tug_row.mean_s:g} s mean for ages {tug_row.ages.label}"
-        return (NormComparison(text, tug_row.mean_s, slower, tug_row.source),)
+        # Worse than the age norm only past the upper 95% confidence limit of Bohannon's mean (issue
+        # 16): between the mean and that limit a time is within what the norm allows.
+        slower = _judged(measure, score.value, "above", tug_row.ci_high_s)
+        limits = f"{tug_row.ci_high_s:g} s upper 95% confidence limit; mean {tug_row.mean_s:g} s"
+        ages = f"the norm for ages {tug_row.ages.label}"
+        text = f"slower than {ages} (over its {limits})" if slower else f"within {ages} or faster (up to its {limits})"
+        return (NormComparison(text, tug_row.ci_high_s, slower, tug_row.source),)
     if sex is None:
         return ()
     people = _PEOPLE[sex]

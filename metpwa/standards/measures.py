@@ -482,6 +482,8 @@ class GripNorm:
     source: str = MATHIOWETZ_1985
 
 
+# Bohannon 2006 (meta-analysis): mean and 95% confidence interval by age band; a time is worse
+# than the norm only above the interval's upper limit (60-69 9.0 s, 70-79 10.2 s, 80-99 12.7 s).
 TUG_AGE_MEANS = (
     TugAgeMean(AgeBand(60, 69), 8.1, 7.1, 9.0),
     TugAgeMean(AgeBand(70, 79), 9.2, 8.2, 10.2),

@@ -68,8 +68,8 @@ def test_a_72_year_olds_tug_of_13_6_s_is_flagged_for_fall_risk():
     assert age == 72
     assert result.at_fall_risk
     assert {flag.cutoff.threshold for flag in result.fall_risk_flags} == {12.0, 13.5}
-    assert result.sentence == ("TUG 13.6 s; slower than the 9.2 s mean for ages 70-79; at fall risk by the CDC STEADI"
-                               " cut-off (at risk: 12 s or slower).")
+    assert result.sentence == ("TUG 13.6 s; slower than the norm for ages 70-79 (over its 10.2 s upper 95% confidence"
+                               " limit; mean 9.2 s); at fall risk by the CDC STEADI cut-off (at risk: 12 s or slower).")
 
 
 def test_a_tug_shown_as_12_0_s_is_judged_as_12_0_s_not_as_its_hundredths():
@@ -78,14 +78,15 @@ def test_a_tug_shown_as_12_0_s_is_judged_as_12_0_s_not_as_its_hundredths():
     # The mean, 11.96 s, is kept as it is shown: one rounding, to the tenth.
     assert result.score.value == 12.0
     assert result.at_fall_risk
-    assert result.sentence == ("TUG 12.0 s; slower than the 9.2 s mean for ages 70-79; at fall risk by the CDC"
-                               " STEADI cut-off (at risk: 12 s or slower).")
+    assert result.sentence == ("TUG 12.0 s; slower than the norm for ages 70-79 (over its 10.2 s upper 95%"
+                               " confidence limit; mean 9.2 s); at fall risk by the CDC STEADI cut-off (at risk: 12 s or"
+                               " slower).")
     assert "12.0 s: below" not in " ".join(flag.text for flag in result.fall_risk_flags)
 
 
 @pytest.mark.parametrize(("trials", "shown", "phrase"), [
     ((11.9, 12.0), "TUG 12.0 s", "at fall risk by the CDC STEADI cut-off"),  # 11.95: half up, not 11.9
-    ((9.2, 9.3), "TUG 9.3 s", "slower than the 9.2 s mean"),  # 9.25: half up, not to even
+    ((10.2, 10.3), "TUG 10.3 s", "slower than the norm for ages 70-79"),  # 10.25: half up, not to even
 ])
 def test_a_result_is_shown_and_judged_rounded_the_same_way(trials, shown, phrase):
     result = interpret("tug", _tug(*trials), age=72, sex="female")
@@ -557,20 +558,32 @@ def test_entries_at_the_limits_are_accepted(measure_key, raw):
 
 
 @pytest.mark.parametrize("row", TUG_AGE_MEANS, ids=lambda row: row.ages.label)
-def test_every_tug_age_mean_is_reachable(row: TugAgeMean):
+def test_tug_is_worse_than_the_age_norm_only_above_its_upper_confidence_limit_bohannon_2006(row: TugAgeMean):
+    """Bohannon 2006: the age-band mean has a 95% confidence interval; a time between the mean and the
+    interval's upper limit (60-69 9.0 s, 70-79 10.2 s, 80-99 12.7 s) is not worse than the norm."""
     for age in (row.ages.low, row.ages.high):
         assert age is not None
-        at_mean = interpret("tug", _tug(row.mean_s), age=age, sex=None)
-        slower = interpret("tug", _tug(row.mean_s + 0.05), age=age, sex=None)
-        # Shown as the mean itself (to a tenth), so not called slower than it.
-        shown_at_mean = interpret("tug", _tug(row.mean_s + 0.04), age=age, sex=None)
+        above_mean = interpret("tug", _tug(row.mean_s + 0.1), age=age, sex=None)
+        at_limit = interpret("tug", _tug(row.ci_high_s), age=age, sex=None)
+        # Shown as the limit itself (to a tenth), so not called slower than it.
+        shown_at_limit = interpret("tug", _tug(row.ci_high_s + 0.04), age=age, sex=None)
+        slower = interpret("tug", _tug(row.ci_high_s + 0.05), age=age, sex=None)
 
-        assert at_mean.norms[0].reference == row.mean_s
-        assert not at_mean.norms[0].worse_than_norm
-        assert not shown_at_mean.norms[0].worse_than_norm
+        assert at_limit.norms[0].reference == row.ci_high_s
+        assert not above_mean.norms[0].worse_than_norm
+        assert not at_limit.norms[0].worse_than_norm
+        assert not shown_at_limit.norms[0].worse_than_norm
         assert slower.norms[0].worse_than_norm
-        assert slower.norms[0].text == f"slower than the {row.mean_s:g} s mean for ages {row.ages.label}"
+        assert slower.norms[0].text == (f"slower than the norm for ages {row.ages.label} (over its {row.ci_high_s:g} s"
+                                        f" upper 95% confidence limit; mean {row.mean_s:g} s)")
+        assert at_limit.norms[0].text.startswith(f"within the norm for ages {row.ages.label} or faster")
     assert row.ci_low_s < row.mean_s < row.ci_high_s
+
+
+def test_the_tug_upper_confidence_limits_are_bohannons():
+    assert [(row.ages.label, row.ci_high_s) for row in TUG_AGE_MEANS] == [
+        ("60-69", 9.0), ("70-79", 10.2), ("80-99", 12.7),
+    ]
 
 
 def test_tug_outside_the_age_bands_has_no_norm():
