@@ -345,7 +345,7 @@ def test_nprs_two_points_or_thirty_percent_from_a_baseline_of_4_farrar_2001(befo
     assert result.meaningful_change is meaningful
 
 
-@pytest.mark.parametrize("before", range(0, 11))
+@pytest.mark.parametrize("before", range(11))
 def test_a_one_point_nprs_change_is_never_meaningful_farrar_2001(before):
     """Issue 16: 30% of a baseline of 3 or less is a point or less; one point is never called meaningful."""
     for after in (before - 1, before + 1):
