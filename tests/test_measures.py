@@ -66,7 +66,7 @@ def peggy(make, personas):
 EACH_MEASURE = [
     ("tug", {"trials": ["13.5", "13.7"], "walking_aid": "cane", "observations": ["Short strides"]}, "13.6 s",
      ("TUG 13.6 s; slower than the norm for ages 70-79 (over its 10.2 s upper 95% confidence limit; mean 9.2 s); at "
-      "fall risk by the CDC STEADI cut-off (at risk: 12 s or slower)."), {"score": "89423-8"}),
+      "fall risk by the CDC STEADI cut-off (at risk: 12 s or slower)."), {"each trial": "89423-8"}),
     ("chair_stand_30s", {"count": "9"}, "9 stands",
      ("Chair stand 9 stands; at fall risk by the CDC STEADI cut-off (at risk: under 10 stands, below average for "
       "women aged 70-74)."), {"score": "66247-8"}),
@@ -80,7 +80,7 @@ EACH_MEASURE = [
     ("six_minute_walk", {"laps": "11", "lap_length_m": "30", "extra_m": "12", "walking_aid": "none"}, "342 m",
      "6-minute walk 342 m.", {"score": "64098-7"}),
     ("gait_speed", {"course_m": "4", "trials": ["4.9", "5.1"], "walking_aid": "none"}, "0.80 m/s",
-     "Gait speed 0.80 m/s.", {"score": "83172-7"}),
+     "Gait speed 0.80 m/s.", {}),
     ("berg", {**BERG_ALL_FOURS, "item-14": "1", "item-13": "2"}, "51/56", ("Berg 51/56; not at fall risk by the "
      "common Berg cut-off (at risk: under 45 points)."), {}),
     ("lefs", LEFS_ANSWERS, "40/80", "LEFS 40/80.", {}),
@@ -108,7 +108,7 @@ def test_the_raw_entry_is_kept_as_numbers_with_the_protocol_version(app, trainer
         assert row.raw == {"trials": [12.4, 12.6], "course_m": 10}
         assert row.parts == {"trials_s": [12.4, 12.6]}
         assert (row.protocol_version, row.unit, row.walking_aid) == ("gait_speed-1", "m/s", "walker")
-        # 83172-7 is the 4-meter walk: a 10 m course has no verified code.
+        # 83172-7 (NIH Toolbox 4 m walk, better of two trials, standing start) is not this protocol.
         assert row.loinc_codes == {}
         assert row.performed_by.full_name == "Carl Colleague"
         assert row.entered_at >= row.performed_at - timedelta(seconds=1)
@@ -429,3 +429,17 @@ def test_a_refusal_with_no_place_on_the_screen_shows_above_the_form(app, trainer
     broken = _record(trainer, peggy, "nprs", {"rating": "3"}, key="not-a-key")
     assert broken.status_code == 422 and "broken result key" in broken.get_data(as_text=True)
     assert _rows(app, peggy) == []
+
+
+def test_the_trend_page_shows_each_code_with_what_it_codes_and_the_licence_notices(app, trainer, peggy):
+    """Issue 16: LOINC's copyright and licence notice (Regenstrief), and the NIH Toolbox notice for the
+    grip codes of its panel, wherever the codes are shown."""
+    _record(trainer, peggy, "tug", {"trials": ["13.5", "13.7"], "walking_aid": "none"})
+    _record(trainer, peggy, "grip", {"unit": "kg", "right": ["20"], "left": ["18"]})
+    tug = trainer.get(f"/clients/{peggy}/measures/tug/trend").get_data(as_text=True)
+    grip = trainer.get(f"/clients/{peggy}/measures/grip/trend").get_data(as_text=True)
+
+    assert "LOINC 89423-8 (each trial)" in tug
+    assert "Regenstrief Institute" in tug and "loinc.org/license" in tug and "NIH Toolbox" not in tug
+    assert "83174-3 (right hand), 83173-5 (left hand)" in grip
+    assert "Regenstrief Institute" in grip and "NIH Toolbox" in grip and "Northwestern University" in grip

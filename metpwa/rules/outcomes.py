@@ -1,7 +1,7 @@
 """Scores functional outcome measures from the raw trials a trainer enters, and interprets them against fall-risk cut-offs, age/sex norms and the client's baseline in a sentence reports can reuse."""
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -86,6 +86,17 @@ class Change:
     # How the change compares with the threshold, e.g. "larger than the 1.1 s minimal
     # detectable change"; None when no threshold is on file for the measure.
     comparison: str | None
+
+
+@dataclass(frozen=True)
+class LoincObservation:
+    """One coded value as it goes out (an export, a FHIR Observation): the value in the code's unit."""
+
+    code: str
+    display: str
+    part: str
+    value: float
+    unit: str
 
 
 @dataclass(frozen=True)
@@ -391,6 +402,39 @@ def interpret(
         goal_met=goal_met,
         sentence=_sentence(clauses),
     )
+
+
+def loinc_observations(score: Score) -> tuple[LoincObservation, ...]:
+    """The LOINC-coded values of a result, each in its code's unit: TUG's trials one by one under
+    89423-8 (the mean goes without a code), grip's mean per hand in pounds-force under 83174-3 and
+    83173-5, the other scores as they are. A measure whose protocol matches no code sends none."""
+    measure = definition(score.measure_key)
+    observations = []
+    for code in measure.loinc:
+        values: tuple[float | None, ...]
+        if code.part == "each trial":
+            values = score.trials_s
+        elif code.part == "right hand":
+            values = (score.right_lb,)
+        elif code.part == "left hand":
+            values = (score.left_lb,)
+        else:
+            values = (score.value,)
+        observations.extend(
+            LoincObservation(code.code, code.display, code.part, value, code.unit) for value in values if value is not None
+        )
+    return tuple(observations)
+
+
+def loinc_notices(codes: Iterable[str]) -> tuple[str, ...]:
+    """The copyright and licence notices to show beside these LOINC codes, each once, in order:
+    Regenstrief's for any LOINC code, and the NIH Toolbox's for the grip codes of its panel."""
+    by_code = {code.code: code for measure in MEASURES.values() for code in measure.loinc}
+    notices: dict[str, None] = {}
+    for code in codes:
+        if code in by_code:
+            notices.update(dict.fromkeys(by_code[code].notices))
+    return tuple(notices)
 
 
 def _sentence(clauses: list[str]) -> str:

@@ -91,7 +91,7 @@ def record(
     result = OutcomeResult(
         practice_id=client.practice_id, client_id=client.id, measure_key=measure.key,
         protocol_version=measure.protocol_version, raw=entered, parts=_parts(scored),
-        value=scored.value, unit=scored.unit, display=scored.display, loinc_codes=_loinc(measure, entered, scored),
+        value=scored.value, unit=scored.unit, display=scored.display, loinc_codes=_loinc(scored),
         interpretation=interpretation.sentence, at_fall_risk=interpretation.at_fall_risk,
         baseline_result_id=baseline.id if baseline else None, walking_aid=aid, observations=chosen, note=note,
         scope_overrides=scope_overrides or [], performed_at=performed_at, entered_at=entered_at or utcnow(),
@@ -208,17 +208,9 @@ def as_score(result: OutcomeResult) -> Score:
     )
 
 
-def _loinc(measure: MeasureDefinition, entered: Mapping[str, object], scored: Score) -> dict[str, str]:
-    codes = {}
-    for code in measure.loinc:
-        if code.part == "score":
-            # 83172-7 is the 4-meter walk: a 10 m course has no verified code.
-            if measure.key == "gait_speed" and entered.get("course_m") != 4:
-                continue
-            codes["score"] = code.code
-        elif getattr(scored, f"{code.part.split()[0]}_kg") is not None:
-            codes[code.part] = code.code
-    return codes
+def _loinc(scored: Score) -> dict[str, str]:
+    """The LOINC codes the result goes out with, by part ("each trial", "right hand", ...)."""
+    return {observation.part: observation.code for observation in rules.loinc_observations(scored)}
 
 
 # --- reading ----------------------------------------------------------------------------------------
@@ -320,13 +312,16 @@ class Trend:
 class History:
     results: list[OutcomeResult]
     trends: list[Trend]
+    # The licence notices of the LOINC codes the page shows (Regenstrief; NIH Toolbox for grip).
+    notices: tuple[str, ...] = ()
 
 
 def open_history(user: User, client: Client, measure_key: str) -> History:
     rows = results(client.id, measure_key)
     audit.record("read", client, user=user, detail={"view": "measure trend", "measure": measure_key})
     db.session.commit()
-    return History(rows, trends(client, measure_key, rows))
+    codes = [code for row in rows for code in (row.loinc_codes or {}).values()]
+    return History(rows, trends(client, measure_key, rows), rules.loinc_notices(codes))
 
 
 def trends(client: Client, measure_key: str, rows: list[OutcomeResult]) -> list[Trend]:

@@ -28,7 +28,35 @@ DONOGHUE_STOKES_2009 = (
 )
 BERG_CUTOFF = "standards.md, Berg Balance Scale row: < 45 is the common fall-risk cut-off"
 BINKLEY_1999 = "Binkley JM et al. 1999, Phys Ther 79(4):371"
-LOINC_CHECKED = "standards.md (checked on loinc.org or mirrors)"
+# Term definitions and example UCUM units as published on loinc.org, LOINC version 2.80 (issue 16).
+LOINC_TUG = "loinc.org/89423-8 (panel 89422-0, CDC STEADI): one timed rise, walk 10 ft and back, and sit; unit s"
+LOINC_CHAIR_STAND = "loinc.org/66247-8: sit-to-stand frequency in 30 seconds; example unit {#}/(30.s)"
+LOINC_GRIP = (
+    "loinc.org/83145-3 (NIH Toolbox Grip Strength Test panel): 83174-3 right and 83173-5 left,"
+    " 'Grip strength Hand - Dynamometer', method Dynamometer, example unit [lbf_av]"
+)
+LOINC_NPRS = "loinc.org/72514-3: pain severity 0-10 verbal numeric rating, reported; example unit {score}"
+LOINC_GAIT_SPEED = (
+    "loinc.org/83144-6 (NIH Toolbox 4-Meter Walk Gait Speed Test): one practice and two timed trials from"
+    " a standing start behind the line, the better trial scored as 83172-7 in m/s"
+)
+
+# Shown wherever LOINC codes are shown or exported, as the LOINC licence asks (loinc.org/license),
+# for the LOINC version the codes above were checked in (2.80, 2025).
+LOINC_NOTICE = (
+    "This material contains content from LOINC® (http://loinc.org). LOINC is copyright © 1995-2025,"
+    " Regenstrief Institute, Inc. and the Logical Observation Identifiers Names and Codes (LOINC)"
+    " Committee and is available at no cost under the license at http://loinc.org/license. LOINC® is a"
+    " registered United States trademark of Regenstrief Institute, Inc."
+)
+# The grip codes are terms of the NIH Toolbox Grip Strength Test panel, whose materials carry their
+# own notice (NIH Toolbox Terms and Conditions: "©2012 Northwestern University and the National
+# Institutes of Health"). metpwa uses the codes only, not the Toolbox's protocol, norms or scores.
+NIH_TOOLBOX_NOTICE = (
+    "LOINC 83173-5 and 83174-3 are terms of the NIH Toolbox® Grip Strength Test panel (83145-3). NIH"
+    " Toolbox materials are © 2012 Northwestern University and the National Institutes of Health;"
+    " metpwa uses the codes only, not the NIH Toolbox protocol, norms or scores."
+)
 LOINC_6MW = (
     "HL7 Denmark KL-dk-tools profile KLToolsCare6minwalk (hl7dk/KL-dk-tools,"
     " fsh/KLToolsCare6minwalk.fsh): LOINC 64098-7 'Walking distance 6 minutes'"
@@ -46,10 +74,16 @@ TANDEM_STAGE = 3
 
 @dataclass(frozen=True)
 class LoincCode:
+    """A LOINC term sent with a result only because the protocol matches its definition (issue 16).
+    `part` is what the code's value is: the score, each trial, or one hand's mean. `unit` is the
+    term's UCUM unit, the unit the value goes out in (grip in pounds-force, not kilograms)."""
+
     code: str
     display: str
-    part: Literal["score", "right hand", "left hand"]
+    part: Literal["score", "each trial", "right hand", "left hand"]
+    unit: str
     source: str
+    notices: tuple[str, ...] = (LOINC_NOTICE,)
 
 
 @dataclass(frozen=True)
@@ -159,7 +193,16 @@ TUG = MeasureDefinition(
     ucum_unit="s",
     value_format="{:.1f} s",
     higher_is_better=False,
-    loinc=(LoincCode("89423-8", "Timed up and go test", "score", LOINC_CHECKED),),
+    # 89423-8 is one timed trial: each trial goes out with it; the mean of the trials has no code.
+    loinc=(
+        LoincCode(
+            "89423-8",
+            "Time to rise from chair, walk 10 feet and back, and return to sitting [TUG]",
+            "each trial",
+            "s",
+            LOINC_TUG,
+        ),
+    ),
     protocol_version="tug-1",
     protocol=ProtocolText(
         set_up="Armchair against a wall, tape line 3 m (10 ft) from the chair front; client in usual shoes with their usual walking aid.",
@@ -206,7 +249,7 @@ CHAIR_STAND = MeasureDefinition(
     ucum_unit="{#}",
     value_format="{:.0f} stands",
     higher_is_better=True,
-    loinc=(LoincCode("66247-8", "30-second chair stand test", "score", LOINC_CHECKED),),
+    loinc=(LoincCode("66247-8", "Sit to stand frequency in 30 seconds", "score", "{#}/(30.s)", LOINC_CHAIR_STAND),),
     protocol_version="chair_stand_30s-1",
     protocol=ProtocolText(
         set_up="Chair without arms, seat 17 in (43 cm) high, back against a wall; client sits in the middle, feet flat, arms crossed on the chest.",
@@ -259,8 +302,11 @@ GRIP = MeasureDefinition(
     value_format="{:.1f} kg",
     higher_is_better=True,
     loinc=(
-        LoincCode("83174-3", "Grip strength, right hand", "right hand", LOINC_CHECKED),
-        LoincCode("83173-5", "Grip strength, left hand", "left hand", LOINC_CHECKED),
+        # The mean of one hand's trials, in pounds-force: the terms' unit is [lbf_av], not kg.
+        LoincCode("83174-3", "Grip strength Hand - right Dynamometer", "right hand", "[lbf_av]", LOINC_GRIP,
+                  (LOINC_NOTICE, NIH_TOOLBOX_NOTICE)),
+        LoincCode("83173-5", "Grip strength Hand - left Dynamometer", "left hand", "[lbf_av]", LOINC_GRIP,
+                  (LOINC_NOTICE, NIH_TOOLBOX_NOTICE)),
     ),
     protocol_version="grip-1",
     protocol=ProtocolText(
@@ -289,7 +335,8 @@ NPRS = MeasureDefinition(
     ucum_unit="{score}",
     value_format="{:.0f}/10",
     higher_is_better=False,
-    loinc=(LoincCode("72514-3", "Pain severity - 0-10 verbal numeric rating", "score", LOINC_CHECKED),),
+    loinc=(LoincCode("72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported", "score", "{score}",
+                     LOINC_NPRS),),
     protocol_version="nprs-1",
     protocol=ProtocolText(
         set_up="Show the 0-10 number scale on the tablet (no faces).",
@@ -317,7 +364,7 @@ SIX_MINUTE_WALK = MeasureDefinition(
     ucum_unit="m",
     value_format="{:.0f} m",
     higher_is_better=True,
-    loinc=(LoincCode("64098-7", "Walking distance 6 minutes", "score", LOINC_6MW),),
+    loinc=(LoincCode("64098-7", "Walking distance 6 minutes", "score", "m", LOINC_6MW),),
     # -2: the instructions say a lap here is one length, turn to turn (the method is unchanged).
     protocol_version="six_minute_walk-2",
     protocol=ProtocolText(
@@ -353,9 +400,10 @@ GAIT_SPEED = MeasureDefinition(
     ucum_unit="m/s",
     value_format="{:.2f} m/s",
     higher_is_better=True,
-    # 83172-7 is the NIH Toolbox 4 m walk: use it only for a 4 m course (a 10 m result goes
-    # without a code). That term scores the faster of two trials; ours is the mean (issue 6).
-    loinc=(LoincCode("83172-7", "4-Meter Walk Gait Speed Test - computed score", "score", LOINC_CHECKED),),
+    # No code: 83172-7 is the NIH Toolbox 4 m walk, the better of two trials from a standing start
+    # (LOINC_GAIT_SPEED); ours is the mean of up to three trials with a walking start, over 4 m or
+    # 10 m, which that term does not describe (issue 16).
+    loinc=(),
     protocol_version="gait_speed-1",
     protocol=ProtocolText(
         set_up="Mark a 4 m or 10 m course with about 2 m of free space before and after it.",

@@ -11,6 +11,8 @@ from metpwa.rules.outcomes import (
     age_on,
     goal_reached,
     interpret,
+    loinc_notices,
+    loinc_observations,
     score,
     short_date,
 )
@@ -21,7 +23,9 @@ from metpwa.standards.measures import (
     CHAIR_STAND_BELOW_AVERAGE,
     GRIP_NORMS,
     KG_PER_LB,
+    LOINC_NOTICE,
     MEASURES,
+    NIH_TOOLBOX_NOTICE,
     TUG_AGE_MEANS,
     ChairStandBelowAverage,
     ChangeThreshold,
@@ -702,13 +706,13 @@ def test_every_measure_is_defined_for_the_tablet():
 def test_only_verified_loinc_codes_are_shipped():
     shipped = {(key, code.part): code.code for key, measure in MEASURES.items() for code in measure.loinc}
 
+    # Issue 16: each code only where the protocol matches its definition (no 83172-7 for gait speed).
     assert shipped == {
-        ("tug", "score"): "89423-8",
+        ("tug", "each trial"): "89423-8",
         ("chair_stand_30s", "score"): "66247-8",
         ("nprs", "score"): "72514-3",
         ("grip", "right hand"): "83174-3",
         ("grip", "left hand"): "83173-5",
-        ("gait_speed", "score"): "83172-7",
         ("six_minute_walk", "score"): "64098-7",
     }
     assert all(code.source for measure in MEASURES.values() for code in measure.loinc)
@@ -861,3 +865,54 @@ def test_every_fall_risk_cut_off_names_whose_it_is_and_which_side_is_at_risk():
     for measure in MEASURES.values():
         for cutoff in measure.fall_risk_cutoffs:
             assert cutoff.label.endswith("cut-off") and cutoff.at_risk_when and cutoff.source
+
+
+# --- LOINC fidelity (issue 16) ----------------------------------------------------------------------
+
+
+def test_tug_sends_each_trial_under_89423_8_and_the_mean_without_a_code():
+    """loinc.org/89423-8 is one timed rise, walk and sit: a trial, not a mean of trials."""
+    observations = loinc_observations(_tug(13.5, 13.7, 13.6))
+
+    assert [(o.code, o.part, o.value, o.unit) for o in observations] == [
+        ("89423-8", "each trial", 13.5, "s"), ("89423-8", "each trial", 13.7, "s"), ("89423-8", "each trial", 13.6, "s"),
+    ]
+
+
+def test_grip_goes_out_in_the_codes_unit_pounds_force():
+    """loinc.org/83145-3: 83174-3 and 83173-5 take [lbf_av]; a grip entered in kg goes out in pounds."""
+    result = score("grip", {"unit": "kg", "right": [20.0, 22.0], "left": [18.0]})
+
+    assert [(o.code, o.value, o.unit) for o in loinc_observations(result)] == [
+        ("83174-3", result.right_lb, "[lbf_av]"), ("83173-5", result.left_lb, "[lbf_av]"),
+    ]
+    assert (result.right_lb, result.left_lb) == (46.3, 39.7)
+
+
+def test_gait_speed_sends_no_code_because_83172_7_is_another_protocol():
+    """loinc.org/83144-6: the NIH Toolbox 4 m walk scores the better of two trials from a standing start;
+    metpwa's gait speed is the mean of up to three trials with a walking start."""
+    assert MEASURES["gait_speed"].loinc == ()
+    assert loinc_observations(score("gait_speed", {"course_m": 4, "trials": [5.0, 5.2]})) == ()
+
+
+def test_codes_that_match_their_protocol_go_out_as_scores_in_their_units():
+    assert [(o.code, o.value, o.unit) for o in loinc_observations(score("chair_stand_30s", {"count": 9}))] == [
+        ("66247-8", 9, "{#}/(30.s)")]
+    assert [(o.code, o.unit) for o in loinc_observations(score("nprs", {"rating": 4}))] == [("72514-3", "{score}")]
+    assert [(o.code, o.value, o.unit) for o in loinc_observations(
+        score("six_minute_walk", {"laps": 10, "lap_length_m": 30}))] == [("64098-7", 300.0, "m")]
+
+
+def test_the_licence_notices_follow_the_codes():
+    assert loinc_notices([]) == ()
+    assert loinc_notices(["89423-8", "66247-8"]) == (LOINC_NOTICE,)
+    assert loinc_notices(["83174-3", "89423-8", "83173-5"]) == (LOINC_NOTICE, NIH_TOOLBOX_NOTICE)
+    assert "Regenstrief Institute" in LOINC_NOTICE and "loinc.org/license" in LOINC_NOTICE
+    assert "Northwestern University" in NIH_TOOLBOX_NOTICE
+
+
+def test_every_loinc_code_has_its_unit_source_and_notice():
+    for measure in MEASURES.values():
+        for code in measure.loinc:
+            assert code.unit and code.source and LOINC_NOTICE in code.notices
