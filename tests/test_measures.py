@@ -77,7 +77,8 @@ EACH_MEASURE = [
      "Grip right 20.9 kg, left 18.1 kg; right hand 93% of the 49.6 lb mean for women aged 70-74, left hand 96% of "
      "the 41.5 lb mean for women aged 70-74.", {"right hand": "83174-3", "left hand": "83173-5"}),
     ("nprs", {"rating": "6"}, "6/10", "Pain 6/10.", {"score": "72514-3"}),
-    ("six_minute_walk", {"laps": "11", "lap_length_m": "30", "extra_m": "12", "walking_aid": "none"}, "342 m",
+    ("six_minute_walk", {"laps": "11", "length_unit": "m", "lap_length": "30", "extra": "12", "walking_aid": "none"},
+     "342 m",
      "6-minute walk 342 m.", {"score": "64098-7"}),
     ("gait_speed", {"course_m": "4", "trials": ["4.9", "5.1"], "walking_aid": "none"}, "0.80 m/s",
      "Gait speed 0.80 m/s.", {}),
@@ -255,10 +256,12 @@ BAD = [
      "Grip over 100 kg is not plausible (right hand, trial 1)", 'value="120"'),
     ("grip", {"unit": "stone", "right": ["20"]}, "unit", "Unit must be kg or lb", ""),
     ("nprs", {"rating": "11"}, "rating", "Pain rating must be a whole number from 0 to 10", ""),
-    ("six_minute_walk", {"laps": "10", "lap_length_m": "30", "extra_m": "31", "walking_aid": "none"}, "extra_m",
-     "Extra distance must be less than one lap (30 m)", 'value="31"'),
-    ("six_minute_walk", {"laps": "40", "lap_length_m": "30", "walking_aid": "none"}, "laps",
+    ("six_minute_walk", {"laps": "10", "length_unit": "m", "lap_length": "30", "extra": "31", "walking_aid": "none"},
+     "extra", "Extra distance must be less than one lap (30 m)", 'value="31"'),
+    ("six_minute_walk", {"laps": "40", "length_unit": "m", "lap_length": "30", "walking_aid": "none"}, "laps",
      "A distance over 1000 m in six minutes is not plausible", 'value="40"'),
+    ("six_minute_walk", {"laps": "10", "lap_length": "100", "walking_aid": "none"}, "length_unit",
+     "Choose whether the hallway was measured in feet or metres", 'value="100"'),
     ("gait_speed", {"course_m": "6", "trials": ["5"], "walking_aid": "none"}, "course_m", "Course must be 4 m or 10 m",
      ""),
     ("balance_4stage", {"stage_seconds": ["6", "10"]}, "stage_seconds",
@@ -416,7 +419,13 @@ def test_plan_goals_start_from_the_first_result_and_show_the_latest(app, trainer
 def test_the_screen_starts_from_what_is_known(trainer, peggy):
     _record(trainer, peggy, "gait_speed", {"course_m": "10", "trials": ["12.5"], "walking_aid": "walker"})
     walk = trainer.get(f"/clients/{peggy}/measures/six_minute_walk").get_data(as_text=True)
-    assert 'value="walker" checked' in walk and 'name="lap_length_m" value="30"' in walk
+    # The hallway's length and unit are not assumed before the first walk (issue 16).
+    assert 'value="walker" checked' in walk and 'name="lap_length" value=""' in walk
+    assert 'name="length_unit" value="ft" checked' not in walk and 'name="length_unit" value="m" checked' not in walk
+    _record(trainer, peggy, "six_minute_walk", {"laps": "9", "length_unit": "ft", "lap_length": "100", "extra": "35",
+                                                 "walking_aid": "walker"})
+    again = trainer.get(f"/clients/{peggy}/measures/six_minute_walk").get_data(as_text=True)
+    assert 'name="length_unit" value="ft" checked' in again and 'name="lap_length" value="100"' in again
     gait = trainer.get(f"/clients/{peggy}/measures/gait_speed").get_data(as_text=True)
     assert 'value="10" checked' in gait and "Baseline 0.80 m/s on" in gait
 
@@ -443,3 +452,16 @@ def test_the_trend_page_shows_each_code_with_what_it_codes_and_the_licence_notic
     assert "Regenstrief Institute" in tug and "loinc.org/license" in tug and "NIH Toolbox" not in tug
     assert "83174-3 (right hand), 83173-5 (left hand)" in grip
     assert "Regenstrief Institute" in grip and "NIH Toolbox" in grip and "Northwestern University" in grip
+
+
+def test_a_100_ft_hallway_is_recorded_in_feet_and_kept_in_metres(app, trainer, peggy):
+    """Issue 16: a 100 ft hallway typed as 100 became 100 m; the screen now asks feet or metres."""
+    body = _record(trainer, peggy, "six_minute_walk", {"laps": "10", "length_unit": "ft", "lap_length": "100",
+                                                       "extra": "50", "walking_aid": "none"}).get_data(as_text=True)
+    assert "6-minute walk 320 m" in body  # 1050 ft = 320.04 m
+    with app.app_context():
+        from metpwa.extensions import db
+
+        row = db.session.scalar(select(OutcomeResult).where(OutcomeResult.measure_key == "six_minute_walk"))
+        assert row.raw == {"laps": 10, "length_unit": "ft", "lap_length": 100, "extra": 50}
+        assert (row.value, row.unit, row.protocol_version) == (320.0, "m", "six_minute_walk-3")

@@ -14,6 +14,8 @@ from metpwa.standards.measures import (
     CHAIR_STAND_BELOW_AVERAGE,
     GRIP_NORMS,
     KG_PER_LB,
+    LENGTH_UNITS,
+    M_PER_FT,
     MEASURES,
     TANDEM_STAGE,
     TUG_AGE_MEANS,
@@ -307,13 +309,20 @@ def _score_nprs(measure: MeasureDefinition, raw: Mapping[str, object]) -> Score:
 
 
 def _score_six_minute_walk(measure: MeasureDefinition, raw: Mapping[str, object]) -> Score:
+    """Laps times the lap length plus the last part-lap, both entered in the unit the hallway was
+    measured in (feet or metres), kept in metres: the MCID and the ATS protocol are in metres."""
+    unit = raw.get("length_unit")
+    if unit not in LENGTH_UNITS:
+        raise MeasureInputError("length_unit", "choose whether the hallway was measured in feet or metres")
     laps = _number(raw.get("laps"), measure.limit("laps"), "laps")
-    lap_length = _number(raw.get("lap_length_m"), measure.limit("lap_length_m"), "lap_length_m")
-    extra = _number(raw.get("extra_m", 0), measure.limit("extra_m"), "extra_m")
+    lap_length = _number(raw.get("lap_length"), measure.limit(f"lap_length_{unit}"), "lap_length")
+    extra = _number(raw.get("extra", 0), measure.limit(f"extra_{unit}"), "extra")
     if extra >= lap_length:
-        raise MeasureInputError("extra_m", f"extra distance must be less than one lap ({lap_length:g} m)")
-    _check(laps * lap_length + extra, measure.limit("distance_m"), "laps", "")
-    value = _shown(measure, Decimal(str(laps)) * Decimal(str(lap_length)) + Decimal(str(extra)))
+        raise MeasureInputError("extra", f"extra distance must be less than one lap ({lap_length:g} {unit})")
+    per_unit = Decimal(str(M_PER_FT)) if unit == "ft" else Decimal(1)
+    metres = (Decimal(str(laps)) * Decimal(str(lap_length)) + Decimal(str(extra))) * per_unit
+    _check(float(metres), measure.limit("distance_m"), "laps", "")
+    value = _shown(measure, metres)
     return Score(measure.key, value, measure.unit, _display(measure, value))
 
 

@@ -65,6 +65,11 @@ PLAUSIBILITY = "metpwa plausibility limit (issue 6)"
 
 # Exact by definition of the international pound (1959).
 KG_PER_LB = 0.45359237
+# Exact by definition of the international yard and foot (1959).
+M_PER_FT = 0.3048
+# The hallway a 6-minute walk lap is measured in: US practices measure in feet (issue 16).
+LENGTH_UNITS = ("ft", "m")
+FEET_LIMITS = "the metre limits in feet (1 m = 3.2808 ft), rounded inward so that no more is allowed"
 
 # 4-stage balance: the order is the protocol; each is tried only after the one before is held.
 BALANCE_STAGES = ("Feet side by side", "Semi-tandem stance", "Tandem stance", "One-leg stance")
@@ -366,9 +371,11 @@ SIX_MINUTE_WALK = MeasureDefinition(
     higher_is_better=True,
     loinc=(LoincCode("64098-7", "Walking distance 6 minutes", "score", "m", LOINC_6MW),),
     # -2: the instructions say a lap here is one length, turn to turn (the method is unchanged).
-    protocol_version="six_minute_walk-2",
+    # -3: the lap length and the last part-lap are entered in feet or metres, chosen on the screen;
+    # a 100 ft hallway typed as 100 used to be 100 m (issue 16). The method is unchanged.
+    protocol_version="six_minute_walk-3",
     protocol=ProtocolText(
-        set_up="Flat, straight hallway with both turning points marked (30 m is standard); a chair nearby; note the lap length (one length, turn to turn).",
+        set_up="Flat, straight hallway with both turning points marked (30 m, 100 ft, is standard); a chair nearby; note the lap length (one length, turn to turn) and whether you measured it in feet or metres.",
         say="\"Walk as far as you can in six minutes, back and forth. You may slow down or rest, and carry on when you can.\"",
         timing="Start the 6:00 countdown as the client sets off; tap each time they reach a turning point (a lap here is one length, not there and back); at 6:00 say stop and measure the last part-lap.",
     ),
@@ -377,7 +384,9 @@ SIX_MINUTE_WALK = MeasureDefinition(
     input_limits=(
         InputLimit("laps", "laps", 0, 1000, "laps", whole_number=True),
         InputLimit("lap_length_m", "lap length", 1.0, 100.0, "m"),
+        InputLimit("lap_length_ft", "lap length", 3.3, 328.0, "ft", source=FEET_LIMITS),
         InputLimit("extra_m", "extra distance", 0.0, 100.0, "m"),
+        InputLimit("extra_ft", "extra distance", 0.0, 328.0, "ft", source=FEET_LIMITS),
         InputLimit(
             "distance_m",
             "distance",

@@ -24,6 +24,7 @@ from metpwa.standards.measures import (
     GRIP_NORMS,
     KG_PER_LB,
     LOINC_NOTICE,
+    M_PER_FT,
     MEASURES,
     NIH_TOOLBOX_NOTICE,
     TUG_AGE_MEANS,
@@ -417,7 +418,7 @@ def test_gait_speed_is_course_over_mean_time():
 
 
 def test_six_minute_walk_is_laps_times_lap_length_plus_extra_kept_as_shown():
-    result = score("six_minute_walk", {"laps": 12, "lap_length_m": 30, "extra_m": 17.5})
+    result = score("six_minute_walk", {"laps": 12, "length_unit": "m", "lap_length": 30, "extra": 17.5})
 
     # 377.5 m is shown as 378 m (half up), and 378 m is what is kept and judged.
     assert (result.value, result.display) == (378.0, "378 m")
@@ -506,13 +507,30 @@ INVALID_ENTRIES = [
     ("nprs", {"rating": 11}, "rating", "pain rating must be a whole number from 0 to 10"),
     ("nprs", {"rating": -1}, "rating", "pain rating must be a whole number from 0 to 10"),
     ("nprs", {"rating": 3.5}, "rating", "pain rating must be a whole number from 0 to 10"),
-    ("six_minute_walk", {"laps": 10, "lap_length_m": 0.5}, "lap_length_m", "lap length must be between 1 and 100 m"),
-    ("six_minute_walk", {"laps": 10, "lap_length_m": 101}, "lap_length_m", "lap length must be between 1 and 100 m"),
-    ("six_minute_walk", {"laps": -1, "lap_length_m": 30}, "laps", "laps must be a whole number from 0 to 1000"),
-    ("six_minute_walk", {"laps": 2.5, "lap_length_m": 30}, "laps", "laps must be a whole number from 0 to 1000"),
-    ("six_minute_walk", {"laps": 5, "lap_length_m": 30, "extra_m": -2}, "extra_m", "extra distance must be between 0 and 100 m"),
-    ("six_minute_walk", {"laps": 5, "lap_length_m": 30, "extra_m": 30}, "extra_m", "less than one lap (30 m)"),
-    ("six_minute_walk", {"laps": 40, "lap_length_m": 30}, "laps", "a distance over 1000 m in six minutes is not plausible"),
+    ("six_minute_walk", {"laps": 10, "length_unit": "m", "lap_length": 0.5}, "lap_length",
+     "lap length must be between 1 and 100 m"),
+    ("six_minute_walk", {"laps": 10, "length_unit": "m", "lap_length": 101}, "lap_length",
+     "lap length must be between 1 and 100 m"),
+    ("six_minute_walk", {"laps": 10, "length_unit": "ft", "lap_length": 3}, "lap_length",
+     "lap length must be between 3.3 and 328 ft"),
+    ("six_minute_walk", {"laps": 10, "length_unit": "ft", "lap_length": 329}, "lap_length",
+     "lap length must be between 3.3 and 328 ft"),
+    ("six_minute_walk", {"laps": -1, "length_unit": "m", "lap_length": 30}, "laps",
+     "laps must be a whole number from 0 to 1000"),
+    ("six_minute_walk", {"laps": 2.5, "length_unit": "m", "lap_length": 30}, "laps",
+     "laps must be a whole number from 0 to 1000"),
+    ("six_minute_walk", {"laps": 5, "length_unit": "m", "lap_length": 30, "extra": -2}, "extra",
+     "extra distance must be between 0 and 100 m"),
+    ("six_minute_walk", {"laps": 5, "length_unit": "m", "lap_length": 30, "extra": 30}, "extra",
+     "less than one lap (30 m)"),
+    ("six_minute_walk", {"laps": 5, "length_unit": "ft", "lap_length": 100, "extra": 100}, "extra",
+     "less than one lap (100 ft)"),
+    ("six_minute_walk", {"laps": 40, "length_unit": "m", "lap_length": 30}, "laps",
+     "a distance over 1000 m in six minutes is not plausible"),
+    ("six_minute_walk", {"laps": 33, "length_unit": "ft", "lap_length": 100}, "laps",
+     "a distance over 1000 m in six minutes is not plausible"),
+    ("six_minute_walk", {"laps": 10, "lap_length": 100}, "length_unit", "feet or metres"),
+    ("six_minute_walk", {"laps": 10, "length_unit": "yd", "lap_length": 100}, "length_unit", "feet or metres"),
     ("gait_speed", {"course_m": 5, "trials": [4.0]}, "course_m", "course must be 4 m or 10 m"),
     ("gait_speed", {"course_m": 4, "trials": [0.4]}, "trials", "time must be between 0.5 and 120 seconds"),
     ("gait_speed", {"course_m": 4, "trials": [121]}, "trials", "time must be between 0.5 and 120 seconds"),
@@ -547,8 +565,10 @@ def test_bad_input_is_refused_with_a_message_for_the_trainer(measure_key, raw, f
         ("grip", {"unit": "lb", "left": [220]}),
         ("nprs", {"rating": 0}),
         ("nprs", {"rating": "10"}),
-        ("six_minute_walk", {"laps": 0, "lap_length_m": 1}),
-        ("six_minute_walk", {"laps": 10, "lap_length_m": 100}),
+        ("six_minute_walk", {"laps": 0, "length_unit": "m", "lap_length": 1}),
+        ("six_minute_walk", {"laps": 10, "length_unit": "m", "lap_length": 100}),
+        ("six_minute_walk", {"laps": 0, "length_unit": "ft", "lap_length": 3.3}),
+        ("six_minute_walk", {"laps": 10, "length_unit": "ft", "lap_length": 328}),
         ("gait_speed", {"course_m": 10, "trials": [0.5, 120]}),
         ("berg", {"items": [0] * 14}),
         ("lefs", {"items": [4] * 20}),
@@ -789,7 +809,7 @@ def test_every_score_is_kept_at_the_precision_it_is_shown(measure_key):
         "balance_4stage": {"stage_seconds": [10, 10, 7.5]},
         "grip": {"unit": "lb", "right": [50, 52, 53]},
         "nprs": {"rating": 4},
-        "six_minute_walk": {"laps": 12, "lap_length_m": 30.5, "extra_m": 12.25},
+        "six_minute_walk": {"laps": 12, "length_unit": "m", "lap_length": 30.5, "extra": 12.25},
         "gait_speed": {"course_m": 4, "trials": [4.44, 4.45, 4.46]},
         "berg": {"items": _berg_items(47)},
         "lefs": {"items": [3] * 20},
@@ -901,7 +921,7 @@ def test_codes_that_match_their_protocol_go_out_as_scores_in_their_units():
         ("66247-8", 9, "{#}/(30.s)")]
     assert [(o.code, o.unit) for o in loinc_observations(score("nprs", {"rating": 4}))] == [("72514-3", "{score}")]
     assert [(o.code, o.value, o.unit) for o in loinc_observations(
-        score("six_minute_walk", {"laps": 10, "lap_length_m": 30}))] == [("64098-7", 300.0, "m")]
+        score("six_minute_walk", {"laps": 10, "length_unit": "m", "lap_length": 30}))] == [("64098-7", 300.0, "m")]
 
 
 def test_the_licence_notices_follow_the_codes():
@@ -916,3 +936,24 @@ def test_every_loinc_code_has_its_unit_source_and_notice():
     for measure in MEASURES.values():
         for code in measure.loinc:
             assert code.unit and code.source and LOINC_NOTICE in code.notices
+
+
+# --- 6-minute walk in feet or metres (issue 16) --------------------------------------------------------
+
+
+def test_a_100_ft_hallway_is_100_ft_not_100_m():
+    """Issue 16: a 100 ft hallway typed as 100 became 100 m. The unit is chosen with the length, and
+    the distance is kept in metres (1 ft = 0.3048 m exactly), the unit of the ATS protocol and the MCID."""
+    feet = score("six_minute_walk", {"laps": 12, "length_unit": "ft", "lap_length": 100, "extra": 40})
+    metres = score("six_minute_walk", {"laps": 12, "length_unit": "m", "lap_length": 30.48, "extra": 12.192})
+
+    # 1240 ft is 377.952 m.
+    assert (feet.value, feet.display) == (378.0, "378 m") == (metres.value, metres.display)
+
+
+def test_six_minute_walk_feet_limits_are_the_metre_limits_rounded_inward():
+    measure = MEASURES["six_minute_walk"]
+    for name in ("lap_length", "extra"):
+        in_m, in_ft = measure.limit(f"{name}_m"), measure.limit(f"{name}_ft")
+        assert in_ft.low * M_PER_FT >= in_m.low and in_ft.high * M_PER_FT <= in_m.high
+    assert measure.protocol_version == "six_minute_walk-3"
