@@ -476,11 +476,13 @@ LEFS = MeasureDefinition(
     value_format="{:.0f}/80",
     higher_is_better=True,
     loinc=(),
-    protocol_version="lefs-1",
+    # -2: the instructions, question, answers and activities are Binkley 1999's own words again; the
+    # reworded ones of -1 broke comparability with the published MCID (issue 16).
+    protocol_version="lefs-2",
     protocol=ProtocolText(
-        set_up="Hand the tablet to the client, or read each activity aloud and tap their answer.",
-        say="\"For each activity, how much difficulty do you have today because of your leg or foot?\"",
-        timing="No timing; all 20 activities must be answered, from 0 (extreme difficulty or unable) to 4 (no difficulty).",
+        set_up="Hand the tablet to the client, or read the instructions and each activity aloud, word for word, and tap their answer.",
+        say="\"Today, do you or would you have any difficulty at all with:\" and then each activity as written.",
+        timing="No timing; all 20 activities must be answered, from 0 (extreme difficulty or unable to perform activity) to 4 (no difficulty).",
     ),
     protocol_source=BINKLEY_1999,
     equipment=("Tablet",),

@@ -957,3 +957,42 @@ def test_six_minute_walk_feet_limits_are_the_metre_limits_rounded_inward():
         in_m, in_ft = measure.limit(f"{name}_m"), measure.limit(f"{name}_ft")
         assert in_ft.low * M_PER_FT >= in_m.low and in_ft.high * M_PER_FT <= in_m.high
     assert measure.protocol_version == "six_minute_walk-3"
+
+
+# --- Validated wording (issue 16) ----------------------------------------------------------------------
+
+
+def test_lefs_items_are_binkley_1999_word_for_word_with_attribution():
+    """Binkley 1999 (Phys Ther 79:371): reworded items are another instrument, not comparable with the
+    published 9-point MCID; the items, answers and question are restored and attributed."""
+    published = [
+        "Any of your usual work, housework, or school activities.",
+        "Your usual hobbies, recreational or sporting activities.",
+        "Getting into or out of the bath.",
+        "Walking between rooms.",
+        "Putting on your shoes or socks.",
+        "Squatting.",
+        "Lifting an object, like a bag of groceries from the floor.",
+        "Performing light activities around your home.",
+        "Performing heavy activities around your home.",
+        "Getting into or out of a car.",
+        "Walking 2 blocks.",
+        "Walking a mile.",
+        "Going up or down 10 stairs (about 1 flight of stairs).",
+        "Standing for 1 hour.",
+        "Sitting for 1 hour.",
+        "Running on even ground.",
+        "Running on uneven ground.",
+        "Making sharp turns while running fast.",
+        "Hopping.",
+        "Rolling over in bed.",
+    ]
+    assert [item.title for item in LEFS_QUESTIONNAIRE.items] == published
+    assert [answer.lower() for answer in LEFS_QUESTIONNAIRE.items[0].answers] == [
+        "extreme difficulty or unable to perform activity", "quite a bit of difficulty", "moderate difficulty",
+        "a little bit of difficulty", "no difficulty",
+    ]
+    assert LEFS_QUESTIONNAIRE.prompt.endswith("Today, do you or would you have any difficulty at all with:")
+    assert "because of your lower limb problem" in LEFS_QUESTIONNAIRE.prompt
+    assert "Binkley JM" in LEFS_QUESTIONNAIRE.attribution and "Phys Ther 1999;79(4):371-383" in LEFS_QUESTIONNAIRE.attribution
+    assert MEASURES["lefs"].protocol_version == "lefs-2"
