@@ -58,8 +58,11 @@ class Defaults:
     SEND_FILE_MAX_AGE_DEFAULT = 3600
     # Where the keyring lives (default instance/keyring.json); tests pass KEYRING itself.
     KEYRING_FILE: str | None = None
-    # Years a record is kept before it may be purged (HIPAA documentation rule: six years; many
-    # states ask for longer, so seven by default).
+    # Years a record is kept after a client's last activity before it may be purged: the practice's
+    # choice, to meet the longest its state law and payer contracts require. No federal rule sets one
+    # number for medical records: HIPAA's six years cover HIPAA documentation, 42 CFR 424.516(f)'s
+    # seven only some Medicare ordering documentation, Medicare Advantage contracts ask for ten
+    # (metpwa.standards.retention). Seven by default.
     RETENTION_YEARS = 7
 
     # Number of reverse proxies in front of the app whose X-Forwarded-For is trusted

@@ -88,6 +88,9 @@ def test_retention_report_lists_only_archived_clients_past_the_period(app, db, m
             client.created_at = client.archived_at = when
         db.session.commit()
     output = app.test_cli_runner().invoke(args=["retention", "report"]).output
+    # Issue 16: the report says what its number is and what the federal rules cover, plainly.
+    assert "RETENTION_YEARS, the practice's setting" in output and "45 CFR 164.530(j)" in output
+    assert "42 CFR 424.516(f)" in output and "42 CFR 422.504(d)" in output
     assert "Olden Archived" in output and "may be purged" in output.split("Olden Archived")[1].splitlines()[0]
     assert "Newly Archived" in output and "kept until 05/01/2032" in output
     assert "Still Active" not in output
