@@ -41,16 +41,16 @@ def retention(*, last_activity: date, archived: bool, years: int, today: date) -
 def basis(years: int) -> list[str]:
     """What the retention report says about its number, without overstating any rule (issue 16)."""
     lines = [
-        f"Records are kept {years} years after a client's last activity: RETENTION_YEARS, the practice's"
-        " setting, not a number any one law sets.",
+        (
+            f"Records are kept {years} years after a client's last activity: RETENTION_YEARS, the practice's"
+            " setting, not a number any one law sets."
+        ),
         MEDICAL_RECORDS,
         "For comparison, federal rules that name a number, and what they cover:",
     ]
     lines += [f"- {rule.years} years: {rule.covers} ({rule.source})." for rule in FEDERAL_RULES]
     longer = [rule for rule in FEDERAL_RULES if rule.years > years]
     if longer:
-        lines.append(
-            "Check whether these apply to the practice; they ask for more than the setting: "
-            + "; ".join(f"{rule.source}, {rule.years} years" for rule in longer) + "."
-        )
+        named = "; ".join(f"{rule.source}, {rule.years} years" for rule in longer)
+        lines.append(f"Check whether these apply to the practice; they ask for more than the setting: {named}.")
     return lines
