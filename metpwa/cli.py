@@ -303,9 +303,11 @@ def retention_report_command() -> None:
 
     from .clock import practice_today
     from .models import AuditEvent, Client
-    from .rules.retention import retention
+    from .rules.retention import basis, retention
 
     years = int(current_app.config["RETENTION_YEARS"])
+    for line in basis(years):
+        click.echo(line)
     changes = ("create", "update", "sign", "amend", "complete")
     latest = dict(db.session.execute(select(AuditEvent.client_id, func.max(AuditEvent.at))
                                      .where(AuditEvent.client_id.is_not(None), AuditEvent.action.in_(changes))

@@ -62,8 +62,11 @@ class Defaults:
     # audit-anchor.json beside the keyring file. Written at most this often per process.
     AUDIT_ANCHOR_FILE: str | None = None
     AUDIT_ANCHOR_SECONDS = 5
-    # Years a record is kept before it may be purged (HIPAA documentation rule: six years; many
-    # states ask for longer, so seven by default).
+    # Years a record is kept after a client's last activity before it may be purged: the practice's
+    # choice, to meet the longest its state law and payer contracts require. No federal rule sets one
+    # number for medical records: HIPAA's six years cover HIPAA documentation, 42 CFR 424.516(f)'s
+    # seven only some Medicare ordering documentation, Medicare Advantage contracts ask for ten
+    # (metpwa.standards.retention). Seven by default.
     RETENTION_YEARS = 7
 
     # Number of reverse proxies in front of the app whose X-Forwarded-For is trusted

@@ -51,6 +51,13 @@ def test_seed_demo_prints_logins_and_builds_a_practice(app, db):
         seen = emergency.overview(practice.id)
         assert [grant.user.full_name for grant in seen.recent] == ["Tom Alvarez"]
         assert seen.requests[str(seen.recent[0].id)] == 3
+        # Issue 16: the demo shows a below-average chair stand as a fall-risk finding (CDC STEADI).
+        from metpwa.models import OutcomeResult
+
+        chair_stands = db.session.scalars(select(OutcomeResult).where(
+            OutcomeResult.practice_id == practice.id, OutcomeResult.measure_key == "chair_stand_30s",
+            OutcomeResult.at_fall_risk.is_(True)))
+        assert any("at fall risk by the CDC STEADI cut-off" in row.interpretation for row in chair_stands)
     again = runner.invoke(args=["seed-demo", "--if-empty"])
     assert again.exit_code == 0 and "demo not loaded" in again.output
     twice = runner.invoke(args=["seed-demo"])
@@ -81,6 +88,9 @@ def test_retention_report_lists_only_archived_clients_past_the_period(app, db, m
             client.created_at = client.archived_at = when
         db.session.commit()
     output = app.test_cli_runner().invoke(args=["retention", "report"]).output
+    # Issue 16: the report says what its number is and what the federal rules cover, plainly.
+    assert "RETENTION_YEARS, the practice's setting" in output and "45 CFR 164.530(j)" in output
+    assert "42 CFR 424.516(f)" in output and "42 CFR 422.504(d)" in output
     assert "Olden Archived" in output and "may be purged" in output.split("Olden Archived")[1].splitlines()[0]
     assert "Newly Archived" in output and "kept until 05/01/2032" in output
     assert "Still Active" not in output

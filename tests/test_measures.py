@@ -65,21 +65,25 @@ def peggy(make, personas):
 
 EACH_MEASURE = [
     ("tug", {"trials": ["13.5", "13.7"], "walking_aid": "cane", "observations": ["Short strides"]}, "13.6 s",
-     "TUG 13.6 s; slower than the 9.2 s mean for ages 70-79; above the 12 s fall-risk threshold.", {"score": "89423-8"}),
+     ("TUG 13.6 s; slower than the norm for ages 70-79 (over its 10.2 s upper 95% confidence limit; mean 9.2 s); at "
+      "fall risk by the CDC STEADI cut-off (at risk: 12 s or slower)."), {"each trial": "89423-8"}),
     ("chair_stand_30s", {"count": "9"}, "9 stands",
-     "Chair stand 9 stands; below average for women aged 70-74 (fewer than 10 stands).", {"score": "66247-8"}),
+     ("Chair stand 9 stands; at fall risk by the CDC STEADI cut-off (at risk: under 10 stands, below average for "
+      "women aged 70-74)."), {"score": "66247-8"}),
     ("balance_4stage", {"stage_seconds": ["10", "10", "4.5", ""]}, "stage 2 of 4",
-     "4-stage balance stage 2 of 4; tandem stance below the 10 s fall-risk threshold.", {}),
+     "4-stage balance stage 2 of 4; at fall risk by the CDC STEADI cut-off (at risk: tandem stance held under 10 s).",
+     {}),
     ("grip", {"unit": "lb", "right": ["45", "47", "46"], "left": ["40", "", ""]}, "right 20.9 kg, left 18.1 kg",
      "Grip right 20.9 kg, left 18.1 kg; right hand 93% of the 49.6 lb mean for women aged 70-74, left hand 96% of "
      "the 41.5 lb mean for women aged 70-74.", {"right hand": "83174-3", "left hand": "83173-5"}),
     ("nprs", {"rating": "6"}, "6/10", "Pain 6/10.", {"score": "72514-3"}),
-    ("six_minute_walk", {"laps": "11", "lap_length_m": "30", "extra_m": "12", "walking_aid": "none"}, "342 m",
+    ("six_minute_walk", {"laps": "11", "length_unit": "m", "lap_length": "30", "extra": "12", "walking_aid": "none"},
+     "342 m",
      "6-minute walk 342 m.", {"score": "64098-7"}),
     ("gait_speed", {"course_m": "4", "trials": ["4.9", "5.1"], "walking_aid": "none"}, "0.80 m/s",
-     "Gait speed 0.80 m/s.", {"score": "83172-7"}),
-    ("berg", {**BERG_ALL_FOURS, "item-14": "1", "item-13": "2"}, "51/56", "Berg 51/56; above the 45-point "
-     "fall-risk threshold.", {}),
+     "Gait speed 0.80 m/s.", {}),
+    ("berg", {**BERG_ALL_FOURS, "item-14": "1", "item-13": "2"}, "51/56", ("Berg 51/56; not at fall risk by the "
+     "common Berg cut-off (at risk: under 45 points)."), {}),
     ("lefs", LEFS_ANSWERS, "40/80", "LEFS 40/80.", {}),
 ]
 
@@ -105,7 +109,7 @@ def test_the_raw_entry_is_kept_as_numbers_with_the_protocol_version(app, trainer
         assert row.raw == {"trials": [12.4, 12.6], "course_m": 10}
         assert row.parts == {"trials_s": [12.4, 12.6]}
         assert (row.protocol_version, row.unit, row.walking_aid) == ("gait_speed-1", "m/s", "walker")
-        # 83172-7 is the 4-meter walk: a 10 m course has no verified code.
+        # 83172-7 (NIH Toolbox 4 m walk, better of two trials, standing start) is not this protocol.
         assert row.loinc_codes == {}
         assert row.performed_by.full_name == "Carl Colleague"
         assert row.entered_at >= row.performed_at - timedelta(seconds=1)
@@ -115,7 +119,8 @@ def test_preview_shows_the_sentence_and_saves_nothing(app, trainer, peggy):
     response = trainer.post(f"/clients/{peggy}/measures/tug/preview", data={"trials": ["13.6"]}, htmx=True)
     body = response.get_data(as_text=True)
     assert response.status_code == 200 and "not saved yet" in body
-    assert "above the 13.5 s fall-risk cut-off (low sensitivity: never use it alone" in body
+    assert ("at fall risk by the Barry 2014 cut-off (at risk: 13.5 s or slower; low sensitivity: never use it "
+            "alone") in body
     assert _rows(app, peggy) == []
 
 
@@ -123,7 +128,8 @@ def test_preview_shows_the_sentence_and_saves_nothing(app, trainer, peggy):
 
 def test_a_72_year_olds_tug_of_13_6_s_is_flagged_for_fall_risk(app, trainer, peggy):
     body = _record(trainer, peggy, "tug", {"trials": ["13.6"], "walking_aid": "none"}).get_data(as_text=True)
-    assert "TUG 13.6 s; slower than the 9.2 s mean for ages 70-79; above the 12 s fall-risk threshold." in body
+    assert ("TUG 13.6 s; slower than the norm for ages 70-79 (over its 10.2 s upper 95% confidence limit; mean 9.2 s);"
+            " at fall risk by the CDC STEADI cut-off (at risk: 12 s or slower).") in body
     assert "Fall risk" in body
     card = trainer.get(f"/clients/{peggy}/measures/card", htmx=True).get_data(as_text=True)
     assert "TUG 13.6 s" in card and "badge-danger" in card
@@ -140,15 +146,27 @@ def test_20_s_to_14_s_is_a_meaningful_change(app, trainer, peggy):
         zone = db.session.scalar(select(Practice).where(Practice.id == OutcomeResult.practice_id).limit(1)).zone
     day = first.astimezone(zone)
     assert (f"TUG improved from 20.0 s to 14.0 s since {day:%b} {day.day}; the change is larger than the 1.1 s "
-            "minimal detectable change; still above the 12 s fall-risk threshold.") in body
+            "minimal detectable change; still at fall risk by the CDC STEADI cut-off (at risk: 12 s or slower).") in body
     sentences = [row[3] for row in _rows(app, peggy, "tug")]
     assert sentences[0].startswith("TUG 20.0 s;") and "improved" in sentences[1]
 
 
-def test_a_66_year_old_woman_with_10_chair_stands_is_below_average(app, trainer, make, personas):
+def test_a_66_year_old_woman_with_10_chair_stands_is_below_average_so_at_fall_risk(app, trainer, make, personas):
+    """CDC STEADI: a below-average chair stand is a fall-risk finding, shown like TUG's (issue 16): the
+    sentence, the Fall risk badge on the result and the card, and the chart's shaded zone."""
     client_id = make.client_record(personas.practice_id, first="Ida", born=_born(66), sex="F")
     body = _record(trainer, client_id, "chair_stand_30s", {"count": "10"}).get_data(as_text=True)
-    assert "below average for women aged 65-69 (fewer than 11 stands)" in body
+    assert ("at fall risk by the CDC STEADI cut-off (at risk: under 11 stands, below average for women aged "
+            "65-69)") in body
+    assert "Fall risk" in body
+    card = trainer.get(f"/clients/{client_id}/measures/card", htmx=True).get_data(as_text=True)
+    assert "Chair stand" in card and "badge-danger" in card
+    trend = trainer.get(f"/clients/{client_id}/measures/chair_stand_30s/trend").get_data(as_text=True)
+    assert "Fall risk: under 11 stands, below average for women aged 65-69" in trend
+    with app.app_context():
+        from metpwa.extensions import db
+
+        assert db.session.scalar(select(OutcomeResult.at_fall_risk).where(OutcomeResult.client_id == client_id))
 
 
 def test_sex_not_recorded_gets_no_sex_norms(app, trainer, make, personas):
@@ -238,10 +256,12 @@ BAD = [
      "Grip over 100 kg is not plausible (right hand, trial 1)", 'value="120"'),
     ("grip", {"unit": "stone", "right": ["20"]}, "unit", "Unit must be kg or lb", ""),
     ("nprs", {"rating": "11"}, "rating", "Pain rating must be a whole number from 0 to 10", ""),
-    ("six_minute_walk", {"laps": "10", "lap_length_m": "30", "extra_m": "31", "walking_aid": "none"}, "extra_m",
-     "Extra distance must be less than one lap (30 m)", 'value="31"'),
-    ("six_minute_walk", {"laps": "40", "lap_length_m": "30", "walking_aid": "none"}, "laps",
+    ("six_minute_walk", {"laps": "10", "length_unit": "m", "lap_length": "30", "extra": "31", "walking_aid": "none"},
+     "extra", "Extra distance must be less than one lap (30 m)", 'value="31"'),
+    ("six_minute_walk", {"laps": "40", "length_unit": "m", "lap_length": "30", "walking_aid": "none"}, "laps",
      "A distance over 1000 m in six minutes is not plausible", 'value="40"'),
+    ("six_minute_walk", {"laps": "10", "lap_length": "100", "walking_aid": "none"}, "length_unit",
+     "Choose whether the hallway was measured in feet or metres", 'value="100"'),
     ("gait_speed", {"course_m": "6", "trials": ["5"], "walking_aid": "none"}, "course_m", "Course must be 4 m or 10 m",
      ""),
     ("balance_4stage", {"stage_seconds": ["6", "10"]}, "stage_seconds",
@@ -344,7 +364,7 @@ def test_the_trend_page_draws_the_chart_with_baseline_band_and_goal(app, trainer
     _record(trainer, peggy, "tug", {"trials": ["14.0"], "walking_aid": "cane"})
     page = trainer.get(f"/clients/{peggy}/measures/tug/trend").get_data(as_text=True)
     svg = re.search(r'<section class="card trend-card"><svg .*?</svg></section>', page, re.S).group(0)
-    assert "Baseline 20 s" in svg and "Goal 12 s" in svg and "Fall risk: 12 s or more" in svg
+    assert "Baseline 20 s" in svg and "Goal 12 s" in svg and "Fall risk: 12 s or slower" in svg
     assert "style=" not in page and "<style" not in page
     assert page.count('class="badge">Baseline') == 1 and "TUG improved from 20.0 s to 14.0 s" in page
 
@@ -399,7 +419,13 @@ def test_plan_goals_start_from_the_first_result_and_show_the_latest(app, trainer
 def test_the_screen_starts_from_what_is_known(trainer, peggy):
     _record(trainer, peggy, "gait_speed", {"course_m": "10", "trials": ["12.5"], "walking_aid": "walker"})
     walk = trainer.get(f"/clients/{peggy}/measures/six_minute_walk").get_data(as_text=True)
-    assert 'value="walker" checked' in walk and 'name="lap_length_m" value="30"' in walk
+    # The hallway's length and unit are not assumed before the first walk (issue 16).
+    assert 'value="walker" checked' in walk and 'name="lap_length" value=""' in walk
+    assert 'name="length_unit" value="ft" checked' not in walk and 'name="length_unit" value="m" checked' not in walk
+    _record(trainer, peggy, "six_minute_walk", {"laps": "9", "length_unit": "ft", "lap_length": "100", "extra": "35",
+                                                 "walking_aid": "walker"})
+    again = trainer.get(f"/clients/{peggy}/measures/six_minute_walk").get_data(as_text=True)
+    assert 'name="length_unit" value="ft" checked' in again and 'name="lap_length" value="100"' in again
     gait = trainer.get(f"/clients/{peggy}/measures/gait_speed").get_data(as_text=True)
     assert 'value="10" checked' in gait and "Baseline 0.80 m/s on" in gait
 
@@ -412,3 +438,30 @@ def test_a_refusal_with_no_place_on_the_screen_shows_above_the_form(app, trainer
     broken = _record(trainer, peggy, "nprs", {"rating": "3"}, key="not-a-key")
     assert broken.status_code == 422 and "broken result key" in broken.get_data(as_text=True)
     assert _rows(app, peggy) == []
+
+
+def test_the_trend_page_shows_each_code_with_what_it_codes_and_the_licence_notices(app, trainer, peggy):
+    """Issue 16: LOINC's copyright and licence notice (Regenstrief), and the NIH Toolbox notice for the
+    grip codes of its panel, wherever the codes are shown."""
+    _record(trainer, peggy, "tug", {"trials": ["13.5", "13.7"], "walking_aid": "none"})
+    _record(trainer, peggy, "grip", {"unit": "kg", "right": ["20"], "left": ["18"]})
+    tug = trainer.get(f"/clients/{peggy}/measures/tug/trend").get_data(as_text=True)
+    grip = trainer.get(f"/clients/{peggy}/measures/grip/trend").get_data(as_text=True)
+
+    assert "LOINC 89423-8 (each trial)" in tug
+    assert "Regenstrief Institute" in tug and "loinc.org/license" in tug and "NIH Toolbox" not in tug
+    assert "83174-3 (right hand), 83173-5 (left hand)" in grip
+    assert "Regenstrief Institute" in grip and "NIH Toolbox" in grip and "Northwestern University" in grip
+
+
+def test_a_100_ft_hallway_is_recorded_in_feet_and_kept_in_metres(app, trainer, peggy):
+    """Issue 16: a 100 ft hallway typed as 100 became 100 m; the screen now asks feet or metres."""
+    body = _record(trainer, peggy, "six_minute_walk", {"laps": "10", "length_unit": "ft", "lap_length": "100",
+                                                       "extra": "50", "walking_aid": "none"}).get_data(as_text=True)
+    assert "6-minute walk 320 m" in body  # 1050 ft = 320.04 m
+    with app.app_context():
+        from metpwa.extensions import db
+
+        row = db.session.scalar(select(OutcomeResult).where(OutcomeResult.measure_key == "six_minute_walk"))
+        assert row.raw == {"laps": 10, "length_unit": "ft", "lap_length": 100, "extra": 50}
+        assert (row.value, row.unit, row.protocol_version) == (320.0, "m", "six_minute_walk-3")

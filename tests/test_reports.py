@@ -311,3 +311,25 @@ def test_a_report_for_a_chosen_recipient_is_not_the_draft_without_one(app, agent
     assert addressed != unaddressed
     with app.app_context():
         assert _db.session.get(ProgressReport, addressed).recipient_id == provider
+
+
+def test_a_below_average_chair_stand_is_reported_as_a_fall_risk_finding(app, agent, personas, history):
+    """CDC STEADI reads a below-average 30-second chair stand as a fall risk: the report says so, as it
+    does for TUG (issue 16)."""
+    import uuid
+
+    from metpwa.models import Client, User
+    from metpwa.models import utcnow as now
+    from metpwa.services import measures
+
+    with app.app_context():
+        client, trainer = _db.session.get(Client, history), _db.session.get(User, personas.colleague.id)
+        measures.record(trainer, client, "chair_stand_30s", {"count": 8}, idempotency_key=str(uuid.uuid4()),
+                        performed_at=now() - timedelta(days=3))
+    agent.login(personas.colleague)
+    start, end = _period(app, personas)
+    report_id = new_report(agent, history, start, end)
+    finding = "Chair stand 8 stands; at fall risk by the CDC STEADI cut-off (at risk: under 10 stands, below average"
+    assert finding in agent.get(f"/clients/{history}/reports/{report_id}").get_data(as_text=True)
+    words, _, _ = pdf_text(agent.get(f"/clients/{history}/reports/{report_id}.pdf").get_data())
+    assert "at fall risk by the CDC STEADI cut-off" in " ".join(words.split())

@@ -9,10 +9,12 @@ from datetime import datetime, timedelta
 
 from ..models import Client, User, utcnow
 from ..services import measures
+from ..standards.measures import M_PER_FT
 from ..standards.questionnaires import QUESTIONNAIRES
 
 EVERY = timedelta(weeks=2)
-LAP_M = 30
+# The practice's hallway, measured in feet as US practices do: 100 ft turn to turn.
+LAP_FT = 100
 
 
 @dataclass(frozen=True)
@@ -126,8 +128,9 @@ def _raw(key: str, value, tested: Tested) -> dict[str, object]:
     if key == "nprs":
         return {"rating": value}
     if key == "six_minute_walk":
-        laps = value // LAP_M
-        return {"laps": laps, "lap_length_m": LAP_M, "extra_m": value - laps * LAP_M}
+        feet = value / M_PER_FT
+        laps = int(feet // LAP_FT)
+        return {"laps": laps, "length_unit": "ft", "lap_length": LAP_FT, "extra": round(feet - laps * LAP_FT, 1)}
     return {"items": _items(value, len(QUESTIONNAIRES[key].items))}
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from metpwa.rules.errors import InputError
+from metpwa.rules.thresholds import meets
 from metpwa.standards.measures import BOHANNON_2019
 from metpwa.standards.rom import NORMAL_RANGE_BY_KEY, NORMAL_RANGES
 
@@ -206,7 +207,9 @@ def compare(
         current = _number(current_value, "current", f"current value must be a number of {rule.unit}")
         change = round(current - baseline, 1)
         percent_change = round(100 * (current - baseline) / baseline, 1) if baseline > 0 else None
-    if abs(change) < rule.unchanged_below:
+    # Degrees and kilograms are kept and shown to a tenth; the change is judged as shown, by the
+    # one rule every threshold goes through.
+    if meets(abs(change), "below", rule.unchanged_below, places=1):
         direction: Direction = "unchanged"
     else:
         direction = "improved" if change > 0 else "declined"

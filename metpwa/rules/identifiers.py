@@ -20,6 +20,9 @@ def _compact(value: str) -> str:
 # mod-10 "double-add-double" digit computed as if the card-issuer prefix 80840 (80 = health,
 # 840 = USA) were present, so we run the plain Luhn check over "80840" + the 10 digits.
 _NPI_PREFIX = "80840"
+# The same rule: NPIs are issued with a first digit of 1 or 2 (for now), so an NPI never starts with
+# 0; a leading 0 is a slip (a spreadsheet padding, a digit dropped), even when the check digit fits.
+_NPI_NEVER_STARTS_WITH = "0"
 
 
 def _luhn_ok(digits: str) -> bool:
@@ -41,6 +44,8 @@ def normalize_npi(value: str, field: str = "npi") -> str:
         raise IdentifierError(field, "Enter the provider's NPI: 10 digits.")
     if len(npi) != 10 or not npi.isascii() or not npi.isdigit():
         raise IdentifierError(field, "An NPI is 10 digits.")
+    if npi.startswith(_NPI_NEVER_STARTS_WITH):
+        raise IdentifierError(field, "An NPI never starts with 0: check for a typo.")
     if not _luhn_ok(_NPI_PREFIX + npi):
         raise IdentifierError(field, "That NPI's check digit is wrong: check for a typo.")
     return npi

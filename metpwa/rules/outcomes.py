@@ -1,21 +1,22 @@
 """Scores functional outcome measures from the raw trials a trainer enters, and interprets them against fall-risk cut-offs, age/sex norms and the client's baseline in a sentence reports can reuse."""
 
 import math
-import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
-from statistics import fmean
+from decimal import Decimal
 from typing import Literal
 
 from metpwa.rules.errors import InputError
+from metpwa.rules.thresholds import Relation, as_shown, mean_as_shown, meets, places_of
 from metpwa.standards.measures import (
     BALANCE_HOLD_SECONDS,
     BALANCE_STAGES,
     CHAIR_STAND_BELOW_AVERAGE,
     GRIP_NORMS,
     KG_PER_LB,
+    LENGTH_UNITS,
+    M_PER_FT,
     MEASURES,
     TANDEM_STAGE,
     TUG_AGE_MEANS,
@@ -83,6 +84,17 @@ class Change:
     # How the change compares with the threshold, e.g. "larger than the 1.1 s minimal
     # detectable change"; None when no threshold is on file for the measure.
     comparison: str | None
+
+
+@dataclass(frozen=True)
+class LoincObservation:
+    """One coded value as it goes out (an export, a FHIR Observation): the value in the code's unit."""
+
+    code: str
+    display: str
+    part: str
+    value: float
+    unit: str
 
 
 @dataclass(frozen=True)
@@ -189,24 +201,28 @@ def _trials(measure: MeasureDefinition, raw: Mapping[str, object], field: str = 
     )
 
 
+def _places(measure: MeasureDefinition) -> int | None:
+    """The decimals the measure is shown with: every score is rounded to them once, and every
+    judgement reads the score as shown (metpwa.rules.thresholds)."""
+    return places_of(measure.value_format)
+
+
+def _shown(measure: MeasureDefinition, value: float | Decimal) -> float:
+    return as_shown(value, _places(measure))
+
+
 def _display(measure: MeasureDefinition, value: float) -> str:
-    return measure.value_format.format(_as_shown(measure, value))
+    return measure.value_format.format(_shown(measure, value))
 
 
-def _as_shown(measure: MeasureDefinition, value: float) -> float:
-    """The value at the precision it is shown (rounded half up), which is also the value every
-    judgement reads: a TUG of 11.96 s is shown as 12.0 s, and "12.0 s: below the 12 s cut-off"
-    would contradict itself; so would a change shown as 1.1 s called smaller than a 1.1 s MDC.
-    (Formatting the float itself would round 11.95 down and 9.25 to even.)"""
-    places = re.search(r"\{:\.(\d+)f\}", measure.value_format)
-    if places is None:
-        return value
-    return float(Decimal(str(value)).quantize(Decimal(1).scaleb(-int(places.group(1))), rounding=ROUND_HALF_UP))
+def _judged(measure: MeasureDefinition, value: float, relation: Relation, reference: float) -> bool:
+    return meets(value, relation, reference, places=_places(measure))
 
 
 def _score_tug(measure: MeasureDefinition, raw: Mapping[str, object]) -> Score:
     trials = _trials(measure, raw)
-    value = round(fmean(trials), 2)
+    # The mean of the trials as shown, rounded once: [11.95, 11.95, 11.94] is 11.9 s, not 12.0 s.
+    value = mean_as_shown(trials, _places(measure))
     return Score(measure.key, value, measure.unit, _display(measure, value), trials_s=trials)
 
 
@@ -260,10 +276,12 @@ def _score_grip(measure: MeasureDefinition, raw: Mapping[str, object]) -> Score:
             for number, reading in enumerate(entered, start=1)
         ]
         if readings:
-            mean = fmean(readings)
-            # Convert the mean, not each reading, so the entered unit keeps its precision.
-            means_kg[hand] = round(mean if unit == "kg" else mean * KG_PER_LB, 2)
-            means_lb[hand] = round(mean if unit == "lb" else mean / KG_PER_LB, 2)
+            mean = sum((Decimal(str(reading)) for reading in readings), Decimal(0)) / len(readings)
+            # Convert the exact mean, not each reading or a rounded mean, and round once: to the
+            # tenth the kilograms are shown at, and the tenth of a pound the norms are given in.
+            per_kg = Decimal(str(KG_PER_LB))
+            means_kg[hand] = _shown(measure, mean if unit == "kg" else mean * per_kg)
+            means_lb[hand] = _shown(measure, mean if unit == "lb" else mean / per_kg)
     if not means_kg:
         raise MeasureInputError("right", "record at least one trial for one hand")
     # The stronger hand is the single number a trend line follows; both hands are kept.
@@ -287,19 +305,28 @@ def _score_nprs(measure: MeasureDefinition, raw: Mapping[str, object]) -> Score:
 
 
 def _score_six_minute_walk(measure: MeasureDefinition, raw: Mapping[str, object]) -> Score:
+    """Laps times the lap length plus the last part-lap, both entered in the unit the hallway was
+    measured in (feet or metres), kept in metres: the MCID and the ATS protocol are in metres."""
+    unit = raw.get("length_unit")
+    if unit not in LENGTH_UNITS:
+        raise MeasureInputError("length_unit", "choose whether the hallway was measured in feet or metres")
     laps = _number(raw.get("laps"), measure.limit("laps"), "laps")
-    lap_length = _number(raw.get("lap_length_m"), measure.limit("lap_length_m"), "lap_length_m")
-    extra = _number(raw.get("extra_m", 0), measure.limit("extra_m"), "extra_m")
+    lap_length = _number(raw.get("lap_length"), measure.limit(f"lap_length_{unit}"), "lap_length")
+    extra = _number(raw.get("extra", 0), measure.limit(f"extra_{unit}"), "extra")
     if extra >= lap_length:
-        raise MeasureInputError("extra_m", f"extra distance must be less than one lap ({lap_length:g} m)")
-    distance = round(_check(laps * lap_length + extra, measure.limit("distance_m"), "laps", ""), 1)
-    return Score(measure.key, distance, measure.unit, _display(measure, distance))
+        raise MeasureInputError("extra", f"extra distance must be less than one lap ({lap_length:g} {unit})")
+    per_unit = Decimal(str(M_PER_FT)) if unit == "ft" else Decimal(1)
+    metres = (Decimal(str(laps)) * Decimal(str(lap_length)) + Decimal(str(extra))) * per_unit
+    _check(float(metres), measure.limit("distance_m"), "laps", "")
+    value = _shown(measure, metres)
+    return Score(measure.key, value, measure.unit, _display(measure, value))
 
 
 def _score_gait_speed(measure: MeasureDefinition, raw: Mapping[str, object]) -> Score:
     course = _number(raw.get("course_m"), measure.limit("course_m"), "course_m")
     trials = _trials(measure, raw)
-    speed = round(course / fmean(trials), 2)
+    mean_s = sum((Decimal(str(trial)) for trial in trials), Decimal(0)) / len(trials)
+    speed = _shown(measure, Decimal(str(course)) / mean_s)
     return Score(measure.key, speed, measure.unit, _display(measure, speed), trials_s=trials)
 
 
@@ -349,20 +376,22 @@ def interpret(
     for checked in (score, baseline):
         if checked is not None and checked.measure_key != measure.key:
             raise MeasureInputError("measure_key", f"a {checked.measure_key} score cannot be read as {measure.name}")
-    flags = _fall_risk_flags(measure, score)
+    cutoffs = fall_risk_cutoffs(measure.key, age=age, sex=sex)
+    flags = _fall_risk_flags(measure, score, cutoffs)
     norms = _norms(measure, score, age, _SEXES.get((sex or "").strip().lower()))
     changes = _changes(measure, score, baseline)
     # For grip the goal is read against the stronger hand, the number its trend line follows.
-    goal_met = None if goal is None else _at_least_as_good(measure, score.value, goal)
+    goal_met = None if goal is None else goal_reached(measure.key, score.value, goal)
     since = "baseline" if baseline_date is None else short_date(baseline_date, relative_to=result_date)
 
     clauses = [_headline(measure, score, changes, since)]
+    fall_clause = _fall_risk_clause(measure, score, baseline, cutoffs)
     if changes:
         clauses.extend(_change_clauses(changes))
-    elif norms:
+    elif norms and not (measure.key == "chair_stand_30s" and fall_clause):
         # A first result is read against the norm; later ones against the client's own baseline.
+        # The chair stand's norm is its fall-risk cut-off, which the fall-risk clause states.
         clauses.append(", ".join(norm.text for norm in norms))
-    fall_clause = _fall_risk_clause(measure, score, baseline)
     if fall_clause:
         clauses.append(fall_clause)
     if goal is not None:
@@ -380,19 +409,65 @@ def interpret(
     )
 
 
+def loinc_observations(score: Score) -> tuple[LoincObservation, ...]:
+    """The LOINC-coded values of a result, each in its code's unit: TUG's trials one by one under
+    89423-8 (the mean goes without a code), grip's mean per hand in pounds-force under 83174-3 and
+    83173-5, the other scores as they are. A measure whose protocol matches no code sends none."""
+    measure = definition(score.measure_key)
+    observations = []
+    for code in measure.loinc:
+        values: tuple[float | None, ...]
+        if code.part == "each trial":
+            values = score.trials_s
+        elif code.part == "right hand":
+            values = (score.right_lb,)
+        elif code.part == "left hand":
+            values = (score.left_lb,)
+        else:
+            values = (score.value,)
+        observations.extend(
+            LoincObservation(code.code, code.display, code.part, value, code.unit) for value in values if value is not None
+        )
+    return tuple(observations)
+
+
+def loinc_notices(codes: Iterable[str]) -> tuple[str, ...]:
+    """The copyright and licence notices to show beside these LOINC codes, each once, in order:
+    Regenstrief's for any LOINC code, and the NIH Toolbox's for the grip codes of its panel."""
+    by_code = {code.code: code for measure in MEASURES.values() for code in measure.loinc}
+    notices: dict[str, None] = {}
+    for code in codes:
+        if code in by_code:
+            notices.update(dict.fromkeys(by_code[code].notices))
+    return tuple(notices)
+
+
 def _sentence(clauses: list[str]) -> str:
     text = "; ".join(clauses)
     return text[0].upper() + text[1:] + "."
 
 
-def _at_least_as_good(measure: MeasureDefinition, value: float, reference: float) -> bool:
-    return value >= reference if measure.higher_is_better else value <= reference
+def goal_reached(measure_key: str, value: float, goal: float) -> bool:
+    """A goal on a measure is reached when the value as shown is past it, strictly, in the
+    measure's better direction: the plan words it "below 12 s", and 12.0 s is not below 12 s.
+    The plan's goal status (metpwa.rules.plan.goal_status) reads goals the same way."""
+    measure = definition(measure_key)
+    return _judged(measure, value, "above" if measure.higher_is_better else "below", goal)
 
 
-def _relation(value: float, threshold: float) -> str:
-    if value > threshold:
-        return "above"
-    return "at or above" if value == threshold else "below"
+def fall_risk_cutoffs(measure_key: str, *, age: int, sex: str | None) -> tuple[FallRiskCutoff, ...]:
+    """The fall-risk cut-offs a result is read against: the measure's own, and for the 30-second
+    chair stand the below-average count for the client's age and sex, since CDC STEADI reads a
+    below-average score as a risk for falls (issue 16: shown and reported like TUG's)."""
+    measure = definition(measure_key)
+    cutoffs = measure.fall_risk_cutoffs
+    known = _SEXES.get((sex or "").strip().lower())
+    if measure.key == "chair_stand_30s" and known is not None:
+        row = next((r for r in CHAIR_STAND_BELOW_AVERAGE if r.sex == known and r.ages.contains(age)), None)
+        if row is not None:
+            at_risk_when = f"under {row.below} stands, below average for {_PEOPLE[known]} aged {row.ages.label}"
+            cutoffs = (*cutoffs, FallRiskCutoff(row.below, "below", "CDC STEADI cut-off", row.source, at_risk_when))
+    return cutoffs
 
 
 def _cutoff_value(measure: MeasureDefinition, cutoff: FallRiskCutoff, score: Score) -> float:
@@ -400,38 +475,55 @@ def _cutoff_value(measure: MeasureDefinition, cutoff: FallRiskCutoff, score: Sco
         # A stance never reached was not held at all.
         reached = len(score.stage_seconds) >= TANDEM_STAGE
         return score.stage_seconds[TANDEM_STAGE - 1] if reached else 0.0
-    return _as_shown(measure, score.value)
+    return score.value
 
 
-def _fall_risk_flags(measure: MeasureDefinition, score: Score) -> tuple[FallRiskFlag, ...]:
+def _at_risk(measure: MeasureDefinition, cutoff: FallRiskCutoff, value: float) -> bool:
+    # Seconds held are read as typed; a score as it is shown.
+    places = None if cutoff.applies_to == "tandem_stance_seconds" else _places(measure)
+    return meets(value, cutoff.at_risk_if, cutoff.threshold, places=places)
+
+
+def _fall_risk_flags(
+    measure: MeasureDefinition, score: Score, cutoffs: tuple[FallRiskCutoff, ...]
+) -> tuple[FallRiskFlag, ...]:
     flags = []
-    for cutoff in measure.fall_risk_cutoffs:
+    for cutoff in cutoffs:
         value = _cutoff_value(measure, cutoff, score)
-        if not cutoff.at_risk(value):
+        if not _at_risk(measure, cutoff, value):
             continue
         if cutoff.applies_to == "tandem_stance_seconds":
             held = f"held {value:g} s" if len(score.stage_seconds) >= TANDEM_STAGE else "not reached"
             subject = f"Tandem stance {held}"
         else:
             subject = f"{measure.short_name} {score.display}"
-        text = f"{subject}: {_relation(value, cutoff.threshold)} the {cutoff.label}"
-        if cutoff.caution:
-            text += f" ({cutoff.caution})"
-        flags.append(FallRiskFlag(cutoff, value, text))
+        flags.append(FallRiskFlag(cutoff, value, f"{subject}: at fall risk {_by(cutoff)}"))
     return tuple(flags)
 
 
-def _fall_risk_clause(measure: MeasureDefinition, score: Score, baseline: Score | None) -> str | None:
-    cutoff = next((c for c in measure.fall_risk_cutoffs if c.use_alone), None)
+def _by(cutoff: FallRiskCutoff) -> str:
+    """Whose cut-off and which side of it is at risk, in words: "by the CDC STEADI cut-off (at
+    risk: 12 s or slower)". Said the same way for every direction, so that "not at fall risk" on a
+    Berg of 48 and "at fall risk" on a TUG of 13.6 s read plainly (issue 16)."""
+    caution = f"; {cutoff.caution}" if cutoff.caution else ""
+    return f"by the {cutoff.label} (at risk: {cutoff.at_risk_when}{caution})"
+
+
+def _fall_risk_clause(
+    measure: MeasureDefinition, score: Score, baseline: Score | None, cutoffs: tuple[FallRiskCutoff, ...]
+) -> str | None:
+    cutoff = next((c for c in cutoffs if c.use_alone), None)
     if cutoff is None:
         return None
-    value = _cutoff_value(measure, cutoff, score)
-    prefix = ""
+    at_risk = _at_risk(measure, cutoff, _cutoff_value(measure, cutoff, score))
+    status = "at fall risk" if at_risk else "not at fall risk"
     if baseline is not None:
-        before = cutoff.at_risk(_cutoff_value(measure, cutoff, baseline))
-        prefix = "still " if before == cutoff.at_risk(value) else "now "
-    subject = "tandem stance " if cutoff.applies_to == "tandem_stance_seconds" else ""
-    return f"{subject}{prefix}{_relation(value, cutoff.threshold)} the {cutoff.label}"
+        before = _at_risk(measure, cutoff, _cutoff_value(measure, cutoff, baseline))
+        if before == at_risk:
+            status = f"still {status}"
+        else:
+            status = "now at fall risk" if at_risk else "no longer at fall risk"
+    return f"{status} {_by(cutoff)}"
 
 
 def _norms(measure: MeasureDefinition, score: Score, age: int, sex: Sex | None) -> tuple[NormComparison, ...]:
@@ -439,9 +531,13 @@ def _norms(measure: MeasureDefinition, score: Score, age: int, sex: Sex | None) 
         tug_row = next((row for row in TUG_AGE_MEANS if row.ages.contains(age)), None)
         if tug_row is None:
             return ()
-        slower = _as_shown(measure, score.value) > tug_row.mean_s
-        text = f"{'slower than' if slower else 'at or faster than'} the {tug_row.mean_s:g} s mean for ages {tug_row.ages.label}"
-        return (NormComparison(text, tug_row.mean_s, slower, tug_row.source),)
+        # Worse than the age norm only past the upper 95% confidence limit of Bohannon's mean (issue
+        # 16): between the mean and that limit a time is within what the norm allows.
+        slower = _judged(measure, score.value, "above", tug_row.ci_high_s)
+        limits = f"{tug_row.ci_high_s:g} s upper 95% confidence limit; mean {tug_row.mean_s:g} s"
+        ages = f"the norm for ages {tug_row.ages.label}"
+        text = f"slower than {ages} (over its {limits})" if slower else f"within {ages} or faster (up to its {limits})"
+        return (NormComparison(text, tug_row.ci_high_s, slower, tug_row.source),)
     if sex is None:
         return ()
     people = _PEOPLE[sex]
@@ -449,7 +545,7 @@ def _norms(measure: MeasureDefinition, score: Score, age: int, sex: Sex | None) 
         chair_row = next((r for r in CHAIR_STAND_BELOW_AVERAGE if r.sex == sex and r.ages.contains(age)), None)
         if chair_row is None:
             return ()
-        below = score.value < chair_row.below
+        below = _judged(measure, score.value, "below", chair_row.below)
         band = f"{people} aged {chair_row.ages.label}"
         text = (
             f"below average for {band} (fewer than {chair_row.below} stands)"
@@ -473,7 +569,7 @@ def _norms(measure: MeasureDefinition, score: Score, age: int, sex: Sex | None) 
                 f"{hand} hand {measured / mean * 100:.0f}% of the {mean:.1f} lb mean"
                 f" for {people} aged {grip_row.ages.label}"
             )
-            comparisons.append(NormComparison(text, mean, measured < mean, grip_row.source, hand))
+            comparisons.append(NormComparison(text, mean, _judged(measure, measured, "below", mean), grip_row.source, hand))
         return tuple(comparisons)
     return ()
 
@@ -494,17 +590,17 @@ def _changes(measure: MeasureDefinition, score: Score, baseline: Score | None) -
         pairs.append((measure.short_name, baseline.value, score.value))
     changes = []
     for label, before, now in pairs:
-        # Judged on the values as the report shows them (see _as_shown); rounding the difference
-        # keeps 0.85 - 0.80 from falling short of 0.05.
-        shown_before = _as_shown(measure, before)
-        difference = round(_as_shown(measure, now) - shown_before, 2)
+        # Judged on the values as the report shows them (metpwa.rules.thresholds); the difference
+        # of two shown values, taken from their decimal digits, keeps 0.85 - 0.80 at 0.05.
+        shown_before = _shown(measure, before)
+        difference = _shown(measure, Decimal(str(_shown(measure, now))) - Decimal(str(shown_before)))
         if difference == 0:
             direction: Direction = "unchanged"
         else:
             direction = "improved" if (difference > 0) == measure.higher_is_better else "declined"
         threshold = next((t for t in measure.change_thresholds if t.applies_to(before)), None)
         meaningful, comparison = (False, None) if threshold is None else _judge(
-            threshold, shown_before, abs(difference), improved=direction == "improved")
+            measure, threshold, shown_before, abs(difference), improved=direction == "improved")
         changes.append(Change(label, before, now, difference, direction, threshold, meaningful, comparison))
     return tuple(changes)
 
@@ -517,41 +613,51 @@ def _amount(value: float, unit: str) -> str:
     return f"{value:g} {unit}"
 
 
-def _judge(threshold: ChangeThreshold, baseline: float, size: float, *, improved: bool) -> tuple[bool, str]:
+def _judge(
+    measure: MeasureDefinition, threshold: ChangeThreshold, baseline: float, size: float, *, improved: bool
+) -> tuple[bool, str]:
     low, high, name = threshold.low, threshold.high, threshold.name
+
+    def reaches(reference: float) -> bool:
+        return _judged(measure, size, "at_or_above", reference)
+
     if threshold.low_name and threshold.high_name:
-        if size >= high:
+        if reaches(high):
             return True, f"at least the {_amount(high, threshold.unit)} {threshold.high_name}"
-        if size >= low:
+        if reaches(low):
             return True, f"at least the {_amount(low, threshold.unit)} {threshold.low_name}"
         return False, f"smaller than the {_amount(low, threshold.unit)} {threshold.low_name}"
-    if threshold.relative is not None and not improved:
-        # Farrar's 30% is a reduction in pain; a rise is judged on the points alone, or one point
+    relative_applies = threshold.relative is not None and (
+        threshold.relative_from is None or _judged(measure, baseline, "at_or_above", threshold.relative_from)
+    )
+    if threshold.relative is not None and not (improved and relative_applies):
+        # Farrar's 30% is a reduction in pain from a baseline of 4/10 or more; a rise, or a fall
+        # from a lower baseline, is judged on the points alone, or one point from 3/10 (33%) or
         # up from 2/10 would read as a clinically important change.
         described = f"{_amount(low, threshold.unit)} {name}"
-        return (True, f"at least the {described}") if size >= low else (False, f"smaller than the {described}")
+        return (True, f"at least the {described}") if reaches(low) else (False, f"smaller than the {described}")
     if threshold.relative is not None:
         described = f"{_amount(low, threshold.unit)} or {threshold.relative * 100:g}% {name}"
         relative_met = baseline > 0 and size / baseline >= threshold.relative
-        if size >= low or relative_met:
+        if reaches(low) or relative_met:
             return True, f"at least the {described}"
         return False, f"smaller than the {described}"
     if low == high:
         described = f"{_amount(low, threshold.unit)} {name}"
-        if size > low:
+        if _judged(measure, size, "above", low):
             return True, f"larger than the {described}"
-        if size == low:
+        if reaches(low):
             return True, f"equal to the {described}"
         # Below an MDC the difference may be no more than test-retest noise.
         noise = ", so it may be measurement variation" if name == "minimal detectable change" else ""
         return False, f"smaller than the {described}{noise}"
     decimals = 0 if float(low).is_integer() and float(high).is_integer() else 1
     described = f"{low:.{decimals}f}-{high:.{decimals}f} {threshold.unit} {name}"
-    if size > high:
+    if _judged(measure, size, "above", high):
         return True, f"larger than the {described}"
-    if size == high:
+    if reaches(high):
         return True, f"equal to the upper end of the {described}"
-    if size >= low:
+    if reaches(low):
         # Published estimates span the range, so only its top is a safe claim.
         return False, f"within the {described} range, so possibly meaningful"
     return False, f"smaller than the {described}"

@@ -9,6 +9,7 @@ from typing import Literal, Protocol
 
 from metpwa.rules import parse
 from metpwa.rules.assessment import DEGREE_LIMITS, DYNAMOMETER_MAX_KG
+from metpwa.rules.thresholds import meets, places_of
 from metpwa.standards.exercises import ACTIVITY_TYPES
 from metpwa.standards.measures import BALANCE_STAGES, MEASURES, InputLimit
 from metpwa.standards.questionnaires import QUESTIONNAIRES
@@ -85,6 +86,8 @@ class GoalTarget:
     # How a target value reads in a sentence: "{:g} s", "stage {:g} of 4".
     value_format: str
     hint: str = ""
+    # The decimals a measured value is shown with, which is the value a goal is judged on.
+    places: int | None = None
 
     @property
     def value(self) -> str:
@@ -152,19 +155,21 @@ GOAL_TARGETS: dict[str, GoalTarget] = {
                 "above" if MEASURES[key].higher_is_better else "below",
                 ("right", "left", "na") if key in _SIDED_MEASURES else ("na",),
                 _measure_value_format(MEASURES[key].value_format),
+                places=places_of(MEASURES[key].value_format),
             )
             for key, (low, high, whole) in MEASURE_SCORE_RANGES.items()
         ),
-        # Goniometer readings: more motion is better, and for extension less lag is better.
+        # Goniometer readings: more motion is better, and for extension less lag is better. Degrees
+        # and kilograms are kept and shown to a tenth (Numeric(5, 1)).
         *(
             GoalTarget("rom", limit.key, limit.label, "deg", limit.low, limit.high, False, "above",
-                       ("right", "left"), "{:g} deg", limit.hint)
+                       ("right", "left"), "{:g} deg", limit.hint, places=1)
             for limit in DEGREE_LIMITS
         ),
         # Strength goals are dynamometer readings; manual muscle test grades are too coarse to aim at.
         *(
             GoalTarget("strength", key, label, "kg", 0.0, DYNAMOMETER_MAX_KG, False, "above",
-                       ("na",) if key in _UNSIDED_MUSCLE_GROUPS else ("right", "left"), "{:g} kg")
+                       ("na",) if key in _UNSIDED_MUSCLE_GROUPS else ("right", "left"), "{:g} kg", places=1)
             for key, label in MUSCLE_GROUPS
         ),
     )
@@ -413,25 +418,26 @@ def plan_week(starts_on: date, day: date) -> int:
 def goal_status(goal: GoalProgress, latest_value: float, *, week: int) -> GoalStatus:
     """Judge a goal by the latest measured value in plan week `week` (see `plan_week`).
 
-    - "met": the latest value is past the target in the goal's direction. Strictly past, as the
-      goal is worded: 12.0 s is not "below 12 s".
+    - "met": the latest value, as it is shown, is past the target in the goal's direction.
+      Strictly past, as the goal is worded: 12.0 s is not "below 12 s". The result's own sentence
+      reads a goal the same way (metpwa.rules.outcomes.goal_reached), through the one rule of
+      metpwa.rules.thresholds.
     - "progressing": not met, but better than the baseline, and the goal's week has not passed.
     - "not met": anything else, including a goal without a baseline that is not yet met, since
       progress cannot be shown without one.
     """
-    if _better(goal.direction, latest_value, goal.target_value):
+    target = GOAL_TARGETS.get(f"{getattr(goal, 'target_kind', '')}:{getattr(goal, 'target_key', '')}")
+    places = target.places if target is not None else None
+    relation = "below" if goal.direction == "below" else "above"
+    if meets(latest_value, relation, goal.target_value, places=places):
         return "met"
     if (
         goal.baseline_value is not None
-        and _better(goal.direction, latest_value, goal.baseline_value)
+        and meets(latest_value, relation, goal.baseline_value, places=places)
         and week <= goal.by_week
     ):
         return "progressing"
     return "not met"
-
-
-def _better(direction: str, value: float, than: float) -> bool:
-    return value < than if direction == "below" else value > than
 
 
 def _parse_header(

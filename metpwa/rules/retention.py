@@ -1,15 +1,18 @@
-"""How long a client's records must be kept before anyone may purge them.
+"""How long a client's records must be kept before anyone may purge them, and the plain words that go
+with the number.
 
-The practice sets RETENTION_YEARS (7 by default: CMS expects Medicare providers to keep records
-at least that long; some states and Medicare Advantage contracts ask for more, so the practice
-may raise it, never lower it below what its payers and state require). The clock starts at the
-client's last recorded activity, and only an archived client is ever eligible.
+The practice sets RETENTION_YEARS (7 by default). It is the practice's choice, to meet the longest of
+what its state and its payer contracts require: no federal rule sets one number for medical records
+(metpwa.standards.retention says what each rule covers). The clock starts at the client's last
+recorded activity, and only an archived client is ever eligible.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+
+from metpwa.standards.retention import FEDERAL_RULES, MEDICAL_RECORDS
 
 
 def add_years(day: date, years: int) -> date:
@@ -33,3 +36,21 @@ def retention(*, last_activity: date, archived: bool, years: int, today: date) -
     if today <= keep_until:
         return Retention(keep_until, False, f"kept until {keep_until:%m/%d/%Y}")
     return Retention(keep_until, True, f"retention ended {keep_until:%m/%d/%Y}")
+
+
+def basis(years: int) -> list[str]:
+    """What the retention report says about its number, without overstating any rule (issue 16)."""
+    lines = [
+        (
+            f"Records are kept {years} years after a client's last activity: RETENTION_YEARS, the practice's"
+            " setting, not a number any one law sets."
+        ),
+        MEDICAL_RECORDS,
+        "For comparison, federal rules that name a number, and what they cover:",
+    ]
+    lines += [f"- {rule.years} years: {rule.covers} ({rule.source})." for rule in FEDERAL_RULES]
+    longer = [rule for rule in FEDERAL_RULES if rule.years > years]
+    if longer:
+        named = "; ".join(f"{rule.source}, {rule.years} years" for rule in longer)
+        lines.append(f"Check whether these apply to the practice; they ask for more than the setting: {named}.")
+    return lines

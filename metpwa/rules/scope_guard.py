@@ -120,9 +120,6 @@ _DEFAULT_RULES = tuple(_compile_default(term) for term in DEFAULT_TERMS)
 # How far back "after" context is looked for: the longest context is a drug name plus 40 characters.
 _AFTER_WINDOW = 80
 
-# Longer than any default exception phrase ("prescribed these strengthening exercises").
-_EXCEPTION_WINDOW = 60
-
 _WORD_CHAR = re.compile(r"\w")
 
 
@@ -151,7 +148,7 @@ def check(
                 if rule.after.search(lowered, max(0, start - _AFTER_WINDOW), start)
             ]
         if rule.exceptions:
-            spans = [span for span in spans if not _inside_exception(rule.exceptions, lowered, *span)]
+            spans = _outside_exceptions(rule.exceptions, lowered, spans)
         found.extend((start, end, order, rule) for start, end in spans)
 
     return [
@@ -187,13 +184,23 @@ def _longest_first(found: list[tuple[int, int, int, _Rule]]) -> list[tuple[int, 
     return kept
 
 
-def _inside_exception(exceptions: re.Pattern[str], lowered: str, start: int, end: int) -> bool:
-    # Looked for only around the match: every exception phrase is shorter than the window.
-    low, high = max(0, start - _EXCEPTION_WINDOW), end + _EXCEPTION_WINDOW
-    return any(
-        found.start() <= start and end <= found.end()
-        for found in exceptions.finditer(lowered, low, high)
-    )
+def _outside_exceptions(
+    exceptions: re.Pattern[str], lowered: str, spans: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """The spans not inside an exception phrase. The phrases are found once in the whole text, not
+    around each match: a note repeating a word 400 times costs one scan, not 400."""
+    if not spans:
+        return spans
+    found = [match.span() for match in exceptions.finditer(lowered)]
+    # finditer's matches do not overlap, so the only one that can hold a span is the last one
+    # starting at or before it.
+    starts = [start for start, _ in found]
+    kept = []
+    for start, end in spans:
+        i = bisect_right(starts, start) - 1
+        if i < 0 or found[i][1] < end:
+            kept.append((start, end))
+    return kept
 
 
 def _lower_keeping_offsets(text: str) -> str:

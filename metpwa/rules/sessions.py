@@ -11,11 +11,13 @@ from decimal import Decimal
 from metpwa.rules import parse
 from metpwa.rules.errors import InputError
 
+from metpwa.standards.effort import NEAR_MAXIMAL_FROM
+
 # Severe pain on the 0-10 numeric scale starts at 7 (Serlin RC et al. 1995, Pain 61:277, cut
-# points 1-4 mild, 5-6 moderate, 7-10 severe); RPE 9-10 is "very hard" to maximal on the Borg
-# CR-10. Either one, on the spot, suggests the plan needs a change.
+# points 1-4 mild, 5-6 moderate, 7-10 severe); RPE 9-10 is near maximal on the Borg CR-10, past
+# 7, "very hard" (metpwa.standards.effort). Either one, on the spot, suggests the plan needs a change.
 PAIN_FLAG_AT = 7
-RPE_FLAG_AT = Decimal(9)
+RPE_FLAG_AT = Decimal(NEAR_MAXIMAL_FROM)
 # A note signed more than this long after the session ended is marked as a late entry.
 LATE_AFTER = timedelta(hours=24)
 # Tablet clocks drift and sets are sometimes entered a little after the fact; anything outside

@@ -18,7 +18,6 @@ from ..models import Client, OutcomeResult, User, utcnow
 from ..rules import outcomes as outcome_rules
 from ..rules.outcomes import Interpretation, MeasureInputError, Score
 from ..standards.measures import (
-    CHAIR_STAND_BELOW_AVERAGE,
     GRIP_NORMS,
     KG_PER_LB,
     MEASURES,
@@ -90,7 +89,7 @@ def record(
     result = OutcomeResult(
         practice_id=client.practice_id, client_id=client.id, measure_key=measure.key,
         protocol_version=measure.protocol_version, raw=entered, parts=_parts(scored),
-        value=scored.value, unit=scored.unit, display=scored.display, loinc_codes=_loinc(measure, entered, scored),
+        value=scored.value, unit=scored.unit, display=scored.display, loinc_codes=_loinc(scored),
         interpretation=interpretation.sentence, at_fall_risk=interpretation.at_fall_risk,
         baseline_result_id=baseline.id if baseline else None, walking_aid=aid, observations=chosen, note=note,
         scope_overrides=scope_overrides or [], performed_at=performed_at, entered_at=entered_at or utcnow(),
@@ -210,17 +209,9 @@ def as_score(result: OutcomeResult) -> Score:
     )
 
 
-def _loinc(measure: MeasureDefinition, entered: Mapping[str, object], scored: Score) -> dict[str, str]:
-    codes = {}
-    for code in measure.loinc:
-        if code.part == "score":
-            # 83172-7 is the 4-meter walk: a 10 m course has no verified code.
-            if measure.key == "gait_speed" and entered.get("course_m") != 4:
-                continue
-            codes["score"] = code.code
-        elif getattr(scored, f"{code.part.split()[0]}_kg") is not None:
-            codes[code.part] = code.code
-    return codes
+def _loinc(scored: Score) -> dict[str, str]:
+    """The LOINC codes the result goes out with, by part ("each trial", "right hand", ...)."""
+    return {observation.part: observation.code for observation in outcome_rules.loinc_observations(scored)}
 
 
 # --- reading ----------------------------------------------------------------------------------------
@@ -322,13 +313,16 @@ class Trend:
 class History:
     results: list[OutcomeResult]
     trends: list[Trend]
+    # The licence notices of the LOINC codes the page shows (Regenstrief; NIH Toolbox for grip).
+    notices: tuple[str, ...] = ()
 
 
 def open_history(user: User, client: Client, measure_key: str) -> History:
     rows = results(client.id, measure_key)
     audit.record("read", client, user=user, detail={"view": "measure trend", "measure": measure_key})
     db.session.commit()
-    return History(rows, trends(client, measure_key, rows))
+    codes = [code for row in rows for code in (row.loinc_codes or {}).values()]
+    return History(rows, trends(client, measure_key, rows), outcome_rules.loinc_notices(codes))
 
 
 def trends(client: Client, measure_key: str, rows: list[OutcomeResult]) -> list[Trend]:
@@ -374,25 +368,24 @@ def _goals(client_id: int, measure_key: str) -> dict[str, float]:
 
 
 def _band(measure: MeasureDefinition, client: Client, day: date, side: str) -> tuple[Band, str] | None:
-    """The zone to shade: the fall-risk cut-off the measure may be used alone with, or else its
-    below-average zone for the client's age and sex (chair stand, grip)."""
-    cutoff = next((c for c in measure.fall_risk_cutoffs if c.use_alone), None)
+    """The zone to shade: the fall-risk cut-off the measure may be used alone with (for the chair
+    stand, the below-average count for the client's age and sex), or else grip's below-the-mean zone."""
+    age = outcome_rules.age_on(client.date_of_birth, day)
+    cutoffs = outcome_rules.fall_risk_cutoffs(measure.key, age=age, sex=client.sex)
+    cutoff = next((c for c in cutoffs if c.use_alone), None)
     if cutoff is not None:
         if cutoff.applies_to == "tandem_stance_seconds":
             # The score counts the stances held 10 s: under 3, the tandem stance was not.
             return (None, TANDEM_STAGE - 0.5), "Fall risk: tandem stance not held 10 s"
         if cutoff.at_risk_if == "at_or_above":
-            return (cutoff.threshold, None), f"Fall risk: {cutoff.threshold:g} {measure.unit} or more"
-        return (None, cutoff.threshold), f"Fall risk: under {cutoff.threshold:g} {measure.unit}"
+            return (cutoff.threshold, None), f"Fall risk: {cutoff.at_risk_when}"
+        if measure.key == "chair_stand_30s":
+            # Counts are whole stands: the zone ends between the last below-average count and the next.
+            return (None, cutoff.threshold - 0.5), f"Fall risk: {cutoff.at_risk_when}"
+        return (None, cutoff.threshold), f"Fall risk: {cutoff.at_risk_when}"
     if client.sex not in _PEOPLE:
         return None
     sex, people = _PEOPLE[client.sex]
-    age = outcome_rules.age_on(client.date_of_birth, day)
-    if measure.key == "chair_stand_30s":
-        chair = next((r for r in CHAIR_STAND_BELOW_AVERAGE if r.sex == sex and r.ages.contains(age)), None)
-        if chair is not None:
-            # Counts are whole stands: the zone ends between the last below-average count and the next.
-            return (None, chair.below - 0.5), f"Below average for {people} {chair.ages.label}: under {chair.below}"
     if measure.key == "grip" and side in SIDES:
         grip = next((r for r in GRIP_NORMS if r.sex == sex and r.ages.contains(age)), None)
         if grip is not None:

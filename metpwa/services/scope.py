@@ -11,10 +11,9 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import ScopeTerm, User, utcnow
 from ..rules.scope_guard import PracticeTerm, ScopeFlag, check
+from ..standards.scope_terms import CATEGORY_LABELS
 from . import audit
 
-CATEGORY_WORDS = {"diagnosis": "names a diagnosis", "treatment": "describes treating a condition",
-                  "medication": "names a medication or dose"}
 
 
 @dataclass(frozen=True)
@@ -61,7 +60,7 @@ def review(user: User, fields: Mapping[str, str], keep_reasons: Mapping[str, str
                               "by": user.id, "at": utcnow().isoformat(timespec="seconds")})
         else:
             words = ", ".join(sorted({f"“{f.matched}”" for f in flags}))
-            errors[name] = (f"{words} {CATEGORY_WORDS[flags[0].category]}: describe what the client can and cannot "
+            errors[name] = (f"{words} {CATEGORY_LABELS[flags[0].category]}: describe what the client can and cannot "
                             "do instead, or give a reason to keep your wording.")
     return Review(overrides=overrides, errors=errors, flags=found)
 

@@ -91,6 +91,8 @@ class Step:
     intro: str
     questions: tuple[Question, ...]
     at_least_one: AtLeastOne | None = None
+    # Where the step's questions come from, shown under the intro when they follow a published form.
+    source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -207,7 +209,14 @@ GOAL_OPTIONS: tuple[Option, ...] = (
 
 # The readiness screen covers the ground of the PAR-Q+ general health questions (PAR-Q+
 # Collaboration; Warburton DER et al. 2011, Health Fit J Can 4(2):3-23) in our own words: the
-# PAR-Q+ text is copyrighted and is not reproduced here.
+# PAR-Q+ text is copyrighted and is not reproduced here. Being adapted, it is not the PAR-Q+ and
+# must not be called it; the screen says so and names its source (issue 16).
+PARQ_PLUS_SOURCE = (
+    "Adapted from the general health questions of the PAR-Q+ (The Physical Activity Readiness"
+    " Questionnaire for Everyone; PAR-Q+ Collaboration, eparmedx.com; Warburton DER et al. 2011,"
+    " Health Fit J Can 4(2):3-23), in our own words. It is not the PAR-Q+ and leaves out its"
+    " follow-up questions: any yes asks for a doctor's clearance instead."
+)
 READINESS_QUESTIONS: tuple[Question, ...] = (
     Question(
         "readiness_heart",
@@ -506,10 +515,11 @@ STEPS: tuple[Step, ...] = (
     Step(
         "readiness",
         "Exercise readiness",
-        "These questions check that it is safe to start exercising. If you answer yes to any,"
-        " we will ask your doctor to clear you for exercise first. That is common, and it does not"
-        " mean you cannot take part.",
+        "These questions check that it is safe to start exercising. They are based on a widely used"
+        " form, the PAR-Q+, in our own words. If you answer yes to any, we will ask your doctor to"
+        " clear you for exercise first. That is common, and it does not mean you cannot take part.",
         READINESS_QUESTIONS,
+        source=PARQ_PLUS_SOURCE,
     ),
 )
 

@@ -28,7 +28,35 @@ DONOGHUE_STOKES_2009 = (
 )
 BERG_CUTOFF = "standards.md, Berg Balance Scale row: < 45 is the common fall-risk cut-off"
 BINKLEY_1999 = "Binkley JM et al. 1999, Phys Ther 79(4):371"
-LOINC_CHECKED = "standards.md (checked on loinc.org or mirrors)"
+# Term definitions and example UCUM units as published on loinc.org, LOINC version 2.80 (issue 16).
+LOINC_TUG = "loinc.org/89423-8 (panel 89422-0, CDC STEADI): one timed rise, walk 10 ft and back, and sit; unit s"
+LOINC_CHAIR_STAND = "loinc.org/66247-8: sit-to-stand frequency in 30 seconds; example unit {#}/(30.s)"
+LOINC_GRIP = (
+    "loinc.org/83145-3 (NIH Toolbox Grip Strength Test panel): 83174-3 right and 83173-5 left,"
+    " 'Grip strength Hand - Dynamometer', method Dynamometer, example unit [lbf_av]"
+)
+LOINC_NPRS = "loinc.org/72514-3: pain severity 0-10 verbal numeric rating, reported; example unit {score}"
+LOINC_GAIT_SPEED = (
+    "loinc.org/83144-6 (NIH Toolbox 4-Meter Walk Gait Speed Test): one practice and two timed trials from"
+    " a standing start behind the line, the better trial scored as 83172-7 in m/s"
+)
+
+# Shown wherever LOINC codes are shown or exported, as the LOINC licence asks (loinc.org/license),
+# for the LOINC version the codes above were checked in (2.80, 2025).
+LOINC_NOTICE = (
+    "This material contains content from LOINC® (http://loinc.org). LOINC is copyright © 1995-2025,"
+    " Regenstrief Institute, Inc. and the Logical Observation Identifiers Names and Codes (LOINC)"
+    " Committee and is available at no cost under the license at http://loinc.org/license. LOINC® is a"
+    " registered United States trademark of Regenstrief Institute, Inc."
+)
+# The grip codes are terms of the NIH Toolbox Grip Strength Test panel, whose materials carry their
+# own notice (NIH Toolbox Terms and Conditions: "©2012 Northwestern University and the National
+# Institutes of Health"). metpwa uses the codes only, not the Toolbox's protocol, norms or scores.
+NIH_TOOLBOX_NOTICE = (
+    "LOINC 83173-5 and 83174-3 are terms of the NIH Toolbox® Grip Strength Test panel (83145-3). NIH"
+    " Toolbox materials are © 2012 Northwestern University and the National Institutes of Health;"
+    " metpwa uses the codes only, not the NIH Toolbox protocol, norms or scores."
+)
 LOINC_6MW = (
     "HL7 Denmark KL-dk-tools profile KLToolsCare6minwalk (hl7dk/KL-dk-tools,"
     " fsh/KLToolsCare6minwalk.fsh): LOINC 64098-7 'Walking distance 6 minutes'"
@@ -37,6 +65,11 @@ PLAUSIBILITY = "metpwa plausibility limit (issue 6)"
 
 # Exact by definition of the international pound (1959).
 KG_PER_LB = 0.45359237
+# Exact by definition of the international yard and foot (1959).
+M_PER_FT = 0.3048
+# The hallway a 6-minute walk lap is measured in: US practices measure in feet (issue 16).
+LENGTH_UNITS = ("ft", "m")
+FEET_LIMITS = "the metre limits in feet (1 m = 3.2808 ft), rounded inward so that no more is allowed"
 
 # 4-stage balance: the order is the protocol; each is tried only after the one before is held.
 BALANCE_STAGES = ("Feet side by side", "Semi-tandem stance", "Tandem stance", "One-leg stance")
@@ -46,10 +79,16 @@ TANDEM_STAGE = 3
 
 @dataclass(frozen=True)
 class LoincCode:
+    """A LOINC term sent with a result only because the protocol matches its definition (issue 16).
+    `part` is what the code's value is: the score, each trial, or one hand's mean. `unit` is the
+    term's UCUM unit, the unit the value goes out in (grip in pounds-force, not kilograms)."""
+
     code: str
     display: str
-    part: Literal["score", "right hand", "left hand"]
+    part: Literal["score", "each trial", "right hand", "left hand"]
+    unit: str
     source: str
+    notices: tuple[str, ...] = (LOINC_NOTICE,)
 
 
 @dataclass(frozen=True)
@@ -86,8 +125,10 @@ class ChangeThreshold:
     high: float
     unit: str
     source: str
-    # NPRS: a relative change this large also counts (Farrar 2001: 2 points or 30%).
+    # NPRS: a relative change this large also counts (Farrar 2001: 2 points or 30%), from a
+    # baseline of `relative_from` up: Farrar studied moderate-to-severe pain (issue 16).
     relative: float | None = None
+    relative_from: float | None = None
     # Berg: the MDC depends on where the client started.
     baseline_from: float | None = None
     baseline_to: float | None = None
@@ -103,19 +144,19 @@ class ChangeThreshold:
 
 @dataclass(frozen=True)
 class FallRiskCutoff:
+    """A fall-risk cut-off. `label` names whose cut-off it is ("CDC STEADI cut-off") and
+    `at_risk_when` says plainly which side of it is at risk ("12 s or slower"), so a sentence never
+    leaves the reader to work out whether "at or above" is the safe side (issue 16)."""
+
     threshold: float
     at_risk_if: Literal["at_or_above", "below"]
     label: str
     source: str
+    at_risk_when: str
     # What the cut-off is compared with: the score, or the seconds held in tandem stance.
     applies_to: Literal["score", "tandem_stance_seconds"] = "score"
     use_alone: bool = True
     caution: str | None = None
-
-    def at_risk(self, value: float) -> bool:
-        if self.at_risk_if == "at_or_above":
-            return value >= self.threshold
-        return value < self.threshold
 
 
 @dataclass(frozen=True)
@@ -157,7 +198,16 @@ TUG = MeasureDefinition(
     ucum_unit="s",
     value_format="{:.1f} s",
     higher_is_better=False,
-    loinc=(LoincCode("89423-8", "Timed up and go test", "score", LOINC_CHECKED),),
+    # 89423-8 is one timed trial: each trial goes out with it; the mean of the trials has no code.
+    loinc=(
+        LoincCode(
+            "89423-8",
+            "Time to rise from chair, walk 10 feet and back, and return to sitting [TUG]",
+            "each trial",
+            "s",
+            LOINC_TUG,
+        ),
+    ),
     protocol_version="tug-1",
     protocol=ProtocolText(
         set_up="Armchair against a wall, tape line 3 m (10 ft) from the chair front; client in usual shoes with their usual walking aid.",
@@ -172,12 +222,13 @@ TUG = MeasureDefinition(
         ChangeThreshold("minimal detectable change", 1.1, 1.1, "s", ALGHADIR_2015),
     ),
     fall_risk_cutoffs=(
-        FallRiskCutoff(12.0, "at_or_above", "12 s fall-risk threshold", CDC_STEADI_TUG),
+        FallRiskCutoff(12.0, "at_or_above", "CDC STEADI cut-off", CDC_STEADI_TUG, "12 s or slower"),
         FallRiskCutoff(
             13.5,
             "at_or_above",
-            "13.5 s fall-risk cut-off",
+            "Barry 2014 cut-off",
             BARRY_2014,
+            "13.5 s or slower",
             use_alone=False,
             caution="low sensitivity: never use it alone to rule fall risk in or out",
         ),
@@ -203,7 +254,7 @@ CHAIR_STAND = MeasureDefinition(
     ucum_unit="{#}",
     value_format="{:.0f} stands",
     higher_is_better=True,
-    loinc=(LoincCode("66247-8", "30-second chair stand test", "score", LOINC_CHECKED),),
+    loinc=(LoincCode("66247-8", "Sit to stand frequency in 30 seconds", "score", "{#}/(30.s)", LOINC_CHAIR_STAND),),
     protocol_version="chair_stand_30s-1",
     protocol=ProtocolText(
         set_up="Chair without arms, seat 17 in (43 cm) high, back against a wall; client sits in the middle, feet flat, arms crossed on the chest.",
@@ -239,8 +290,9 @@ BALANCE_4STAGE = MeasureDefinition(
         FallRiskCutoff(
             BALANCE_HOLD_SECONDS,
             "below",
-            "10 s fall-risk threshold",
+            "CDC STEADI cut-off",
             CDC_STEADI_BALANCE,
+            "tandem stance held under 10 s",
             applies_to="tandem_stance_seconds",
         ),
     ),
@@ -255,8 +307,11 @@ GRIP = MeasureDefinition(
     value_format="{:.1f} kg",
     higher_is_better=True,
     loinc=(
-        LoincCode("83174-3", "Grip strength, right hand", "right hand", LOINC_CHECKED),
-        LoincCode("83173-5", "Grip strength, left hand", "left hand", LOINC_CHECKED),
+        # The mean of one hand's trials, in pounds-force: the terms' unit is [lbf_av], not kg.
+        LoincCode("83174-3", "Grip strength Hand - right Dynamometer", "right hand", "[lbf_av]", LOINC_GRIP,
+                  (LOINC_NOTICE, NIH_TOOLBOX_NOTICE)),
+        LoincCode("83173-5", "Grip strength Hand - left Dynamometer", "left hand", "[lbf_av]", LOINC_GRIP,
+                  (LOINC_NOTICE, NIH_TOOLBOX_NOTICE)),
     ),
     protocol_version="grip-1",
     protocol=ProtocolText(
@@ -285,7 +340,8 @@ NPRS = MeasureDefinition(
     ucum_unit="{score}",
     value_format="{:.0f}/10",
     higher_is_better=False,
-    loinc=(LoincCode("72514-3", "Pain severity - 0-10 verbal numeric rating", "score", LOINC_CHECKED),),
+    loinc=(LoincCode("72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported", "score", "{score}",
+                     LOINC_NPRS),),
     protocol_version="nprs-1",
     protocol=ProtocolText(
         set_up="Show the 0-10 number scale on the tablet (no faces).",
@@ -296,7 +352,12 @@ NPRS = MeasureDefinition(
     equipment=("0-10 number scale (on the tablet)",),
     input_limits=(InputLimit("rating", "pain rating", 0, 10, "", whole_number=True),),
     change_thresholds=(
-        ChangeThreshold("minimal clinically important difference", 2.0, 2.0, "points", FARRAR_2001, relative=0.30),
+        # Farrar 2001: a reduction of about 2 points or 30% is clinically important, in patients with
+        # chronic pain of at least 4/10 at baseline; below a baseline of 4, 30% is under 2 points
+        # (at 3/10, one point), so there the 2 points alone decide. One point is never enough.
+        ChangeThreshold(
+            "minimal clinically important difference", 2.0, 2.0, "points", FARRAR_2001, relative=0.30, relative_from=4.0
+        ),
     ),
 )
 
@@ -308,11 +369,13 @@ SIX_MINUTE_WALK = MeasureDefinition(
     ucum_unit="m",
     value_format="{:.0f} m",
     higher_is_better=True,
-    loinc=(LoincCode("64098-7", "Walking distance 6 minutes", "score", LOINC_6MW),),
+    loinc=(LoincCode("64098-7", "Walking distance 6 minutes", "score", "m", LOINC_6MW),),
     # -2: the instructions say a lap here is one length, turn to turn (the method is unchanged).
-    protocol_version="six_minute_walk-2",
+    # -3: the lap length and the last part-lap are entered in feet or metres, chosen on the screen;
+    # a 100 ft hallway typed as 100 used to be 100 m (issue 16). The method is unchanged.
+    protocol_version="six_minute_walk-3",
     protocol=ProtocolText(
-        set_up="Flat, straight hallway with both turning points marked (30 m is standard); a chair nearby; note the lap length (one length, turn to turn).",
+        set_up="Flat, straight hallway with both turning points marked (30 m, 100 ft, is standard); a chair nearby; note the lap length (one length, turn to turn) and whether you measured it in feet or metres.",
         say="\"Walk as far as you can in six minutes, back and forth. You may slow down or rest, and carry on when you can.\"",
         timing="Start the 6:00 countdown as the client sets off; tap each time they reach a turning point (a lap here is one length, not there and back); at 6:00 say stop and measure the last part-lap.",
     ),
@@ -321,7 +384,9 @@ SIX_MINUTE_WALK = MeasureDefinition(
     input_limits=(
         InputLimit("laps", "laps", 0, 1000, "laps", whole_number=True),
         InputLimit("lap_length_m", "lap length", 1.0, 100.0, "m"),
+        InputLimit("lap_length_ft", "lap length", 3.3, 328.0, "ft", source=FEET_LIMITS),
         InputLimit("extra_m", "extra distance", 0.0, 100.0, "m"),
+        InputLimit("extra_ft", "extra distance", 0.0, 328.0, "ft", source=FEET_LIMITS),
         InputLimit(
             "distance_m",
             "distance",
@@ -344,9 +409,10 @@ GAIT_SPEED = MeasureDefinition(
     ucum_unit="m/s",
     value_format="{:.2f} m/s",
     higher_is_better=True,
-    # 83172-7 is the NIH Toolbox 4 m walk: use it only for a 4 m course (a 10 m result goes
-    # without a code). That term scores the faster of two trials; ours is the mean (issue 6).
-    loinc=(LoincCode("83172-7", "4-Meter Walk Gait Speed Test - computed score", "score", LOINC_CHECKED),),
+    # No code: 83172-7 is the NIH Toolbox 4 m walk, the better of two trials from a standing start
+    # (LOINC_GAIT_SPEED); ours is the mean of up to three trials with a walking start, over 4 m or
+    # 10 m, which that term does not describe (issue 16).
+    loinc=(),
     protocol_version="gait_speed-1",
     protocol=ProtocolText(
         set_up="Mark a 4 m or 10 m course with about 2 m of free space before and after it.",
@@ -398,7 +464,7 @@ BERG = MeasureDefinition(
         ChangeThreshold("minimal detectable change", 7, 7, "points", DONOGHUE_STOKES_2009, baseline_from=25, baseline_to=34),
         ChangeThreshold("minimal detectable change", 5, 5, "points", DONOGHUE_STOKES_2009, baseline_from=0, baseline_to=24),
     ),
-    fall_risk_cutoffs=(FallRiskCutoff(45, "below", "45-point fall-risk threshold", BERG_CUTOFF),),
+    fall_risk_cutoffs=(FallRiskCutoff(45, "below", "common Berg cut-off", BERG_CUTOFF, "under 45 points"),),
 )
 
 LEFS = MeasureDefinition(
@@ -410,11 +476,13 @@ LEFS = MeasureDefinition(
     value_format="{:.0f}/80",
     higher_is_better=True,
     loinc=(),
-    protocol_version="lefs-1",
+    # -2: the instructions, question, answers and activities are Binkley 1999's own words again; the
+    # reworded ones of -1 broke comparability with the published MCID (issue 16).
+    protocol_version="lefs-2",
     protocol=ProtocolText(
-        set_up="Hand the tablet to the client, or read each activity aloud and tap their answer.",
-        say="\"For each activity, how much difficulty do you have today because of your leg or foot?\"",
-        timing="No timing; all 20 activities must be answered, from 0 (extreme difficulty or unable) to 4 (no difficulty).",
+        set_up="Hand the tablet to the client, or read the instructions and each activity aloud, word for word, and tap their answer.",
+        say="\"Today, do you or would you have any difficulty at all with:\" and then each activity as written.",
+        timing="No timing; all 20 activities must be answered, from 0 (extreme difficulty or unable to perform activity) to 4 (no difficulty).",
     ),
     protocol_source=BINKLEY_1999,
     equipment=("Tablet",),
@@ -473,6 +541,8 @@ class GripNorm:
     source: str = MATHIOWETZ_1985
 
 
+# Bohannon 2006 (meta-analysis): mean and 95% confidence interval by age band; a time is worse
+# than the norm only above the interval's upper limit (60-69 9.0 s, 70-79 10.2 s, 80-99 12.7 s).
 TUG_AGE_MEANS = (
     TugAgeMean(AgeBand(60, 69), 8.1, 7.1, 9.0),
     TugAgeMean(AgeBand(70, 79), 9.2, 8.2, 10.2),

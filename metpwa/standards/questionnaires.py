@@ -23,53 +23,74 @@ class Questionnaire:
     higher_is_better: bool
     source: str
     min_total: int = 0
+    # Shown with the items: whose instrument it is and whether its wording is the published one.
+    attribution: str | None = None
 
     @property
     def max_total(self) -> int:
         return sum(len(item.answers) - 1 for item in self.items)
 
 
+# The LEFS as published (Binkley JM, Stratford PW, Lott SA, Riddle DL; North American Orthopaedic
+# Rehabilitation Research Network 1999, The Lower Extremity Functional Scale (LEFS): scale
+# development, measurement properties, and clinical application, Phys Ther 79(4):371-383): its
+# instructions, question, answers and 20 activities word for word. Its reliability and its 9-point
+# MCID were measured with this wording; reworded items are another instrument (issue 16).
+BINKLEY_1999_CITATION = (
+    "Binkley JM, Stratford PW, Lott SA, Riddle DL; North American Orthopaedic Rehabilitation Research"
+    " Network. The Lower Extremity Functional Scale (LEFS): scale development, measurement properties,"
+    " and clinical application. Phys Ther 1999;79(4):371-383"
+)
+
+LEFS_INSTRUCTIONS = (
+    "We are interested in knowing whether you are having any difficulty at all with the activities"
+    " listed below because of your lower limb problem for which you are currently seeking attention."
+    " Please provide an answer for each activity."
+)
+LEFS_QUESTION = "Today, do you or would you have any difficulty at all with:"
+
 LEFS_ANSWERS = (
-    "Extreme difficulty or unable",
+    "Extreme difficulty or unable to perform activity",
     "Quite a bit of difficulty",
     "Moderate difficulty",
     "A little bit of difficulty",
     "No difficulty",
 )
 
-_LEFS_ACTIVITIES = (
-    "Usual work, housework or school activities",
-    "Usual hobbies, recreation or sport",
-    "Getting into or out of the bath",
-    "Walking between rooms",
-    "Putting on shoes or socks",
-    "Squatting",
-    "Lifting an object, like a bag of groceries, from the floor",
-    "Light activities around the home",
-    "Heavy activities around the home",
-    "Getting into or out of a car",
-    "Walking 2 blocks",
-    "Walking a mile",
-    "Going up or down 10 stairs (about one flight)",
-    "Standing for 1 hour",
-    "Sitting for 1 hour",
-    "Running on even ground",
-    "Running on uneven ground",
-    "Making sharp turns while running fast",
-    "Hopping",
-    "Rolling over in bed",
+LEFS_ACTIVITIES = (
+    "Any of your usual work, housework, or school activities.",
+    "Your usual hobbies, recreational or sporting activities.",
+    "Getting into or out of the bath.",
+    "Walking between rooms.",
+    "Putting on your shoes or socks.",
+    "Squatting.",
+    "Lifting an object, like a bag of groceries from the floor.",
+    "Performing light activities around your home.",
+    "Performing heavy activities around your home.",
+    "Getting into or out of a car.",
+    "Walking 2 blocks.",
+    "Walking a mile.",
+    "Going up or down 10 stairs (about 1 flight of stairs).",
+    "Standing for 1 hour.",
+    "Sitting for 1 hour.",
+    "Running on even ground.",
+    "Running on uneven ground.",
+    "Making sharp turns while running fast.",
+    "Hopping.",
+    "Rolling over in bed.",
 )
 
 LEFS_QUESTIONNAIRE = Questionnaire(
     key="lefs",
     name="Lower Extremity Functional Scale",
-    prompt="Today, how much difficulty do you have with each activity because of your leg or foot problem?",
+    prompt=f"{LEFS_INSTRUCTIONS} {LEFS_QUESTION}",
     items=tuple(
         QuestionnaireItem(number, title, LEFS_ANSWERS)
-        for number, title in enumerate(_LEFS_ACTIVITIES, start=1)
+        for number, title in enumerate(LEFS_ACTIVITIES, start=1)
     ),
     higher_is_better=True,
-    source="Binkley JM et al. 1999, Phys Ther 79(4):371; free to use (standards.md)",
+    source=f"{BINKLEY_1999_CITATION}; free to use (standards.md)",
+    attribution=f"Lower Extremity Functional Scale, in its published wording: {BINKLEY_1999_CITATION}.",
 )
 
 BERG_QUESTIONNAIRE = Questionnaire(

@@ -10,6 +10,20 @@ Why the list exists (standards.md, "Scope of practice"):
 So notes describe function ("left shoulder flexion 110 deg, reaching overhead limited"); diagnoses
 come from the referring provider's order and are recorded there (who, when, which document).
 
+Physical-therapy and billing language (issue 16) is its own category, "billing":
+- PT evaluation and re-evaluation codes 97161-97164 and the GP modifier (a service under a PT plan
+  of care) are for physical therapists only (standards.md, "Timed codes" and "Modifiers"); an MES
+  assesses and runs a Plan of Exercise, and writes neither an evaluation, a prognosis, "skilled"
+  services nor a plan of care.
+- Codes, units and modifiers belong on the claim, which is built from the session log; in a note
+  they read as the trainer billing the session, whatever the claim later says.
+- Physical agents (heat, cold), mechanical and electrotherapeutic modalities (traction,
+  electrical stimulation, ultrasound) and manual therapy, soft-tissue techniques and taping are
+  physical-therapy interventions in state practice acts modelled on the FSBPT Model Practice Act
+  (7th ed., 2023), not exercise: they are "treatment".
+- Naming a medical (non-musculoskeletal) condition in a note is diagnosing as much as naming an
+  orthopaedic one: conditions come from the referral and the health history.
+
 Patterns are regular expressions, written in lower case and matched case-insensitively as whole
 words: the guard adds the word boundaries, so a pattern here never needs them. Each pattern spells
 out its own inflections.
@@ -18,9 +32,17 @@ out its own inflections.
 from dataclasses import dataclass
 from typing import Literal
 
-Category = Literal["diagnosis", "treatment", "medication"]
+Category = Literal["diagnosis", "treatment", "medication", "billing"]
 
-CATEGORIES: tuple[Category, ...] = ("diagnosis", "treatment", "medication")
+CATEGORIES: tuple[Category, ...] = ("diagnosis", "treatment", "medication", "billing")
+
+# What a flag of each category says the wording does, in a sentence's predicate.
+CATEGORY_LABELS: dict[Category, str] = {
+    "diagnosis": "names a diagnosis",
+    "treatment": "describes treating a condition",
+    "medication": "names a medication or dose",
+    "billing": "is physical-therapy or billing language",
+}
 
 SCOPE_SOURCE = (
     "Medicare Benefit Policy Manual ch. 15 sec. 230.5; MedExPROs guidance on MES scope"
@@ -32,6 +54,10 @@ CATEGORY_REASONS: dict[Category, str] = {
     "diagnosis": "Names a diagnosis; an MES does not diagnose.",
     "treatment": "Says the session treats a condition; an MES runs exercise programs and does not treat medical conditions.",
     "medication": "Names medication or a dose; medication is outside an MES's scope.",
+    "billing": (
+        "Writes as a physical therapist or in billing terms; an MES does not evaluate, treat or bill"
+        " as a physical therapist, and codes belong on the claim, not in the note."
+    ),
 }
 
 CATEGORY_SUGGESTIONS: dict[Category, str] = {
@@ -46,6 +72,10 @@ CATEGORY_SUGGESTIONS: dict[Category, str] = {
     "medication": (
         "Leave medication to the client's health history; in the note, record what you"
         " observed, e.g. 'reports pain 3/10 on stairs today'."
+    ),
+    "billing": (
+        "Describe the session in exercise terms, e.g. 'Plan of Exercise session 4: sit-to-stand"
+        " 3 x 10 from a standard chair, RPE 5'; codes and units go on the claim from the session log."
     ),
 }
 
@@ -76,6 +106,18 @@ _STRAIN_SITES = (
     r"|grade\s+(?:[123]|i{1,3})"
 )
 
+# What a client drinks, measured in millilitres without being a dose.
+_DRINKS = (
+    r"(?:water|fluids?|juice|tea|coffee|milk|sports\s+drinks?|electrolytes?|gatorade|protein\s+shakes?"
+    r"|smoothies?|soup|broth)(?!\w)"
+)
+
+# Where ice or heat goes when it is applied to the client ("ice on the sidewalk" is weather).
+_BODY_PARTS = (
+    r"knees?|kneecaps?|shoulders?|(?:low\s+|lower\s+|upper\s+)?back|ankles?|hips?|neck|elbows?|wrists?|feet"
+    r"|foot|heels?|calf|calves|hamstrings?|quads?|hands?|arms?|legs?|thighs?"
+)
+
 # Drug names, one alternation per entry, reused by "dosing schedule" so a frequency is
 # flagged only when it follows a drug or a dose ("walks twice daily" is function).
 _IBUPROFEN = r"ibuprofen|advil|motrin"
@@ -93,7 +135,11 @@ _MUSCLE_RELAXANT = r"muscle\s+relaxants?|cyclobenzaprine|methocarbamol|baclofen|
 _GABAPENTIN = r"gabapentin|pregabalin|lyrica|neurontin"
 # The lookbehind starts a number only at its first digit; without it a long run of digits costs
 # a rescan from every digit in it.
-_DOSE = r"(?<![\d.,])\d+(?:[.,]\d+)?\s*(?:mg|mcg|µg|ml|milligrams?|micrograms?|millilit(?:re|er)s?)"
+_DOSE = (
+    r"(?<![\d.,])\d+(?:[.,]\d+)?\s*(?:mg|mcg|µg|ml|milligrams?|micrograms?|millilit(?:re|er)s?)"
+    # "500 ml of water" is a drink, not a dose (also for "dosing schedule" after it).
+    rf"(?!\s+(?:of\s+)?{_DRINKS})"
+)
 _DRUG_OR_DOSE = "|".join(
     (_IBUPROFEN, _ACETAMINOPHEN, _NSAID, _OPIOID, _CORTISONE, _MUSCLE_RELAXANT, _GABAPENTIN, _DOSE)
 )
@@ -101,6 +147,11 @@ _FREQUENCY = (
     r"(?:once|twice|three\s+times|four\s+times|[1-4]\s*(?:x|times))\s+(?:a\s+|per\s+)?(?:day|daily|night)"
     r"|daily|nightly|every\s+\d{1,2}\s+hours|at\s+bedtime|as\s+needed"
 )
+
+# A plain negation before a word that only names the act ("no diagnosis made", "does not diagnose
+# or treat"): the trainer says the act did not happen. A named finding ("no lesion found") is
+# still a finding, so only the act words take this.
+_NOT = r"(?:\w+n['’]t|no|not|nor|never|without)\s+(?:(?:a|any|formal)\s+)?(?:\w+\s+(?:or|and|nor)\s+)?"
 
 _DIAGNOSIS_SUGGESTION = CATEGORY_SUGGESTIONS["diagnosis"]
 _TREATMENT_SUGGESTION = CATEGORY_SUGGESTIONS["treatment"]
@@ -115,6 +166,7 @@ DEFAULT_TERMS: tuple[ScopeTerm, ...] = (
         "Reports a diagnosis; diagnoses come from the referring provider's order, not the trainer.",
         "Record the diagnosis on the referral (who, when, which document); in the note, describe"
         " function, e.g. 'shoulder flexion 110 degrees, reaching overhead limited'.",
+        except_in=(rf"{_NOT}diagnos(?:e|es|ed|ing|is)",),
     ),
     ScopeTerm(
         "tear",
@@ -132,6 +184,8 @@ DEFAULT_TERMS: tuple[ScopeTerm, ...] = (
             # Everyday speech for ageing, naming no condition; a practice may add it as its own term.
             r"wear\s+and\s+tear",
             r"torn\s+between",
+            # Paper: "tear-off sheet", "tear-off calendar".
+            r"tear[-\s]off",
         ),
     ),
     ScopeTerm(
@@ -210,7 +264,8 @@ DEFAULT_TERMS: tuple[ScopeTerm, ...] = (
     ),
     ScopeTerm(
         "pulled muscle",
-        r"strained\s+(?:a|an|the|her|his|their|my|your)"
+        # "Strained the band" is effort; "strained her back" is an injury.
+        rf"strained\s+(?:a|an|the|her|his|their|my|your)\s+(?:(?:left|right|lower|upper)\s+)?(?:{_STRAIN_SITES})"
         r"|pulled\s+(?:(?:a|an|her|his|their|my)\s+)?(?:muscle|hamstring|groin|calf|back)",
         "diagnosis",
         "Names a muscle injury, which is a diagnosis.",
@@ -378,6 +433,47 @@ DEFAULT_TERMS: tuple[ScopeTerm, ...] = (
         "Naming pathology is diagnosing.",
         _DIAGNOSIS_SUGGESTION,
     ),
+    # Medical (non-musculoskeletal) conditions: naming one in a note is diagnosing it too.
+    ScopeTerm(
+        "blood pressure condition",
+        r"(?:orthostatic|postural)\s+hypotension|hypotens(?:ion|ive)|hypertens(?:ion|ive)",
+        "diagnosis",
+        "Names a blood-pressure condition, which is a medical diagnosis.",
+        "Record the readings and what you saw, e.g. 'BP 128/80 seated, 104/66 after 1 minute"
+        " standing; reports light-headedness; sat to rest, session resumed after 3 minutes'.",
+        exact_case=("HTN",),
+    ),
+    ScopeTerm(
+        "heart or lung condition",
+        r"(?:congestive\s+)?heart\s+failure|chf|atrial\s+fibrillation|a-?fib|arrhythmias?|angina"
+        r"|myocardial\s+infarctions?|heart\s+attacks?|coronary\s+artery\s+disease|copd|emphysema|asthma"
+        r"|pulmonary\s+embol(?:ism|i)|deep\s+vein\s+thrombos[ie]s|dvt|pneumonia",
+        "diagnosis",
+        "Names a heart, lung or circulation condition, which is a medical diagnosis.",
+        "Record what you measured and saw, e.g. 'HR 112, irregular at the wrist; SpO2 93%; talk"
+        " test: speaks 4-5 words at a time; walking stopped and the referring provider called'.",
+        # Upper-case shorthand only where it cannot be a state ("MI", "OH") or a school subject ("PE").
+        exact_case=("CAD",),
+    ),
+    ScopeTerm(
+        "neurological condition",
+        r"parkinson['’]?s(?:\s+disease)?|parkinsonism|multiple\s+sclerosis|dementia|alzheimer['’]?s(?:\s+disease)?"
+        r"|(?:post[-\s]|(?:had|after|since|from)\s+(?:a|her|his|their)\s+)strokes?|cva|vertigo|bppv|seizures?|epilep(?:sy|tic)",
+        "diagnosis",
+        "Names a neurological condition, which is a medical diagnosis.",
+        "Describe the movement and the client's report, e.g. 'turns in 6 steps; reports the room"
+        " spinning when lying back; sat up, symptoms eased in 30 s'.",
+        exact_case=("TIA",),
+    ),
+    ScopeTerm(
+        "metabolic or bone condition",
+        r"diabet(?:es|ic)|hypoglyc(?:a)?emi(?:a|c)|hyperglyc(?:a)?emi(?:a|c)|osteoporo(?:sis|tic)|osteopenia"
+        r"|an(?:a)?emi(?:a|c)|(?:lymph)?o?edema|chronic\s+kidney\s+disease|renal\s+failure|ckd|cancer",
+        "diagnosis",
+        "Names a medical condition, which is a diagnosis; it belongs to the referral and the health history.",
+        "Record what you measured and saw, e.g. 'glucose 92 mg/dL on her own meter before the"
+        " session; both ankles visibly swollen at the start'.",
+    ),
     # Treatment
     ScopeTerm(
         "treat",
@@ -385,6 +481,12 @@ DEFAULT_TERMS: tuple[ScopeTerm, ...] = (
         "treatment",
         CATEGORY_REASONS["treatment"],
         _TREATMENT_SUGGESTION,
+        except_in=(
+            rf"{_NOT}treat(?:s|ed|ing|ment|ments)?",
+            # Everyday English: "treated herself to new shoes", "a treat after the session".
+            r"treat(?:s|ed|ing)?\s+(?:her|him|them|me|us|herself|himself|themselves|myself|ourselves|yourself)\s+to",
+            r"(?:a|as\s+a|little|special|birthday)\s+treats?",
+        ),
     ),
     ScopeTerm(
         "cure",
@@ -450,11 +552,61 @@ DEFAULT_TERMS: tuple[ScopeTerm, ...] = (
     ),
     ScopeTerm(
         "passive modality",
-        r"dry\s+needling|electrical\s+(?:muscle\s+)?stimulation|e-?stim|ultrasound",
+        r"dry\s+needling|electrical\s+(?:muscle\s+)?stimulation|electrotherapy|e-?stim|nmes|ultrasound"
+        r"|interferential(?:\s+current)?|iontophoresis|phonophoresis|diathermy"
+        r"|(?:cold|low[-\s]level|class\s+(?:iii|iv|3|4))\s+laser|photobiomodulation",
         "treatment",
-        "Needling, electrical stimulation and ultrasound are clinical treatments.",
+        "Needling, electrical stimulation, ultrasound and laser are physical-therapy modalities, not exercise.",
         _TREATMENT_SUGGESTION,
-        exact_case=("TENS",),
+        exact_case=("TENS", "IFC"),
+    ),
+    ScopeTerm(
+        "thermal modality",
+        r"(?:hot|cold|ice|heat|gel)\s+packs?|moist\s+heat|hydrocollator|ice\s+(?:massage|bath|cups?)"
+        r"|(?:applied|apply|applying)\s+(?:ice|heat)"
+        rf"|ice\s+(?:to|on)\s+(?:the|her|his|their)\s+(?:(?:left|right)\s+)?(?:{_BODY_PARTS})"
+        rf"|iced\s+(?:the|her|his|their)\s+(?:(?:left|right)\s+)?(?:{_BODY_PARTS})|cryotherapy|paraffin(?:\s+(?:bath|wax))?|whirlpool"
+        r"|contrast\s+baths?|fluidotherapy",
+        "treatment",
+        "Heat, ice and other physical agents are physical-therapy modalities, not exercise.",
+        "Record the exercise and the client's report, e.g. 'warm-up 8 minutes on the bike; knee"
+        " pain 2/10 after'; what the client does at home for pain is their own care.",
+    ),
+    ScopeTerm(
+        "taping",
+        r"kinesio[-\s]?tap(?:e|ed|ing)|kinesiotap(?:e|ed|ing)|kt\s+tap(?:e|ed|ing)|k-tape"
+        r"|(?:rigid|athletic|mcconnell|leukotape|sports)\s+tap(?:e|ed|ing)"
+        r"|tap(?:ed|ing)\s+(?:the|her|his|their)\s+(?:knee|kneecap|patella|shoulder|ankle|wrist|elbow|back|foot|arch)",
+        "treatment",
+        "Therapeutic taping is a physical-therapy intervention, not exercise.",
+        "Describe the exercise and how it went, e.g. 'step-downs from 15 cm, 2 x 8, knee tracks"
+        " over the second toe with cueing'.",
+    ),
+    ScopeTerm(
+        "soft-tissue technique",
+        r"iastm|instrument[-\s]assisted\s+soft[-\s]tissue(?:\s+mobili[sz]ation)?|graston|gua\s+sha"
+        r"|cupping|cupped|massag(?:e|ed|es|ing)|myofascial\s+release|trigger\s+points?\s+(?:release|therapy|work)"
+        r"|deep\s+tissue\s+work",
+        "treatment",
+        "Hands-on and instrument soft-tissue work is a physical-therapy or massage-therapy intervention.",
+        "Describe what the client did, e.g. 'self-massage of the calf with a foam roller, 60 s a"
+        " side, taught for home'.",
+        # The client's own tools and their own work, which an MES may coach.
+        except_in=(
+            r"self[-\s]?(?:massag(?:e|ed|es|ing)|myofascial\s+release)",
+            r"massage\s+(?:balls?|rollers?|sticks?|guns?)",
+            # Another provider, named as such.
+            r"massage\s+therapists?",
+            r"(?:foam\s+roll(?:er|ing)|roller)\s+(?:\w+\s+){0,2}myofascial\s+release",
+        ),
+    ),
+    ScopeTerm(
+        "traction",
+        r"(?:cervical|lumbar|mechanical|manual|spinal|pelvic|neck|intermittent)\s+traction"
+        r"|traction\s+(?:table|unit|machine|device)",
+        "treatment",
+        "Traction is a physical-therapy modality, not exercise.",
+        _TREATMENT_SUGGESTION,
     ),
     ScopeTerm(
         "prescribe",
@@ -536,6 +688,8 @@ DEFAULT_TERMS: tuple[ScopeTerm, ...] = (
         "medication",
         CATEGORY_REASONS["medication"],
         _MEDICATION_SUGGESTION,
+        # Opening a pill organizer is a hand task the client practises, not medication.
+        except_in=(r"pills?\s+(?:organi[sz]ers?|box(?:es)?|cases?|bottles?\s+lids?|dispensers?)",),
     ),
     ScopeTerm(
         "dose",
@@ -545,6 +699,13 @@ DEFAULT_TERMS: tuple[ScopeTerm, ...] = (
         _MEDICATION_SUGGESTION,
         # A bare unit only as written, so "ML sway" (mediolateral) stays clear.
         exact_case=("mg", "mcg", "ml", "mL"),
+        except_in=(
+            rf"\d+(?:[.,]\d+)?\s*(?:ml|millilit(?:re|er)s?)\s+(?:of\s+)?{_DRINKS}",
+            (
+                r"(?:drank|drinks?|drinking|sipped|sips?|finished)\s+(?:about\s+|around\s+|over\s+)?"
+                r"\d+(?:[.,]\d+)?\s*(?:ml|millilit(?:re|er)s?)"
+            ),
+        ),
     ),
     ScopeTerm(
         "dosing abbreviation",
@@ -561,5 +722,95 @@ DEFAULT_TERMS: tuple[ScopeTerm, ...] = (
         _MEDICATION_SUGGESTION,
         # Within the same clause after a drug or a dose; the drug and dose have their own entries.
         after=rf"(?:{_DRUG_OR_DOSE})[^.;\n]{{0,40}}",
+    ),
+    # Physical-therapy and billing language
+    ScopeTerm(
+        "evaluation",
+        r"re-?evaluat(?:e|es|ed|ing|ion|ions)|re-?evals?|evaluations?|evals?",
+        "billing",
+        "An evaluation or re-evaluation is a physical-therapy service (97161-97164); an MES carries out"
+        " an assessment.",
+        "Say 'baseline assessment' or 're-assessment', e.g. 'Re-assessment at week 6: TUG 11.8 s,"
+        " knee flexion 120 degrees'.",
+        except_in=(
+            # Another provider's evaluation, named as theirs.
+            (
+                r"(?:medical|physician['’]?s?|doctor['’]?s?|cardiac|cardiology|clinical|specialist|surgical"
+                r"|orthopa?edic|neurology)\s+evaluations?"
+            ),
+            (
+                r"evaluations?\s+(?:by|from|with)\s+(?:(?:her|his|their|the|a|an)\s+)?(?:physician|doctor|dr\.?"
+                r"|cardiologist|surgeon|provider|pcp|specialist|orthopa?edist|neurologist|md)"
+            ),
+            rf"{_NOT}(?:re-?)?evaluations?",
+        ),
+    ),
+    ScopeTerm(
+        "prognosis",
+        r"prognos(?:is|es|tic)|rehab(?:ilitation)?\s+potential",
+        "billing",
+        "A prognosis is part of a therapist's or physician's evaluation, not an exercise note.",
+        "State the plan's measurable goal instead, e.g. 'goal: TUG below 12 s by week 8'.",
+    ),
+    ScopeTerm(
+        "skilled service",
+        r"skilled\s+(?:interventions?|services?|care|therapy|treatments?|instruction|ther\s*ex"
+        r"|therapeutic\s+exercise|physical\s+therapy|need|nursing)",
+        "billing",
+        "\"Skilled\" services are how therapy is justified for payment; an MES's sessions are exercise,"
+        " not skilled therapy.",
+        "Describe what you did and why, e.g. 'cued hip hinge on each rep; progressed to 8 kg as form"
+        " held for 3 x 10'.",
+    ),
+    ScopeTerm(
+        "plan of care",
+        r"plans?\s+of\s+care|pocs?",
+        "billing",
+        "A plan of care is a physical therapist's plan (the GP modifier's plan); an MES writes a Plan of"
+        " Exercise.",
+        "Say 'Plan of Exercise', e.g. 'Plan of Exercise version 2: 2 sessions a week for 8 weeks'.",
+    ),
+    ScopeTerm(
+        "PT",
+        r"p\.t\.",
+        "billing",
+        "\"PT\" reads as physical therapy; an MES's sessions are not physical therapy and may not be"
+        " described or billed as such.",
+        "Say 'exercise session' for your own work and 'client' for the person; name another provider's"
+        " care as theirs, e.g. 'discharged by her physical therapist on 3 March'.",
+        # Upper case only: "pt" and "Pt" are the common shorthand for a patient.
+        exact_case=("PT", "PTs"),
+    ),
+    ScopeTerm(
+        "CPT or HCPCS code",
+        r"(?:cpt|hcpcs)(?:\s+codes?)?|97\d{3}|g0\d{3}|s9451|059[1-3]t",
+        "billing",
+        "Names a billing code; codes belong on the claim, which metpwa builds from the session log.",
+        "Describe the exercise and its minutes, e.g. 'balance and coordination work 15 minutes:"
+        " tandem walking, single-leg stance'.",
+    ),
+    ScopeTerm(
+        "billing units",
+        # A number starts only at its first digit (see _DOSE).
+        r"x\s*\d+\s*units?|(?<![\d.,])\d+\s*units?|(?:one|two|three|four|five|six|seven|eight)\s+units?"
+        r"|(?:timed|billable|billed)\s+units?|units?\s+(?:billed|of\s+(?:service|therapy))",
+        "billing",
+        "Counts billing units; units come from the timed minutes on the claim (the 8-minute rule).",
+        "Record the minutes of each activity, e.g. 'strengthening 24 minutes, balance 15 minutes'.",
+    ),
+    ScopeTerm(
+        "modifier",
+        r"(?:gp|go|gn|kx|59|x[epsu]|cq|co)\s+modifiers?|modifiers?(?:\s+(?:gp|go|gn|kx|59|x[epsu]|cq|co))?",
+        "billing",
+        "Names a billing modifier; the GP modifier marks a service under a physical therapist's plan"
+        " of care, which an MES's session never is.",
+        "Leave modifiers to the claim; in the note, describe the session.",
+    ),
+    ScopeTerm(
+        "billed",
+        r"bill(?:ed|ing|able)|bills?\s+(?:as|for|under|insurance|medicare)",
+        "billing",
+        "Says how the session is billed; billing belongs on the claim, not in the clinical note.",
+        "Leave billing to the claim; in the note, describe the session.",
     ),
 )

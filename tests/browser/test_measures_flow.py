@@ -125,7 +125,7 @@ def test_chair_stand_balance_and_berg_by_taps(ipad, live_server):
     ipad.clock.run_for(4_200)
     stages.nth(2).locator("[data-hold-toggle]").tap()
     assert 4.0 <= float(stages.nth(2).locator("[data-hold-input]").input_value()) <= 4.5
-    expect(ipad.locator("#measure-result .result-sentence")).to_contain_text("tandem stance below the 10 s fall-risk")
+    expect(ipad.locator("#measure-result .result-sentence")).to_contain_text("at fall risk by the CDC STEADI cut-off (at risk: tandem stance held under 10 s)")
 
     ipad.goto(f"{ipad.base}/clients/{walter}/measures/berg")
     for number in range(1, 15):
@@ -135,7 +135,7 @@ def test_chair_stand_balance_and_berg_by_taps(ipad, live_server):
         ipad.clock.run_for(300)
     expect(ipad.locator("[data-questionnaire-count]")).to_have_text("14 of 14 answered")
     expect(ipad.locator("#measure-result .result-value")).to_have_text("40/56")
-    expect(ipad.locator("#measure-result .result-sentence")).to_contain_text("below the 45-point fall-risk threshold")
+    expect(ipad.locator("#measure-result .result-sentence")).to_contain_text("at fall risk by the common Berg cut-off (at risk: under 45 points)")
     ipad.locator("[data-save]").tap()
     expect(ipad.locator("[data-save-status]")).to_have_text("Saved.")
     assert [display for _, display in _results(live_server, walter, "berg")] == ["40/56"]
@@ -187,3 +187,31 @@ def test_a_result_waiting_for_the_wifi_survives_the_idle_lock(ipad, live_server)
     expect(ipad.locator("[data-save-status]")).to_have_text("Saved.", timeout=15_000)
     assert [display for _, display in _results(live_server, walter, "nprs")][-1:] == ["6/10"]
     assert len(_results(live_server, walter, "nprs")) == before + 1
+
+
+def test_six_minute_walk_in_a_hallway_measured_in_feet(ipad, live_server):
+    """Issue 16: a 100 ft hallway typed as 100 became 100 m. The screen asks feet or metres, shows the
+    distance in metres from the unit chosen, and checks the lengths against that unit's limits."""
+    walter = _client_id(live_server, "Jefferson")
+    sign_in(ipad, "marcus@riverside.example")
+    ipad.goto(f"{ipad.base}/clients/{walter}/measures/six_minute_walk")
+    ipad.locator("input[name=laps]").fill("10")
+    ipad.locator("#lap_length").fill("100")
+    ipad.locator("#extra").fill("50")
+    total = ipad.locator("[data-walk-total]")
+    expect(total).to_have_text("—")  # no unit assumed
+    ipad.locator("label.choice", has_text="No aid").tap()
+    ipad.locator("label.choice", has_text="feet").tap()
+    expect(total).to_have_text("320 m")
+    expect(ipad.locator("#measure-result .result-sentence")).to_contain_text("6-minute walk 320 m")
+    ipad.locator("label.choice", has_text="metres").tap()
+    expect(total).to_have_text("1050 m")
+    expect(ipad.locator("#laps-error")).to_contain_text("not plausible")
+    ipad.locator("label.choice", has_text="feet").tap()
+    ipad.locator("#lap_length").fill("400")
+    expect(ipad.locator("#lap_length-error")).to_contain_text("between 3.3 and 328 ft")
+    ipad.locator("#lap_length").fill("100")
+    ipad.locator("[data-save]").tap()
+    expect(ipad.locator("[data-save-status]")).to_have_text("Saved.")
+    assert _results(live_server, walter, "six_minute_walk") == [
+        ({"laps": 10, "length_unit": "ft", "lap_length": 100, "extra": 50}, "320 m")]

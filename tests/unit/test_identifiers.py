@@ -287,3 +287,10 @@ def test_bad_zip_codes_are_refused(value):
     error = refused(normalize_zip, value)
     assert error.field == "zip"
     assert "ZIP" in error.message
+
+
+@pytest.mark.parametrize("first_nine", ["012345678", "000000001", "099999999"])
+def test_an_npi_starting_with_0_is_refused_even_with_a_valid_check_digit_69_fr_3434(first_nine):
+    """NPI Final Rule (69 FR 3434): NPIs are issued with a first digit of 1 or 2, never 0 (issue 16)."""
+    npi = npi_with_check_digit(first_nine)
+    assert refused(normalize_npi, npi).message == "An NPI never starts with 0: check for a typo."

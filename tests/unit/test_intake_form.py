@@ -29,8 +29,10 @@ from metpwa.standards.intake_form import (
     BODY_REGIONS,
     BODY_VIEWBOX,
     FORM_VERSION,
+    PARQ_PLUS_SOURCE,
     QUESTION_BY_KEY,
     READINESS_CLEARANCE_REASONS,
+    STEP_BY_KEY,
     STEP_KEYS,
     STEPS,
     Shape,
@@ -625,9 +627,16 @@ def test_summary_of_nothing_is_empty():
 
 CONSENT_KEYS = ("informed_consent", "liability_waiver", "privacy_notice", "financial")
 
-# The informed consent must say what the trainer does not do (standards.md, Scope of practice),
-# and saying it names the two verbs the guard exists to catch. No other flag is allowed.
-EXPECTED_SCOPE_FLAGS = {"informed_consent": [("diagnose", "diagnose"), ("treat", "treat")]}
+# The guard is written for notes. A consent must still name exercise's rare risks and, for the
+# financial one, the billing it is about; since issue 16 the guard flags medical conditions and
+# billing words, so those known flags are listed here. No other flag is allowed. Saying what the
+# trainer does not do ("does not diagnose or treat") is a plain negation and no longer flags.
+_RARE_RISK = [("heart or lung condition", "heart attack")]
+EXPECTED_SCOPE_FLAGS = {
+    "informed_consent": _RARE_RISK,
+    "liability_waiver": _RARE_RISK,
+    "financial": [("billed", "billing")],
+}
 
 
 def test_the_four_default_consents():
@@ -676,3 +685,13 @@ def test_the_informed_consent_says_what_the_trainer_is_not():
     body = DEFAULT_CONSENTS[0].body
     assert "does not diagnose or treat medical conditions" in body
     assert "not a physical therapist" in body
+
+
+def test_the_readiness_screen_cites_the_par_q_plus_and_says_it_is_adapted():
+    """Issue 16: the screen is built on the PAR-Q+ general health questions (PAR-Q+ Collaboration;
+    Warburton 2011) in our own words, so it names its source and says it is not the PAR-Q+ itself."""
+    readiness = STEP_BY_KEY["readiness"]
+    assert readiness.source == PARQ_PLUS_SOURCE
+    assert PARQ_PLUS_SOURCE.startswith("Adapted from") and "PAR-Q+ Collaboration" in PARQ_PLUS_SOURCE
+    assert "Warburton DER et al. 2011" in PARQ_PLUS_SOURCE and "It is not the PAR-Q+" in PARQ_PLUS_SOURCE
+    assert "PAR-Q+" in readiness.intro and "in our own words" in readiness.intro

@@ -1,6 +1,7 @@
 from datetime import date
 
-from metpwa.rules.retention import add_years, retention
+from metpwa.rules.retention import add_years, basis, retention
+from metpwa.standards.retention import FEDERAL_RULES
 
 
 def test_records_are_kept_for_the_full_period_after_the_last_activity():
@@ -15,3 +16,30 @@ def test_an_active_client_is_never_eligible_however_old_the_records():
 
 def test_a_leap_day_keeps_to_the_end_of_february():
     assert add_years(date(2024, 2, 29), 7) == date(2031, 2, 28)
+
+
+def test_the_retention_basis_says_the_years_are_the_practices_setting_and_does_not_overstate():
+    """Issue 16: HIPAA's six years (45 CFR 164.530(j)) cover HIPAA documentation, not medical records,
+    which state law governs; 42 CFR 424.516(f) covers some Medicare ordering documentation, not all
+    records ("CMS expects 7 years" overstated it); Medicare Advantage contracts ask for 10 (422.504(d))."""
+    text = "\n".join(basis(7))
+
+    assert "RETENTION_YEARS, the practice's setting" in text and "set by state law" in text
+    assert "6 years: HIPAA documentation" in text and "not the medical record itself" in text
+    assert "(45 CFR 164.530(j)(2)" in text
+    assert "7 years: ordering and certifying documentation" in text and "not all Medicare records" in text
+    assert "(42 CFR 424.516(f))" in text
+    assert "10 years: records of Medicare Advantage" in text and "(42 CFR 422.504(d))" in text
+    assert "ask for more than the setting: 42 CFR 422.504(d), 10 years." in text
+    for overstated in ("HIPAA requires", "CMS expects", "must keep medical records"):
+        assert overstated not in text
+
+
+def test_the_basis_follows_the_setting():
+    assert "ask for more than the setting" not in "\n".join(basis(10))
+    assert basis(10)[0].startswith("Records are kept 10 years after a client's last activity")
+
+
+def test_every_federal_rule_names_its_source_and_what_it_covers():
+    assert [rule.years for rule in FEDERAL_RULES] == [6, 7, 10]
+    assert all(rule.source.startswith(("45 CFR", "42 CFR")) and rule.covers for rule in FEDERAL_RULES)

@@ -1,12 +1,21 @@
-"""The scope-of-practice guard flags diagnosis, treatment and medication wording and leaves functional wording alone."""
+"""The scope-of-practice guard flags diagnosis, treatment, medication and physical-therapy or billing
+wording and leaves functional wording alone."""
 
 import dataclasses
 import time
 
 import pytest
+from scope_corpus import CLEAN, Note
+from scope_corpus import FLAGGED as CORPUS_FLAGGED
 
 from metpwa.rules.scope_guard import PracticeTerm, ScopeFlag, check
-from metpwa.standards.scope_terms import CATEGORIES, DEFAULT_TERMS
+from metpwa.standards.scope_terms import (
+    CATEGORIES,
+    CATEGORY_LABELS,
+    CATEGORY_REASONS,
+    CATEGORY_SUGGESTIONS,
+    DEFAULT_TERMS,
+)
 
 # (text, default term key, the words flagged). Every default key appears at least once.
 FLAGGED = [
@@ -69,6 +78,26 @@ FLAGGED = [
     ("Took 400 mg this morning", "dose", "400 mg"),
     ("Naproxen bid", "dosing abbreviation", "bid"),
     ("Naproxen 220 mg twice daily", "dosing schedule", "twice daily"),
+    # Medical (non-musculoskeletal) conditions (issue 16).
+    ("Orthostatic hypotension on standing", "blood pressure condition", "Orthostatic hypotension"),
+    ("Heart failure limits the walk", "heart or lung condition", "Heart failure"),
+    ("History of Parkinson's disease", "neurological condition", "Parkinson's disease"),
+    ("Osteoporosis in the spine", "metabolic or bone condition", "Osteoporosis"),
+    # PT-only modalities (issue 16; FSBPT Model Practice Act).
+    ("Hot pack to the back", "thermal modality", "Hot pack"),
+    ("KT tape on the shoulder", "taping", "KT tape"),
+    ("Graston to the forearm", "soft-tissue technique", "Graston"),
+    ("Lumbar traction", "traction", "Lumbar traction"),
+    # Physical-therapy and billing language (issue 16; standards.md: 97161-97164 and GP are PT only).
+    ("Initial evaluation today", "evaluation", "evaluation"),
+    ("Prognosis fair", "prognosis", "Prognosis"),
+    ("Skilled therapeutic exercise", "skilled service", "Skilled therapeutic exercise"),
+    ("POC updated", "plan of care", "POC"),
+    ("Continue PT", "PT", "PT"),
+    ("Billed 97110", "CPT or HCPCS code", "97110"),
+    ("97110 x2 units", "billing units", "x2 units"),
+    ("GP modifier added", "modifier", "GP modifier"),
+    ("Eval billed today", "billed", "billed"),
 ]
 
 NOT_FLAGGED = [
@@ -262,7 +291,7 @@ def test_practice_terms_take_their_category_defaults_unless_given():
     assert (own.category, own.reason, own.suggestion) == ("medication", "A remedy.", "Leave it out.")
 
 
-@pytest.mark.parametrize(("phrase", "category"), [("", "diagnosis"), ("   ", "treatment"), ("x", "billing")])
+@pytest.mark.parametrize(("phrase", "category"), [("", "diagnosis"), ("   ", "treatment"), ("x", "coding")])
 def test_practice_terms_are_checked_when_made(phrase, category):
     with pytest.raises(ValueError):
         PracticeTerm(phrase, category)
@@ -275,6 +304,74 @@ def test_removed_defaults_no_longer_flag():
     assert check("rotator cuff tear", removed_terms=["tear", "rotator cuff tear"]) == []
     assert check("NSAID", removed_terms=[" nsaid "]) == []
     assert terms("NSAID", removed_terms=["no such term"]) == [("NSAID", "NSAID")]
+
+
+@pytest.mark.parametrize("note", CLEAN, ids=lambda note: note.why)
+def test_corpus_notes_that_describe_function_pass_clean(note: Note):
+    """Realistic notes a trainer writes daily, including the false positives of issue 16."""
+    assert [(flag.term, flag.matched) for flag in check(note.text)] == []
+
+
+@pytest.mark.parametrize("note", CORPUS_FLAGGED, ids=lambda note: note.why)
+def test_corpus_notes_out_of_scope_are_flagged_with_their_terms(note: Note):
+    """Each out-of-scope note flags exactly the terms it is listed with: no fewer, no others."""
+    assert {flag.term for flag in check(note.text)} == note.terms
+
+
+def test_the_corpus_is_large_and_balanced():
+    assert len(CLEAN) + len(CORPUS_FLAGGED) >= 80
+    assert min(len(CLEAN), len(CORPUS_FLAGGED)) >= 40
+    assert all(note.terms and note.why for note in CORPUS_FLAGGED)
+    assert all(not note.terms and note.why for note in CLEAN)
+    assert {term for note in CORPUS_FLAGGED for term in note.terms} <= {term.key for term in DEFAULT_TERMS}
+
+
+def test_the_issue_16_billing_note_names_each_billing_word_with_a_compliant_alternative():
+    """Issue 16's example: a PT evaluation billed with CPT codes, units and the GP modifier (standards.md:
+    97161-97164 and the GP modifier are for physical therapists only)."""
+    text = "Initial evaluation ... Plan of care: 97110 x2 units ... GP modifier. Eval billed 97162"
+    flags = check(text)
+    assert [flag.matched for flag in flags] == [
+        "evaluation", "Plan of care", "97110", "x2 units", "GP modifier", "Eval", "billed", "97162",
+    ]
+    assert {flag.category for flag in flags} == {"billing"}
+    assert all(flag.reason and flag.suggestion for flag in flags)
+    (plan,) = [flag for flag in flags if flag.term == "plan of care"]
+    assert "Plan of Exercise" in plan.suggestion
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("drank 500 ml of water", "dose"),
+        ("treated herself to new shoes", "treat"),
+        ("tear-off sheet", "tear"),
+        ("strained the band", "pulled muscle"),
+        ("pill organizer", "pill"),
+        ("no diagnosis made", "diagnose"),
+    ],
+)
+def test_issue_16_false_positives_are_gone_but_the_term_still_flags_elsewhere(text, term):
+    assert check(text) == []
+    still = {"dose": "took 500 ml", "treat": "treated the knee", "tear": "a small tear",
+             "pulled muscle": "strained her calf", "pill": "took a pill", "diagnose": "diagnosed with gout"}[term]
+    assert term in [flag.term for flag in check(still)]
+
+
+def test_a_drink_before_a_schedule_is_not_a_dosing_schedule():
+    assert check("Drinks 500 ml of water twice a day") == []
+    assert [flag.term for flag in check("Takes 500 mg twice a day")] == ["dose", "dosing schedule"]
+
+
+def test_pt_flags_only_in_upper_case_because_pt_is_also_patient():
+    assert [flag.matched for flag in check("PT 2x/week; P.T. eval")] == ["PT", "P.T.", "eval"]
+    assert check("Pt tolerated well; pt reports 2/10") == []
+
+
+def test_every_category_has_a_label_reason_and_suggestion():
+    for labels in (CATEGORY_LABELS, CATEGORY_REASONS, CATEGORY_SUGGESTIONS):
+        assert set(labels) == set(CATEGORIES)
+        assert all(labels.values())
 
 
 def test_default_table_is_well_formed():

@@ -4,6 +4,7 @@ split of a session's minutes across activity types."""
 import pytest
 
 from metpwa.rules import sessions as rules
+from metpwa.standards.effort import CR10_ANCHORS, CR10_SOURCE
 
 
 @pytest.mark.parametrize(("typed", "value"), [("12", 12), (" 7 ", 7), ("0", 0), ("", None), ("  ", None)])
@@ -33,3 +34,15 @@ def test_minutes_follow_the_time_sets_took_not_their_count():
 
 def test_no_sets_propose_no_minutes():
     assert rules.split_minutes(30, {"gait": 0, "therapeutic_exercise": 0}) == {"gait": 0, "therapeutic_exercise": 0}
+
+
+
+def test_on_the_cr10_7_is_very_hard_and_10_maximal_foster_2001():
+    """Issue 16: on the Borg CR-10 (American English anchors, Foster 2001) 7 is "very hard", not 9-10."""
+    assert CR10_ANCHORS[7] == "very hard" and CR10_ANCHORS[10] == "maximal"
+    assert 9 not in CR10_ANCHORS and CR10_SOURCE
+
+
+def test_the_effort_flag_is_at_rpe_9_near_maximal_past_very_hard():
+    assert rules.RPE_FLAG_AT == 9 and rules.is_flagged_effort(9) and not rules.is_flagged_effort(8.5)
+    assert min(point for point, words in CR10_ANCHORS.items() if words == "very hard") < rules.RPE_FLAG_AT

@@ -30,7 +30,7 @@ VALUE_FIELDS: dict[str, tuple[str, ...]] = {
     "chair_stand_30s": ("count",),
     "grip": ("unit",),
     "nprs": ("rating",),
-    "six_minute_walk": ("laps", "lap_length_m", "extra_m"),
+    "six_minute_walk": ("laps", "length_unit", "lap_length", "extra"),
     "gait_speed": ("course_m",),
 }
 

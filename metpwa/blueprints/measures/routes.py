@@ -34,8 +34,10 @@ CONTROLS = {
     "berg": ("questionnaire", "14 tasks, tap through"),
     "lefs": ("questionnaire", "20 activities, tap through"),
 }
-# What the screen starts from: the client's last course, lap length, unit and walking aid, else these.
-PREFILL = {"course_m": "4", "lap_length_m": "30", "unit": "kg", "walking_aid": "none"}
+# What the screen starts from: the client's last course, lap length and its unit, grip unit and
+# walking aid, else these. The hallway's unit is never assumed: a 100 ft lap typed as 100 under a
+# preset "m" was 100 m (issue 16).
+PREFILL = {"course_m": "4", "unit": "kg", "walking_aid": "none"}
 
 
 def _load(client_id: int, measure_key: str) -> tuple[Client, MeasureDefinition]:
@@ -49,7 +51,7 @@ def _load(client_id: int, measure_key: str) -> tuple[Client, MeasureDefinition]:
 def _prefill(screen: measures.Screen) -> MultiDict:
     values = MultiDict(PREFILL)
     if screen.last is not None:
-        for name in ("course_m", "lap_length_m", "unit"):
+        for name in ("course_m", "lap_length", "length_unit", "unit"):
             if name in screen.last.raw:
                 value = screen.last.raw[name]
                 values[name] = f"{value:g}" if isinstance(value, (int, float)) else value

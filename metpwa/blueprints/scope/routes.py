@@ -46,7 +46,7 @@ def add_term():
     if not term.phrase or len(term.phrase) > 80:
         return _page({"phrase": "Give a word or phrase of up to 80 characters."}, values, 422)
     if term.category not in CATEGORIES:
-        return _page({"category": "Choose what the phrase does: diagnose, treat or name a medication."}, values, 422)
+        return _page({"category": "Choose what the phrase does: diagnose, treat, name a medication or bill."}, values, 422)
     scope.add_term(current_user, term.phrase, term.category, term.suggestion)
     return redirect(url_for("scope.terms"), code=303)
 

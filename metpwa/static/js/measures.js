@@ -98,20 +98,42 @@
     return "";
   }
 
+  // Lengths are in the unit the hallway was measured in; the distance is always in metres.
+  var METRES_PER_FOOT = 0.3048;
+
   function walkProblems(form, problems) {
     var total = one(form, "[data-walk-total]");
     if (!total) return;
+    var chosen = one(form, "[data-walk-unit]:checked");
     var laps = parseNumber(form.elements.laps.value);
-    var lap = parseNumber(form.elements.lap_length_m.value);
-    var extra = form.elements.extra_m.value.trim() ? parseNumber(form.elements.extra_m.value) : 0;
-    if (isNaN(laps) || isNaN(lap) || isNaN(extra)) {
+    var lap = parseNumber(form.elements.lap_length.value);
+    var extra = form.elements.extra.value.trim() ? parseNumber(form.elements.extra.value) : 0;
+    if (!chosen || isNaN(laps) || isNaN(lap) || isNaN(extra)) {
       total.textContent = "—";
       return;
     }
-    var distance = Math.round((laps * lap + extra) * 10) / 10;
-    total.textContent = distance + " m";
-    if (extra >= lap && !problems.extra_m) problems.extra_m = "extra distance must be less than one lap (" + lap + " m)";
-    if (distance > Number(total.dataset.high) && !problems.laps) problems.laps = total.dataset.over;
+    var metres = (laps * lap + extra) * (chosen.value === "ft" ? METRES_PER_FOOT : 1);
+    total.textContent = Math.round(metres) + " m";
+    if (extra >= lap && !problems.extra) problems.extra = "extra distance must be less than one lap (" + lap + " " + chosen.value + ")";
+    if (metres > Number(total.dataset.high) && !problems.laps) problems.laps = total.dataset.over;
+  }
+
+  function wireWalk(form) {
+    var box = one(form, "[data-walk-lengths]");
+    if (!box) return;
+    function apply() {
+      var chosen = one(form, "[data-walk-unit]:checked");
+      var unit = chosen ? chosen.value : "m";
+      var lap = one(box, "[data-walk-lap]");
+      var extra = one(box, "[data-walk-extra]");
+      lap.dataset.low = box.dataset[unit + "LapLow"];
+      lap.dataset.high = box.dataset[unit + "LapHigh"];
+      lap.dataset.unit = unit;
+      extra.dataset.high = box.dataset[unit + "ExtraHigh"];
+      extra.dataset.unit = unit;
+    }
+    form.addEventListener("change", function (event) { if (event.target.matches("[data-walk-unit]")) apply(); });
+    apply();
   }
 
   function validate(form) {
@@ -644,6 +666,7 @@
     wireCounters(form);
     wireStages(form);
     wireGrip(form);
+    wireWalk(form);
     wireQuestionnaire(form);
     form.addEventListener("change", function (event) {
       // A tapped choice (pain rating, course, unit, arms used) changes the result at once.
