@@ -161,6 +161,10 @@ ENCRYPTED_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("user", "totp_secret", "text"),
     ("emergency_access", "reason", "text"),
     ("emergency_access", "start_reason", "text"),
+    ("billing_provider", "tax_id", "text"),
+    ("eligibility_verification", "note", "text"),
+    ("eligibility_verification", "response_x12", "text"),
+    ("claim_batch", "content", "text"),
 )
 
 
