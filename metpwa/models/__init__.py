@@ -9,6 +9,17 @@ from .assessment import (
     StrengthMeasurement,
 )
 from .audit import AuditEvent
+from .billing import (
+    BillingProvider,
+    ContractedRate,
+    EligibilityVerification,
+    FeeScheduleEntry,
+    Payer,
+    PriorAuthorisation,
+    RenderingProvider,
+    Supervision,
+)
+from .claims import Claim, ClaimBatch, ClaimDiagnosis, ClaimLine, ClaimOverride, ClaimStatusChange
 from .client import Client
 from .consent import ConsentSignature, ConsentTemplate, ConsentWithdrawal
 from .emergency import EmergencyAccess
@@ -32,6 +43,20 @@ from .sessions import ACTIVITY_COLUMNS, Appointment, AppointmentSeries, SessionE
 from .types import UTCDateTime, utcnow
 
 __all__ = [
+    "BillingProvider",
+    "Claim",
+    "ClaimBatch",
+    "ClaimDiagnosis",
+    "ClaimLine",
+    "ClaimOverride",
+    "ClaimStatusChange",
+    "ContractedRate",
+    "EligibilityVerification",
+    "FeeScheduleEntry",
+    "Payer",
+    "PriorAuthorisation",
+    "RenderingProvider",
+    "Supervision",
     "Disclosure",
     "EmergencyAccess",
     "RecoveryCode",
