@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
-from ..encryption import EncryptedText
+from ..encryption import SealedText
 from ..extensions import db
 from ..standards.billing import DEFAULT_TIMELY_FILING_DAYS
 from .client import Client
@@ -32,7 +32,7 @@ class BillingProvider(db.Model):
     npi: Mapped[str] = mapped_column(String(10))
     # EI (EIN) or SY (a sole proprietor's social security number, hence encrypted).
     tax_id_kind: Mapped[str] = mapped_column(String(2), default="EI")
-    tax_id: Mapped[str] = mapped_column(EncryptedText("billing_provider.tax_id"))
+    tax_id: Mapped[str] = mapped_column(SealedText())
     taxonomy: Mapped[str | None] = mapped_column(String(10))
     address_line1: Mapped[str] = mapped_column(String(120))
     address_line2: Mapped[str | None] = mapped_column(String(120))
@@ -211,9 +211,9 @@ class EligibilityVerification(db.Model):
     authorisation_expires_on: Mapped[date | None]
     # The payer's call or transaction reference (TRN, a call reference number).
     reference: Mapped[str | None] = mapped_column(String(50))
-    note: Mapped[str | None] = mapped_column(EncryptedText("eligibility_verification.note"))
+    note: Mapped[str | None] = mapped_column(SealedText())
     # The 271 as received, kept for the record; it names the client, hence encrypted and deferred.
-    response_x12: Mapped[str | None] = deferred(mapped_column(EncryptedText("eligibility_verification.response_x12")))
+    response_x12: Mapped[str | None] = deferred(mapped_column(SealedText()))
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -14,7 +14,7 @@ from decimal import Decimal
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
-from ..encryption import EncryptedText
+from ..encryption import SealedText
 from ..extensions import db
 from ..standards.billing import ClaimStatus
 from .billing import BillingProvider, Payer, PriorAuthorisation, RenderingProvider
@@ -41,7 +41,7 @@ class ClaimBatch(db.Model):
     period_to: Mapped[date | None]
     claim_count: Mapped[int] = mapped_column(default=0)
     # The file as sent: it names clients, hence encrypted and deferred.
-    content: Mapped[str | None] = deferred(mapped_column(EncryptedText("claim_batch.content")))
+    content: Mapped[str | None] = deferred(mapped_column(SealedText()))
     content_sha256: Mapped[str | None] = mapped_column(String(64))
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
