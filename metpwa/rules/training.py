@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 from metpwa.rules.credentials import add_months
@@ -51,10 +51,11 @@ class Waiver:
         return not self.revoked and (self.until is None or today <= self.until)
 
 
-def is_new_staff(joined_on: date, gate_since: date | None) -> bool:
-    """Staff who joined once the practice turned the gate on; those already there when it was turned
-    on (migration 0015 sets the date for existing practices) are listed as overdue, never locked out."""
-    return gate_since is not None and joined_on >= gate_since
+def is_new_staff(joined_at: datetime, gate_since: datetime | None) -> bool:
+    """Staff added after the practice turned the gate on (User.created_at, Practice.hipaa_gate_since);
+    those already there (migration 0015 sets the moment for existing practices) are listed as overdue,
+    never locked out. Moments, not days: someone added earlier on the day of the upgrade is not new."""
+    return gate_since is not None and joined_at > gate_since
 
 
 def _hipaa(completions: Iterable[Completion]) -> list[Completion]:

@@ -1,7 +1,7 @@
 """Staff training: each person's HIPAA due date from their last attested training and the practice's
 interval, the new-staff gate on client records (and the owner's waiver), and who is overdue."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from metpwa.rules.training import (
     Completion,
@@ -52,9 +52,11 @@ def test_an_unattested_training_does_not_count_yet():
 
 
 def test_staff_from_before_the_gate_with_none_on_record_are_overdue_not_new():
-    assert not is_new_staff(date(2026, 1, 5), date(2027, 1, 1))
-    assert is_new_staff(date(2027, 1, 1), date(2027, 1, 1))
-    assert not is_new_staff(date(2027, 2, 1), None)
+    gate = datetime(2027, 1, 1, 15, 0, tzinfo=UTC)
+    assert not is_new_staff(datetime(2026, 1, 5, tzinfo=UTC), gate)
+    assert not is_new_staff(datetime(2027, 1, 1, 9, 0, tzinfo=UTC), gate)
+    assert is_new_staff(datetime(2027, 1, 1, 15, 1, tzinfo=UTC), gate)
+    assert not is_new_staff(datetime(2027, 2, 1, tzinfo=UTC), None)
     due = hipaa_due([], interval_months=12, new_staff=False, today=TODAY)
     assert due.state is HipaaState.OVERDUE and due.text == "No HIPAA training on record"
 
