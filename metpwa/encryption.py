@@ -161,6 +161,10 @@ ENCRYPTED_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("user", "totp_secret", "text"),
     ("emergency_access", "reason", "text"),
     ("emergency_access", "start_reason", "text"),
+    ("practice_document", "data", "bytes"),
+    ("training_session", "notes", "text"),
+    ("hipaa_training_waiver", "reason", "text"),
+    ("relationship_activity", "notes", "text"),
 )
 
 

@@ -129,3 +129,16 @@ def test_rotating_the_data_key_reseals_everything_and_keeps_it_readable(canary_a
         with _db.engine.begin() as connection:
             connection.execute(text("DELETE FROM consent_signature"))
     assert runner.invoke(args=["audit", "verify"]).exit_code == 0
+
+
+def test_key_rotation_knows_every_encrypted_column_and_each_seals_under_its_own_name():
+    """A column typed Encrypted* but missing from ENCRYPTED_COLUMNS would keep its old key after a rotation."""
+    kinds = {encryption.EncryptedBytes: "bytes", encryption.EncryptedText: "text", encryption.EncryptedJSON: "json"}
+    typed = set()
+    for table in _db.metadata.sorted_tables:
+        for column in table.columns:
+            kind = kinds.get(type(column.type))
+            if kind:
+                typed.add((table.name, column.name, kind))
+                assert column.type.context == f"{table.name}.{column.name}"
+    assert typed == set(encryption.ENCRYPTED_COLUMNS)
