@@ -1,6 +1,7 @@
 """The referral network in numbers: conversion per source, progress reports sent on time or late,
-sources gone quiet, follow-ups due, referrals by month, and what MET achieved for the clients a
-source sent, as aggregates with every group under five clients hidden."""
+sources gone quiet, follow-ups due, referrals by month, what MET achieved for the clients a
+source sent (as aggregates with every group under five clients hidden), and the checks on a
+source or an activity as typed."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from metpwa.rules.fixes import Target
+from metpwa.rules.identifiers import IdentifierError, normalize_npi, normalize_us_phone
 from metpwa.rules.outcomes import Change
 from metpwa.rules.reports import attendance_rate, report_due_on
 from metpwa.standards.referral_network import (
@@ -19,6 +21,9 @@ from metpwa.standards.referral_network import (
     MIN_CELL_CLIENTS,
     QUIET_AFTER_DAYS,
     REPORT_SEND_WITHIN_DAYS,
+    ActivityKind,
+    ReportDelivery,
+    SourceKind,
 )
 
 
@@ -363,3 +368,88 @@ def effectiveness_by_source(clients: Iterable[DischargedClient], *,
         if client.source_ref is not None:
             by_source[client.source_ref].append(client)
     return {source: effectiveness(group, min_cell=min_cell) for source, group in by_source.items()}
+
+
+# --- What is typed at the field -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SourceInput:
+    kind: str
+    npi: str = ""
+    phone: str = ""
+    fax: str = ""
+    email: str = ""
+    preferred_delivery: str = ""
+
+
+@dataclass(frozen=True)
+class SourceCheck:
+    """Field name to message; the tidied NPI, phone and fax when nothing was refused."""
+
+    errors: dict[str, str]
+    npi: str | None = None
+    phone: str | None = None
+    fax: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def check_source(entered: SourceInput) -> SourceCheck:
+    """A referral source as typed: a known kind, an NPI that passes its check digit, US phone and fax
+    numbers, and a way to send reports the source can actually receive."""
+    errors: dict[str, str] = {}
+    if entered.kind not in set(SourceKind):
+        errors["kind"] = "Choose what kind of provider this is."
+    npi = phone = fax = None
+    for field_name, value in (("npi", entered.npi), ("phone", entered.phone), ("fax", entered.fax)):
+        if not (value or "").strip():
+            continue
+        try:
+            if field_name == "npi":
+                npi = normalize_npi(value, "npi")
+            elif field_name == "phone":
+                phone = normalize_us_phone(value, "phone")
+            else:
+                fax = normalize_us_phone(value, "fax")
+        except IdentifierError as error:
+            errors[field_name] = error.message
+    delivery = entered.preferred_delivery or ""
+    if delivery and delivery not in set(ReportDelivery):
+        errors["preferred_delivery"] = "Choose how this provider wants reports."
+    elif delivery == ReportDelivery.FAX and not (entered.fax or "").strip():
+        errors["preferred_delivery"] = "Reports by fax need the provider's fax number."
+    elif delivery == ReportDelivery.SECURE_EMAIL and not (entered.email or "").strip():
+        errors["preferred_delivery"] = "Reports by secure email need the provider's email address."
+    if errors:
+        return SourceCheck(errors)
+    return SourceCheck({}, npi, phone, fax)
+
+
+@dataclass(frozen=True)
+class ActivityInput:
+    kind: str
+    held_on: date | None
+    source_refs: frozenset[int]
+    follow_up_on: date | None = None
+
+
+# An activity is logged when it happens, or planned up to a year ahead (a quarterly lunch-and-learn).
+PLAN_AHEAD_DAYS = 366
+
+
+def check_activity(entered: ActivityInput, *, today: date) -> dict[str, str]:
+    errors = {}
+    if entered.kind not in set(ActivityKind):
+        errors["kind"] = "Choose what kind of activity this was."
+    if entered.held_on is None:
+        errors["held_on"] = "Enter the date."
+    elif entered.held_on > today + timedelta(days=PLAN_AHEAD_DAYS):
+        errors["held_on"] = "That is more than a year ahead: check the year."
+    if not entered.source_refs:
+        errors["source_refs"] = "Choose at least one referral source it reached."
+    if entered.follow_up_on is not None and entered.held_on is not None and entered.follow_up_on < entered.held_on:
+        errors["follow_up_on"] = "The follow-up is before the activity: check the date."
+    return errors

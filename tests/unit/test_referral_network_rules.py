@@ -6,11 +6,15 @@ from datetime import date, timedelta
 from metpwa.rules.outcomes import Change
 from metpwa.rules.referral_network import (
     Activity,
+    ActivityInput,
     DischargedClient,
     ReferralJourney,
     SentReport,
     Source,
+    SourceInput,
     Timeliness,
+    check_activity,
+    check_source,
     conversion,
     conversion_total,
     effectiveness,
@@ -195,3 +199,32 @@ def test_effectiveness_by_source_keeps_each_source_apart():
     by_source = effectiveness_by_source(group)
     assert set(by_source) == {1, 2}
     assert by_source[1].discharged.value == 5 and by_source[2].discharged.suppressed
+
+
+# --- At the field ---
+
+
+def test_a_source_as_typed_is_tidied():
+    check = check_source(SourceInput("physician", npi="1234 567 893", phone="312.555.0142", fax="312-555-0143",
+                                     preferred_delivery="fax"))
+    assert check.ok and (check.npi, check.phone, check.fax) == ("1234567893", "(312) 555-0142", "(312) 555-0143")
+
+
+def test_a_source_npi_that_fails_its_check_digit_is_refused_at_the_field():
+    check = check_source(SourceInput("chiropractor", npi="1234567890"))
+    assert check.errors == {"npi": "That NPI's check digit is wrong: check for a typo."}
+
+
+def test_a_delivery_the_source_cannot_receive_is_refused():
+    assert check_source(SourceInput("physician", preferred_delivery="fax")).errors == {
+        "preferred_delivery": "Reports by fax need the provider's fax number."}
+    assert "preferred_delivery" in check_source(SourceInput("physician", preferred_delivery="secure_email")).errors
+    assert check_source(SourceInput("physician", email="dr@clinic.example", preferred_delivery="secure_email")).ok
+    assert set(check_source(SourceInput("shaman", preferred_delivery="pigeon")).errors) == {"kind", "preferred_delivery"}
+
+
+def test_an_activity_needs_a_source_a_sane_date_and_a_follow_up_after_it():
+    assert check_activity(ActivityInput("educational_session", date(2027, 6, 10), frozenset({1}), date(2027, 7, 1)),
+                          today=TODAY) == {}
+    errors = check_activity(ActivityInput("party", date(2029, 1, 1), frozenset(), date(2028, 1, 1)), today=TODAY)
+    assert set(errors) == {"kind", "held_on", "source_refs", "follow_up_on"}
