@@ -171,3 +171,4 @@ def test_rotating_the_data_key_reseals_everything_and_keeps_it_readable(canary_a
         with _db.engine.begin() as connection:
             connection.execute(text("DELETE FROM consent_signature"))
     assert runner.invoke(args=["audit", "verify"]).exit_code == 0
+

@@ -37,9 +37,18 @@ from .library import Exercise, ScopeTerm
 from .measures import OutcomeResult
 from .plan import PlanAcknowledgement, PlanExercise, PlanGoal, PlanVersion
 from .practice import Practice, User, lower_email
+from .referral_network import RelationshipActivity, RelationshipActivitySource
 from .reports import Disclosure, ProgressReport
 from .security import LoginFailure, RecoveryCode, StaffSession
 from .sessions import ACTIVITY_COLUMNS, Appointment, AppointmentSeries, SessionExercise, SessionLog, SetLog
+from .staff import (
+    ContinuingEducation,
+    HipaaTrainingWaiver,
+    PracticeDocument,
+    StaffCredential,
+    TrainingCompletion,
+    TrainingSession,
+)
 from .types import UTCDateTime, utcnow
 
 __all__ = [
@@ -95,6 +104,14 @@ __all__ = [
     "ReferringProvider",
     "LoginFailure",
     "Practice",
+    "ContinuingEducation",
+    "HipaaTrainingWaiver",
+    "PracticeDocument",
+    "RelationshipActivity",
+    "RelationshipActivitySource",
+    "StaffCredential",
+    "TrainingCompletion",
+    "TrainingSession",
     "StaffSession",
     "User",
     "UTCDateTime",

@@ -61,8 +61,9 @@ class Coverage(db.Model):
 
 
 class ReferringProvider(db.Model):
-    """A physician, PT, chiropractor or other clinician who refers clients; grows into
-    the referral network later."""
+    """A referral source: a physician, PT, chiropractor or other clinician who refers clients.
+    Every referral names one; relationship activities (models.referral_network) and the reports
+    sent to them make up the referral network."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     practice_id: Mapped[int] = mapped_column(ForeignKey("practice.id"), index=True)
@@ -78,6 +79,13 @@ class ReferringProvider(db.Model):
     email: Mapped[str | None] = mapped_column(String(254))
     address: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # E.g. "Orthopaedic surgery", "Sports medicine".
+    specialty: Mapped[str | None] = mapped_column(String(80))
+    # How they want progress reports (standards.referral_network.ReportDelivery); None until asked.
+    preferred_delivery: Mapped[str | None] = mapped_column(String(20))
+    # Moved away or stopped referring: kept for the referrals that name them, left off the
+    # quiet-sources list and the pickers.
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def display_name(self) -> str:

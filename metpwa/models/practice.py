@@ -6,7 +6,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy import JSON, Enum, ForeignKey, String
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..encryption import SealedText
@@ -31,6 +32,17 @@ class Practice(db.Model):
     report_every_visits: Mapped[int] = mapped_column(default=10, server_default="10")
     report_every_days: Mapped[int] = mapped_column(default=30, server_default="30")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # HIPAA training: the practice's refresh interval (HIPAA itself sets none: standards/training.py),
+    # and since when new staff cannot open client records before their training is on record. Staff
+    # who joined earlier are listed as overdue, never locked out; migration 0015 sets it for practices
+    # that existed before, and a new practice has it from its first day. None turns the gate off.
+    hipaa_training_every_months: Mapped[int] = mapped_column(default=12, server_default="12")
+    hipaa_gate_since: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow)
+    # Whether a lapsed required credential stops a person signing sessions and assessments, and which
+    # credentials each role needs: {role: [[kind, ...], ...]}, each inner list met by any one kind.
+    # None means standards.credentials.DEFAULT_REQUIRED_TO_SIGN.
+    signing_requires_credentials: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    credentials_required_to_sign: Mapped[dict[str, list[list[str]]] | None] = mapped_column(JSON)
 
     staff: Mapped[list[User]] = relationship(back_populates="practice", order_by="User.full_name")
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 
 @dataclass(frozen=True)
@@ -35,3 +36,18 @@ def planned_visits(frequency_per_week: int, start: date, end: date) -> int:
 
 def attendance_rate(attended: int, planned: int) -> int | None:
     return round(100 * attended / planned) if planned else None
+
+
+def report_due_on(*, last_report_on: date | None, first_session_on: date | None, visit_dates: Iterable[date],
+                  every_visits: int, every_days: int) -> date | None:
+    """The day a report falls due under report_due's rule: the `every_visits`-th signed visit after
+    the last report's period (counting the first session itself when there is no report yet), or
+    `every_days` days after the start, whichever comes first."""
+    start = last_report_on or first_session_on
+    if start is None:
+        return None
+    counted = sorted(day for day in visit_dates if (day > start if last_report_on else day >= start))
+    by_days = start + timedelta(days=every_days)
+    if len(counted) >= every_visits:
+        return min(by_days, counted[every_visits - 1])
+    return by_days
