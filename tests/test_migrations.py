@@ -86,3 +86,46 @@ def test_0013_seals_every_value_to_its_row_and_keeps_old_recovery_codes_working(
                 db.session.remove()
     finally:
         drop()
+
+
+def test_0016_links_a_coverage_to_the_one_payer_set_up_under_its_name_or_payer_id():
+    """A coverage is linked to its practice's payer set-up only when exactly one payer matches by
+    electronic payer ID, or else by name (case and spacing ignored); an ambiguous one stays unlinked."""
+    from datetime import UTC, date, datetime
+
+    from sqlalchemy import select, text
+
+    from metpwa.models import Coverage
+
+    app, drop = make_app()
+    try:
+        with app.app_context():
+            flask_migrate.downgrade(revision="0015_practice_operations")
+            now = datetime(2026, 11, 1, 12, tzinfo=UTC).replace(tzinfo=None)
+            payer = ("INSERT INTO payer (id, practice_id, name, payer_id, kind, claim_route, unit_method, accepts_mes, "
+                     "mes_codes, allows_supervised_billing, requires_referral, requires_authorisation, "
+                     "timely_filing_days, active, created_at) VALUES (:id, 1, :name, :pid, 'commercial', '837p', "
+                     "'cms_total_time', true, '[]', false, false, false, 90, true, :now)")
+            coverage = ("INSERT INTO coverage (id, practice_id, client_id, priority, payer_name, payer_id, payer_kind, "
+                        "member_id, subscriber_relationship, created_at) VALUES (:id, 1, 1, :id, :name, :pid, "
+                        "'commercial', 'x', 'self', :now)")
+            with db.engine.begin() as connection:
+                connection.execute(text("INSERT INTO practice (id, name, timezone, paper_size, created_at) "
+                                        "VALUES (1, 'P', 'UTC', 'Letter', :now)"), {"now": now})
+                connection.execute(text("INSERT INTO client (id, practice_id, first_name, last_name, date_of_birth, "
+                                        "sex, self_pay, created_at) VALUES (1, 1, 'A', 'B', :born, 'F', false, :now)"),
+                                   {"now": now, "born": date(1950, 1, 1)})
+                for row in ({"id": 1, "name": "Blue Cross Blue Shield", "pid": "BCBS1"},
+                            {"id": 2, "name": "Aetna", "pid": None}, {"id": 3, "name": "aetna ", "pid": None}):
+                    connection.execute(text(payer), {"now": now, **row})
+                for row in ({"id": 1, "name": "BCBS of Illinois", "pid": "BCBS1"},
+                            {"id": 2, "name": "blue cross  blue shield", "pid": None},
+                            {"id": 3, "name": "Aetna", "pid": None}):
+                    connection.execute(text(coverage), {"now": now, **row})
+            flask_migrate.upgrade()
+            db.session.remove()
+            # member_id was written raw above, so read the link columns only.
+            linked = dict(db.session.execute(select(Coverage.id, Coverage.payer_record_id)).all())
+            assert linked == {1: 1, 2: 1, 3: None}
+    finally:
+        drop()

@@ -4,7 +4,7 @@ uploaded documents, the health-history questionnaire and medical clearance."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
@@ -14,6 +14,9 @@ from ..extensions import db
 from .client import Client
 from .practice import User
 from .types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from .billing import Payer
 
 
 class EmergencyContact(db.Model):
@@ -44,6 +47,9 @@ class Coverage(db.Model):
     payer_id: Mapped[str | None] = mapped_column(String(20))
     # "medicare", "medicare_advantage", "medicaid", "commercial", "workers_comp", "auto", "other"
     payer_kind: Mapped[str] = mapped_column(String(30), default="commercial")
+    # The practice's billing set-up for this insurer (models.billing.Payer: claim route, unit method,
+    # whether it accepts MES services). Empty until billing links it; payer_name stays what the card says.
+    payer_record_id: Mapped[int | None] = mapped_column(ForeignKey("payer.id"), index=True)
     plan_name: Mapped[str | None] = mapped_column(String(120))
     member_id: Mapped[str] = mapped_column(SealedText())
     group_number: Mapped[str | None] = mapped_column(String(40))
@@ -58,6 +64,7 @@ class Coverage(db.Model):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     client: Mapped[Client] = relationship(back_populates="coverages")
+    payer: Mapped[Payer | None] = relationship()
 
 
 class ReferringProvider(db.Model):
