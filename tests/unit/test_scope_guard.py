@@ -408,10 +408,18 @@ NOTE = (
     ],
 )
 def test_a_2000_character_note_is_checked_quickly(text):
-    # A guard against a catastrophic pattern, not a benchmark: the best of a few runs.
-    runs = []
-    for _ in range(5):
-        started = time.perf_counter()
-        check(text)
-        runs.append(time.perf_counter() - started)
-    assert min(runs) < 0.020
+    """A guard against a catastrophic pattern, not a benchmark. A pattern that backtracks badly takes
+    100 times longer (or worse) on ten times the text; a linear check about 10 times. The time is
+    judged against the same check of a tenth of the note in the same moment, so a busy machine slows
+    both alike; well under 20 ms passes outright."""
+
+    def best_of_five(note):
+        runs = []
+        for _ in range(5):
+            started = time.perf_counter()
+            check(note)
+            runs.append(time.perf_counter() - started)
+        return min(runs)
+
+    whole, tenth = best_of_five(text), best_of_five(text[: len(text) // 10])
+    assert whole < 0.020 or whole < 40 * tenth, f"{whole * 1000:.1f} ms for the note, {tenth * 1000:.2f} ms for a tenth"
