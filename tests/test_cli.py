@@ -58,6 +58,16 @@ def test_seed_demo_prints_logins_and_builds_a_practice(app, db):
             OutcomeResult.practice_id == practice.id, OutcomeResult.measure_key == "chair_stand_30s",
             OutcomeResult.at_fall_risk.is_(True)))
         assert any("at fall risk by the CDC STEADI cut-off" in row.interpretation for row in chair_stands)
+        # Issue 16: plans are signed, one change waits for its signature; a minor's consents are
+        # signed by a parent.
+        from metpwa.models import ConsentSignature, PlanVersion
+
+        plans = db.session.scalars(select(PlanVersion).where(PlanVersion.practice_id == practice.id)).unique().all()
+        assert any(p.signed for p in plans) and any(p.current and not p.signed for p in plans)
+        assert all(p.signed_at > p.created_at for p in plans if p.signed)
+        minor = db.session.scalar(select(Client).where(Client.practice_id == practice.id, Client.last_name == "Kim"))
+        signed = db.session.scalars(select(ConsentSignature).where(ConsentSignature.client_id == minor.id)).all()
+        assert signed and {(s.signer_name, s.signer_relationship) for s in signed} == {("June Kim", "parent")}
     again = runner.invoke(args=["seed-demo", "--if-empty"])
     assert again.exit_code == 0 and "demo not loaded" in again.output
     twice = runner.invoke(args=["seed-demo"])
