@@ -1,5 +1,7 @@
 """Command-line set-up: create a practice and users, load the demo practice."""
 
+from datetime import date
+
 from sqlalchemy import func, select
 
 from metpwa.models import Client, Practice, User
@@ -92,8 +94,11 @@ def test_retention_report_lists_only_archived_clients_past_the_period(app, db, m
     old = make.client_record(personas.practice_id, first="Olden", last="Archived")
     recent = make.client_record(personas.practice_id, first="Newly", last="Archived")
     make.client_record(personas.practice_id, first="Still", last="Active")
+    # Seen at 10 in 2017 and not since: a minor's records wait for majority (18 here) plus 7 years.
+    child = make.client_record(personas.practice_id, first="Young", last="Archived", born=date(2007, 2, 1))
     with app.app_context():
-        for client_id, when in ((old, datetime(2017, 5, 1, 17, tzinfo=UTC)), (recent, datetime(2025, 5, 1, 17, tzinfo=UTC))):
+        for client_id, when in ((old, datetime(2017, 5, 1, 17, tzinfo=UTC)), (recent, datetime(2025, 5, 1, 17, tzinfo=UTC)),
+                                (child, datetime(2017, 5, 1, 17, tzinfo=UTC))):
             client = db.session.get(Client, client_id)
             client.created_at = client.archived_at = when
         db.session.commit()
@@ -104,6 +109,8 @@ def test_retention_report_lists_only_archived_clients_past_the_period(app, db, m
     assert "Olden Archived" in output and "may be purged" in output.split("Olden Archived")[1].splitlines()[0]
     assert "Newly Archived" in output and "kept until 05/01/2032" in output
     assert "Still Active" not in output
+    young = output.split("Young Archived")[1].splitlines()[0]
+    assert "kept until 02/01/2032 (seen as a minor: majority at 18 plus 7 years)" in young and "purged" not in young
     assert "Retention 7 years; 1 archived client(s) past it." in output
 
 
