@@ -304,6 +304,7 @@ def retention_report_command() -> None:
     from .clock import practice_today
     from .models import AuditEvent, Client
     from .rules.retention import basis, retention
+    from .standards.majority import majority
 
     years = int(current_app.config["RETENTION_YEARS"])
     for line in basis(years):
@@ -317,7 +318,8 @@ def retention_report_command() -> None:
                                      .order_by(Client.practice_id, Client.last_name)):
         last = max(filter(None, (latest.get(client.id), client.archived_at, client.created_at)))
         state = retention(last_activity=last.astimezone(client.practice.zone).date(), archived=True, years=years,
-                          today=practice_today(client.practice))
+                          today=practice_today(client.practice), born_on=client.date_of_birth,
+                          majority_age=majority(client.practice.state).age)
         eligible += state.eligible
         click.echo(f"{client.practice.name}: {client.legal_name} (client {client.id}): {state.reason}"
                    + (" - may be purged" if state.eligible else ""))

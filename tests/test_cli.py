@@ -1,5 +1,7 @@
 """Command-line set-up: create a practice and users, load the demo practice."""
 
+from datetime import date
+
 from sqlalchemy import func, select
 
 from metpwa.models import Client, Practice, User
@@ -58,6 +60,16 @@ def test_seed_demo_prints_logins_and_builds_a_practice(app, db):
             OutcomeResult.practice_id == practice.id, OutcomeResult.measure_key == "chair_stand_30s",
             OutcomeResult.at_fall_risk.is_(True)))
         assert any("at fall risk by the CDC STEADI cut-off" in row.interpretation for row in chair_stands)
+        # Issue 16: plans are signed, one change waits for its signature; a minor's consents are
+        # signed by a parent.
+        from metpwa.models import ConsentSignature, PlanVersion
+
+        plans = db.session.scalars(select(PlanVersion).where(PlanVersion.practice_id == practice.id)).unique().all()
+        assert any(p.signed for p in plans) and any(p.current and not p.signed for p in plans)
+        assert all(p.signed_at > p.created_at for p in plans if p.signed)
+        minor = db.session.scalar(select(Client).where(Client.practice_id == practice.id, Client.last_name == "Kim"))
+        signed = db.session.scalars(select(ConsentSignature).where(ConsentSignature.client_id == minor.id)).all()
+        assert signed and {(s.signer_name, s.signer_relationship) for s in signed} == {("June Kim", "parent")}
     again = runner.invoke(args=["seed-demo", "--if-empty"])
     assert again.exit_code == 0 and "demo not loaded" in again.output
     twice = runner.invoke(args=["seed-demo"])
@@ -82,8 +94,11 @@ def test_retention_report_lists_only_archived_clients_past_the_period(app, db, m
     old = make.client_record(personas.practice_id, first="Olden", last="Archived")
     recent = make.client_record(personas.practice_id, first="Newly", last="Archived")
     make.client_record(personas.practice_id, first="Still", last="Active")
+    # Seen at 10 in 2017 and not since: a minor's records wait for majority (18 here) plus 7 years.
+    child = make.client_record(personas.practice_id, first="Young", last="Archived", born=date(2007, 2, 1))
     with app.app_context():
-        for client_id, when in ((old, datetime(2017, 5, 1, 17, tzinfo=UTC)), (recent, datetime(2025, 5, 1, 17, tzinfo=UTC))):
+        for client_id, when in ((old, datetime(2017, 5, 1, 17, tzinfo=UTC)), (recent, datetime(2025, 5, 1, 17, tzinfo=UTC)),
+                                (child, datetime(2017, 5, 1, 17, tzinfo=UTC))):
             client = db.session.get(Client, client_id)
             client.created_at = client.archived_at = when
         db.session.commit()
@@ -94,6 +109,8 @@ def test_retention_report_lists_only_archived_clients_past_the_period(app, db, m
     assert "Olden Archived" in output and "may be purged" in output.split("Olden Archived")[1].splitlines()[0]
     assert "Newly Archived" in output and "kept until 05/01/2032" in output
     assert "Still Active" not in output
+    young = output.split("Young Archived")[1].splitlines()[0]
+    assert "kept until 02/01/2032 (seen as a minor: majority at 18 plus 7 years)" in young and "purged" not in young
     assert "Retention 7 years; 1 archived client(s) past it." in output
 
 

@@ -249,3 +249,30 @@ def test_the_heartbeat_keeps_a_hand_off_awake(agent, personas, setup):
     agent.login(personas.colleague)
     agent.post(f"/handoff/start/{client_id}")
     assert agent.post("/session/ping").status_code == 204
+
+
+def test_the_practices_state_sets_the_age_of_majority_for_who_signs(app, new_agent, personas, make):
+    """Issue 16 ("Minors and majority"): 21 in Mississippi (Miss. Code Ann. § 1-3-27), so a client of 19
+    there is signed for by a parent or guardian; only the owner sets the state."""
+    forms = make.consent_forms(personas.practice_id)
+    today = date.today()
+    nineteen = make.client_record(personas.practice_id, first="Leah", last="Moss",
+                                  born=date(today.year - 19, 1, 1) if today.month > 1 else date(today.year - 20, 6, 1))
+    trainer = new_agent()
+    trainer.login(personas.colleague)
+    assert trainer.post("/consents/state", data={"state": "MS"}).status_code == 403
+    owner = new_agent()
+    owner.login(personas.owner)
+    bad = owner.post("/consents/state", data={"state": "ZZ"})
+    assert bad.status_code == 422 and "Choose a state from the list" in bad.get_data(as_text=True)
+    assert owner.post("/consents/state", data={"state": "MS"}).status_code == 303
+    assert "under 21" in owner.get("/consents").get_data(as_text=True)
+    trainer.post(f"/handoff/start/{nineteen}")
+    page = trainer.get(f"/handoff/sign/{forms['informed_consent']}").get_data(as_text=True)
+    assert "under 21, the age of majority here" in page
+    refused = trainer.post(f"/handoff/sign/{forms['informed_consent']}",
+                           data=_sign_form(page, signer_name="Leah Moss", signer_relationship="self"))
+    assert refused.status_code == 422 and "The client is under 21" in refused.get_data(as_text=True)
+    signed = trainer.post(f"/handoff/sign/{forms['informed_consent']}",
+                          data=_sign_form(page, signer_name="Ruth Moss", signer_relationship="legal_guardian"))
+    assert signed.status_code == 303

@@ -308,3 +308,81 @@ def test_saves_posted_at_once_make_one_version():
         assert [v[:2] for v in _saved(app, practice.client_id)] == [(1, False), (2, True)]
         assert [v[:2] for v in _saved(app, first_plan)] == [(1, True)]
         assert _version_events(app, practice.client_id) == 2 and _version_events(app, first_plan) == 1
+
+
+# Signing (issue 16, "The Plan of Exercise is signed").
+def _first_plan(app, agent, personas, client_id) -> int:
+    ids = _exercise_ids(app, personas.practice_id, "sit-to-stand")
+    agent.post(f"/clients/{client_id}/plan/edit", data=plan_form(ids))
+    with app.app_context():
+        from metpwa.extensions import db
+
+        return db.session.scalar(select(PlanVersion.id).where(PlanVersion.client_id == client_id))
+
+
+def test_a_trainer_signs_the_current_version_and_the_page_and_pdf_say_so(app, agent, personas, client_with_baseline):
+    client_id = client_with_baseline
+    plan_id = _first_plan(app, agent, personas, client_id)
+    draft = agent.get(f"/clients/{client_id}/plan").get_data(as_text=True)
+    assert "Draft - not signed" in draft and "Sign version 1" in draft and "I have reviewed this Plan of Exercise" in draft
+    pdf = PdfReader(io.BytesIO(agent.get(f"/clients/{client_id}/plan/versions/{plan_id}.pdf").get_data()))
+    assert "DRAFT - NOT SIGNED" in " ".join(page.extract_text() for page in pdf.pages).upper()
+    signed = agent.post(f"/clients/{client_id}/plan/versions/{plan_id}/sign")
+    assert signed.status_code == 303
+    page = agent.get(f"/clients/{client_id}/plan").get_data(as_text=True)
+    assert "Signed " in page and "by Carl Colleague" in page and "Sign version 1" not in page
+    assert "Draft - not signed" not in page
+    words = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(
+        agent.get(f"/clients/{client_id}/plan/versions/{plan_id}.pdf").get_data())).pages)
+    assert re.search(r"Carl Colleague.*signed \w{3} \d{1,2}, \d{4}", words, re.S) and "DRAFT" not in words.upper()
+    with app.app_context():
+        from metpwa.extensions import db
+        from metpwa.models import AuditEvent
+        from metpwa.services import plans
+
+        assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.action == "sign", AuditEvent.client_id == client_id)) >= 1
+        assert plans.readiness_fact(client_id).signed
+    again = agent.post(f"/clients/{client_id}/plan/versions/{plan_id}/sign")
+    assert again.status_code == 409 and "cannot be signed again" in again.get_data(as_text=True)
+
+
+def test_a_change_after_signing_is_a_new_unsigned_version_and_the_old_one_cannot_be_signed(
+        app, agent, personas, client_with_baseline):
+    client_id = client_with_baseline
+    first = _first_plan(app, agent, personas, client_id)
+    ids = _exercise_ids(app, personas.practice_id, "sit-to-stand", "heel-raise")
+    agent.post(f"/clients/{client_id}/plan/edit", data=plan_form(ids, based_on_version="1", reason="Add heel raises"))
+    refused = agent.post(f"/clients/{client_id}/plan/versions/{first}/sign")
+    assert refused.status_code == 409 and "replaced by a newer version" in refused.get_data(as_text=True)
+    page = agent.get(f"/clients/{client_id}/plan").get_data(as_text=True)
+    assert "Version 2" in page and "Draft - not signed" in page and "draft - not signed" in page
+
+
+def test_only_trainers_and_owners_sign_and_other_practices_get_404(app, agent, new_agent, personas,
+                                                                  client_with_baseline):
+    client_id = client_with_baseline
+    plan_id = _first_plan(app, agent, personas, client_id)
+    for persona in (personas.front_desk, personas.biller):
+        other = new_agent()
+        other.login(persona)
+        assert other.post(f"/clients/{client_id}/plan/versions/{plan_id}/sign").status_code == 403
+    outsider = new_agent()
+    outsider.login(personas.outsider)
+    assert outsider.post(f"/clients/{client_id}/plan/versions/{plan_id}/sign").status_code == 404
+    owner = new_agent()
+    owner.login(personas.owner)
+    assert owner.post(f"/clients/{client_id}/plan/versions/{plan_id}/sign").status_code == 303
+
+
+def test_a_plan_signature_is_locked_in_the_database(app, db, agent, personas, client_with_baseline):
+    from metpwa.models import PlanSignature
+
+    client_id = client_with_baseline
+    plan_id = _first_plan(app, agent, personas, client_id)
+    agent.post(f"/clients/{client_id}/plan/versions/{plan_id}/sign")
+    with app.app_context():
+        for statement in (update(PlanSignature).values(attestation="something else"), text("DELETE FROM plan_signature")):
+            with pytest.raises(exc.IntegrityError, match="signed records cannot change"):
+                db.session.execute(statement)
+            db.session.rollback()

@@ -156,10 +156,12 @@ def seed_clinical(client: Client, trainer: User, joined: datetime, weeks: int) -
     # Outcome results before the plan, so its measure goals start from the first result.
     measures.seed_results(client, trainer, joined, weeks)
     first = _plan(client, trainer, progress, joined + timedelta(days=1), reason=None, extra=())
+    plans.sign(trainer, first, client, at=first.created_at + timedelta(hours=1))
     if weeks >= 6:
         _assessment(client, trainer, joined + timedelta(weeks=4), progress, later=True)
         if progress.change:
             reason, extra = progress.change
+            # Left as a draft: the chart shows a version waiting for its signature.
             _plan(client, trainer, progress, joined + timedelta(weeks=4, days=1), reason=reason, extra=extra,
                   previous=first.version)
 

@@ -35,7 +35,7 @@ from .intake import (
 )
 from .library import Exercise, ScopeTerm
 from .measures import OutcomeResult
-from .plan import PlanAcknowledgement, PlanExercise, PlanGoal, PlanVersion
+from .plan import PlanAcknowledgement, PlanExercise, PlanGoal, PlanSignature, PlanVersion
 from .practice import Practice, User, lower_email
 from .referral_network import RelationshipActivity, RelationshipActivitySource
 from .reports import Disclosure, ProgressReport
@@ -83,6 +83,7 @@ __all__ = [
     "PlanAcknowledgement",
     "PlanExercise",
     "PlanGoal",
+    "PlanSignature",
     "PlanVersion",
     "PostureFinding",
     "RomMeasurement",

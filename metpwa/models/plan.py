@@ -1,12 +1,13 @@
 """The Plan of Exercise: every change is a new version with its reason and author; sessions
-start from the current one. Versions never change once saved."""
+start from the current one. Versions never change once saved; a trainer or owner signs one, and the
+signature is a row of its own that the database never lets change."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Numeric, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..encryption import SealedText
@@ -36,6 +37,7 @@ class PlanVersion(db.Model):
     scope_overrides: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
 
     created_by: Mapped[User] = relationship()
+    signature: Mapped[PlanSignature | None] = relationship(back_populates="plan", lazy="joined")
     goals: Mapped[list[PlanGoal]] = relationship(order_by="PlanGoal.position", back_populates="plan")
     exercises: Mapped[list[PlanExercise]] = relationship(order_by="PlanExercise.position", back_populates="plan")
 
@@ -44,6 +46,37 @@ class PlanVersion(db.Model):
     @property
     def current(self) -> bool:
         return self.superseded_at is None
+
+    @property
+    def signed(self) -> bool:
+        return self.signature is not None
+
+    @property
+    def signed_at(self) -> datetime | None:
+        return self.signature.signed_at if self.signature else None
+
+    @property
+    def signed_by(self) -> User | None:
+        return self.signature.signed_by if self.signature else None
+
+
+class PlanSignature(db.Model):
+    """A trainer's or owner's signature on one plan version, with the words they attested to.
+
+    Kept apart from the version because a signed version still gets superseded_at when a newer one
+    replaces it; this row is never updated or deleted (database triggers), and one per version."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    practice_id: Mapped[int] = mapped_column(ForeignKey("practice.id"), index=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan_version.id"), unique=True)
+    signed_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The attestation exactly as shown at signing (standards.attestations), so a later rewording
+    # never changes what an earlier signer attested to.
+    attestation: Mapped[str] = mapped_column(Text)
+
+    plan: Mapped[PlanVersion] = relationship(back_populates="signature")
+    signed_by: Mapped[User] = relationship(lazy="joined")
 
 
 class PlanGoal(db.Model):

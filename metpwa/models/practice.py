@@ -25,6 +25,9 @@ class Practice(db.Model):
     paper_size: Mapped[str] = mapped_column(String(10), default="Letter")
     phone: Mapped[str | None] = mapped_column(String(30))
     address: Mapped[str | None] = mapped_column(String(300))
+    # Two-letter state whose law the practice works under: it sets the age of majority
+    # (standards.majority), so who signs a client's consent. None: 18, the rule in most states.
+    state: Mapped[str | None] = mapped_column(String(2))
     # Billing identity printed on claims and superbills.
     npi: Mapped[str | None] = mapped_column(String(10))
     tax_id: Mapped[str | None] = mapped_column(String(10))

@@ -149,6 +149,8 @@ class ScrubInput:
     referral: ReferralFacts | None = None
     authorisation: AuthorisationFacts | None = None
     eligibility: EligibilityFacts | None = None
+    # The client's current Plan of Exercise; None when there is none.
+    plan: readiness.PlanFact | None = None
 
 
 DiagnosisLookup = Callable[[str], "icd10.Icd10Code | None"]
@@ -157,7 +159,7 @@ DiagnosisLookup = Callable[[str], "icd10.Icd10Code | None"]
 def scrub(facts: ScrubInput, *, lookup_diagnosis: DiagnosisLookup = icd10.lookup) -> list[Finding]:
     """Every finding, route rule first; an empty list means the claim may go."""
     findings: list[Finding] = []
-    for rule in (_route_rule, _frequency, _sessions_signed, _chart_ready, _referral, _authorisation,
+    for rule in (_route_rule, _frequency, _sessions_signed, _chart_ready, _plan_signed, _referral, _authorisation,
                  _coverage_dates, _timely_filing, _eligibility, _identifiers, _codes_and_lines, _units):
         findings.extend(rule(facts))
     findings.extend(_diagnoses(facts, lookup_diagnosis))
@@ -353,6 +355,21 @@ def _chart_ready(facts: ScrubInput) -> list[Finding]:
             found.append(Finding(f"chart.{item.key}", f"{item.label}: {item.detail}",
                                  "Complete it on the client's chart.", ("clients.chart", facts.claim.client_ref)))
     return found
+
+
+def _plan_signed(facts: ScrubInput) -> list[Finding]:
+    """Sessions are billed against a Plan of Exercise a trainer or owner signed (issue 16): an unsigned
+    version is a draft, whoever saved it."""
+    client = facts.claim.client_ref
+    if facts.plan is None:
+        return [Finding("plan.missing", "The client has no Plan of Exercise.",
+                        "Write the Plan of Exercise and sign it before billing.", ("plans.edit", client),
+                        overridable=False)]
+    if not facts.plan.signed:
+        return [Finding("plan.unsigned", f"Version {facts.plan.version} of the Plan of Exercise is not signed.",
+                        "Sign the current version on the client's plan page.", ("plans.sign", client),
+                        overridable=False)]
+    return []
 
 
 def _service_dates(facts: ScrubInput) -> list[date]:

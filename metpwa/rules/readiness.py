@@ -196,8 +196,9 @@ class EvidenceFacts:
     baseline_assessment_on: date | None = None
     baseline_assessment_signed: bool = False
     plan: PlanFact | None = None
-    # Plan signing is not built yet: when it is, the practice's setting turns this on.
-    plan_signing_required: bool = False
+    # A plan counts once a trainer or owner has signed its current version (issue 16); False only for
+    # plans brought in from paper that the practice judges on their own.
+    plan_signing_required: bool = True
     first_session_on: date | None = None
     sessions_signed: int = 0
     sessions_unsigned: int = 0

@@ -4,7 +4,9 @@ with the number.
 The practice sets RETENTION_YEARS (7 by default). It is the practice's choice, to meet the longest of
 what its state and its payer contracts require: no federal rule sets one number for medical records
 (metpwa.standards.retention says what each rule covers). The clock starts at the client's last
-recorded activity, and only an archived client is ever eligible.
+recorded activity, and only an archived client is ever eligible. A client seen as a minor is kept
+at least until the age of majority (the practice's state: metpwa.standards.majority) plus the same
+years, however long ago the last visit was (issue 16).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from metpwa.standards.majority import DEFAULT_AGE
 from metpwa.standards.retention import FEDERAL_RULES, MEDICAL_RECORDS
 
 
@@ -29,13 +32,28 @@ class Retention:
     reason: str
 
 
-def retention(*, last_activity: date, archived: bool, years: int, today: date) -> Retention:
+def majority_on(born_on: date, majority_age: int) -> date:
+    return add_years(born_on, majority_age)
+
+
+def is_minor(born_on: date, on: date, majority_age: int = DEFAULT_AGE) -> bool:
+    """Under the age of majority on that day: a parent or legal guardian signs for the client."""
+    return on < majority_on(born_on, majority_age)
+
+
+def retention(*, last_activity: date, archived: bool, years: int, today: date, born_on: date | None = None,
+              majority_age: int = DEFAULT_AGE) -> Retention:
     keep_until = add_years(last_activity, years)
+    why = ""
+    if born_on is not None:
+        for_minor = add_years(majority_on(born_on, majority_age), years)
+        if for_minor > keep_until:
+            keep_until, why = for_minor, f" (seen as a minor: majority at {majority_age} plus {years} years)"
     if not archived:
         return Retention(keep_until, False, "active client")
     if today <= keep_until:
-        return Retention(keep_until, False, f"kept until {keep_until:%m/%d/%Y}")
-    return Retention(keep_until, True, f"retention ended {keep_until:%m/%d/%Y}")
+        return Retention(keep_until, False, f"kept until {keep_until:%m/%d/%Y}{why}")
+    return Retention(keep_until, True, f"retention ended {keep_until:%m/%d/%Y}{why}")
 
 
 def basis(years: int) -> list[str]:
@@ -46,6 +64,10 @@ def basis(years: int) -> list[str]:
             " setting, not a number any one law sets."
         ),
         MEDICAL_RECORDS,
+        (
+            "A client seen as a minor is kept at least until the age of majority in the practice's state"
+            f" (18 in most; 19 in Alabama and Nebraska, 21 in Mississippi) plus the same {years} years."
+        ),
         "For comparison, federal rules that name a number, and what they cover:",
     ]
     lines += [f"- {rule.years} years: {rule.covers} ({rule.source})." for rule in FEDERAL_RULES]

@@ -90,6 +90,14 @@ def _new_version(user: User | None, practice_id: int, *, key: str, title: str, b
     return template
 
 
+def set_state(user: User, practice: Practice, state: str | None) -> None:
+    """The practice's state, which sets the age of majority for who signs a client's forms."""
+    before = practice.state
+    practice.state = state or None
+    audit.record("update", practice, user=user, detail={"state": practice.state, "was": before})
+    db.session.commit()
+
+
 def retire(user: User, template: ConsentTemplate) -> None:
     template.retired_at = utcnow()
     audit.record("update", template, user=user, detail={"retired": True})

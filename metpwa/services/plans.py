@@ -1,6 +1,6 @@
 """The Plan of Exercise: saving a new version on top of the one the builder was opened on (the
-previous one is kept, marked superseded), goal baselines from the baseline assessment, the
-provider's acknowledgement, and the printout."""
+previous one is kept, marked superseded), signing the current version, goal baselines from the
+baseline assessment, the provider's acknowledgement, and the printout."""
 
 from __future__ import annotations
 
@@ -19,12 +19,15 @@ from ..models import (
     PlanAcknowledgement,
     PlanExercise,
     PlanGoal,
+    PlanSignature,
     PlanVersion,
     User,
     utcnow,
 )
 from ..rules import plan as plan_rules
-from ..rules.errors import StaleRecord
+from ..rules.readiness import PlanFact
+from ..rules.errors import RecordLocked, StaleRecord
+from ..standards import attestations
 from . import audit, library, printing
 
 ACK_METHODS = {"signed_copy": "Signed copy returned", "fax": "Fax", "email": "Email", "portal": "Portal message",
@@ -52,6 +55,14 @@ def versions(client_id: int) -> list[PlanVersion]:
     return list(db.session.scalars(
         select(PlanVersion).where(PlanVersion.client_id == client_id).order_by(PlanVersion.version.desc())
     ))
+
+
+def readiness_fact(client_id: int) -> PlanFact | None:
+    """The current plan as the readiness checks and the claim scrubber see it: signed or not."""
+    plan = current(client_id)
+    if plan is None:
+        return None
+    return PlanFact(plan.version, measurable_goals=len(plan.goals), signed=plan.signed, review_on=plan.review_on)
 
 
 def exercise_infos(practice_id: int) -> dict[int, plan_rules.ExerciseInfo]:
@@ -139,6 +150,33 @@ def save_version(user: User, client: Client, form: plan_rules.PlanForm, *, based
     db.session.commit()
     db.session.refresh(version)
     return version
+
+
+def attestation(plan: PlanVersion) -> str:
+    return attestations.PLAN_OF_EXERCISE.format(version=plan.version)
+
+
+@rolls_back_on_refusal
+def sign(user: User, plan: PlanVersion, client: Client, *, at: datetime | None = None) -> PlanSignature:
+    """Sign the current version, with the attestation shown; `at` is for plans signed before metpwa
+    (and the demo). A replaced version is not signed afterwards: the plan in force is the one to
+    stand behind, and a change is a new version."""
+    take_write_lock(db.session.connection())
+    db.session.refresh(plan)
+    if plan.signature is not None:
+        raise RecordLocked(f"Version {plan.version} was signed {plan.signature.signed_at:%m/%d/%Y} by "
+                           f"{plan.signature.signed_by.display_name}; it cannot be signed again.")
+    if not plan.current:
+        raise StaleRecord(f"Version {plan.version} has been replaced by a newer version. Open the current plan "
+                          "and sign that one.")
+    signature = PlanSignature(practice_id=plan.practice_id, plan_id=plan.id, signed_by_id=user.id,
+                              signed_at=at or utcnow(), attestation=attestation(plan))
+    db.session.add(signature)
+    db.session.flush()
+    audit.record("sign", plan, user=user, client_id=client.id, detail={"version": plan.version})
+    db.session.commit()
+    db.session.refresh(plan)
+    return signature
 
 
 def acknowledge(user: User, plan: PlanVersion, *, received_on: date, method: str, document: Document | None,

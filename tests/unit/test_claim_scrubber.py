@@ -25,7 +25,7 @@ from metpwa.rules.claim_scrubber import (
     scrub,
 )
 from metpwa.rules.icd10 import Icd10Code
-from metpwa.rules.readiness import ConsentFact, ReadinessFacts
+from metpwa.rules.readiness import ConsentFact, PlanFact, ReadinessFacts
 from metpwa.standards.billing import ClaimFrequency, ClaimRoute, CredentialKind, PayerKind, PaymentRoute, UnitMethod
 
 DAY = date(2026, 2, 16)
@@ -64,6 +64,7 @@ def facts(**changes) -> ScrubInput:
         "referral": ReferralFacts(date(2026, 1, 20), date(2026, 6, 30), authorized_visits=12, visits_used=3, ref=51),
         "authorisation": None,
         "eligibility": EligibilityFacts(date(2026, 1, 22), True, ref=61),
+        "plan": PlanFact(2, measurable_goals=3, signed=True),
     }
     values.update(changes)
     return ScrubInput(**values)
@@ -294,6 +295,15 @@ def test_scope_guard_flags_on_the_note():
     assert len(found) == 1 and "\u201ctendinitis\u201d" in found[0].message and found[0].overridable
     assert found[0].target == ("sessions.session", 501)
     assert not findings(facts(), "note.scope")
+
+
+def test_the_current_plan_must_be_signed_before_billing():
+    """Issue 16 ("The Plan of Exercise is signed"): the scrubber asks for a signed current plan."""
+    unsigned = findings(facts(plan=PlanFact(3, measurable_goals=2, signed=False)), "plan.unsigned")
+    assert unsigned and "Version 3" in unsigned[0].message and not unsigned[0].overridable
+    assert unsigned[0].target[0] == "plans.sign"
+    assert "plan.missing" in codes(facts(plan=None))
+    assert not {"plan.missing", "plan.unsigned"} & set(codes(facts()))
 
 
 def test_readiness_is_the_charts_own_checklist():

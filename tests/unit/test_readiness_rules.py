@@ -35,7 +35,7 @@ READY_CHART = ReadinessFacts(
 )
 READY_CLIENT = EvidenceFacts(
     chart=READY_CHART, baseline_assessment_on=date(2026, 12, 1), baseline_assessment_signed=True,
-    plan=PlanFact(1, measurable_goals=2, review_on=date(2027, 4, 1)), first_session_on=date(2026, 12, 8),
+    plan=PlanFact(1, measurable_goals=2, signed=True, review_on=date(2027, 4, 1)), first_session_on=date(2026, 12, 8),
     sessions_signed=14, last_outcome_on=date(2027, 2, 20), last_report_sent_on=date(2027, 2, 1),
     authorisation=AuthorisationFact(True, "A-991", date(2027, 6, 1), 24, 14),
     eligibility_verified_on=date(2026, 12, 1), eligibility_active=True,
@@ -118,7 +118,7 @@ FAILING = [
     ("baseline_assessment", {"baseline_assessment_signed": False}, "Done on Dec 1, 2026, not signed."),
     ("plan", {"plan": None}, "No Plan of Exercise."),
     ("plan", {"plan": PlanFact(3, measurable_goals=0)}, "Version 3 has no measurable goals."),
-    ("plan", {"plan": PlanFact(3, measurable_goals=2), "plan_signing_required": True}, "Version 3 is not signed."),
+    ("plan", {"plan": PlanFact(3, measurable_goals=2)}, "Version 3 is not signed."),
     ("signed_notes", {"sessions_unsigned": 2, "oldest_unsigned_on": date(2027, 2, 24)},
      "2 sessions are not signed, the oldest from Feb 24, 2027."),
     ("outcome_recent", {"last_outcome_on": date(2027, 1, 20)}, "The last was 40 days ago (Jan 20, 2027)."),
@@ -155,13 +155,20 @@ def test_links_that_do_not_apply_yet_pass_with_a_reason():
 
 
 def test_a_plan_past_its_review_date_is_amber_not_red():
-    plan = item(replace(READY_CLIENT, plan=PlanFact(2, 1, review_on=date(2027, 2, 1))), "plan")
+    plan = item(replace(READY_CLIENT, plan=PlanFact(2, 1, signed=True, review_on=date(2027, 2, 1))), "plan")
     assert plan.done and plan.soon and "has passed" in plan.detail
 
 
 def test_a_signed_plan_counts_once_signing_is_required():
     signed = replace(READY_CLIENT, plan=PlanFact(2, 1, signed=True), plan_signing_required=True)
     assert item(signed, "plan").done
+
+
+def test_an_unsigned_current_plan_is_not_ready_by_default():
+    """Issue 16 ("The Plan of Exercise is signed"): readiness asks for a signed current plan."""
+    unsigned = item(replace(READY_CLIENT, plan=PlanFact(2, 1, signed=False)), "plan")
+    assert not unsigned.done and unsigned.detail == "Version 2 is not signed."
+    assert unsigned.fix[0] == "plans.sign"
 
 
 # --- The practice's twelve elements ---

@@ -43,3 +43,23 @@ def test_the_basis_follows_the_setting():
 def test_every_federal_rule_names_its_source_and_what_it_covers():
     assert [rule.years for rule in FEDERAL_RULES] == [6, 7, 10]
     assert all(rule.source.startswith(("45 CFR", "42 CFR")) and rule.covers for rule in FEDERAL_RULES)
+
+
+def test_a_minor_is_kept_until_majority_plus_the_retention_years():
+    """Issue 16 ("Minors and majority"): retention keeps a minor's records at least until the age of
+    majority plus the practice's retention years (Code of Alabama § 26-1-1: majority at 19)."""
+    born = date(2012, 5, 10)
+    seen_last = date(2024, 6, 1)  # at 12
+    kept = retention(last_activity=seen_last, archived=True, years=7, today=date(2033, 1, 1), born_on=born,
+                     majority_age=19)
+    assert kept.keep_until == date(2038, 5, 10) and not kept.eligible
+    assert "seen as a minor: majority at 19 plus 7 years" in kept.reason
+    assert retention(last_activity=seen_last, archived=True, years=7, today=date(2038, 5, 11), born_on=born,
+                     majority_age=19).eligible
+    adult = retention(last_activity=date(2024, 6, 1), archived=True, years=7, today=date(2031, 6, 2),
+                      born_on=date(1950, 1, 1), majority_age=19)
+    assert adult.eligible and adult.keep_until == date(2031, 6, 1) and "minor" not in adult.reason
+
+
+def test_the_basis_names_the_minors_rule():
+    assert any("minor is kept at least until the age of majority" in line for line in basis(7))

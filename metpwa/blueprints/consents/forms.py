@@ -1,9 +1,10 @@
 """Forms for publishing consent versions and recording a withdrawal."""
 
-from wtforms import BooleanField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, Length
 
 from ...forms import BaseForm, USDateField, not_in_future
+from ...standards.majority import STATES
 
 
 class TemplateForm(BaseForm):
@@ -19,3 +20,11 @@ class WithdrawForm(BaseForm):
     withdrawn_on = USDateField("Date the client withdrew", validators=[DataRequired("Enter the date."), not_in_future])
     reason = TextAreaField("What the client said", validators=[DataRequired("Record the reason or the client's words."),
                                                                Length(max=2000)], render_kw={"rows": 3})
+
+
+class PracticeStateForm(BaseForm):
+    """The state the practice works in: it sets the age of majority, below which a parent or guardian signs."""
+
+    state = SelectField("The practice's state", choices=[SelectChoice("", "Not set (18)"),
+                                                         *(SelectChoice(code, name) for code, name in STATES)],
+                        validators=[AnyOf(["", *(code for code, _ in STATES)], message="Choose a state from the list.")])

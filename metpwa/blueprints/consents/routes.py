@@ -9,16 +9,33 @@ from ...models import Client, ConsentSignature, ConsentTemplate
 from ...scoping import get_for_client, get_for_practice
 from ...services import consents
 from . import bp
-from .forms import TemplateForm, WithdrawForm
+from ...standards.majority import majority
+from .forms import PracticeStateForm, TemplateForm, WithdrawForm
+
+
+def _templates_page(form: TemplateForm, state_form: PracticeStateForm | None = None, status: int = 200):
+    current = consents.current_templates(current_user.practice_id)
+    practice = current_user.practice
+    return render_template("consents/templates.html", templates=current,
+                           history={t.key: consents.versions(current_user.practice_id, t.key) for t in current},
+                           form=form, state_form=state_form or PracticeStateForm(state=practice.state or ""),
+                           majority=majority(practice.state)), status
 
 
 @bp.get("/consents")
 @requires("clients.view")
 def templates():
-    current = consents.current_templates(current_user.practice_id)
-    return render_template("consents/templates.html", templates=current,
-                           history={t.key: consents.versions(current_user.practice_id, t.key) for t in current},
-                           form=TemplateForm(required=True))
+    return _templates_page(TemplateForm(required=True))
+
+
+@bp.post("/consents/state")
+@requires("staff.manage")
+def practice_state():
+    form = PracticeStateForm()
+    if not form.validate_on_submit():
+        return _templates_page(TemplateForm(required=True), form, 422)
+    consents.set_state(current_user, current_user.practice, form.state.data)
+    return redirect(url_for("consents.templates", _anchor="majority"), code=303)
 
 
 @bp.get("/consents/version/<int:template_id>")
@@ -56,10 +73,7 @@ def add():
             consents.publish(current_user, current_user.practice_id, key=key, title=form.title.data,
                              body=form.body.data, required=form.required.data)
             return redirect(url_for("consents.templates"), code=303)
-    current = consents.current_templates(current_user.practice_id)
-    return render_template("consents/templates.html", templates=current,
-                           history={t.key: consents.versions(current_user.practice_id, t.key) for t in current},
-                           form=form), 422
+    return _templates_page(form, status=422)
 
 
 @bp.post("/consents/version/<int:template_id>/retire")

@@ -7,9 +7,11 @@ from ...access import handoff_view, requires
 from ...clock import practice_today
 from ...database import writes_last
 from ...models import Client, ConsentTemplate
+from ...rules.retention import is_minor
 from ...rules.signature import SignatureError, clean_signature
 from ...scoping import get_for_practice
 from ...services import consents, handoff, intake, signin
+from ...standards.majority import majority
 from ..intake_step import render_step, step_keys
 from . import bp
 from .forms import SignForm, StaffCheckForm
@@ -80,7 +82,9 @@ def sign(template_id: int):
     if template.retired_at is not None:
         return redirect(url_for("handoff.home"), code=303)
     form = SignForm()
-    minor = client.age_on(practice_today(current_user.practice)) < 18
+    # The age of majority is the practice's state's (standards.majority): 19 in Alabama, 21 in Mississippi.
+    of_age = majority(current_user.practice.state).age
+    minor = is_minor(client.date_of_birth, practice_today(current_user.practice), of_age)
     if request.method == "GET":
         form.text_sha256.data = consents.text_sha256(template)
         form.signer_relationship.data = "parent" if minor else "self"
@@ -89,7 +93,8 @@ def sign(template_id: int):
     status = 200
     if form.validate_on_submit():
         if minor and form.signer_relationship.data == "self":
-            form.signer_relationship.errors = ["The client is under 18: a parent or guardian signs."]
+            form.signer_relationship.errors = [f"The client is under {of_age}, the age of majority here: "
+                                               "a parent or legal guardian signs."]
         else:
             try:
                 png = clean_signature(form.signature.data)
@@ -107,7 +112,7 @@ def sign(template_id: int):
         status = 422
     paragraphs = [p.strip() for p in template.body.split("\n\n") if p.strip()]
     return render_template("handoff/sign.html", client=client, template=template, paragraphs=paragraphs,
-                           form=form, minor=minor), status
+                           form=form, minor=minor, of_age=of_age), status
 
 
 @bp.route("/done", methods=["GET", "POST"])

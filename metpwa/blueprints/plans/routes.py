@@ -1,4 +1,4 @@
-"""Plan pages: the current plan, the builder (a new version on every save), rows added by htmx."""
+"""Plan pages: the current plan, the builder (a new version on every save), signing, rows added by htmx."""
 
 from datetime import timedelta
 
@@ -83,6 +83,7 @@ def _plan_page(client: Client, plan: PlanVersion | None, *, ack_errors: dict | N
         "plans/show.html", client=client, plan=plan, versions=plans.versions(client.id), goal_text=plan_rules.goal_text,
         statuses=statuses, acknowledgements=plans.acknowledgements(plan.id) if plan else [],
         ack_methods=plans.ACK_METHODS, ack_errors=ack_errors or {}, today=today, activity_labels=ACTIVITY_SHORT_LABELS,
+        attestation=plans.attestation(plan) if plan is not None else None,
     ), status
 
 
@@ -93,6 +94,15 @@ def version(client_id: int, plan_id: int):
     plan = get_for_client(PlanVersion, plan_id, client.id)
     audit.viewed(plan, user=current_user, client_id=client.id)
     return _plan_page(client, plan)
+
+
+@bp.post("/versions/<int:plan_id>/sign")
+@requires("clinical.write")
+def sign(client_id: int, plan_id: int):
+    client = get_for_practice(Client, client_id)
+    plan = get_for_client(PlanVersion, plan_id, client.id)
+    plans.sign(current_user, plan, client)
+    return redirect(url_for("plans.version", client_id=client.id, plan_id=plan.id, _anchor="signature"), code=303)
 
 
 @bp.route("/edit", methods=["GET", "POST"])
