@@ -158,3 +158,26 @@ def test_other_practices_coverage_and_trainers_are_refused(app, agent, personas,
     assert agent.get(f"/eligibility/clients/{own_client}").status_code == 403
     with app.app_context():
         assert db.session.get(Client, own_client) is not None
+
+
+def test_the_demo_checks_plans_once_payers_are_set_up(app, db):
+    from metpwa.clock import practice_today
+    from metpwa.demo.eligibility import seed_eligibility
+    from metpwa.models import Practice, User
+
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    with app.app_context():
+        practice = db.session.scalar(select(Practice).where(Practice.name == "Riverside Medical Exercise"))
+        people = {u.email.split("@")[0]: u for u in db.session.scalars(select(User).where(
+            User.practice_id == practice.id))}
+        assert db.session.scalar(select(EligibilityVerification.id)) is None
+        db.session.add(Payer(practice_id=practice.id, name="Blue Cross Blue Shield of Illinois", payer_id="00621",
+                             accepts_mes=True, mes_codes=["S9451"]))
+        db.session.commit()
+        seed_eligibility(practice, people)
+        checks = db.session.scalars(select(EligibilityVerification)).all()
+        assert len(checks) >= 4 and all(c.active for c in checks)
+        today = practice_today(practice)
+        pages = [eligibility.expired_or_nearly_used(c.coverage, today) for c in checks]
+        assert any("expired" in " ".join(w) for w in pages)
+        assert any("2 of 20 visits left" in " ".join(w) for w in pages)
