@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from wtforms import BooleanField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ...forms import BaseForm, MoneyField, PhoneField, USDateField, WholeNumberField
@@ -149,7 +149,7 @@ class PayerForm(BaseForm):
     requires_referral = BooleanField("Requires a referral")
     requires_authorisation = BooleanField("Requires prior authorisation")
     timely_filing_days = WholeNumberField("Timely filing (days after the session)", default=DEFAULT_TIMELY_FILING_DAYS,
-                                          validators=[DataRequired("Enter the payer's filing limit in days.")],
+                                          validators=[InputRequired("Enter the payer's filing limit in days.")],
                                           render_kw={"inputmode": "numeric"})
     claim_filing_indicator = StringField("Claim filing indicator (if not the usual for its kind)",
                                          validators=[Optional()],
