@@ -70,8 +70,10 @@ def _register_blueprints(app: Flask) -> None:
         assessments,
         audit,
         auth,
+        billing,
         clients,
         consents,
+        eligibility,
         emergency,
         handoff,
         intake,
@@ -88,5 +90,5 @@ def _register_blueprints(app: Flask) -> None:
     )
 
     for package in (auth, pwa, today, clients, referrals, intake, consents, handoff, assessments, library, plans,
-                    measures, reports, scope, sessions, staff, account, audit, emergency):
+                    measures, reports, scope, sessions, staff, account, audit, emergency, billing, eligibility):
         app.register_blueprint(package.bp)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
+from decimal import Decimal
 
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField, TextAreaField
@@ -96,6 +97,32 @@ class USDateField(StringField):
         self.parsed = parse_us_date(self.data, past=self.past)
         if self.parsed is None:
             raise ValidationError("Type the date as MM/DD/YYYY, for example 03/14/1952.")
+
+
+class MoneyField(StringField):
+    """Dollars and cents typed on the decimal keypad: never negative, never more than two places."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        render_kw = {"inputmode": "decimal", "autocomplete": "off", "placeholder": "0.00",
+                     **kwargs.pop("render_kw", {})}
+        super().__init__(label, validators, render_kw=render_kw, **kwargs)
+        self.amount: Decimal | None = None
+
+    def pre_validate(self, form):
+        text = (self.data or "").strip().lstrip("$").replace(",", "")
+        self.amount = None
+        if not text:
+            return
+        amount = parse.decimal(text)
+        if amount is None:
+            raise ValidationError("Type an amount in dollars and cents, like 45.00.")
+        if amount < 0:
+            raise ValidationError("An amount cannot be negative.")
+        if amount.as_tuple().exponent < -2:
+            raise ValidationError("Dollars and cents only: at most two places after the point.")
+        if amount >= Decimal("100000000"):
+            raise ValidationError("That amount is far too large.")
+        self.amount = amount
 
 
 class PhoneField(StringField):

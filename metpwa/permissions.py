@@ -33,6 +33,10 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "clinical.view": frozenset({Role.OWNER, Role.TRAINER}),
     "clinical.write": frozenset({Role.OWNER, Role.TRAINER}),
     "billing.view": frozenset({Role.OWNER, Role.BILLER}),
+    # The practice's billing set-up: providers, payers, fees, supervision on record.
+    "billing.setup": frozenset({Role.OWNER, Role.BILLER}),
+    # Checking a client's coverage with the payer, often at the desk when they arrive.
+    "eligibility.record": frozenset({Role.OWNER, Role.FRONT_DESK, Role.BILLER}),
     "staff.manage": frozenset({Role.OWNER}),
     "audit.view": frozenset({Role.OWNER}),
 }

@@ -12,6 +12,8 @@ from flask import Flask, current_app, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
+from .standards.billing import MEDICARE_CLIENT_PAYS_PRIVATELY
+
 _static_versions: dict[str, tuple[float, str]] = {}
 
 
@@ -120,6 +122,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["timedelta"] = timedelta
     app.jinja_env.globals["svg_data_uri"] = _svg_data_uri
     app.jinja_env.globals["html_attrs"] = html_attrs
+    # Said wherever a traditional Medicare coverage shows (standards/billing.py, CMS 230.5).
+    app.jinja_env.globals["MEDICARE_CLIENT_PAYS_PRIVATELY"] = MEDICARE_CLIENT_PAYS_PRIVATELY
     app.jinja_env.filters["set_summary"] = set_summary
     app.jinja_env.filters["datetime"] = fmt_datetime
     app.jinja_env.filters["time"] = fmt_time

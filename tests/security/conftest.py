@@ -229,6 +229,11 @@ def _add_optional_records(practice_id: int, client: Client, user: User, canaries
         "grant_id": lambda: _flushed(models.EmergencyAccess(
             practice_id=practice_id, user_id=user.id, granted_by_id=user.id, granted_at=SESSION_START,
             expires_at=datetime(2099, 1, 1, tzinfo=UTC), reason="Covering the front desk during a drill")),
+        "payer_id": lambda: _flushed(models.Payer(
+            practice_id=practice_id, name="Prairie Health Plan", payer_id="PHP01", accepts_mes=True,
+            mes_codes=["S9451"])),
+        "rendering_provider_id": lambda: _flushed(models.RenderingProvider(
+            practice_id=practice_id, user_id=user.id, first_name="Carl", last_name="Colleague", credential="mes")),
         "report_id": lambda: _flushed(models.ProgressReport(
             practice_id=practice_id, client_id=client.id, kind="progress", period_start=date(2026, 1, 12),
             period_end=date(2026, 2, 8), recommendations=canaries.clinical, author_id=user.id, scope_overrides=[])),

@@ -121,6 +121,8 @@ class CoverageForm(BaseForm):
     payer_name = StringField("Insurance company", validators=[DataRequired("Enter the insurer's name."), Length(max=120)],
                              render_kw={"placeholder": "Medicare, Blue Cross Blue Shield of Illinois"})
     plan_name = StringField("Plan", validators=[Optional(), Length(max=120)])
+    # The practice's billing set-up for this insurer; choices are the practice's payers (set by the route).
+    payer_record_id = SelectField("Bills under (the practice's payer set-up)", choices=[], validate_choice=True)
     payer_id = StringField("Payer ID for claims (if known)", validators=[Optional(), Length(max=20),
                            Regexp(r"^[A-Za-z0-9]+$", message="A payer ID is letters and digits only.")])
     member_id = StringField("Member ID", validators=[DataRequired("Enter the member ID from the card.")],
@@ -162,4 +164,5 @@ class CoverageForm(BaseForm):
             "subscriber_last_name": None if is_self else self.subscriber_last_name.data,
             "subscriber_date_of_birth": None if is_self else self.subscriber_date_of_birth.parsed,
             "effective_on": self.effective_on.parsed, "expires_on": self.expires_on.parsed,
+            "payer_record_id": int(self.payer_record_id.data) if self.payer_record_id.data else None,
         }

@@ -12,6 +12,7 @@ from ...models import Assessment, Client, Coverage, Document, EmergencyContact, 
 from ...permissions import Role
 from ...scoping import get_for_client, get_for_practice
 from ...services import (
+    billing_setup,
     clients,
     consents,
     documents,
@@ -134,6 +135,8 @@ def remove_contact(client_id: int, contact_id: int):
 def coverage(client_id: int):
     client = get_for_practice(Client, client_id)
     form = CoverageForm()
+    form.payer_record_id.choices = [SelectChoice("", "Not set up yet (billing links it later)")] + [
+        SelectChoice(str(p.id), p.name) for p in billing_setup.payers(client.practice_id, active_only=True)]
     if request.method == "GET":
         form.priority.data = len(client.coverages) + 1 if len(client.coverages) < 3 else 3
     if form.validate_on_submit():
