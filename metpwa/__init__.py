@@ -70,6 +70,7 @@ def _register_blueprints(app: Flask) -> None:
         assessments,
         audit,
         auth,
+        claims,
         clients,
         consents,
         emergency,
@@ -88,5 +89,5 @@ def _register_blueprints(app: Flask) -> None:
     )
 
     for package in (auth, pwa, today, clients, referrals, intake, consents, handoff, assessments, library, plans,
-                    measures, reports, scope, sessions, staff, account, audit, emergency):
+                    measures, reports, scope, sessions, staff, account, audit, emergency, claims):
         app.register_blueprint(package.bp)

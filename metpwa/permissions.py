@@ -33,6 +33,8 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "clinical.view": frozenset({Role.OWNER, Role.TRAINER}),
     "clinical.write": frozenset({Role.OWNER, Role.TRAINER}),
     "billing.view": frozenset({Role.OWNER, Role.BILLER}),
+    # Making claims from signed sessions, overriding findings with a reason, exporting them.
+    "claims.manage": frozenset({Role.OWNER, Role.BILLER}),
     "staff.manage": frozenset({Role.OWNER}),
     "audit.view": frozenset({Role.OWNER}),
 }
