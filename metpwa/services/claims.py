@@ -219,7 +219,8 @@ def _referral_for(client_id: int, day: date) -> Referral | None:
 
 
 def _coding_payer(payer: Payer) -> CodingPayer:
-    return CodingPayer(kind=PayerKind(payer.kind), route=ClaimRoute(payer.claim_route), unit_method=UnitMethod(payer.unit_method),
+    return CodingPayer(kind=PayerKind(payer.kind), route=ClaimRoute(payer.claim_route),
+                       unit_method=UnitMethod(payer.unit_method),
                        accepts_mes=payer.accepts_mes, allows_supervised_billing=payer.allows_supervised_billing,
                        mes_codes=tuple(payer.mes_codes or ()))
 
@@ -438,7 +439,10 @@ def findings(claim: Claim, today: date | None = None) -> list[Finding]:
 
 
 def overrides_of(claim: Claim) -> dict[str, str]:
-    return {override.finding_key: override.reason for override in claim.overrides}
+    # Read afresh: claim.overrides is a view loaded once, and an override may be newer than it.
+    rows = db.session.execute(select(ClaimOverride.finding_key, ClaimOverride.reason)
+                              .where(ClaimOverride.claim_id == claim.id))
+    return {key: reason for key, reason in rows}
 
 
 def blockers(claim: Claim, found: list[Finding] | None = None) -> list[Finding]:
@@ -496,11 +500,13 @@ def set_status(user: User, claim: Claim, to: str, *, reason: str | None = None,
 
 
 @rolls_back_on_refusal
-def override(user: User, claim: Claim, finding_key: str, reason: str) -> ClaimOverride:
-    """Let one finding through with a reason; never a route finding or any the scrubber marks final."""
+def override(user: User, claim: Claim, finding_key: str, reason: str, *, found: list[Finding] | None = None
+             ) -> ClaimOverride:
+    """Let one finding through with a reason; never a route finding or any the scrubber marks final.
+    `found`: the scrubber's findings when the caller has just asked for them."""
     if ClaimStatus(claim.status) not in (ClaimStatus.DRAFT, ClaimStatus.READY):
         raise RecordLocked("This claim has left the practice: correct it with a replacement claim.")
-    finding = next((f for f in findings(claim) if f.key == finding_key), None)
+    finding = next((f for f in (found if found is not None else findings(claim)) if f.key == finding_key), None)
     if finding is None:
         raise ClaimInputError("finding_key", "That finding is no longer on the claim: reload the page.")
     if not finding.overridable:
@@ -672,12 +678,15 @@ def superbill_pdf(claim: Claim) -> bytes:
 
 
 @rolls_back_on_refusal
-def send_on_paper(user: User, claim: Claim) -> tuple[ClaimBatch, bytes]:
+def send_on_paper(user: User, claim: Claim, *, render: bool = True) -> tuple[ClaimBatch, bytes]:
     """A ready paper claim (CMS-1500) or superbill printed for sending: the claim is exported in a
-    batch of its own, and the copy is audited as an export."""
+    batch of its own, and the copy is audited as an export. render=False records the sending of a
+    copy printed elsewhere (the demo)."""
     if claim.status != ClaimStatus.READY.value or claim.claim_route == ClaimRoute.X12_837P.value:
         raise StaleRecord("Only a ready paper claim or superbill is printed for sending: reload the claim.")
-    data = superbill_pdf(claim) if claim.claim_route == ClaimRoute.SUPERBILL.value else cms1500_pdf(claim)
+    data = b""
+    if render:
+        data = superbill_pdf(claim) if claim.claim_route == ClaimRoute.SUPERBILL.value else cms1500_pdf(claim)
     kind = "superbill" if claim.claim_route == ClaimRoute.SUPERBILL.value else "cms1500"
     batch = ClaimBatch(practice_id=claim.practice_id, kind=kind, claim_count=1,
                        content_sha256=hashlib.sha256(data).hexdigest(), created_by_id=user.id,
