@@ -71,6 +71,7 @@ def _register_blueprints(app: Flask) -> None:
         audit,
         auth,
         billing,
+        claims,
         clients,
         consents,
         eligibility,
@@ -90,5 +91,5 @@ def _register_blueprints(app: Flask) -> None:
     )
 
     for package in (auth, pwa, today, clients, referrals, intake, consents, handoff, assessments, library, plans,
-                    measures, reports, scope, sessions, staff, account, audit, emergency, billing, eligibility):
+                    measures, reports, scope, sessions, staff, account, audit, emergency, billing, eligibility, claims):
         app.register_blueprint(package.bp)

@@ -129,6 +129,54 @@ def report_pdf_command(client_id: int, start: str | None, end: str | None, outpu
     click.echo(f"Wrote {output} ({len(data) // 1024} KB) for {client.legal_name}, {first:%m/%d/%Y} to {last:%m/%d/%Y}")
 
 
+@click.group("claims")
+def claims_group() -> None:
+    """Claims from the command line: batch files for the clearinghouse."""
+
+
+@claims_group.command("export-837")
+@click.option("--from", "start", required=True, help="First day of service, YYYY-MM-DD or MM/DD/YYYY.")
+@click.option("--to", "end", required=True, help="Last day of service.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True)
+@click.option("--practice", "practice_id", type=int, default=None, help="The practice's id (needed when several).")
+@click.option("--as", "email", default=None, help="The biller or owner the export is recorded under.")
+@with_appcontext
+def claims_export_command(start: str, end: str, output: str, practice_id: int | None, email: str | None) -> None:
+    """Export every ready electronic claim with a session in the period as one X12 837P batch; the
+    claims become exported and the batch is kept (sealed) and audited, as from the Claims page."""
+    from .forms import parse_us_date
+    from .models import User
+    from .services import claims
+
+    first, last = parse_us_date(start), parse_us_date(end)
+    if first is None or last is None or first > last:
+        raise click.UsageError("Give --from and --to as dates, the first no later than the second.")
+    if practice_id is None:
+        # On a server with several practices, the one with ready claims in the period.
+        practices = list(db.session.scalars(select(Practice.id).order_by(Practice.id)))
+        with_claims = [pid for pid in practices if claims.ready_in_period(pid, first, last)]
+        if len(with_claims) > 1:
+            raise click.UsageError("Several practices have ready claims: name one with --practice (its id).")
+        practice_id = (with_claims or practices or [0])[0]
+    query = select(User).where(User.practice_id == practice_id, User.active.is_(True),
+                               User.role.in_([Role.BILLER, Role.OWNER]))
+    if email:
+        query = query.where(User.email == email.strip().lower())
+    user = db.session.scalar(query.order_by(User.role, User.id).limit(1))
+    if user is None:
+        raise click.UsageError("No active biller or owner of that practice to record the export under.")
+    ready = claims.ready_in_period(practice_id, first, last)
+    if not ready:
+        raise click.ClickException(f"No ready electronic claims have a session from {first:%m/%d/%Y} to {last:%m/%d/%Y}.")
+    try:
+        made = claims.export_837(user, ready, period=(first, last))
+    except claims.ClaimInputError as error:
+        raise click.ClickException(error.message) from None
+    with open(output, "w", encoding="ascii", newline="") as handle:
+        handle.write(made.content)
+    click.echo(f"Wrote {output}: {made.batch.claim_count} claims, interchange {made.batch.interchange_control_number}")
+
+
 @click.group("audit")
 def audit_group() -> None:
     """The audit trail's tamper evidence."""
@@ -329,5 +377,5 @@ def retention_report_command() -> None:
 def init_app(app: Flask) -> None:
     for command in (create_practice_command, create_user_command, seed_demo_command, report_group, audit_group,
                     signin_failures_command, keys_group, backup_command, restore_command,
-                    retention_group):
+                    retention_group, claims_group):
         app.cli.add_command(command)

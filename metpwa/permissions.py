@@ -37,6 +37,8 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "billing.setup": frozenset({Role.OWNER, Role.BILLER}),
     # Checking a client's coverage with the payer, often at the desk when they arrive.
     "eligibility.record": frozenset({Role.OWNER, Role.FRONT_DESK, Role.BILLER}),
+    # Making claims from signed sessions, overriding findings with a reason, exporting them.
+    "claims.manage": frozenset({Role.OWNER, Role.BILLER}),
     "staff.manage": frozenset({Role.OWNER}),
     "audit.view": frozenset({Role.OWNER}),
 }

@@ -24,7 +24,7 @@ from ..permissions import Role
 from ..rules import icd10
 from ..rules.signature import clean_signature
 from ..services import audit, consents, documents, emergency, intake, printing, referrals, staff, twofactor
-from . import clinical
+from . import billing, clinical
 from . import eligibility as eligibility_checks
 from . import reports as progress_reports
 from . import sessions as history
@@ -215,6 +215,7 @@ def seed() -> list[tuple[str, str]]:
             _sign(people[story.trainer], client, waiver, signers[story.last], story,
                   waiver_v2_at + timedelta(days=rng.randint(2, 9), hours=2))
     _book(charts, people, rng)
+    billing.seed_billing(practice, people, charts)
     _emergency_cover(practice, people, charts)
     # After the billing set-up (payers, providers, fees): it looks the payers up and needs them.
     eligibility_checks.seed_eligibility(practice, people)

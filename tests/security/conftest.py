@@ -6,22 +6,22 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from unittest import mock
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
+from unittest import mock
 
 import pytest
 from sqlalchemy import select
+from support.figures import report
+from support.images import signature_png
+from support.intake import step_posts
 
 from metpwa import models
 from metpwa.extensions import db as _db
 from metpwa.models import Client, ConsentTemplate, ReferringProvider, User
 from metpwa.rules.signature import clean_signature
 from metpwa.services import clients, consents, documents, intake, referrals
-from support.figures import report
-from support.images import signature_png
-from support.intake import step_posts
 
 from .walker import Probe
 
@@ -238,6 +238,24 @@ def _add_optional_records(practice_id: int, client: Client, user: User, canaries
             practice_id=practice_id, client_id=client.id, kind="progress", period_start=date(2026, 1, 12),
             period_end=date(2026, 2, 8), recommendations=canaries.clinical, author_id=user.id, scope_overrides=[])),
     }
+    def claim() -> int:
+        # A draft claim for the session above, with the billing set-up it names (claims pages).
+        billing = _flushed(models.BillingProvider(
+            practice_id=practice_id, name=f"Billing {canaries.name}", npi="1234567893", tax_id="36-1234567",
+            address_line1="120 W Madison St", city="Chicago", state="IL", postal_code="60602-1234"))
+        payer = _flushed(models.Payer(practice_id=practice_id, name="Prairie Health Plan", payer_id="PHP01",
+                                      accepts_mes=True, mes_codes=["97110"]))
+        made = models.Claim(practice_id=practice_id, client_id=client.id, payer_id=payer, billing_provider_id=billing,
+                            patient_control_number=f"C{uuid.uuid4().hex[:8]}", payment_route="payer_accepts_mes",
+                            claim_route="837p", created_by_id=user.id)
+        made.diagnoses = [models.ClaimDiagnosis(practice_id=practice_id, position=1, code="M17.11")]
+        made.lines = [models.ClaimLine(
+            practice_id=practice_id, position=1, line_control_number=f"L{uuid.uuid4().hex[:8]}",
+            service_date=SESSION_START.date(), code="97110", modifiers=[], units=2, charge=90,
+            diagnosis_pointers=[1], minutes=33, session_id=values.get("session_id"))]
+        return _flushed(made)
+
+    makers["claim_id"] = claim
     for name, maker in makers.items():
         try:
             with _db.session.begin_nested():

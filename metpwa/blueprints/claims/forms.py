@@ -1,0 +1,52 @@
+"""What the claim pages post, read into typed values; whether a choice is allowed is the service's to say."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from werkzeug.datastructures import MultiDict
+
+from ...forms import parse_us_date
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    status: str
+    reason: str
+    payer_claim_number: str
+
+
+def read_status_change(form: MultiDict) -> StatusChange:
+    return StatusChange(form.get("status", "").strip(), form.get("reason", ""), form.get("payer_claim_number", ""))
+
+
+@dataclass(frozen=True)
+class Override:
+    finding_key: str
+    reason: str
+
+
+def read_override(form: MultiDict) -> Override:
+    return Override(form.get("finding_key", "").strip()[:80], form.get("reason", ""))
+
+
+@dataclass(frozen=True)
+class Reason:
+    reason: str
+
+
+def read_reason(form: MultiDict) -> Reason:
+    return Reason(form.get("reason", ""))
+
+
+@dataclass(frozen=True)
+class Period:
+    """None where what was typed is no date from 1900 to 2100."""
+
+    first: date | None
+    last: date | None
+
+
+def read_period(form: MultiDict) -> Period:
+    return Period(parse_us_date(form.get("period_from", "")), parse_us_date(form.get("period_to", "")))

@@ -1,0 +1,235 @@
+"""Claim pages: the queue, a claim with its findings, its life cycle, and the files that leave."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Response, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.routing import BuildError
+
+from ...access import requires
+from ...clock import practice_today
+from ...models import Claim, SessionLog
+from ...rules.claim_scrubber import Finding
+from ...scoping import get_for_practice
+from ...services import audit, claims, reports
+from ...standards.billing import PAYMENT_ROUTE_LABELS, ClaimRoute, ClaimStatus, PaymentRoute, procedure
+from . import bp, forms
+from .forms import Period
+
+# Where each kind of finding is fixed (rules.claim_scrubber.Target): the endpoint and its URL values.
+# Set-up screens another area builds are linked when they are registered, and left unlinked until then.
+_FIX_ENDPOINTS = {
+    "clients.chart": lambda ref, claim: ("clients.chart", {"client_id": claim.client_id}),
+    "clients.coverage": lambda ref, claim: ("clients.coverage", {"client_id": claim.client_id}),
+    "clients.referrals": lambda ref, claim: ("clients.chart", {"client_id": claim.client_id}),
+    "clients.referral": lambda ref, claim: ("clients.chart", {"client_id": claim.client_id}),
+    "clients.authorisation": lambda ref, claim: ("clients.coverage", {"client_id": claim.client_id}),
+    "referrals.provider": lambda ref, claim: ("referrals.providers", {}),
+    "sessions.session": lambda ref, claim: ("sessions.screen", {"session_id": ref}),
+    "claims.claim": lambda ref, claim: ("claims.show", {"claim_id": claim.id}),
+    "claims.line": lambda ref, claim: ("claims.show", {"claim_id": claim.id}),
+    "billing.payer": lambda ref, claim: ("billing.payer", {"payer_id": ref}),
+    "billing.provider": lambda ref, claim: ("billing.index", {}),
+    "billing.rendering_provider": lambda ref, claim: ("billing.index", {}),
+    "billing.fees": lambda ref, claim: ("billing.fees", {}),
+    "billing.eligibility": lambda ref, claim: ("billing.index", {}),
+}
+
+
+def fix_url(finding: Finding, claim: Claim) -> str | None:
+    name, ref = finding.target
+    make = _FIX_ENDPOINTS.get(name)
+    if make is None:
+        return None
+    endpoint, values = make(ref, claim)
+    if any(value is None for value in values.values()):
+        return None
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return None
+
+
+def _default_period() -> Period:
+    today = practice_today(current_user.practice)
+    first = today.replace(day=1)
+    return Period((first - timedelta(days=1)).replace(day=1), today)
+
+
+@bp.get("")
+@requires("claims.manage")
+def index(errors: dict | None = None, status: int = 200, values: dict | None = None):
+    state = request.args.get("state", ClaimStatus.DRAFT.value)
+    if state not in {s.value for s in ClaimStatus}:
+        state = ClaimStatus.DRAFT.value
+    practice_id = current_user.practice_id
+    audit.viewed(None, detail={"list": "claims", "state": state})
+    return render_template("claims/index.html", queue=claims.unbilled_sessions(practice_id),
+                           unbilled=claims.unbilled_count(practice_id), counts=claims.counts_by_status(practice_id),
+                           state=state, rows=claims.claims_in(practice_id, state), statuses=list(ClaimStatus),
+                           period=_default_period(), session_date=claims.session_date, errors=errors or {},
+                           values=values or {}), status
+
+
+@bp.post("/sessions/<int:session_id>")
+@requires("claims.manage")
+def make(session_id: int):
+    session = get_for_practice(SessionLog, session_id)
+    try:
+        claim = claims.build_from_session(current_user, session)
+    except claims.ClaimCodingError as error:
+        return index(errors={f"session-{session.id}": error.message}, status=422)
+    except claims.ClaimInputError as error:
+        return index(errors={f"session-{session.id}": error.message}, status=422)
+    return redirect(url_for("claims.show", claim_id=claim.id), code=303)
+
+
+@bp.post("/export")
+@requires("claims.manage")
+def export():
+    period = forms.read_period(request.form)
+    errors = {}
+    if period.first is None:
+        errors["period_from"] = "Enter the first day as MM/DD/YYYY."
+    if period.last is None:
+        errors["period_to"] = "Enter the last day as MM/DD/YYYY."
+    if period.first and period.last and period.first > period.last:
+        errors["period_from"] = "The period must start before it ends."
+    if not errors:
+        ready = claims.ready_in_period(current_user.practice_id, period.first, period.last)
+        if not ready:
+            errors["period_from"] = "No ready electronic claims have a session in this period."
+        else:
+            try:
+                made = claims.export_837(current_user, ready, period=(period.first, period.last))
+            except claims.ClaimInputError as error:
+                errors["period_from"] = error.message
+            else:
+                response = Response(made.content, mimetype="application/edi-x12")
+                response.headers["Content-Disposition"] = f'attachment; filename="{made.filename}"'
+                return response
+    return index(errors=errors, status=422, values=request.form)
+
+
+def _page(claim: Claim, errors: dict | None = None, status: int = 200, values: dict | None = None):
+    found = claims.findings(claim)
+    overrides = claims.overrides_of(claim)
+    blocking = {f.key for f in claims.blockers(claim, found)}
+    audit.viewed(claim, detail={"claim": claim.patient_control_number})
+    route = claim.payment_route
+    return render_template(
+        "claims/show.html", claim=claim, findings=found, overrides=overrides, blocking=blocking, fix_url=fix_url,
+        next_statuses=claims.MANUAL_STATUSES.get(ClaimStatus(claim.status), ()), status_enum=ClaimStatus,
+        route_label=PAYMENT_ROUTE_LABELS.get(PaymentRoute(route)) if route in PaymentRoute._value2member_map_
+        else "A therapist performs and renders", procedure=procedure, electronic=claim.claim_route == ClaimRoute.X12_837P,
+        superbill=claim.claim_route == ClaimRoute.SUPERBILL, frozen=claims.lines_frozen(claim),
+        replacements=claims.replacements(claim), errors=errors or {}, values=values or {}), status
+
+
+@bp.get("/<int:claim_id>")
+@requires("claims.manage")
+def show(claim_id: int):
+    return _page(get_for_practice(Claim, claim_id))
+
+
+@bp.post("/<int:claim_id>/status")
+@requires("claims.manage")
+def change_status(claim_id: int):
+    claim = get_for_practice(Claim, claim_id)
+    posted = forms.read_status_change(request.form)
+    try:
+        claims.set_status(current_user, claim, posted.status, reason=posted.reason,
+                          payer_claim_number=posted.payer_claim_number)
+    except claims.ClaimInputError as error:
+        return _page(claim, errors={error.field: error.message}, status=422, values=request.form)
+    return redirect(url_for("claims.show", claim_id=claim.id), code=303)
+
+
+@bp.post("/<int:claim_id>/override")
+@requires("claims.manage")
+def override(claim_id: int):
+    claim = get_for_practice(Claim, claim_id)
+    posted = forms.read_override(request.form)
+    try:
+        claims.override(current_user, claim, posted.finding_key, posted.reason)
+    except claims.ClaimInputError as error:
+        field = f"override-{posted.finding_key}" if error.field == "reason" else "finding_key"
+        return _page(claim, errors={field: error.message}, status=422, values=request.form)
+    return redirect(url_for("claims.show", claim_id=claim.id, _anchor="findings"), code=303)
+
+
+@bp.post("/<int:claim_id>/correct")
+@requires("claims.manage")
+def correct(claim_id: int):
+    claim = get_for_practice(Claim, claim_id)
+    try:
+        replacement = claims.correct(current_user, claim)
+    except claims.ClaimInputError as error:
+        return _page(claim, errors={"correct": error.message}, status=422)
+    return redirect(url_for("claims.show", claim_id=replacement.id), code=303)
+
+
+@bp.post("/<int:claim_id>/void")
+@requires("claims.manage")
+def void(claim_id: int):
+    claim = get_for_practice(Claim, claim_id)
+    try:
+        copy = claims.void(current_user, claim, forms.read_reason(request.form).reason)
+    except claims.ClaimInputError as error:
+        return _page(claim, errors={"void_reason": error.message}, status=422, values=request.form)
+    return redirect(url_for("claims.show", claim_id=(copy or claim).id), code=303)
+
+
+@bp.post("/<int:claim_id>/send")
+@requires("claims.manage")
+def send(claim_id: int):
+    """A ready paper claim or superbill, printed for sending: the claim is exported with it."""
+    claim = get_for_practice(Claim, claim_id)
+    try:
+        batch, data = claims.send_on_paper(current_user, claim)
+    except claims.ClaimInputError as error:
+        return _page(claim, errors={"pdf": error.message}, status=422)
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{batch.kind}-{claim.patient_control_number}.pdf"'
+    return response
+
+
+def _pdf(claim: Claim, data: bytes, name: str) -> Response:
+    audit.exported(claim, detail={"pdf": name})
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{name}-{claim.patient_control_number}.pdf"'
+    return response
+
+
+@bp.get("/<int:claim_id>/cms1500.pdf")
+@requires("claims.manage")
+def cms1500(claim_id: int):
+    claim = get_for_practice(Claim, claim_id)
+    try:
+        return _pdf(claim, claims.cms1500_pdf(claim), "cms1500")
+    except claims.ClaimInputError as error:
+        return _page(claim, errors={"pdf": error.message}, status=422)
+
+
+@bp.get("/<int:claim_id>/superbill.pdf")
+@requires("claims.manage")
+def superbill(claim_id: int):
+    claim = get_for_practice(Claim, claim_id)
+    return _pdf(claim, claims.superbill_pdf(claim), "superbill")
+
+
+@bp.get("/<int:claim_id>/medical-necessity.pdf")
+@requires("claims.manage")
+def medical_necessity(claim_id: int):
+    """The chart's Letter of Medical Necessity, for the self-pay client's HSA, FSA or own insurer."""
+    claim = get_for_practice(Claim, claim_id)
+    client = claim.client
+    data = reports.medical_necessity_letter(current_user, client)
+    reports.record_disclosure(current_user, client, document_type="medical_necessity_letter", document_id=None,
+                              method="download", recipient=f"Downloaded by {current_user.full_name}",
+                              recipient_address=None, purpose="payment")
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = 'inline; filename="letter-of-medical-necessity.pdf"'
+    return response

@@ -1,0 +1,280 @@
+"""Claims from signed sessions, through the pages a biller uses: the builder's codes, units and
+diagnoses, the route rule refused in the builder, the scrubber's findings and overrides, the life
+cycle to an 837P that pyx12 accepts, lines frozen by the database once exported, a replacement and a
+void, the CLI export, and the CMS-1500 and superbill PDFs' text."""
+
+from __future__ import annotations
+
+import io
+import re
+from decimal import Decimal
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import exc, select, text
+from support.claim_setup import SERVICE_DAY, set_up, signed_session
+from support.claims import pyx12_check
+
+from metpwa.extensions import db
+from metpwa.models import AuditEvent, Claim
+from metpwa.services import claims
+
+
+@pytest.fixture
+def biller(personas, new_agent):
+    agent = new_agent()
+    assert agent.login(personas.biller).status_code == 303
+    return agent
+
+
+def _client(make, personas) -> int:
+    return make.client_record(personas.practice_id, first="Margaret", last="Whitfield",
+                              trainer_id=personas.colleague.id)
+
+
+def _make(app, biller, session_id: int):
+    return biller.post(f"/claims/sessions/{session_id}")
+
+
+def _claim(app, claim_id: int) -> Claim:
+    return db.session.get(Claim, claim_id)
+
+
+def _pdf_text(data: bytes) -> str:
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def _made_claim_id(response) -> int:
+    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+    return int(re.search(r"/claims/(\d+)$", response.headers["Location"]).group(1))
+
+
+def test_a_signed_session_becomes_a_claim_without_retyping(app, personas, make, biller):
+    client_id = _client(make, personas)
+    with app.app_context():
+        set_up(personas.practice_id, personas.colleague.id, client_id, mes_codes=("97110", "97530"))
+        session_id = signed_session(personas.practice_id, client_id, personas.colleague.id)
+    queue = biller.get("/claims").get_data(as_text=True)
+    assert "Make claim" in queue and "Whitfield" in queue
+    claim_id = _made_claim_id(_make(app, biller, session_id))
+    with app.app_context():
+        claim = _claim(app, claim_id)
+        # 33 minutes of 97110 and 7 of 97530: 40 timed minutes, 3 units, 2 and 1 (CMS total time).
+        assert [(ln.code, ln.units, ln.minutes, ln.charge) for ln in claim.lines] == [
+            ("97110", 2, 33, Decimal("90.00")), ("97530", 1, 7, Decimal("50.00"))]
+        assert [d.code for d in claim.diagnoses] == ["M17.11", "R26.89"]
+        assert all(ln.diagnosis_pointers == [1, 2] for ln in claim.lines)
+        assert claim.total_charge == Decimal("140.00")
+        assert claim.payment_route == "payer_accepts_mes" and claim.status == "draft"
+        assert not any("GP" in ln.modifiers for ln in claim.lines)
+        assert claim.patient_control_number == f"C{claim.id:07d}"
+        assert db.session.scalar(select(AuditEvent).where(AuditEvent.object_type == "Claim",
+                                                          AuditEvent.action == "create")) is not None
+    page = biller.get(f"/claims/{claim_id}").get_data(as_text=True)
+    assert "97110" in page and "What the scrubber found" in page
+    # The session left the queue; making it twice is refused.
+    assert f"/claims/sessions/{session_id}" not in biller.get("/claims").get_data(as_text=True)
+    assert _make(app, biller, session_id).status_code == 409
+
+
+def test_per_code_method_gives_each_code_its_own_units(app, personas, make, biller):
+    client_id = _client(make, personas)
+    with app.app_context():
+        set_up(personas.practice_id, personas.colleague.id, client_id, mes_codes=("97110", "97530"),
+               unit_method="substantial_portion")
+        session_id = signed_session(personas.practice_id, client_id, personas.colleague.id)
+    claim_id = _made_claim_id(_make(app, biller, session_id))
+    with app.app_context():
+        assert [(ln.code, ln.units) for ln in _claim(app, claim_id).lines] == [("97110", 2)]
+
+
+def test_traditional_medicare_refuses_an_mes_session_with_the_reason(app, personas, make, biller):
+    client_id = _client(make, personas)
+    with app.app_context():
+        set_up(personas.practice_id, personas.colleague.id, client_id, kind="medicare", name="Medicare Part B",
+               payer_id="00952")
+        session_id = signed_session(personas.practice_id, client_id, personas.colleague.id)
+    response = _make(app, biller, session_id)
+    assert response.status_code == 422
+    assert "230.5" in response.get_data(as_text=True) and "pays privately" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(Claim)) is None
+
+
+def test_route_one_renders_under_the_supervising_pt_only_with_supervision_on_record(app, personas, make, biller):
+    client_id = _client(make, personas)
+    with app.app_context():
+        setup = set_up(personas.practice_id, personas.colleague.id, client_id, accepts_mes=False, supervised=True)
+        unsupervised = signed_session(personas.practice_id, client_id, personas.colleague.id)
+        supervised = signed_session(personas.practice_id, client_id, personas.colleague.id,
+                                    supervisor_id=setup.supervisor_id)
+    refused = _make(app, biller, unsupervised)
+    assert refused.status_code == 422 and "no supervision" in refused.get_data(as_text=True)
+    claim_id = _made_claim_id(_make(app, biller, supervised))
+    with app.app_context():
+        claim = _claim(app, claim_id)
+        assert claim.payment_route == "licensed_supervisor"
+        assert {ln.rendering_provider_id for ln in claim.lines} == {setup.supervisor_id}
+        assert {ln.performed_by_id for ln in claim.lines} == {setup.rendering_id}
+        assert not [f for f in claims.findings(claim) if f.code.startswith("route.")]
+
+
+def test_a_payer_with_no_route_for_an_mes_is_refused(app, personas, make, biller):
+    client_id = _client(make, personas)
+    with app.app_context():
+        set_up(personas.practice_id, personas.colleague.id, client_id, accepts_mes=False, supervised=False)
+        session_id = signed_session(personas.practice_id, client_id, personas.colleague.id)
+    response = _make(app, biller, session_id)
+    assert response.status_code == 422 and "self-pay" in response.get_data(as_text=True)
+
+
+def test_a_gp_modifier_or_pt_evaluation_is_a_finding_no_override_lets_through(app, personas, make, biller):
+    client_id = _client(make, personas)
+    with app.app_context():
+        set_up(personas.practice_id, personas.colleague.id, client_id)
+        session_id = signed_session(personas.practice_id, client_id, personas.colleague.id)
+    claim_id = _made_claim_id(_make(app, biller, session_id))
+    with app.app_context():
+        claim = _claim(app, claim_id)
+        claim.lines[0].modifiers = ["GP"]
+        db.session.commit()
+        keys = [f.key for f in claims.findings(claim) if f.code == "route.gp_modifier"]
+        assert keys
+    response = biller.post(f"/claims/{claim_id}/override", data={"finding_key": keys[0],
+                                                                 "reason": "The payer told us on the phone"})
+    assert response.status_code == 422 and "cannot be overridden" in response.get_data(as_text=True)
+
+
+def _ready(app, biller, claim_id: int) -> None:
+    """Override every finding that stops export, with a reason, then mark the claim ready."""
+    refused = biller.post(f"/claims/{claim_id}/status", data={"status": "ready"})
+    with app.app_context():
+        blocking = claims.blockers(_claim(app, claim_id))
+    if blocking:
+        assert refused.status_code == 422 and "finding" in refused.get_data(as_text=True)
+    for finding in blocking:
+        assert finding.overridable, finding
+        assert biller.post(f"/claims/{claim_id}/override", data={
+            "finding_key": finding.key, "reason": "Checked with the payer's portal today"}).status_code == 303
+    assert biller.post(f"/claims/{claim_id}/status", data={"status": "ready"}).status_code == 303
+
+
+def test_life_cycle_to_an_837p_pyx12_accepts_then_accepted_corrected_and_voided(app, personas, make, biller):
+    client_id = _client(make, personas)
+    with app.app_context():
+        set_up(personas.practice_id, personas.colleague.id, client_id)
+        session_id = signed_session(personas.practice_id, client_id, personas.colleague.id)
+    claim_id = _made_claim_id(_make(app, biller, session_id))
+    # An override needs a real reason.
+    with app.app_context():
+        key = claims.blockers(_claim(app, claim_id))[0].key
+    short = biller.post(f"/claims/{claim_id}/override", data={"finding_key": key, "reason": "ok"})
+    assert short.status_code == 422 and "at least 10" in short.get_data(as_text=True)
+    _ready(app, biller, claim_id)
+    bad = biller.post("/claims/export", data={"period_from": "02/30/2026", "period_to": "02/28/2026"})
+    assert bad.status_code == 422 and "MM/DD/YYYY" in bad.get_data(as_text=True)
+    exported = biller.post("/claims/export", data={"period_from": "02/01/2026", "period_to": "02/28/2026"})
+    assert exported.status_code == 200 and "attachment" in exported.headers["Content-Disposition"]
+    x12 = exported.get_data(as_text=True)
+    ok, errors = pyx12_check(x12)
+    assert ok, errors
+    assert f"CLM*C{claim_id:07d}*140" in x12 and "GP" not in x12.split("SV1")[1]
+    with app.app_context():
+        claim = _claim(app, claim_id)
+        assert claim.status == "exported" and claim.batch_id is not None
+        assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "export",
+                                                          AuditEvent.object_type == "ClaimBatch")) is not None
+        line_id = claim.lines[0].id
+        # The database itself refuses to change an exported claim's lines.
+        with pytest.raises(exc.DatabaseError):
+            db.session.execute(text("UPDATE claim_line SET units = 4 WHERE id = :id"), {"id": line_id})
+            db.session.flush()
+        db.session.rollback()
+    # The payer answers: a rejection needs its reason.
+    assert biller.post(f"/claims/{claim_id}/status", data={"status": "rejected"}).status_code == 422
+    assert biller.post(f"/claims/{claim_id}/status", data={"status": "accepted",
+                                                           "payer_claim_number": "PHP2026-0042"}).status_code == 303
+    replacement = biller.post(f"/claims/{claim_id}/correct")
+    replacement_id = _made_claim_id(replacement)
+    with app.app_context():
+        new = _claim(app, replacement_id)
+        assert (new.frequency_code, new.original_claim_id, new.original_reference) == ("7", claim_id, "PHP2026-0042")
+        assert _claim(app, claim_id).status == "corrected"
+    _ready(app, biller, replacement_id)
+    x12 = biller.post("/claims/export", data={"period_from": "02/01/2026", "period_to": "02/28/2026"}).get_data(
+        as_text=True)
+    assert pyx12_check(x12)[0] and "REF*F8*PHP20260042" in x12 and ":B:7*" in x12
+    assert biller.post(f"/claims/{replacement_id}/status", data={"status": "accepted",
+                                                                 "payer_claim_number": "PHP2026-0043"}).status_code == 303
+    short_void = biller.post(f"/claims/{replacement_id}/void", data={"reason": "no"})
+    assert short_void.status_code == 422
+    void = biller.post(f"/claims/{replacement_id}/void", data={"reason": "Client was seen under another plan"})
+    void_id = _made_claim_id(void)
+    with app.app_context():
+        copy = _claim(app, void_id)
+        assert copy.frequency_code == "8" and copy.original_reference == "PHP2026-0043"
+        assert _claim(app, replacement_id).status == "voided"
+        statuses = {c.status for c in db.session.scalars(select(Claim))}
+        assert statuses == {"corrected", "voided", "draft"}
+
+
+def test_cms1500_pdf_and_printing_a_paper_claim(app, personas, make, biller):
+    client_id = _client(make, personas)
+    with app.app_context():
+        set_up(personas.practice_id, personas.colleague.id, client_id, route="cms1500")
+        session_id = signed_session(personas.practice_id, client_id, personas.colleague.id)
+    claim_id = _made_claim_id(_make(app, biller, session_id))
+    preview = biller.get(f"/claims/{claim_id}/cms1500.pdf")
+    assert preview.status_code == 200
+    words = _pdf_text(preview.data)
+    assert "CMS-1500" in words and "97110" in words and "M1711" in words and "WHITFIELD" in words
+    _ready(app, biller, claim_id)
+    sent = biller.post(f"/claims/{claim_id}/send")
+    assert sent.status_code == 200 and sent.mimetype == "application/pdf"
+    with app.app_context():
+        assert _claim(app, claim_id).status == "exported"
+
+
+def test_self_pay_superbill_and_letter(app, personas, make, biller):
+    client_id = _client(make, personas)
+    with app.app_context():
+        set_up(personas.practice_id, personas.colleague.id, client_id, self_pay=True, name="Self-pay",
+               mes_codes=())
+        session_id = signed_session(personas.practice_id, client_id, personas.colleague.id)
+    claim_id = _made_claim_id(_make(app, biller, session_id))
+    with app.app_context():
+        claim = _claim(app, claim_id)
+        assert [(ln.code, ln.units, ln.charge) for ln in claim.lines] == [("S9451", 1, Decimal("65.00"))]
+        assert claim.payment_route == "self_pay" and claim.coverage_id is None
+    words = _pdf_text(biller.get(f"/claims/{claim_id}/superbill.pdf").data)
+    assert "Superbill" in words and "S9451" in words and "M17.11" in words and "65.00" in words
+    letter = biller.get(f"/claims/{claim_id}/medical-necessity.pdf")
+    assert letter.status_code == 200 and "Medical Necessity" in _pdf_text(letter.data)
+
+
+def test_cli_exports_every_ready_claim_in_the_period(app, personas, make, biller, tmp_path):
+    client_id = _client(make, personas)
+    with app.app_context():
+        set_up(personas.practice_id, personas.colleague.id, client_id)
+        first = signed_session(personas.practice_id, client_id, personas.colleague.id)
+        second = signed_session(personas.practice_id, client_id, personas.colleague.id,
+                                day=SERVICE_DAY.replace(day=19))
+    ids = [_made_claim_id(_make(app, biller, s)) for s in (first, second)]
+    for claim_id in ids:
+        _ready(app, biller, claim_id)
+    out = tmp_path / "batch.x12"
+    result = app.test_cli_runner().invoke(args=["claims", "export-837", "--from", "02/01/2026", "--to",
+                                                "02/28/2026", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "2 claims" in result.output
+    assert pyx12_check(out.read_text())[0]
+    again = app.test_cli_runner().invoke(args=["claims", "export-837", "--from", "02/01/2026", "--to",
+                                               "02/28/2026", "-o", str(out)])
+    assert again.exit_code != 0 and "No ready" in again.output
+
+
+def test_only_owner_and_biller_reach_claims(personas, new_agent):
+    for persona, allowed in ((personas.colleague, False), (personas.front_desk, False), (personas.owner, True)):
+        agent = new_agent()
+        agent.login(persona)
+        assert (agent.get("/claims").status_code == 200) is allowed
