@@ -34,6 +34,8 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "clinical.write": frozenset({Role.OWNER, Role.TRAINER}),
     "billing.view": frozenset({Role.OWNER, Role.BILLER}),
     "staff.manage": frozenset({Role.OWNER}),
+    # Everyone keeps their own credentials, continuing education and training attestations.
+    "staff.own_records": _ALL,
     "audit.view": frozenset({Role.OWNER}),
 }
 
