@@ -15,8 +15,10 @@ from flask import Flask, abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
 from .extensions import htmx, login_manager
-from .services import emergency, signin, twofactor
+from .services import emergency, signin, training, twofactor
 
+# What a client record is, to the HIPAA-training gate: any view that needs one of these.
+CLIENT_RECORD_CAPABILITIES = frozenset({"clients.view", "clients.edit", "clinical.view", "clinical.write"})
 SECOND_STEP_ENDPOINTS = {twofactor.CODE_STEP: "auth.second_step", twofactor.ENROLL_STEP: "auth.enroll"}
 
 
@@ -136,6 +138,11 @@ def guard():
         getattr(view, "metpwa_handoff", False) or lock_exempt_view
     ):
         return go_to(url_for("handoff.home"))
+    # New staff open client records once their HIPAA training is on record (or waived): a page says
+    # why and what to do. Only staff added after the practice's gate start pay for the question.
+    if (principal.new_staff and not locked and getattr(view, "metpwa_capability", None) in CLIENT_RECORD_CAPABILITIES
+            and training.gate_closed_for(principal.id)):
+        return go_to(url_for("staff.hipaa_gate"), status_for_htmx=403)
     if not locked:
         emergency.note_request(principal)
     return None

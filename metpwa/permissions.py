@@ -40,6 +40,8 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     # Making claims from signed sessions, overriding findings with a reason, exporting them.
     "claims.manage": frozenset({Role.OWNER, Role.BILLER}),
     "staff.manage": frozenset({Role.OWNER}),
+    # Everyone keeps their own credentials, continuing education and training attestations.
+    "staff.own_records": _ALL,
     "audit.view": frozenset({Role.OWNER}),
 }
 

@@ -6,6 +6,7 @@ import hashlib
 import os
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, url_for
@@ -87,6 +88,11 @@ def number(value) -> str:
     return f"{float(value):g}"
 
 
+def hours(value) -> str:
+    """CE hours as people write them: 2.5, 5, 0.25 (never 2.50 or 5.00)."""
+    return f"{Decimal(value).normalize():f}"
+
+
 def set_summary(logged, rpe: bool = True) -> str:
     """One set as a trainer says it: "10 reps @ 4 kg RPE 6", or "30 s". `logged` is a SetLog or the
     dict of last time's numbers a session keeps; rpe=False leaves the effort out."""
@@ -125,6 +131,7 @@ def init_app(app: Flask) -> None:
     # Said wherever a traditional Medicare coverage shows (standards/billing.py, CMS 230.5).
     app.jinja_env.globals["MEDICARE_CLIENT_PAYS_PRIVATELY"] = MEDICARE_CLIENT_PAYS_PRIVATELY
     app.jinja_env.filters["set_summary"] = set_summary
+    app.jinja_env.filters["hours"] = hours
     app.jinja_env.filters["datetime"] = fmt_datetime
     app.jinja_env.filters["time"] = fmt_time
     app.jinja_env.filters["date"] = fmt_date

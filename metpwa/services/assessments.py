@@ -26,7 +26,7 @@ from ..rules.assessment import AssessmentInputError
 from ..rules.errors import RecordLocked
 from ..standards.rom import NORMAL_RANGE_BY_KEY
 from ..standards.screening import MUSCLE_GROUP_LABELS, POSTURE_BY_KEY, SCREEN_REGIONS, SIDES
-from . import audit
+from . import audit, credentials
 
 REGION_KEYS = {key for key, _ in SCREEN_REGIONS}
 SIDE_KEYS = {key for key, _ in SIDES}
@@ -165,6 +165,7 @@ def sign(user: User, assessment: Assessment, client: Client, *, signed_at: datet
     signed_at is for bringing in assessments signed before metpwa (and the demo).
     """
     _refuse_if_signed(assessment)
+    credentials.refuse_if_cannot_sign(user)
     if not (assessment.rom or assessment.strength or assessment.screen or assessment.posture):
         raise AssessmentInputError("sign", "Record at least one finding or measurement before signing.")
     # signed_at last: once it reaches the database the row is locked, and reading user.id

@@ -31,7 +31,7 @@ from ..rules import sessions as session_rules
 from ..rules.errors import RecordLocked, RecordNotFound
 from ..rules.readiness import checklist
 from ..standards.session_log import RESPONSES
-from . import audit, plans, readiness, referrals, schedule
+from . import audit, credentials, plans, readiness, referrals, schedule
 from .signin import SignedIn
 
 class SessionBlocked(Exception):
@@ -365,6 +365,7 @@ def sign(user: User, session_log: SessionLog, *, note: dict[str, str], minutes: 
     """Write the note and minutes, sign, and lock; `at` is for records signed before metpwa (the demo)."""
     _refuse_if_signed(session_log)
     # Everything is checked before anything changes: a refused signature leaves the session as it was.
+    credentials.refuse_if_cannot_sign(user)
     if not (note.get("note_performance") or "").strip():
         raise session_rules.SessionInputError("note_performance", "Describe how the client performed.")
     end = session_log.ended_at or _clock_end(session_log, at or utcnow())

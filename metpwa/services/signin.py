@@ -14,8 +14,9 @@ from sqlalchemy import bindparam, case, delete, func, select, update
 
 from ..database import take_write_lock
 from ..extensions import db
-from ..models import LoginFailure, StaffSession, User, lower_email, utcnow
+from ..models import LoginFailure, Practice, StaffSession, User, lower_email, utcnow
 from ..permissions import Role
+from ..rules.training import is_new_staff
 from . import audit, emergency, twofactor
 from .passwords import WrongPassword, hash_secret, needs_rehash, verify_secret
 from .requestinfo import client_ip, device
@@ -56,6 +57,9 @@ class SignedIn:
     last_seen_at: datetime
     locked_at: datetime | None
     handoff_client_id: int | None
+    # Added after the practice started its HIPAA-training gate (rules.training.is_new_staff), and not
+    # an owner: only then does the access guard ask whether their training is on record.
+    new_staff: bool = False
 
     def can(self, capability: str) -> bool:
         return emergency.holds(self, capability)
@@ -70,7 +74,8 @@ class SignedIn:
         user = staff_session.user
         return cls(staff_session.id, user.id, user.practice_id, Role(user.role), user.active, user.two_factor_on,
                    staff_session.created_at, staff_session.last_seen_at, staff_session.locked_at,
-                   staff_session.handoff_client_id)
+                   staff_session.handoff_client_id,
+                   _gated(user.role, user.created_at, user.practice.hipaa_gate_since))
 
 
 @dataclass(frozen=True)
@@ -274,16 +279,24 @@ def _forget_sign_in() -> None:
 
 # Built once: SQLAlchemy then skips per-call statement building and cache-key work.
 _BY_DIGEST = select(StaffSession).where(StaffSession.id == bindparam("digest"))
-_SESSIONS, _USERS = StaffSession.__table__, User.__table__
+_SESSIONS, _USERS, _PRACTICES = StaffSession.__table__, User.__table__, Practice.__table__
 # Run on every request, so Core on the tables: a row of plain values, no ORM objects to build.
 _SIGNED_IN = (
     select(_SESSIONS.c.id, _SESSIONS.c.user_id, _SESSIONS.c.created_at, _SESSIONS.c.last_seen_at,
            _SESSIONS.c.locked_at, _SESSIONS.c.ended_at, _SESSIONS.c.second_step, _SESSIONS.c.handoff_client_id,
-           _USERS.c.practice_id, _USERS.c.role, _USERS.c.active, _USERS.c.totp_enabled_at)
+           _USERS.c.practice_id, _USERS.c.role, _USERS.c.active, _USERS.c.totp_enabled_at,
+           _USERS.c.created_at.label("joined_at"), _PRACTICES.c.hipaa_gate_since)
     .join(_USERS, _USERS.c.id == _SESSIONS.c.user_id)
+    .join(_PRACTICES, _PRACTICES.c.id == _USERS.c.practice_id)
     .where(_SESSIONS.c.id == bindparam("digest"))
 )
 _TOUCH = update(_SESSIONS).where(_SESSIONS.c.id == bindparam("sign_in")).values(last_seen_at=bindparam("now"))
+
+
+def _gated(role: str, joined_at: datetime, gate_since: datetime | None) -> bool:
+    """Owners record and waive the training, so the gate never stops one (nor the founding owner,
+    who joins after the practice is made)."""
+    return Role(role) is not Role.OWNER and is_new_staff(joined_at, gate_since)
 
 
 def _cookie_session() -> StaffSession | None:
@@ -318,7 +331,7 @@ def signed_in() -> SignedIn | None:
               and session.get("_user_id") == str(row.user_id)):
             principal = SignedIn(row.id, row.user_id, row.practice_id, Role(row.role), row.active,
                                  row.totp_enabled_at is not None, row.created_at, row.last_seen_at, row.locked_at,
-                                 row.handoff_client_id)
+                                 row.handoff_client_id, _gated(row.role, row.joined_at, row.hipaa_gate_since))
     g.signed_in = principal
     return principal
 

@@ -256,6 +256,7 @@ def _add_optional_records(practice_id: int, client: Client, user: User, canaries
         return _flushed(made)
 
     makers["claim_id"] = claim
+    makers |= _staff_records(practice_id, user, canaries, values)
     for name, maker in makers.items():
         try:
             with _db.session.begin_nested():
@@ -267,6 +268,40 @@ def _add_optional_records(practice_id: int, client: Client, user: User, canaries
         except Exception as error:  # noqa: BLE001 - kept to be quoted if a route needs this id
             unavailable[name] = f"{type(error).__name__}: {error}"
     _db.session.commit()
+
+
+def _staff_records(practice_id: int, user: User, canaries: Canaries, values: dict) -> dict:
+    """The author's credential, CE entry and card, a training they attended and a waiver of the gate."""
+
+    def card() -> int:
+        return _flushed(models.PracticeDocument(
+            practice_id=practice_id, user_id=user.id, kind="credential", title="CPR card", filename="cpr.pdf",
+            content_type="application/pdf", size=10, sha256="0" * 64, data=_order_pdf("card")))
+
+    def credential() -> int:
+        return _flushed(models.StaffCredential(
+            practice_id=practice_id, user_id=user.id, kind="cpr_aed", issued_on=date(2025, 1, 10),
+            expires_on=date(2027, 1, 31), document_id=values.get("practice_document_id")))
+
+    def training() -> int:
+        made = _flushed(models.TrainingSession(
+            practice_id=practice_id, topic="hipaa", title="HIPAA refresher", held_on=date(2026, 1, 8),
+            presenter="Dana", notes=canaries.clinical))
+        values["completion_id"] = _flushed(models.TrainingCompletion(
+            practice_id=practice_id, session_id=made, user_id=user.id, completed_on=date(2026, 1, 8)))
+        return made
+
+    return {
+        "practice_document_id": card,
+        "credential_id": credential,
+        "ce_id": lambda: _flushed(models.ContinuingEducation(
+            practice_id=practice_id, user_id=user.id, title="Knee course", provider="METI", hours=2,
+            completed_on=date(2026, 1, 5), counts_toward=["mes"])),
+        "training_id": training,
+        "waiver_id": lambda: _flushed(models.HipaaTrainingWaiver(
+            practice_id=practice_id, user_id=user.id, reason="Covering the gym floor this week",
+            granted_by_id=user.id)),
+    }
 
 
 def _flushed(row) -> int:

@@ -12,7 +12,7 @@ from ...forms import AddendumForm, keep_reasons
 from ...models import Assessment, Client, PostureFinding, RomMeasurement, ScreenFinding, StrengthMeasurement
 from ...rules.assessment import DEGREE_LIMITS, AssessmentInputError
 from ...scoping import get_for_client, get_for_practice
-from ...services import assessments, audit, scope
+from ...services import assessments, audit, credentials, scope
 from ...standards.rom import NORMAL_RANGE_BY_KEY
 from ...standards.screening import (
     MUSCLE_GROUP_LABELS,
@@ -156,6 +156,9 @@ def sign(client_id: int, assessment_id: int):
     except AssessmentInputError as error:
         return render_template("assessments/edit.html", **{**_context(client, assessment),
                                                              "errors": {"sign": error.message}}), 422
+    except credentials.SigningBlocked as blocked:
+        return render_template("assessments/edit.html", **{**_context(client, assessment), "errors": {"sign": blocked.message},
+                                                             "sign_fix": url_for("staff.credentials", user_id=current_user.id)}), 422
     return redirect(url_for("assessments.show", client_id=client.id, assessment_id=assessment.id), code=303)
 
 

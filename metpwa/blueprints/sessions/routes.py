@@ -17,7 +17,7 @@ from ...models import ACTIVITY_COLUMNS, Appointment, Client, Exercise, SessionEx
 from ...permissions import Role
 from ...rules import sessions as session_rules
 from ...scoping import get_for_practice
-from ...services import assessments, audit, library, schedule, scope, sessions, signin
+from ...services import assessments, audit, credentials, library, schedule, scope, sessions, signin
 from ...standards.exercises import ACTIVITY_SHORT_LABELS
 from ...standards.session_log import NOTE_FIELDS, RESPONSES
 from . import bp, forms
@@ -300,6 +300,9 @@ def sign(session_id: int):
                           pain_after=posted.pain_after, overrides=review.overrides)
         except session_rules.SessionInputError as error:
             errors[error.field] = error.message
+        except credentials.SigningBlocked as blocked:
+            # At the sign button, with the way to the fix; the note typed waits in the form.
+            errors["sign"] = blocked.message
         else:
             return redirect(url_for("sessions.screen", session_id=session_log.id), code=303)
     return _sign_page(session_log, errors=errors, values=request.form, flags=review.flags, status=422)
