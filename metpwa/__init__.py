@@ -79,6 +79,8 @@ def _register_blueprints(app: Flask) -> None:
         measures,
         plans,
         pwa,
+        readiness,
+        referral_network,
         referrals,
         reports,
         scope,
@@ -88,5 +90,5 @@ def _register_blueprints(app: Flask) -> None:
     )
 
     for package in (auth, pwa, today, clients, referrals, intake, consents, handoff, assessments, library, plans,
-                    measures, reports, scope, sessions, staff, account, audit, emergency):
+                    measures, reports, scope, sessions, staff, account, audit, emergency, referral_network, readiness):
         app.register_blueprint(package.bp)

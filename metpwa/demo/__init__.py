@@ -25,6 +25,7 @@ from ..rules import icd10
 from ..rules.signature import clean_signature
 from ..services import audit, consents, documents, emergency, intake, printing, referrals, staff, twofactor
 from . import clinical
+from . import network as referral_network
 from . import reports as progress_reports
 from . import sessions as history
 
@@ -215,6 +216,7 @@ def seed() -> list[tuple[str, str]]:
                   waiver_v2_at + timedelta(days=rng.randint(2, 9), hours=2))
     _book(charts, people, rng)
     _emergency_cover(practice, people, charts)
+    referral_network.seed_network(practice, people, providers, charts)
     db.session.commit()
     return [(role.label, email) for role, _, email, _, _ in STAFF]
 

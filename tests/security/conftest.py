@@ -229,6 +229,7 @@ def _add_optional_records(practice_id: int, client: Client, user: User, canaries
         "grant_id": lambda: _flushed(models.EmergencyAccess(
             practice_id=practice_id, user_id=user.id, granted_by_id=user.id, granted_at=SESSION_START,
             expires_at=datetime(2099, 1, 1, tzinfo=UTC), reason="Covering the front desk during a drill")),
+        "activity_id": lambda: _activity(practice_id, user, values),
         "report_id": lambda: _flushed(models.ProgressReport(
             practice_id=practice_id, client_id=client.id, kind="progress", period_start=date(2026, 1, 12),
             period_end=date(2026, 2, 8), recommendations=canaries.clinical, author_id=user.id, scope_overrides=[])),
@@ -244,6 +245,14 @@ def _add_optional_records(practice_id: int, client: Client, user: User, canaries
         except Exception as error:  # noqa: BLE001 - kept to be quoted if a route needs this id
             unavailable[name] = f"{type(error).__name__}: {error}"
     _db.session.commit()
+
+
+def _activity(practice_id: int, user: User, values: dict) -> int:
+    """A visit to the practice's referring provider, with a follow-up still open (the referral network)."""
+    activity = models.RelationshipActivity(practice_id=practice_id, kind="visit", held_on=date(2026, 1, 20),
+                                           staff_id=user.id, follow_up_on=date(2026, 2, 3), recorded_by_id=user.id)
+    activity.sources = [models.RelationshipActivitySource(practice_id=practice_id, provider_id=values["provider_id"])]
+    return _flushed(activity)
 
 
 def _flushed(row) -> int:
