@@ -82,6 +82,8 @@ def _register_blueprints(app: Flask) -> None:
         measures,
         plans,
         pwa,
+        readiness,
+        referral_network,
         referrals,
         reports,
         scope,
@@ -91,5 +93,6 @@ def _register_blueprints(app: Flask) -> None:
     )
 
     for package in (auth, pwa, today, clients, referrals, intake, consents, handoff, assessments, library, plans,
-                    measures, reports, scope, sessions, staff, account, audit, emergency, billing, eligibility, claims):
+                    measures, reports, scope, sessions, staff, account, audit, emergency, billing, eligibility, claims,
+                    referral_network, readiness):
         app.register_blueprint(package.bp)

@@ -172,6 +172,58 @@ def trend_chart_svg(
     return svg
 
 
+def bar_chart_svg(
+    bars: Sequence[tuple[str, float]],
+    *,
+    title: str,
+    unit: str,
+    top: float | None = None,
+    size: tuple[float, float] = (6.0, 2.4),
+) -> str:
+    """Counts or percentages by category (referrals by month, clients reaching meaningful change by
+    measure) as an inline-ready <svg>, cached by content like the trends. `top` fixes the scale (100
+    for percentages) so two sources' charts read alike."""
+    if not bars:
+        raise ValueError("a bar chart needs at least one bar")
+    spec = {"bars": [[label, float(value)] for label, value in bars], "title": title, "unit": unit, "top": top,
+            "size": list(size), "kind": "bar"}
+    key = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
+    svg = _cache.get(key)
+    if svg is not None:
+        return svg
+    with _draw_lock:
+        svg = _draw_bars([(label, float(value)) for label, value in bars], title=title, unit=unit, top=top, size=size)
+    _cache.put(key, svg)
+    return svg
+
+
+def _draw_bars(bars: list[tuple[str, float]], *, title: str, unit: str, top: float | None,
+               size: tuple[float, float]) -> str:
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    with matplotlib.rc_context(_RC):
+        figure = Figure(figsize=size)
+        axes = figure.add_subplot()
+        _fix_margins(figure, size)
+        positions = list(range(len(bars)))
+        values = [value for _, value in bars]
+        axes.bar(positions, values, color=_SERIES, width=0.6)
+        for x_value, value in zip(positions, values, strict=True):
+            axes.annotate(_number(value), (x_value, value), xytext=(0, 3), textcoords="offset points",
+                          ha="center", fontsize=7, color=_SERIES)
+        axes.set_xticks(positions, [label for label, _ in bars])
+        high = top if top is not None else max(max(values), 1.0)
+        axes.set_ylim(0, high * 1.15)
+        axes.grid(axis="y", color="#dde3e6", linewidth=0.6)
+        axes.set_axisbelow(True)
+        axes.set_title(title, loc="left")
+        axes.set_ylabel(unit)
+        buffer = io.StringIO()
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
+    return _inline_ready(buffer.getvalue(), label=title)
+
+
 def _float_or_none(value: float | None) -> float | None:
     return None if value is None else float(value)
 

@@ -43,6 +43,11 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     # Everyone keeps their own credentials, continuing education and training attestations.
     "staff.own_records": _ALL,
     "audit.view": frozenset({Role.OWNER}),
+    # The referral network: the front desk keeps the providers' details and logs calls and visits.
+    "network.view": frozenset({Role.OWNER, Role.FRONT_DESK}),
+    "network.edit": frozenset({Role.OWNER, Role.FRONT_DESK}),
+    # The owner's readiness dashboard names every client whose record has gaps.
+    "readiness.view": frozenset({Role.OWNER}),
 }
 
 

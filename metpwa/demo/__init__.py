@@ -26,6 +26,7 @@ from ..rules.signature import clean_signature
 from ..services import audit, consents, documents, emergency, intake, printing, referrals, staff, twofactor
 from . import billing, clinical
 from . import eligibility as eligibility_checks
+from . import network as referral_network
 from . import reports as progress_reports
 from . import sessions as history
 
@@ -219,6 +220,7 @@ def seed() -> list[tuple[str, str]]:
     _emergency_cover(practice, people, charts)
     # After the billing set-up (payers, providers, fees): it looks the payers up and needs them.
     eligibility_checks.seed_eligibility(practice, people)
+    referral_network.seed_network(practice, people, providers, charts)
     db.session.commit()
     return [(role.label, email) for role, _, email, _, _ in STAFF]
 

@@ -234,6 +234,7 @@ def _add_optional_records(practice_id: int, client: Client, user: User, canaries
             mes_codes=["S9451"])),
         "rendering_provider_id": lambda: _flushed(models.RenderingProvider(
             practice_id=practice_id, user_id=user.id, first_name="Carl", last_name="Colleague", credential="mes")),
+        "activity_id": lambda: _activity(practice_id, user, values),
         "report_id": lambda: _flushed(models.ProgressReport(
             practice_id=practice_id, client_id=client.id, kind="progress", period_start=date(2026, 1, 12),
             period_end=date(2026, 2, 8), recommendations=canaries.clinical, author_id=user.id, scope_overrides=[])),
@@ -302,6 +303,14 @@ def _staff_records(practice_id: int, user: User, canaries: Canaries, values: dic
             practice_id=practice_id, user_id=user.id, reason="Covering the gym floor this week",
             granted_by_id=user.id)),
     }
+
+
+def _activity(practice_id: int, user: User, values: dict) -> int:
+    """A visit to the practice's referring provider, with a follow-up still open (the referral network)."""
+    activity = models.RelationshipActivity(practice_id=practice_id, kind="visit", held_on=date(2026, 1, 20),
+                                           staff_id=user.id, follow_up_on=date(2026, 2, 3), recorded_by_id=user.id)
+    activity.sources = [models.RelationshipActivitySource(practice_id=practice_id, provider_id=values["provider_id"])]
+    return _flushed(activity)
 
 
 def _flushed(row) -> int:

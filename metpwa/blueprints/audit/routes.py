@@ -109,7 +109,8 @@ def export():
 @requires("audit.view")
 def verify():
     findings, _ = audit.verify_chain()
-    audit.viewed(practice_id=current_user.practice_id, detail={"report": "audit verify"})
+    # The breaks found are kept with the event: the readiness dashboard reads the last check from it.
+    audit.viewed(practice_id=current_user.practice_id, detail={"report": "audit verify", "breaks": len(findings)})
     # The trail is one chain for the whole server; an owner sees whether it holds and how many of the
     # practice's own events it checked, never how busy other practices are.
     return render_template("audit/_verify.html", breaks=len(findings),

@@ -1,0 +1,90 @@
+"""Where a readiness finding is fixed, as a URL: rules name a place (rules/fixes.py FIX_TARGETS), this
+turns it into a link. Each place lists the pages that fix it, best first; the first one the app has
+is used, so a place whose own screen is not built yet links to the nearest page that exists, and
+starts using its own screen as soon as that is registered (the staff and billing areas' screens)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import current_app, url_for
+from werkzeug.routing import BuildError
+
+from .rules.fixes import Target
+
+Ref = int | str | None
+# (endpoint, the URL values from the target's id, an anchor); the first endpoint the app has wins.
+Candidate = tuple[str, Callable[[Ref], dict], str | None]
+
+
+def _client(ref: Ref) -> dict:
+    return {"client_id": ref}
+
+
+def _user(ref: Ref) -> dict:
+    return {"user_id": ref} if ref is not None else {}
+
+
+def _none(ref: Ref) -> dict:
+    return {}
+
+
+PLACES: dict[str, tuple[Candidate, ...]] = {
+    "clients.edit": (("clients.edit_details", _client, None),),
+    "clients.emergency_contacts": (("clients.contacts", _client, None),),
+    "clients.coverage": (("clients.coverage", _client, None),),
+    "intake.form": (("intake.overview", _client, None),),
+    "consents.sign": (("clients.chart", _client, "consents"),),
+    "referrals.new": (("referrals.new_referral", _client, None),),
+    "referrals.order": (("clients.chart", _client, "referral"),),
+    "referrals.authorisation": (("billing.authorisations", _client, None), ("clients.coverage", _client, None)),
+    "referrals.clearance": (("referrals.new_clearance", _client, None),),
+    "assessments.new": (("assessments.index", _client, None),),
+    "assessments.unsigned": (("assessments.index", _client, None),),
+    "plans.edit": (("plans.edit", _client, None),),
+    "plans.sign": (("plans.show", _client, None),),
+    "sessions.unsigned": (("sessions.client_sessions", _client, None),),
+    "measures.client": (("measures.index", _client, None),),
+    "reports.new": (("reports.index", _client, None),),
+    "eligibility.verify": (("billing.eligibility", _client, None), ("clients.coverage", _client, None)),
+    "claims.client": (("billing.client_claims", _client, None), ("clients.chart", _client, None)),
+    "readiness.clients": (("readiness.clients", lambda ref: {"check": ref} if ref else {}, None),),
+    "staff.list": (("staff.index", _none, None),),
+    "staff.credentials": (("staff.credentials", _user, None), ("staff.index", _none, None)),
+    "staff.continuing_education": (("staff.continuing_education", _user, None), ("staff.index", _none, None)),
+    "staff.training": (("staff.training", _none, None), ("staff.index", _none, None)),
+    "staff.training_attest": (("staff.training_attest", _user, None), ("account.index", _none, None)),
+    "staff.two_factor": (("staff.index", _none, None),),
+    "consents.templates": (("consents.templates", _none, None),),
+    "scope.terms": (("scope.terms", _none, None),),
+    "scope.overrides": (("scope.overrides", _none, None), ("scope.terms", _none, None)),
+    "billing.fee_schedule": (("billing.fee_schedule", _none, None),),
+    "billing.payers": (("billing.payers", _none, None),),
+    "referral_network.sources": (("referral_network.sources", _none, None),),
+    "referral_network.source": (("referral_network.source", lambda ref: {"provider_id": ref}, None),),
+    "referral_network.activity": (("referral_network.activity", lambda ref: {"activity_id": ref}, None),),
+    "referral_network.follow_ups": (("referral_network.follow_ups", _none, None),),
+    # Backups are made and checked from the command line: the dashboard says how.
+    "maintenance.backups": (("maintenance.backups", _none, None), ("readiness.index", _none, "backups")),
+    # The audit page's "Check the seals" is the check.
+    "audit.verify": (("audit.index", _none, "verify-status"),),
+}
+
+
+def fix_url(target: Target | None) -> str | None:
+    """The page that fixes `target`, or None when the app has no page for it yet."""
+    if target is None:
+        return None
+    name, ref = target
+    for endpoint, values, anchor in PLACES.get(name, ()):
+        if endpoint not in current_app.view_functions:
+            continue
+        arguments = values(ref)
+        if any(value is None for value in arguments.values()):
+            continue
+        try:
+            return url_for(endpoint, **arguments, _anchor=anchor) if anchor else url_for(endpoint, **arguments)
+        except BuildError:
+            # The page exists but wants another value (a person's id where the item names none).
+            continue
+    return None
