@@ -12,6 +12,8 @@ from flask import Flask, current_app, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
+from .permissions import document_capability
+
 _static_versions: dict[str, tuple[float, str]] = {}
 
 
@@ -120,6 +122,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["timedelta"] = timedelta
     app.jinja_env.globals["svg_data_uri"] = _svg_data_uri
     app.jinja_env.globals["html_attrs"] = html_attrs
+    # A document's Open button is drawn only for a role that may open that kind.
+    app.jinja_env.globals["document_capability"] = document_capability
     app.jinja_env.filters["set_summary"] = set_summary
     app.jinja_env.filters["datetime"] = fmt_datetime
     app.jinja_env.filters["time"] = fmt_time

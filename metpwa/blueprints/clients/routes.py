@@ -1,6 +1,6 @@
 """Client list with search-as-you-type, registration, the chart and its contact and insurance sections."""
 
-from flask import Response, redirect, render_template, request, url_for
+from flask import Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import and_, or_, select
 from wtforms import SelectChoice
@@ -9,7 +9,7 @@ from ...access import requires
 from ...clock import practice_today
 from ...extensions import db, htmx
 from ...models import Assessment, Client, Coverage, Document, EmergencyContact, User
-from ...permissions import Role
+from ...permissions import Role, document_capability
 from ...scoping import get_for_client, get_for_practice
 from ...services import (
     clients,
@@ -153,6 +153,8 @@ def end_coverage(client_id: int, coverage_id: int):
 @requires("clients.view")
 def document(client_id: int, document_id: int):
     stored = get_for_client(Document, document_id, client_id)
+    if not current_user.can(document_capability(stored.kind)):
+        abort(403)
     data = documents.open_for_download(stored, current_user)
     response = Response(data, mimetype=stored.content_type)
     response.headers["Content-Disposition"] = f'inline; filename="{stored.filename}"'
