@@ -12,6 +12,7 @@ from ...models import Assessment, Client, Coverage, Document, EmergencyContact, 
 from ...permissions import Role, document_capability
 from ...scoping import get_for_client, get_for_practice
 from ...services import (
+    audit,
     clients,
     consents,
     documents,
@@ -105,6 +106,7 @@ def edit_details(client_id: int):
     _trainer_choices(form.primary_trainer_id, client.primary_trainer_id)
     if request.method == "GET":
         form.primary_trainer_id.data = client.primary_trainer_id
+        audit.viewed(client, detail={"view": "details"})
     if form.validate_on_submit():
         clients.update_details(current_user, client, form.values())
         return redirect(url_for("clients.chart", client_id=client.id), code=303)
@@ -116,6 +118,8 @@ def edit_details(client_id: int):
 def contacts(client_id: int):
     client = get_for_practice(Client, client_id)
     form = ContactForm()
+    if request.method == "GET":
+        audit.viewed(client, detail={"view": "emergency contacts"})
     if form.validate_on_submit():
         clients.add_contact(current_user, client, form.values())
         return redirect(url_for("clients.chart", client_id=client.id, _anchor="contacts"), code=303)
@@ -136,6 +140,8 @@ def coverage(client_id: int):
     form = CoverageForm()
     if request.method == "GET":
         form.priority.data = len(client.coverages) + 1 if len(client.coverages) < 3 else 3
+        # The page shows every coverage's member ID, decrypted.
+        audit.viewed(client, detail={"view": "insurance"})
     if form.validate_on_submit():
         clients.add_coverage(current_user, client, form.values())
         return redirect(url_for("clients.chart", client_id=client.id, _anchor="insurance"), code=303)

@@ -106,6 +106,7 @@ def edit(client_id: int):
     today = practice_today(current_user.practice)
     if request.method == "GET":
         previous = plans.current(client.id)
+        audit.viewed(previous or client, user=current_user, client_id=client.id, detail={"view": "plan builder"})
         return render_template("plans/edit.html", **_builder_context(
             client, _raw_from_plan(previous, today), {}, {}, previous.version if previous else None))
     posted = forms.read_builder(request.form)
