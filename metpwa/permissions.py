@@ -51,6 +51,21 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
 }
 
 
+# Who may open a stored document is decided by its kind (minimum necessary): billing needs the referral
+# order behind a claim, front desk files it; a medical clearance letter or a plan signed by the referring
+# provider is clinical. A kind not listed here is clinical until someone decides otherwise.
+DOCUMENT_CAPABILITIES: dict[str, str] = {
+    "referral_order": "clients.view",
+    "clearance": "clinical.view",
+    "plan_acknowledgement": "clinical.view",
+}
+
+
+def document_capability(kind: str) -> str:
+    """The capability needed to open a document of this kind."""
+    return DOCUMENT_CAPABILITIES.get(kind, "clinical.view")
+
+
 # What an owner's emergency (break-glass) grant lends to a role without it: reading, never writing.
 EMERGENCY_CAPABILITIES = frozenset({"clinical.view"})
 

@@ -14,6 +14,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from .standards.billing import MEDICARE_CLIENT_PAYS_PRIVATELY
+from .permissions import document_capability
 
 _static_versions: dict[str, tuple[float, str]] = {}
 
@@ -130,6 +131,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["html_attrs"] = html_attrs
     # Said wherever a traditional Medicare coverage shows (standards/billing.py, CMS 230.5).
     app.jinja_env.globals["MEDICARE_CLIENT_PAYS_PRIVATELY"] = MEDICARE_CLIENT_PAYS_PRIVATELY
+    # A document's Open button is drawn only for a role that may open that kind.
+    app.jinja_env.globals["document_capability"] = document_capability
     app.jinja_env.filters["set_summary"] = set_summary
     app.jinja_env.filters["hours"] = hours
     app.jinja_env.filters["datetime"] = fmt_datetime

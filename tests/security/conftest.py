@@ -221,7 +221,7 @@ def _add_optional_records(practice_id: int, client: Client, user: User, canaries
         "session_id": session_log,
         "assessment_id": assessment,
         "plan_id": lambda: _flushed(models.PlanVersion(
-            practice_id=practice_id, client_id=client.id, version=1, reason="First plan", created_by_id=user.id,
+            practice_id=practice_id, client_id=client.id, version=1, reason=f"First plan: {canaries.clinical}", created_by_id=user.id,
             starts_on=date(2026, 1, 12), review_on=date(2026, 3, 9), frequency_per_week=2, duration_weeks=8,
             baseline_assessment_id=values.get("assessment_id"), scope_overrides=[])),
         "term_id": scope_term,

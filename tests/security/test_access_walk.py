@@ -14,6 +14,8 @@ What counts as a leak (each one is listed with the request that caused it):
     the client's health-history words for a role without clinical.view; anything at all for
     anonymous and for the client in hand-off, who may see only their own forms);
   * any refusal (4xx, or the redirect to sign in) that changed a row outside the audit trail.
+Every state-changing route is also posted as each role with junk in every field any form of the app has,
+so that its error page is drawn: an error page shows only what the role may open (the canaries above).
 Server errors (5xx) are counted apart and must be zero too.
 """
 
@@ -23,13 +25,16 @@ from collections import Counter
 
 from metpwa.permissions import can
 
-from .walker import Outcome, effects, ghost_url, names_a_record, routes, url_for_route
+from .walker import Outcome, discover_forms, effects, ghost_url, names_a_record, routes, url_for_route
 
 SUMMARY = ("access walk: {requests} requests over {routes} routes (rule x method) as anonymous, 4 roles, an "
            "outsider and a client in hand-off; {leaks} leaks ({known} more already shown by xfail tests), "
            "{server_errors} server errors, {refused_writes} rows "
-           "written by refused requests; self-check caught {planted} planted leaks")
+           "written by refused requests; self-check caught {planted} planted leaks; error pages: {error_posts} posts "
+           "(empty and junk) to {change_routes} state-changing routes as 4 roles, {error_leaks} showed what the role "
+           "cannot open")
 ROLES = ("owner", "colleague", "front_desk", "biller")
+JUNK = "zz-junk-99999999999999"
 
 # Known bugs, each shown by an xfail test, that the walk would otherwise report on every run:
 # (endpoint, words of the leak) -> the xfail test. Remove the entry when its test starts passing.
@@ -49,10 +54,18 @@ class Ledger:
         self.seen: Counter[tuple[str, str]] = Counter()
         self.routes = 0
         self.known: list[str] = []
+        self.error_posts = 0
+        self.error_leaks = 0
+        self.change_routes = 0
 
     def check(self, actor: str, outcome: Outcome, *, ok: bool, why: str, entitled: set[str],
-              canaries: tuple[str, ...], htmx: bool) -> None:
-        where = f"{actor}{' (htmx)' if htmx else ''}: {outcome.route.method} {outcome.url} -> {outcome.status}"
+              canaries: tuple[str, ...], htmx: bool, junk: bool = False) -> None:
+        where = (f"{actor}{' (htmx)' if htmx else ''}: {outcome.route.method} {outcome.url}{' with junk' if junk else ''}"
+                 f" -> {outcome.status}")
+        if outcome.route.method != "GET" and actor in ROLES:
+            self.error_posts += 1
+            if any(canary in outcome.body and canary not in entitled for canary in canaries):
+                self.error_leaks += 1
         if outcome.status >= 500:
             self.server_errors.append(where)
         if not ok:
@@ -92,6 +105,13 @@ def test_every_url_variable_has_a_real_record_in_both_practices(app, world):
         url_for_route(app, route, world.other, world.unavailable)
 
 
+def junk_form(app, world, probe, agent) -> dict[str, str]:
+    """Junk (not a number, a date or a choice) in every field of every form the agent is shown."""
+    names = {field["name"] for _, form in discover_forms(app, world, probe, agent, lambda endpoint, form: True)
+             for field in form.fields if field["name"] and field["name"] != "csrf_token"}
+    return {name: JUNK for name in sorted(names)}
+
+
 def walk(app, world, personas, new_agent, probe, *, only: set[str] | None = None) -> Ledger:
     """Probe every route (or only these endpoints) as every actor; the ledger holds what leaked."""
     home, other = world.home_canaries, world.other_canaries
@@ -109,6 +129,8 @@ def walk(app, world, personas, new_agent, probe, *, only: set[str] | None = None
     assert handoff.post(f"/handoff/start/{world.handoff_client_id}").headers["Location"] == "/handoff"
 
     persona_role = {persona: getattr(personas, persona).role for persona in ROLES}
+    # A partial walk (the self-check) posts junk in a field the planted routes read; the full one in every field.
+    junk = junk_form(app, world, probe, agents["owner"]) if only is None else {"first_name": JUNK}
     for route in routes(app):
         if only is not None and route.endpoint not in only:
             continue
@@ -139,6 +161,11 @@ def walk(app, world, personas, new_agent, probe, *, only: set[str] | None = None
                     entitled.add(home.clinical)
                 ledger.check(persona, outcome, ok=ok, why=why, entitled=entitled, canaries=every_canary,
                              htmx=htmx)
+                if route.method != "GET" and not htmx:
+                    # The same change with junk everywhere: the error page it draws, seen by this role.
+                    outcome = probe.send(agents[persona], route, url, data=junk)
+                    ledger.check(persona, outcome, ok=ok, why=why, entitled=entitled, canaries=every_canary,
+                                 htmx=htmx, junk=True)
 
             outcome = probe.send(agents["outsider"], route, url, htmx=htmx)
             ok, why = True, ""
@@ -164,6 +191,7 @@ def walk(app, world, personas, new_agent, probe, *, only: set[str] | None = None
                 why = "in hand-off every staff view must lead back to /handoff"
             ledger.check("hand-off", outcome, ok=ok, why=why, entitled=set(), canaries=every_canary, htmx=htmx)
         ledger.routes += 1
+        ledger.change_routes += route.method != "GET"
     return ledger
 
 
@@ -171,7 +199,8 @@ def test_access_walk(app, world, personas, new_agent, probe, calm_sessions, figu
     home, other = world.home_canaries, world.other_canaries
     ledger = walk(app, world, personas, new_agent, probe)
     figures.update(requests=probe.sent, routes=ledger.routes, leaks=len(ledger.leaks), known=len(ledger.known),
-                   server_errors=len(ledger.server_errors), refused_writes=ledger.refused_writes)
+                   server_errors=len(ledger.server_errors), refused_writes=ledger.refused_writes,
+                   error_posts=ledger.error_posts, change_routes=ledger.change_routes, error_leaks=ledger.error_leaks)
     # The canaries must actually reach the people entitled to them, or the walk proves nothing.
     assert ledger.seen[("biller", home.name)] and ledger.seen[("front_desk", home.reason)]
     assert ledger.seen[("owner", home.clinical)] and ledger.seen[("colleague", home.clinical)]
@@ -235,3 +264,14 @@ def test_a_refused_session_signature_changes_nothing(app, world, personas, agent
     assert response.status_code == 422
     with app.app_context():
         assert db.session.get(SessionLog, session_id).ended_at is None
+
+
+def test_front_desk_refused_acknowledgement_shows_no_plan(app, world, personas, agent):
+    """Found by an outside probe: front desk (no clinical.view) posting junk to a plan's acknowledgement got
+    a 422 with the whole Plan of Exercise. The refusal shows the acknowledgement form alone."""
+    agent.login(personas.front_desk)
+    response = agent.post(f"/clients/{world.home['client_id']}/plan/versions/{world.home['plan_id']}/acknowledgement",
+                          data={"received_on": "junk", "method": "junk"})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Enter the date it came back" in body
+    assert world.home_canaries.clinical not in body and "Goals" not in body and "Exercises" not in body

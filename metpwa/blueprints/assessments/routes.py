@@ -68,6 +68,7 @@ def _section(section: str, client: Client, assessment: Assessment, *, status: in
 @requires("clinical.view")
 def index(client_id: int):
     client = get_for_practice(Client, client_id)
+    audit.viewed(client, detail={"list": "assessments"})
     return render_template("assessments/index.html", client=client, rows=assessments.for_client(client.id),
                            today=practice_today(current_user.practice))
 

@@ -1,6 +1,6 @@
 """Client list with search-as-you-type, registration, the chart and its contact and insurance sections."""
 
-from flask import Response, redirect, render_template, request, url_for
+from flask import Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import and_, or_, select
 from wtforms import SelectChoice
@@ -9,9 +9,10 @@ from ...access import requires
 from ...clock import practice_today
 from ...extensions import db, htmx
 from ...models import Assessment, Client, Coverage, Document, EmergencyContact, User
-from ...permissions import Role
+from ...permissions import Role, document_capability
 from ...scoping import get_for_client, get_for_practice
 from ...services import (
+    audit,
     billing_setup,
     clients,
     consents,
@@ -106,6 +107,7 @@ def edit_details(client_id: int):
     _trainer_choices(form.primary_trainer_id, client.primary_trainer_id)
     if request.method == "GET":
         form.primary_trainer_id.data = client.primary_trainer_id
+        audit.viewed(client, detail={"view": "details"})
     if form.validate_on_submit():
         clients.update_details(current_user, client, form.values())
         return redirect(url_for("clients.chart", client_id=client.id), code=303)
@@ -117,6 +119,8 @@ def edit_details(client_id: int):
 def contacts(client_id: int):
     client = get_for_practice(Client, client_id)
     form = ContactForm()
+    if request.method == "GET":
+        audit.viewed(client, detail={"view": "emergency contacts"})
     if form.validate_on_submit():
         clients.add_contact(current_user, client, form.values())
         return redirect(url_for("clients.chart", client_id=client.id, _anchor="contacts"), code=303)
@@ -139,6 +143,8 @@ def coverage(client_id: int):
         SelectChoice(str(p.id), p.name) for p in billing_setup.payers(client.practice_id, active_only=True)]
     if request.method == "GET":
         form.priority.data = len(client.coverages) + 1 if len(client.coverages) < 3 else 3
+        # The page shows every coverage's member ID, decrypted.
+        audit.viewed(client, detail={"view": "insurance"})
     if form.validate_on_submit():
         clients.add_coverage(current_user, client, form.values())
         return redirect(url_for("clients.chart", client_id=client.id, _anchor="insurance"), code=303)
@@ -156,6 +162,8 @@ def end_coverage(client_id: int, coverage_id: int):
 @requires("clients.view")
 def document(client_id: int, document_id: int):
     stored = get_for_client(Document, document_id, client_id)
+    if not current_user.can(document_capability(stored.kind)):
+        abort(403)
     data = documents.open_for_download(stored, current_user)
     response = Response(data, mimetype=stored.content_type)
     response.headers["Content-Disposition"] = f'inline; filename="{stored.filename}"'

@@ -7,7 +7,7 @@ from ...access import requires
 from ...errors import render_error
 from ...models import Client, ConsentSignature, ConsentTemplate
 from ...scoping import get_for_client, get_for_practice
-from ...services import consents
+from ...services import audit, consents
 from . import bp
 from ...standards.majority import majority
 from .forms import PracticeStateForm, TemplateForm, WithdrawForm
@@ -106,6 +106,8 @@ def withdraw(client_id: int, signature_id: int):
     if signature.id in consents.withdrawn_ids(client.id):
         return redirect(url_for("clients.chart", client_id=client.id, _anchor="consents"), code=303)
     form = WithdrawForm()
+    if request.method == "GET":
+        audit.viewed(signature, client_id=client.id, detail={"view": "withdraw consent"})
     if form.validate_on_submit():
         consents.withdraw(current_user, signature, on=form.withdrawn_on.parsed, reason=form.reason.data)
         return redirect(url_for("clients.chart", client_id=client.id, _anchor="consents"), code=303)

@@ -72,6 +72,10 @@ def show(client_id: int):
 
 def _plan_page(client: Client, plan: PlanVersion | None, *, ack_errors: dict | None = None, status: int = 200):
     today = practice_today(current_user.practice)
+    if plan is not None and not current_user.can("clinical.view"):
+        # Front desk records acknowledgements but may not read the plan: their refusal shows the form alone.
+        return render_template("plans/acknowledgement.html", client=client, plan=plan, ack_errors=ack_errors or {},
+                               acknowledgements=plans.acknowledgements(plan.id), ack_methods=plans.ACK_METHODS), status
     latest = plans.latest_values(client)
     statuses = {}
     if plan is not None:
@@ -112,6 +116,7 @@ def edit(client_id: int):
     today = practice_today(current_user.practice)
     if request.method == "GET":
         previous = plans.current(client.id)
+        audit.viewed(previous or client, user=current_user, client_id=client.id, detail={"view": "plan builder"})
         return render_template("plans/edit.html", **_builder_context(
             client, _raw_from_plan(previous, today), {}, {}, previous.version if previous else None))
     posted = forms.read_builder(request.form)
@@ -194,6 +199,8 @@ def acknowledge(client_id: int, plan_id: int):
         return _plan_page(client, plan, ack_errors=errors, status=422)
     plans.acknowledge(current_user, plan, received_on=ack.received_on, method=ack.method, document=document,
                       note=ack.note)
+    if not current_user.can("clinical.view"):
+        return redirect(url_for("clients.chart", client_id=client.id, _anchor="plan"), code=303)
     return redirect(url_for("plans.version", client_id=client.id, plan_id=plan.id), code=303)
 
 

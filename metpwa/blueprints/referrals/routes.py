@@ -7,7 +7,7 @@ from wtforms import SelectChoice
 from ...access import requires, safe_next
 from ...models import Client, Referral, ReferringProvider
 from ...scoping import get_for_client, get_for_practice
-from ...services import documents, intake, referrals
+from ...services import audit, documents, intake, referrals
 from . import bp
 from .forms import ClearanceForm, OrderForm, ProviderForm, ReferralForm
 
@@ -44,6 +44,8 @@ def new_referral(client_id: int):
     client = get_for_practice(Client, client_id)
     form = ReferralForm()
     _provider_choices(form.provider_id)
+    if request.method == "GET":
+        audit.viewed(client, detail={"view": "new referral"})
     status = 200
     if form.validate_on_submit():
         codes, problems = referrals.check_codes(form.code_lines())
@@ -98,6 +100,9 @@ def new_clearance(client_id: int):
         return redirect(url_for("clients.chart", client_id=client.id), code=303)
     form = ClearanceForm()
     _provider_choices(form.provider_id)
+    if request.method == "GET":
+        # The page shows which answers of the health history call for clearance.
+        audit.viewed(answered, client_id=client.id, detail={"view": "new clearance"})
     status = 200
     if form.validate_on_submit():
         provider = get_for_practice(ReferringProvider, form.provider_id.data)

@@ -222,6 +222,7 @@ def exercise_history(session_id: int, item_id: int):
     session_log = _session_log(session_id)
     item = _item(session_log, item_id)
     rows = sessions.history(session_log.client_id, item.exercise_id, before=session_log.started_at)
+    audit.viewed(item, user=current_user, client_id=session_log.client_id, detail={"view": "exercise history"})
     loads = [max((float(s.load or 0) for s in sets), default=0) for _, sets in rows]
     volume = [sum((s.reps or 0) * float(s.load or 1) for s in sets) for _, sets in rows]
     return render_template("sessions/_history.html", rows=rows, item=item,
@@ -290,6 +291,7 @@ def sign(session_id: int):
     if session_log.signed:
         return redirect(url_for("sessions.screen", session_id=session_log.id), code=303)
     if request.method == "GET":
+        audit.viewed(session_log, user=current_user, client_id=session_log.client_id, detail={"view": "sign"})
         return _sign_page(session_log, errors={}, values={}, flags={})
     posted = forms.read_note(request.form)
     review = scope.review(current_user, posted.note, posted.keep_reasons)
