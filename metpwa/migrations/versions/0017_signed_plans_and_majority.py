@@ -1,7 +1,7 @@
 """signed Plan of Exercise versions; the practice's state (for the age of majority)
 
 Revision ID: 0017_signed_plans_and_majority
-Revises: 0015_practice_operations
+Revises: 0016_coverage_payer
 Create Date: 2026-12-07 00:40:00
 
 Data: versions saved before this revision were never signed, and stay so: they show as
@@ -15,7 +15,7 @@ from alembic import op
 from metpwa import dbguards
 
 revision = '0017_signed_plans_and_majority'
-down_revision = '0015_practice_operations'
+down_revision = '0016_coverage_payer'
 branch_labels = None
 depends_on = None
 

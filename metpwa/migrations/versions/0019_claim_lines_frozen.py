@@ -1,7 +1,7 @@
 """a claim's lines and diagnoses never change once it is exported
 
 Revision ID: 0019_claim_lines_frozen
-Revises: 0016_coverage_payer
+Revises: 0017_signed_plans_and_majority
 Create Date: 2026-12-07 01:00:00
 
 Payments post against a claim's lines and the payer holds the claim as sent: once claim.exported_at
@@ -13,7 +13,7 @@ from alembic import op
 from metpwa import dbguards
 
 revision = '0019_claim_lines_frozen'
-down_revision = '0016_coverage_payer'
+down_revision = '0017_signed_plans_and_majority'
 branch_labels = None
 depends_on = None
 
