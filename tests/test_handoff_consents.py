@@ -329,7 +329,7 @@ def test_a_practice_without_a_notice_adds_the_model_one(app, new_agent, personas
     assert owner.post("/consents/notice").status_code == 303
     page = owner.get("/consents").get_data(as_text=True)
     assert "Add the Notice of Privacy Practices" not in page
-    assert "Notice: the client reads it just before signing the acknowledgement" in page
+    assert "Notice: read just before the acknowledgement is signed" in page
     assert owner.post("/consents/notice").status_code == 303  # a second tap adds no second notice
     with app.app_context():
         from metpwa.extensions import db
