@@ -66,7 +66,8 @@ class Defaults:
     # choice, to meet the longest its state law and payer contracts require. No federal rule sets one
     # number for medical records: HIPAA's six years cover HIPAA documentation, 42 CFR 424.516(f)'s
     # seven only some Medicare ordering documentation, Medicare Advantage contracts ask for ten
-    # (metpwa.standards.retention). Seven by default.
+    # (metpwa.standards.retention). Seven by default. A client seen as a minor is kept at least until
+    # the age of majority in the practice's state plus these years (rules.retention).
     RETENTION_YEARS = 7
 
     # Number of reverse proxies in front of the app whose X-Forwarded-For is trusted

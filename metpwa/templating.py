@@ -13,8 +13,9 @@ from flask import Flask, current_app, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
-from .standards.billing import MEDICARE_CLIENT_PAYS_PRIVATELY
 from .permissions import document_capability
+from .rules.outcomes import display_today
+from .standards.billing import MEDICARE_CLIENT_PAYS_PRIVATELY
 
 _static_versions: dict[str, tuple[float, str]] = {}
 
@@ -123,9 +124,16 @@ def html_attrs(attributes: Mapping[str, object]) -> Markup:
     return written
 
 
+def shown_today(result) -> str:
+    """An outcome result's value as today's rules show it (one rounding: rules.thresholds), so a
+    result saved before a correction reads like a new one; its sentence stays as it was written."""
+    return display_today(result.measure_key, result.raw, result.display)
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.filters["upper_first"] = upper_first
+    app.jinja_env.filters["shown_today"] = shown_today
     app.jinja_env.globals["timedelta"] = timedelta
     app.jinja_env.globals["svg_data_uri"] = _svg_data_uri
     app.jinja_env.globals["html_attrs"] = html_attrs

@@ -241,8 +241,11 @@ class Factory:
                 consents.install_defaults(client.practice)
                 _db.session.commit()
             for template in consents.current_templates(practice_id):
+                if consents.is_notice(template):  # read, not signed
+                    continue
                 consents.sign(trainer, client, template, seen_sha256=consents.text_sha256(template),
-                              signature_png=signature_png(), signer_name=client.legal_name, signer_relationship="self")
+                              signature_png=signature_png(), signer_name=client.legal_name, signer_relationship="self",
+                              seen_notice_id=consents.notice_shown_with(template))
             assessment = assessments.start(trainer, client, date(2026, 10, 5))
             assessments.add_rom(trainer, assessment, motion="knee.flexion", side="right", mode="active", degrees="100")
             assessments.sign(trainer, assessment, client)

@@ -24,8 +24,9 @@ def setup(make, personas):
 
 def _sign_form(page: str, **fields) -> dict:
     sha = re.search(r'name="text_sha256" type="hidden" value="([0-9a-f]{64})"', page).group(1)
+    notice = re.search(r'name="notice_id" type="hidden" value="(\d*)"', page)
     return {"signer_name": "Harriet Quill", "signer_relationship": "self", "signature": signature_data_url(),
-            "text_sha256": sha, **fields}
+            "text_sha256": sha, "notice_id": notice.group(1) if notice else "", **fields}
 
 
 def test_hand_off_shows_only_this_clients_forms(agent, personas, setup):
@@ -276,3 +277,66 @@ def test_the_practices_state_sets_the_age_of_majority_for_who_signs(app, new_age
     signed = trainer.post(f"/handoff/sign/{forms['informed_consent']}",
                           data=_sign_form(page, signer_name="Ruth Moss", signer_relationship="legal_guardian"))
     assert signed.status_code == 303
+
+
+def test_the_notice_of_privacy_practices_is_shown_before_its_acknowledgement_is_signed(app, agent, new_agent,
+                                                                                       personas, setup):
+    """Issue 16 ("Notice of Privacy Practices"): an editable notice on the HHS model's structure, versioned
+    like the consents, read just above the acknowledgement; the signature names the version read."""
+    forms, client_id, _ = setup
+    notice_id, ack_id = forms["notice_of_privacy_practices"], forms["privacy_notice"]
+    agent.login(personas.colleague)
+    agent.post(f"/handoff/start/{client_id}")
+    home = agent.get("/handoff").get_data(as_text=True)
+    assert "Acknowledgement of the Notice of Privacy Practices" in home
+    assert f"/handoff/sign/{notice_id}" not in home
+    assert agent.get(f"/handoff/sign/{notice_id}").status_code == 303  # a notice is read, not signed
+    page = agent.get(f"/handoff/sign/{ack_id}").get_data(as_text=True)
+    assert page.index("THIS NOTICE DESCRIBES HOW HEALTH INFORMATION") < page.index("What You Are Signing")
+    assert "Please read first · version 1" in page
+    # The owner publishes a new notice while the client reads the old one: they must read it first.
+    owner = new_agent()
+    owner.login(personas.owner)
+    edit = owner.get("/consents/notice_of_privacy_practices/edit").get_data(as_text=True)
+    body = re.search(r"<textarea[^>]*>(.*?)</textarea>", edit, re.S).group(1)
+    import html
+
+    assert owner.post("/consents/notice_of_privacy_practices/edit", data={
+        "title": "Notice of Privacy Practices",
+        "body": html.unescape(body).replace("at our front desk or by phone", "at (312) 555-0100")}).status_code == 303
+    stale = agent.post(f"/handoff/sign/{ack_id}", data=_sign_form(page))
+    assert stale.status_code == 303 and "changed=1" in stale.headers["Location"]
+    page = agent.get(f"/handoff/sign/{ack_id}").get_data(as_text=True)
+    assert "Please read first · version 2" in page and "(312) 555-0100" in page
+    assert agent.post(f"/handoff/sign/{ack_id}", data=_sign_form(page)).status_code == 303
+    with app.app_context():
+        from metpwa.extensions import db
+
+        signature = db.session.scalar(select(ConsentSignature).where(ConsentSignature.client_id == client_id,
+                                                                     ConsentSignature.template_id == ack_id))
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "sign",
+                                                           AuditEvent.client_id == client_id))
+        assert event.detail_data["notice_version"] == 2
+        words = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(signature.pdf)).pages)
+    assert "Notice shown" in words and "Notice of Privacy Practices, version 2" in words
+
+
+def test_a_practice_without_a_notice_adds_the_model_one(app, new_agent, personas, make):
+    owner = new_agent()
+    owner.login(personas.owner)
+    page = owner.get("/consents").get_data(as_text=True)
+    assert "Add the Notice of Privacy Practices" in page
+    assert owner.post("/consents/notice").status_code == 303
+    page = owner.get("/consents").get_data(as_text=True)
+    assert "Add the Notice of Privacy Practices" not in page
+    assert "Notice: read just before the acknowledgement is signed" in page
+    assert owner.post("/consents/notice").status_code == 303  # a second tap adds no second notice
+    with app.app_context():
+        from metpwa.extensions import db
+
+        assert len(db.session.scalars(select(ConsentTemplate).where(
+            ConsentTemplate.practice_id == personas.practice_id,
+            ConsentTemplate.key == "notice_of_privacy_practices")).all()) == 1
+    trainer = new_agent()
+    trainer.login(personas.colleague)
+    assert trainer.post("/consents/notice").status_code == 403

@@ -465,3 +465,26 @@ def test_a_100_ft_hallway_is_recorded_in_feet_and_kept_in_metres(app, trainer, p
         row = db.session.scalar(select(OutcomeResult).where(OutcomeResult.measure_key == "six_minute_walk"))
         assert row.raw == {"laps": 10, "length_unit": "ft", "lap_length": 100, "extra": 50}
         assert (row.value, row.unit, row.protocol_version) == (320.0, "m", "six_minute_walk-3")
+
+
+def test_a_result_saved_before_the_one_rounding_rule_reads_with_todays_rule(app, db, trainer, peggy):
+    """Issue 16 ("One threshold rule, one rounding"; old stored results): a TUG of [11.95, 11.95, 11.94]
+    saved before wave 1 kept 11.95 s and "12.0 s" (rounded twice) and a LOINC code on the mean. The
+    stored row stays as written (locked); it is shown, charted and judged against goals as today's
+    rule reads its raw trials (11.9 s), with a line saying what was saved, and LOINC as today assigns it."""
+    from metpwa import dbguards
+    from metpwa.models import Client
+    from metpwa.services import plans
+
+    _record(trainer, peggy, "tug", {"trials": ["11.95", "11.95", "11.94"], "walking_aid": "none"})
+    with app.app_context():
+        with dbguards.suspended(db.session.connection(), ["outcome_result"]):
+            db.session.execute(update(OutcomeResult).where(OutcomeResult.client_id == peggy).values(
+                value=11.95, display="12.0 s", loinc_codes={"mean": "89423-8"}))
+        db.session.commit()
+        assert plans.latest_values(db.session.get(Client, peggy))[("measure", "tug", "na")] == 11.9
+    page = trainer.get(f"/clients/{peggy}/measures/tug/trend").get_data(as_text=True)
+    assert "11.9 s" in page and "Saved as 12.0 s before the one-rounding rule" in page
+    assert "89423-8 (mean)" not in page
+    card = trainer.get(f"/clients/{peggy}/measures/card", htmx=True).get_data(as_text=True)
+    assert "TUG 11.9 s" in card and "12.0 s" not in card

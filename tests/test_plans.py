@@ -386,3 +386,12 @@ def test_a_plan_signature_is_locked_in_the_database(app, db, agent, personas, cl
             with pytest.raises(exc.IntegrityError, match="signed records cannot change"):
                 db.session.execute(statement)
             db.session.rollback()
+
+
+def test_the_chart_says_whether_the_current_plan_is_signed(app, agent, personas, client_with_baseline):
+    client_id = client_with_baseline
+    plan_id = _first_plan(app, agent, personas, client_id)
+    assert "Draft - not signed" in agent.get(f"/clients/{client_id}").get_data(as_text=True)
+    agent.post(f"/clients/{client_id}/plan/versions/{plan_id}/sign")
+    chart = agent.get(f"/clients/{client_id}").get_data(as_text=True)
+    assert "Draft - not signed" not in chart and re.search(r"Signed \w{3} \d{1,2}, \d{4}", chart)

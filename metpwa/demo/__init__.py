@@ -447,7 +447,8 @@ def _signature(story: Story, client: Client, rng: random.Random) -> bytes:
 
 def _sign_all(story: Story, client: Client, witness: User, signature: bytes, joined: datetime) -> None:
     for template in consents.current_templates(client.practice_id):
-        _sign(witness, client, template, signature, story, joined + timedelta(hours=1, minutes=20))
+        if not consents.is_notice(template):  # the notice is read, not signed
+            _sign(witness, client, template, signature, story, joined + timedelta(hours=1, minutes=20))
 
 
 def _publish_waiver_v2(practice: Practice, published_at: datetime) -> None:
@@ -471,7 +472,7 @@ def _sign(witness: User, client: Client, template: ConsentTemplate, signature: b
     consents.sign(witness, client, template, seen_sha256=consents.text_sha256(template), signature_png=signature,
                   signer_name=story.guardian or client.legal_name,
                   signer_relationship="parent" if story.guardian else "self", signed_at=signed_at,
-                  signed_on_device=IPAD)
+                  signed_on_device=IPAD, seen_notice_id=consents.notice_shown_with(template))
 
 
 def _handwriting(name: str, rng: random.Random) -> bytes:

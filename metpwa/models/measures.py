@@ -61,8 +61,9 @@ class OutcomeResult(db.Model):
     )
 
     def values_by_side(self) -> dict[str, float]:
-        """What a plan goal on this measure reads, by side: "na" is the score (for grip the stronger
-        hand), "right" and "left" are the grip means of each hand tested."""
+        """The values by side as recorded when saved: "na" is the score (for grip the stronger hand),
+        "right" and "left" the grip means of each hand. Plan goals read services.measures.values_today,
+        the same values under today's rounding."""
         values = {"na": self.value}
         for side in ("right", "left"):
             kg = self.parts.get(f"{side}_kg")

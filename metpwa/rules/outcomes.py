@@ -147,6 +147,24 @@ def score(measure_key: str, raw: Mapping[str, object]) -> Score:
     return _SCORERS[measure.key](measure, raw)
 
 
+def rescored(measure_key: str, raw: Mapping[str, object], recorded: Score) -> Score:
+    """A stored result under today's rules: its raw entry scored again, so results saved before a
+    correction (issue 16: TUG means rounded twice, to hundredths and again) are shown and judged with
+    one rounding like new ones. The recorded score stands when today's checks refuse the old entry."""
+    try:
+        return score(measure_key, raw)
+    except MeasureInputError:
+        return recorded
+
+
+def display_today(measure_key: str, raw: Mapping[str, object], recorded_display: str) -> str:
+    """How a stored result reads under today's rules (see rescored); the recorded words otherwise."""
+    try:
+        return score(measure_key, raw).display
+    except MeasureInputError:
+        return recorded_display
+
+
 def _check(value: float, limit: InputLimit, field: str, where: str) -> float:
     if limit.allowed:
         if value not in limit.allowed:

@@ -17,6 +17,7 @@ from ..models import Client, ConsentSignature, ConsentTemplate, ConsentWithdrawa
 from ..rules.errors import StaleRecord
 from ..rules.readiness import ConsentFact
 from ..standards.consent_texts import DEFAULT_CONSENTS
+from ..standards.privacy_notice import ACKNOWLEDGEMENT_KEY, NOTICE_KEY, NOTICE_OF_PRIVACY_PRACTICES
 from . import audit, printing
 from .requestinfo import client_ip, device
 
@@ -105,12 +106,44 @@ def retire(user: User, template: ConsentTemplate) -> None:
 
 
 def install_defaults(practice: Practice, user: User | None = None) -> list[ConsentTemplate]:
-    """The practice's starting forms, from our plain-language texts (to be reviewed by its lawyer)."""
+    """The practice's starting forms and its Notice of Privacy Practices, from our plain-language
+    texts (to be reviewed by its lawyer)."""
     return [
         _new_version(user, practice.id, key=text.key, title=text.title,
                      body=text.body.format(practice_name=practice.name), required=text.required)
-        for text in DEFAULT_CONSENTS
+        for text in (*DEFAULT_CONSENTS, NOTICE_OF_PRIVACY_PRACTICES)
     ]
+
+
+def current_notice(practice_id: int) -> ConsentTemplate | None:
+    """The Notice of Privacy Practices in force: shown to the client above the acknowledgement."""
+    return db.session.scalar(
+        select(ConsentTemplate).where(ConsentTemplate.practice_id == practice_id, ConsentTemplate.key == NOTICE_KEY,
+                                      ConsentTemplate.retired_at.is_(None))
+    )
+
+
+def shows_notice(template: ConsentTemplate) -> bool:
+    return template.key == ACKNOWLEDGEMENT_KEY
+
+
+def is_notice(template: ConsentTemplate) -> bool:
+    return template.key == NOTICE_KEY
+
+
+def notice_shown_with(template: ConsentTemplate) -> int | None:
+    """The id of the notice shown above this form (the acknowledgement's), for sign(seen_notice_id=...)."""
+    notice = current_notice(template.practice_id) if shows_notice(template) else None
+    return notice.id if notice else None
+
+
+def publish_notice(user: User, practice: Practice) -> ConsentTemplate:
+    """A practice set up before the notice shipped starts from the HHS model structure too."""
+    if current_notice(practice.id) is not None:
+        return current_notice(practice.id)
+    text = NOTICE_OF_PRIVACY_PRACTICES
+    return publish(user, practice.id, key=text.key, title=text.title, body=text.body.format(practice_name=practice.name),
+                   required=False)
 
 
 def signatures(client_id: int) -> list[ConsentSignature]:
@@ -142,16 +175,27 @@ def facts(client: Client) -> list[ConsentFact]:
     return result
 
 
-def needing_signature(client: Client) -> list[ConsentTemplate]:
+def _unsigned(client: Client) -> list[ConsentTemplate]:
     withdrawn = withdrawn_ids(client.id)
     signed_ids = {s.template_id for s in signatures(client.id) if s.id not in withdrawn}
-    return [t for t in current_templates(client.practice_id) if t.required and t.id not in signed_ids]
+    return [t for t in current_templates(client.practice_id) if t.id not in signed_ids]
+
+
+def needing_signature(client: Client) -> list[ConsentTemplate]:
+    return [t for t in _unsigned(client) if t.required]
+
+
+def offered(client: Client) -> list[ConsentTemplate]:
+    """What hand-off offers: the required forms still to sign, then the acknowledgement of the
+    Notice of Privacy Practices while unsigned (a client may decline it: 45 CFR 164.520(c)(2)(ii))."""
+    unsigned = _unsigned(client)
+    return [t for t in unsigned if t.required] + [t for t in unsigned if not t.required and shows_notice(t)]
 
 
 @rolls_back_on_refusal
 def sign(witness: User, client: Client, template: ConsentTemplate, *, seen_sha256: str, signature_png: bytes,
          signer_name: str, signer_relationship: str, signed_at: datetime | None = None,
-         signed_on_device: str | None = None) -> ConsentSignature:
+         signed_on_device: str | None = None, seen_notice_id: int | None = None) -> ConsentSignature:
     """Record a signature on exactly the version the signer read.
 
     signed_at and signed_on_device are for bringing in consents signed before metpwa
@@ -160,6 +204,10 @@ def sign(witness: User, client: Client, template: ConsentTemplate, *, seen_sha25
     takes a good part of a second); the version is checked again once it is held.
     """
     if template.retired_at is not None or seen_sha256 != text_sha256(template):
+        raise ConsentChanged()
+    # The acknowledgement is of the notice the client just read: a newer one must be read first.
+    notice = current_notice(client.practice_id) if shows_notice(template) else None
+    if notice is not None and seen_notice_id != notice.id:
         raise ConsentChanged()
     signature = ConsentSignature(
         practice_id=client.practice_id, client_id=client.id, template_id=template.id,
@@ -184,15 +232,18 @@ def sign(witness: User, client: Client, template: ConsentTemplate, *, seen_sha25
     db.session.flush()
     audit.record("sign", signature, user=witness, client_id=client.id,
                  detail={"template": template.key, "version": template.version,
-                         "relationship": signer_relationship})
+                         "relationship": signer_relationship,
+                         **({"notice_version": notice.version} if notice is not None else {})})
     db.session.commit()
     return signature
 
 
 def consent_pdf(signature: ConsentSignature) -> bytes:
+    """The signed form as a PDF; an acknowledgement names the notice version the client read."""
+    notice = current_notice(signature.practice_id) if shows_notice(signature.template) else None
     return printing.document_pdf(
         "pdf/consent.html", signature=signature, template=signature.template, client=signature.client,
-        practice=signature.client.practice, relationships=RELATIONSHIPS,
+        practice=signature.client.practice, relationships=RELATIONSHIPS, notice=notice,
         signature_data_uri="data:image/png;base64," + base64.b64encode(signature.signature_png).decode(),
         paragraphs=paragraphs(signature.template),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -199,7 +199,22 @@ def _parts(scored: Score) -> dict:
 
 
 def as_score(result: OutcomeResult) -> Score:
-    """A saved result read back as the score it was, e.g. to be the baseline of a later one."""
+    """A saved result read as today's rules score it (rules.outcomes.rescored), e.g. to be the baseline
+    of a later one or a plan goal's latest value: one rounding for every result, old or new."""
+    return outcome_rules.rescored(result.measure_key, result.raw, _recorded(result))
+
+
+def values_today(result: OutcomeResult) -> dict[str, float]:
+    """What a plan goal on this measure reads, by side, under today's rules: "na" is the score (for grip
+    the stronger hand), "right" and "left" the grip means of each hand tested."""
+    scored = as_score(result)
+    values = {"na": scored.value}
+    values |= {side: kg for side, kg in (("right", scored.right_kg), ("left", scored.left_kg)) if kg is not None}
+    return values
+
+
+def _recorded(result: OutcomeResult) -> Score:
+    """A saved result read back as the score it was when it was saved."""
     parts = result.parts
     return Score(
         result.measure_key, result.value, result.unit, result.display,
@@ -315,14 +330,19 @@ class History:
     trends: list[Trend]
     # The licence notices of the LOINC codes the page shows (Regenstrief; NIH Toolbox for grip).
     notices: tuple[str, ...] = ()
+    # Each result's LOINC codes by part, as today's rules assign them.
+    loinc: dict[int, dict[str, str]] = field(default_factory=dict)
 
 
 def open_history(user: User, client: Client, measure_key: str) -> History:
     rows = results(client.id, measure_key)
     audit.record("read", client, user=user, detail={"view": "measure trend", "measure": measure_key})
     db.session.commit()
-    codes = [code for row in rows for code in (row.loinc_codes or {}).values()]
-    return History(rows, trends(client, measure_key, rows), outcome_rules.loinc_notices(codes))
+    # Codes under today's LOINC rules: one saved before a protocol check (83172-7 on a mean of three
+    # rolling-start trials) is not shown as if it matched.
+    loinc = {row.id: _loinc(as_score(row)) for row in rows}
+    codes = [code for row_codes in loinc.values() for code in row_codes.values()]
+    return History(rows, trends(client, measure_key, rows), outcome_rules.loinc_notices(codes), loinc)
 
 
 def trends(client: Client, measure_key: str, rows: list[OutcomeResult]) -> list[Trend]:
@@ -334,17 +354,18 @@ def trends(client: Client, measure_key: str, rows: list[OutcomeResult]) -> list[
     last_day = rows[-1].performed_at.astimezone(zone).date()
     goals = _goals(client.id, measure_key)
     series: list[tuple[str, str, list[tuple[date, float]], float | None]] = []
+    # Every point as today's rules score it, so old and new results share one rounding.
+    values = [(row.performed_at.astimezone(zone).date(), values_today(row)) for row in rows]
     if measure.key == "grip":
         # A goal on the stronger hand ("na") is drawn on the hand that is stronger now.
-        stronger = max(SIDES, key=lambda side: rows[-1].parts.get(f"{side}_kg") or 0.0)
+        stronger = max(SIDES, key=lambda side: values[-1][1].get(side) or 0.0)
         for side in SIDES:
-            points = [(row.performed_at.astimezone(zone).date(), row.parts[f"{side}_kg"]) for row in rows
-                      if row.parts.get(f"{side}_kg") is not None]
+            points = [(day, by_side[side]) for day, by_side in values if by_side.get(side) is not None]
             if points:
                 goal = goals.get(side, goals.get("na") if side == stronger else None)
                 series.append((f"{measure.name}, {side} hand", side, points, goal))
     else:
-        points = [(row.performed_at.astimezone(zone).date(), row.value) for row in rows]
+        points = [(day, by_side["na"]) for day, by_side in values]
         series.append((measure.name, "na", points, goals.get("na")))
     charts_data = []
     for title, side, points, goal in series:

@@ -28,7 +28,7 @@ from ..rules import plan as plan_rules
 from ..rules.readiness import PlanFact
 from ..rules.errors import RecordLocked, StaleRecord
 from ..standards import attestations
-from . import audit, library, printing
+from . import audit, library, measures, printing
 
 ACK_METHODS = {"signed_copy": "Signed copy returned", "fax": "Fax", "email": "Email", "portal": "Portal message",
                "verbal": "Verbal (phone)"}
@@ -81,7 +81,7 @@ def baseline_value(baseline: Assessment | None, goal, *, client_id: int | None =
                                         OutcomeResult.measure_key == goal.target_key)
             .order_by(OutcomeResult.performed_at, OutcomeResult.id).limit(1)
         )
-        return first.values_by_side().get(goal.side) if first else None
+        return measures.values_today(first).get(goal.side) if first else None
     if baseline is None:
         return None
     if goal.target_kind == "rom":
@@ -212,7 +212,7 @@ def latest_values(client: Client, until: datetime | None = None) -> dict[tuple[s
         assessed = assessed.where(Assessment.performed_on < until.astimezone(client.practice.zone).date())
     results = db.session.scalars(measured.order_by(OutcomeResult.performed_at, OutcomeResult.id))
     for result in results:
-        for side, value in result.values_by_side().items():
+        for side, value in measures.values_today(result).items():
             values[("measure", result.measure_key, side)] = value
     for assessment in db.session.scalars(assessed.order_by(Assessment.performed_on, Assessment.id)):
         for row in sorted(assessment.rom, key=lambda r: r.mode == "active"):

@@ -77,7 +77,7 @@ This release does not cover harm caused by gross negligence or by harm done on p
 
 My Signature
 
-I have read this form and I understand it. I had the chance to ask questions. I am signing it of my own free will. I am 18 or older, or my parent or legal guardian is signing for me.""",
+I have read this form and I understand it. I had the chance to ask questions. I am signing it of my own free will. I have reached the age of majority in this state, or my parent or legal guardian is signing for me.""",
 )
 
 PRIVACY_NOTICE = ConsentText(

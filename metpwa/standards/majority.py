@@ -10,7 +10,7 @@ client under the age of majority.
 from dataclasses import dataclass
 
 DEFAULT_AGE = 18
-DEFAULT_SOURCE = "18 in every state not listed in MAJORITY_BY_STATE (each state's own statute)"
+DEFAULT_SOURCE = "18, as in every state but Alabama, Nebraska and Mississippi (each state's own statute)"
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from metpwa.standards.majority import DEFAULT_AGE, MAJORITY_BY_STATE, STATE_NAME
     ("AL", 19, "Code of Alabama 1975 § 26-1-1"),
     ("NE", 19, "Neb. Rev. Stat. § 43-2101"),
     ("MS", 21, "Miss. Code Ann. § 1-3-27"),
-    ("IL", 18, "18 in every state not listed"),
-    (None, 18, "18 in every state not listed"),
+    ("IL", 18, "18, as in every state but Alabama, Nebraska and Mississippi"),
+    (None, 18, "18, as in every state but Alabama, Nebraska and Mississippi"),
 ])
 def test_majority_by_state_alabama_nebraska_19_mississippi_21_else_18(state, age, statute):
     found = majority(state)

@@ -996,3 +996,16 @@ def test_lefs_items_are_binkley_1999_word_for_word_with_attribution():
     assert "because of your lower limb problem" in LEFS_QUESTIONNAIRE.prompt
     assert "Binkley JM" in LEFS_QUESTIONNAIRE.attribution and "Phys Ther 1999;79(4):371-383" in LEFS_QUESTIONNAIRE.attribution
     assert MEASURES["lefs"].protocol_version == "lefs-2"
+
+
+def test_rescored_reads_an_old_double_rounded_tug_with_one_rounding_issue_16():
+    """Issue 16 ("One threshold rule, one rounding"): a stored [11.95, 11.95, 11.94] s TUG reads 11.9 s
+    today; a raw entry today's checks refuse keeps what was recorded."""
+    from metpwa.rules.outcomes import Score, display_today, rescored
+
+    recorded = Score("tug", 11.95, "s", "12.0 s")
+    today = rescored("tug", {"trials": [11.95, 11.95, 11.94]}, recorded)
+    assert (today.value, today.display) == (11.9, "11.9 s")
+    assert rescored("tug", {"trials": []}, recorded) is recorded
+    assert display_today("tug", {"trials": [11.95, 11.95, 11.94]}, "12.0 s") == "11.9 s"
+    assert display_today("tug", {}, "12.0 s") == "12.0 s"

@@ -10,6 +10,7 @@ from ...scoping import get_for_client, get_for_practice
 from ...services import audit, consents
 from . import bp
 from ...standards.majority import majority
+from ...standards.privacy_notice import NOTICE_KEY
 from .forms import PracticeStateForm, TemplateForm, WithdrawForm
 
 
@@ -19,7 +20,15 @@ def _templates_page(form: TemplateForm, state_form: PracticeStateForm | None = N
     return render_template("consents/templates.html", templates=current,
                            history={t.key: consents.versions(current_user.practice_id, t.key) for t in current},
                            form=form, state_form=state_form or PracticeStateForm(state=practice.state or ""),
-                           majority=majority(practice.state)), status
+                           majority=majority(practice.state), notice_key=NOTICE_KEY,
+                           has_notice=any(t.key == NOTICE_KEY for t in current)), status
+
+
+@bp.post("/consents/notice")
+@requires("staff.manage")
+def publish_notice():
+    consents.publish_notice(current_user, current_user.practice)
+    return redirect(url_for("consents.templates"), code=303)
 
 
 @bp.get("/consents")

@@ -15,6 +15,8 @@ class SignForm(BaseForm):
     signer_relationship = SelectField("You are signing as", choices=[SelectChoice(k, v) for k, v in RELATIONSHIPS.items()])
     signature = HiddenField(validators=[DataRequired("Please sign in the box with your finger or the pencil.")])
     text_sha256 = HiddenField()
+    # The Notice of Privacy Practices shown above an acknowledgement (its id), when there is one.
+    notice_id = HiddenField()
 
 
 class StaffCheckForm(BaseForm):

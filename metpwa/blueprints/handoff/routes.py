@@ -9,7 +9,7 @@ from ...database import writes_last
 from ...models import Client, ConsentTemplate
 from ...rules.retention import is_minor
 from ...rules.signature import SignatureError, clean_signature
-from ...scoping import get_for_practice
+from ...scoping import get_for_practice, record_id_or_none
 from ...services import consents, handoff, intake, signin
 from ...standards.majority import majority
 from ..intake_step import render_step, step_keys
@@ -39,7 +39,7 @@ def _tasks(client: Client) -> tuple[list[dict], int]:
     if current is None or not current.complete:
         tasks.append({"kind": "intake", "title": "Health history", "url": url_for("handoff.intake_step",
                       step_key=(intake.first_open_step(current) if current else step_keys()[0]))})
-    for template in consents.needing_signature(client):
+    for template in consents.offered(client):
         tasks.append({"kind": "consent", "title": template.title,
                       "url": url_for("handoff.sign", template_id=template.id)})
     return tasks, len(tasks)
@@ -79,14 +79,16 @@ def intake_step(step_key: str):
 def sign(template_id: int):
     client = _client()
     template = get_for_practice(ConsentTemplate, template_id)
-    if template.retired_at is not None:
+    if template.retired_at is not None or consents.is_notice(template):  # a notice is read above its acknowledgement
         return redirect(url_for("handoff.home"), code=303)
     form = SignForm()
+    notice = consents.current_notice(client.practice_id) if consents.shows_notice(template) else None
     # The age of majority is the practice's state's (standards.majority): 19 in Alabama, 21 in Mississippi.
     of_age = majority(current_user.practice.state).age
     minor = is_minor(client.date_of_birth, practice_today(current_user.practice), of_age)
     if request.method == "GET":
         form.text_sha256.data = consents.text_sha256(template)
+        form.notice_id.data = str(notice.id) if notice else ""
         form.signer_relationship.data = "parent" if minor else "self"
         if not minor:
             form.signer_name.data = client.legal_name
@@ -104,15 +106,17 @@ def sign(template_id: int):
                 try:
                     consents.sign(current_user, client, template, seen_sha256=form.text_sha256.data or "",
                                   signature_png=png, signer_name=form.signer_name.data,
-                                  signer_relationship=form.signer_relationship.data)
+                                  signer_relationship=form.signer_relationship.data,
+                                  seen_notice_id=record_id_or_none(form.notice_id.data or ""))
                 except consents.ConsentChanged:
                     return redirect(url_for("handoff.home", changed=1), code=303)
                 return redirect(url_for("handoff.home"), code=303)
     if request.method == "POST":
         status = 422
-    paragraphs = [p.strip() for p in template.body.split("\n\n") if p.strip()]
+    paragraphs = consents.paragraphs(template)
     return render_template("handoff/sign.html", client=client, template=template, paragraphs=paragraphs,
-                           form=form, minor=minor, of_age=of_age), status
+                           form=form, minor=minor, of_age=of_age, notice=notice,
+                           notice_paragraphs=consents.paragraphs(notice) if notice else []), status
 
 
 @bp.route("/done", methods=["GET", "POST"])

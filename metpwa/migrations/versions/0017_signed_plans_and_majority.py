@@ -7,7 +7,7 @@ Create Date: 2026-12-07 00:40:00
 Data: versions saved before this revision were never signed, and stay so: they show as
 "draft - not signed" until a trainer signs the current one (nobody can attest today to a plan
 on someone else's behalf). Existing practices have no state yet, so majority is 18 until the
-owner sets one (the Practice settings page says so).
+owner sets one (on the Consent forms page, "Who signs for a minor").
 """
 import sqlalchemy as sa
 from alembic import op
