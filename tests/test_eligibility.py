@@ -10,7 +10,15 @@ from support import lfh_x12
 from support.claims import BILLING_NPI, samples_dir
 
 from metpwa.extensions import db
-from metpwa.models import AuditEvent, BillingProvider, Client, Coverage, EligibilityVerification, Payer, PriorAuthorisation
+from metpwa.models import (
+    AuditEvent,
+    BillingProvider,
+    Client,
+    Coverage,
+    EligibilityVerification,
+    Payer,
+    PriorAuthorisation,
+)
 from metpwa.services import eligibility
 
 RICH_271 = f"""ISA*00*          *00*          *ZZ*PHP01          *ZZ*LAKESHOREMET   *260302*0931*^*00501*000000901*0*T*:~
