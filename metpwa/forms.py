@@ -120,7 +120,7 @@ class MoneyField(StringField):
             raise ValidationError("An amount cannot be negative.")
         if amount.as_tuple().exponent < -2:
             raise ValidationError("Dollars and cents only: at most two places after the point.")
-        if amount >= Decimal("100000000"):
+        if amount >= Decimal(100000000):
             raise ValidationError("That amount is far too large.")
         self.amount = amount
 
@@ -136,6 +136,15 @@ class PhoneField(StringField):
                 self.data = normalize_us_phone(self.data)
             except IdentifierError as error:
                 raise ValidationError(error.message) from None
+
+
+def show_refusal(form, error, field: str | None = None) -> None:
+    """A service's InputError beside the WTForms field it names (or `field`), else above the form."""
+    target = getattr(form, field or error.field, None)
+    if target is None:
+        form.form_errors.append(error.message)
+    else:
+        target.errors = [*target.errors, error.message]
 
 
 def not_in_future(form, field) -> None:

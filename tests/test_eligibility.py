@@ -10,7 +10,15 @@ from support import lfh_x12
 from support.claims import BILLING_NPI, samples_dir
 
 from metpwa.extensions import db
-from metpwa.models import AuditEvent, BillingProvider, Client, Coverage, EligibilityVerification, Payer, PriorAuthorisation
+from metpwa.models import (
+    AuditEvent,
+    BillingProvider,
+    Client,
+    Coverage,
+    EligibilityVerification,
+    Payer,
+    PriorAuthorisation,
+)
 from metpwa.services import eligibility
 
 RICH_271 = f"""ISA*00*          *00*          *ZZ*PHP01          *ZZ*LAKESHOREMET   *260302*0931*^*00501*000000901*0*T*:~
@@ -86,6 +94,9 @@ def test_front_desk_records_a_check_and_bad_numbers_stay_at_the_field(app, agent
         facts = eligibility.facts(db.session.get(Coverage, coverage_id))
         assert (facts.verified_on, facts.active, facts.ref) == (date(2026, 12, 1), True, coverage_id)
     assert "checked Dec 1, 2026: active" in agent.get(f"/eligibility/clients/{client_id}").get_data(as_text=True)
+    # The chart says so too, through the readiness rule the dashboard and the scrubber share.
+    assert "Insurance eligibility verified: Verified on Dec 1, 2026." in " ".join(
+        agent.get(f"/clients/{client_id}").get_data(as_text=True).split())
 
 
 def test_prior_authorisations_and_warnings(app, agent, personas, make):

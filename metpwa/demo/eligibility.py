@@ -19,8 +19,8 @@ from ..services.eligibility import AuthorisationValues, VerificationValues
 # Per plan, in turn: how it was checked, copay, coinsurance %, deductible left, visits allowed and used.
 CHECKS = (
     ("phone", Decimal("30.00"), None, Decimal("250.00"), 24, 9),
-    ("portal", Decimal("25.00"), Decimal("20"), Decimal("0.00"), 30, 11),
-    ("x12", None, Decimal("20"), Decimal("412.75"), 20, 18),
+    ("portal", Decimal("25.00"), Decimal(20), Decimal("0.00"), 30, 11),
+    ("x12", None, Decimal(20), Decimal("412.75"), 20, 18),
     ("portal", Decimal("40.00"), None, Decimal("1250.00"), None, None),
 )
 NOTES = {

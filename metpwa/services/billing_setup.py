@@ -295,7 +295,8 @@ def record_supervision(user: User, session: SessionLog, supervisor: RenderingPro
         db.session.commit()
         return found
     record = Supervision(practice_id=user.practice_id, supervisor_id=supervisor.id, session_id=session.id,
-                         supervised_on=session.started_at.astimezone(user.practice.zone).date(), note=note or None, recorded_by_id=user.id)
+                         supervised_on=session.started_at.astimezone(user.practice.zone).date(), note=note or None,
+                         recorded_by_id=user.id)
     db.session.add(record)
     db.session.flush()
     audit.record("create", record, user=user, client_id=session.client_id,

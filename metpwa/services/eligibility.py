@@ -4,7 +4,7 @@ into a verification. The latest verification is what readiness and the claim scr
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -17,11 +17,12 @@ from ..models import Client, Coverage, EligibilityVerification, Payer, PriorAuth
 from ..rules import claim_document as doc
 from ..rules.claim_scrubber import AuthorisationFacts, EligibilityFacts
 from ..rules.errors import InputError
+from ..rules.readiness import EvidenceFacts, ReadinessItem, eligibility_item
 from ..rules.x12_270 import EligibilityInquiry, write_270
 from ..rules.x12_271 import EligibilityResult, X12ReadError, read_271
 from ..rules.x12_common import Envelope, X12WriteError
 from ..standards.billing import PayerKind
-from . import audit
+from . import audit, readiness
 from .billing_setup import current_billing_provider
 
 METHODS = {"phone": "Phone call to the payer", "portal": "Payer's website", "card": "Insurance card only",
@@ -90,6 +91,16 @@ def authorisation_facts(coverage: Coverage, on: date) -> AuthorisationFacts | No
                     and (a.ends_on is None or on <= a.ends_on)), found[0])
     return AuthorisationFacts(current.number, current.starts_on, current.ends_on, current.visits_authorised,
                               ref=current.id)
+
+
+def readiness_item(client: Client) -> ReadinessItem:
+    """The evidence chain's eligibility item (rules.readiness.eligibility_item, the one definition the
+    dashboard and the scrubber share) for the client's primary open plan, for the chart."""
+    plans = open_coverages(client)
+    check = latest(plans[0]) if plans else None
+    chart = replace(readiness.facts(client), coverage=bool(plans), client_ref=client.id)
+    return eligibility_item(EvidenceFacts(chart=chart, eligibility_verified_on=check.verified_on if check else None,
+                                          eligibility_active=check.active if check else None))
 
 
 def open_coverages(client: Client) -> list[Coverage]:

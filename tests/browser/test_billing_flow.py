@@ -79,8 +79,10 @@ def test_a_biller_sets_up_a_payer_and_records_an_eligibility_check(new_ipad, liv
     # The client's plan bills under it, and the front desk's check is recorded.
     ipad.goto(ipad.base + f"/eligibility/coverage/{plan}")
     ipad.select_option("#payer_record_id", label="Blue Cross Blue Shield of Illinois · 00621")
-    ipad.tap("button:has-text('Link payer')")
-    ipad.wait_for_load_state("load")
+    # The page comes back from the link (POST, then the same page again): type only once it has.
+    with ipad.expect_response(lambda r: r.url.endswith(f"/eligibility/coverage/{plan}") and r.request.method == "GET"):
+        ipad.tap("button:has-text('Link payer')")
+    ipad.wait_for_load_state("networkidle")
     ipad.select_option("#method", "phone")
     _type(ipad, "#visits_allowed", "20")
     _type(ipad, "#visits_used", "25")

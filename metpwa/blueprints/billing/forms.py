@@ -103,7 +103,7 @@ class RenderingProviderForm(BaseForm):
     first_name = StringField("First name", validators=[DataRequired("Enter the first name."), Length(max=80)])
     last_name = StringField("Last name", validators=[DataRequired("Enter the last name."), Length(max=80)])
     credential = SelectField("Credential", choices=CREDENTIAL_CHOICES)
-    user_id = SelectField("Staff member (if they sign in here)", choices=[])
+    user_id = SelectField("Staff member (if they sign in here)", choices=[], default="")
     npi = StringField("NPI (type 1)", validators=[Optional(), _checked(normalize_npi)],
                       render_kw={"inputmode": "numeric", "autocomplete": "off"})
     taxonomy = StringField("Taxonomy code", validators=[Optional(), _checked(normalize_taxonomy)],

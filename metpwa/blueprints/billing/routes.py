@@ -13,6 +13,7 @@ from wtforms import SelectChoice
 from ...access import requires
 from ...clock import practice_today
 from ...extensions import db
+from ...forms import show_refusal
 from ...models import Client, Payer, RenderingProvider, SessionLog, User, utcnow
 from ...rules.errors import InputError
 from ...scoping import get_for_practice
@@ -29,15 +30,6 @@ from .forms import BillingProviderForm, PayerForm, RenderingProviderForm, Superv
 
 WORDS = {"kinds": PAYER_KIND_LABELS, "routes": CLAIM_ROUTE_LABELS, "methods": UNIT_METHOD_LABELS,
          "codes": PROCEDURE_CODES, "credential_label": credential_label}
-
-
-def _show_refusal(form, error: InputError) -> None:
-    """A service's refusal beside the field it names (the form's own errors when it names none)."""
-    field = getattr(form, error.field, None)
-    if field is None:
-        form.form_errors.append(error.message)
-    else:
-        field.errors = [*field.errors, error.message]
 
 
 def _page(template: str, form, **context):
@@ -65,7 +57,7 @@ def provider():
         try:
             billing_setup.save_billing_provider(current_user, form.values())
         except InputError as error:
-            _show_refusal(form, error)
+            show_refusal(form, error)
         else:
             return redirect(url_for("billing.index"), code=303)
     elif request.method == "GET" and current is not None:
@@ -90,7 +82,7 @@ def _save_payer(payer: Payer | None):
         try:
             saved = billing_setup.save_payer(current_user, payer, form.values())
         except InputError as error:
-            _show_refusal(form, error)
+            show_refusal(form, error)
         else:
             return redirect(url_for("billing.payer", payer_id=saved.id, saved=1), code=303)
     elif request.method == "GET" and payer is not None:
@@ -127,7 +119,7 @@ def _save_rendering_provider(provider: RenderingProvider | None):
         try:
             billing_setup.save_rendering_provider(current_user, provider, form.values())
         except InputError as error:
-            _show_refusal(form, error)
+            show_refusal(form, error)
         else:
             return redirect(url_for("billing.index", _anchor="providers"), code=303)
     elif request.method == "GET" and provider is not None:
@@ -160,7 +152,7 @@ def fee_schedule():
         try:
             billing_setup.add_fee(current_user, form.values(contracted))
         except InputError as error:
-            _show_refusal(form, error)
+            show_refusal(form, error)
         else:
             return redirect(url_for("billing.fee_schedule"), code=303)
     if request.method == "GET":
@@ -193,7 +185,7 @@ def supervision():
                                              get_for_practice(RenderingProvider, int(form.supervisor_id.data)),
                                              (form.note.data or "").strip() or None)
         except InputError as error:
-            _show_refusal(form, error)
+            show_refusal(form, error)
         else:
             return redirect(url_for("billing.supervision"), code=303)
     if request.method == "GET":

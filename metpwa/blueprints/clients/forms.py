@@ -122,7 +122,7 @@ class CoverageForm(BaseForm):
                              render_kw={"placeholder": "Medicare, Blue Cross Blue Shield of Illinois"})
     plan_name = StringField("Plan", validators=[Optional(), Length(max=120)])
     # The practice's billing set-up for this insurer; choices are the practice's payers (set by the route).
-    payer_record_id = SelectField("Bills under (the practice's payer set-up)", choices=[], validate_choice=True)
+    payer_record_id = SelectField("Bills under (the practice's payer set-up)", choices=[], default="")
     payer_id = StringField("Payer ID for claims (if known)", validators=[Optional(), Length(max=20),
                            Regexp(r"^[A-Za-z0-9]+$", message="A payer ID is letters and digits only.")])
     member_id = StringField("Member ID", validators=[DataRequired("Enter the member ID from the card.")],

@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("eligibility", __name__, url_prefix="/eligibility")
 
-from . import routes  # noqa: E402,F401
+from . import routes  # noqa: F401

@@ -9,6 +9,7 @@ from wtforms import SelectChoice
 
 from ...access import requires
 from ...clock import practice_today
+from ...forms import show_refusal
 from ...models import Client, Coverage, Payer
 from ...rules.errors import InputError
 from ...scoping import get_for_practice
@@ -56,14 +57,6 @@ def _page(coverage: Coverage, *, status: int = 200, **forms):
     ), status
 
 
-def _refused(form, error: InputError, field: str | None = None) -> None:
-    target = getattr(form, field or error.field, None)
-    if target is None:
-        form.form_errors.append(error.message)
-    else:
-        target.errors = [*target.errors, error.message]
-
-
 @bp.route("/coverage/<int:coverage_id>", methods=["GET", "POST"])
 @requires("eligibility.record")
 def coverage(coverage_id: int):
@@ -76,7 +69,7 @@ def coverage(coverage_id: int):
         try:
             eligibility.record_verification(current_user, plan, form.values())
         except InputError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             return redirect(url_for("eligibility.coverage", coverage_id=plan.id, _anchor="checks"), code=303)
     return _page(plan, status=422, verification=form)
@@ -91,7 +84,7 @@ def add_authorisation(coverage_id: int):
         try:
             eligibility.add_authorisation(current_user, plan, form.values())
         except InputError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             return redirect(url_for("eligibility.coverage", coverage_id=plan.id, _anchor="authorisations"), code=303)
     return _page(plan, status=422, authorisation=form)
@@ -108,7 +101,7 @@ def link_payer(coverage_id: int):
         try:
             eligibility.link_payer(current_user, plan, payer)
         except InputError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             return redirect(url_for("eligibility.coverage", coverage_id=plan.id), code=303)
     return _page(plan, status=422, link=form)
@@ -123,7 +116,7 @@ def request_270(coverage_id: int):
         try:
             text, name = eligibility.request_270(current_user, plan, form.service_date.parsed)
         except InputError as error:
-            _refused(form, error, "service_date")
+            show_refusal(form, error, "service_date")
         else:
             response = Response(text, mimetype="application/edi-x12")
             response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -141,7 +134,7 @@ def read_271(coverage_id: int):
         try:
             eligibility.read_response(current_user, plan, form.text())
         except InputError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             return redirect(url_for("eligibility.coverage", coverage_id=plan.id, _anchor="checks"), code=303)
     return _page(plan, status=422, response_form=form)
