@@ -27,6 +27,7 @@ from ..services import audit, consents, documents, emergency, intake, printing, 
 from . import clinical
 from . import reports as progress_reports
 from . import sessions as history
+from . import people as staff_records
 
 DEMO_PASSWORD = "riverside-demo-2026"
 DEMO_PIN = "2468"
@@ -215,6 +216,7 @@ def seed() -> list[tuple[str, str]]:
                   waiver_v2_at + timedelta(days=rng.randint(2, 9), hours=2))
     _book(charts, people, rng)
     _emergency_cover(practice, people, charts)
+    staff_records.seed_staff(practice, people)
     db.session.commit()
     return [(role.label, email) for role, _, email, _, _ in STAFF]
 
