@@ -84,3 +84,12 @@ def test_new_staff_before_hipaa_training_see_what_to_do_and_no_client_names(app,
     agent.login(trainer)
     body = agent.get("/").get_data(as_text=True)
     assert 'data-gate="closed"' in body and "Clientname" not in body
+
+
+def test_the_places_the_rules_name_for_staff_fixes_exist(app):
+    """rules.fixes names these for the signing block, the new-staff gate and the readiness items."""
+    from metpwa.rules.fixes import FIX_TARGETS
+
+    mine = {"staff.credentials", "staff.continuing_education", "staff.training", "staff.training_attest"}
+    assert mine <= FIX_TARGETS
+    assert mine <= set(app.view_functions)
