@@ -166,3 +166,29 @@ def test_the_owner_turns_the_signing_block_on_and_it_is_audited(app, agent, pers
         assert _db.session.get(Practice, personas.practice_id).signing_requires_credentials is True
         assert _db.session.scalar(select(AuditEvent).where(AuditEvent.object_type == "Practice",
                                                            AuditEvent.action == "update")) is not None
+
+
+def test_a_card_is_kept_through_the_pdf_pipeline_and_its_download_is_audited(app, agent, personas):
+    import io
+
+    from support.images import MINIMAL_PDF
+
+    agent.login(personas.owner)
+    trainer = personas.colleague.id
+    refused = agent.post(f"/staff/{trainer}/credentials", data={
+        "kind": "cpr_aed", "issued_on": "05/01/2026", "expires_on": "05/31/2028",
+        "document": (io.BytesIO(b"<html>not a card</html>"), "card.pdf")}, content_type="multipart/form-data")
+    assert refused.status_code == 422 and "Upload a PDF, JPEG or PNG" in refused.get_data(as_text=True)
+    kept = agent.post(f"/staff/{trainer}/credentials", data={
+        "kind": "cpr_aed", "issued_on": "05/01/2026", "expires_on": "05/31/2028",
+        "document": (io.BytesIO(MINIMAL_PDF), "cpr card.pdf")}, content_type="multipart/form-data")
+    assert kept.status_code == 303
+    with app.app_context():
+        card = _db.session.scalar(select(StaffCredential).where(StaffCredential.user_id == trainer))
+        document_id = card.document_id
+        assert document_id is not None
+    download = agent.get(f"/staff/{trainer}/documents/{document_id}")
+    assert download.status_code == 200 and download.data.startswith(b"%PDF-")
+    with app.app_context():
+        assert _db.session.scalar(select(AuditEvent).where(AuditEvent.object_type == "PracticeDocument",
+                                                           AuditEvent.action == "export")) is not None

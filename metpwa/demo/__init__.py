@@ -27,6 +27,7 @@ from ..services import audit, consents, documents, emergency, intake, printing, 
 from . import billing, clinical
 from . import eligibility as eligibility_checks
 from . import network as referral_network
+from . import people as staff_records
 from . import reports as progress_reports
 from . import sessions as history
 
@@ -221,6 +222,7 @@ def seed() -> list[tuple[str, str]]:
     # After the billing set-up (payers, providers, fees): it looks the payers up and needs them.
     eligibility_checks.seed_eligibility(practice, people)
     referral_network.seed_network(practice, people, providers, charts)
+    staff_records.seed_staff(practice, people)
     db.session.commit()
     return [(role.label, email) for role, _, email, _, _ in STAFF]
 

@@ -16,12 +16,18 @@ RECORD_WORDS = {
     "User": "staff member", "EmergencyAccess": "emergency access grant", "Appointment": "appointment",
     "Addendum": "addendum", "Exercise": "library exercise", "Practice": "practice settings",
     "Disclosure": "disclosure",
+    "StaffCredential": "credential", "ContinuingEducation": "continuing education entry",
+    "TrainingSession": "training session", "TrainingCompletion": "training attendance",
+    "HipaaTrainingWaiver": "HIPAA training waiver", "PracticeDocument": "staff document",
 }
 # What a page that lists many records was (detail "list" or "report" of a read with no single record).
 LIST_WORDS = {
     "clients": "the client list", "today": "the Today list", "schedule": "the schedule", "staff": "the staff list",
     "emergency access": "the emergency access page", "audit": "the audit trail",
     "audit verify": "the audit seal check", "disclosures": "the accounting of disclosures",
+    "credentials": "a staff member's credentials", "training": "the training page",
+    "continuing education": "everyone's continuing education", "my training": "their own training",
+    "hipaa gate": "the HIPAA-training-first page",
 }
 
 

@@ -405,6 +405,7 @@ def revoke_waiver(user_id: int, waiver_id: int):
 
 
 @bp.get("/training/required")
+@requires("staff.own_records")
 def hipaa_gate():
     """Where new staff land when they try a client record before their HIPAA training is on record."""
     gate = training.gate(current_user)
