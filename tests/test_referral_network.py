@@ -189,7 +189,7 @@ def test_conversion_counts_and_who_sees_the_network(app, agent, personas, make):
 
 
 def test_readiness_for_a_small_practice_links_every_red_item_to_a_page(app, agent, personas, make):
-    make.client_record(personas.practice_id, first="Nora", last="Gaps")
+    nora = make.client_record(personas.practice_id, first="Nora", last="Gaps")
     agent.login(personas.owner)
     page = agent.get("/readiness")
     body = page.get_data(as_text=True)
@@ -202,3 +202,28 @@ def test_readiness_for_a_small_practice_links_every_red_item_to_a_page(app, agen
         assert answer.status_code == 200, href
     listed = agent.get("/readiness/clients?check=plan").get_data(as_text=True)
     assert "Nora Gaps" in listed and "No Plan of Exercise." in listed
+    # The chart shows the same checks, for those who see clinical records.
+    chart = agent.get(f"/clients/{nora}").get_data(as_text=True)
+    assert "The record as an audit reads it" in chart and f'href="/clients/{nora}/plan/edit" data-fix="plan"' in chart
+    agent.login(personas.front_desk)
+    assert "The record as an audit reads it" not in agent.get(f"/clients/{nora}").get_data(as_text=True)
+
+
+def test_every_fix_target_has_a_page_or_says_where_it_is_fixed(app):
+    """rules/fixes.py names every place a finding is fixed; each resolves to a page of the app, or
+    (billing set-up, not built yet) to nothing, never to a broken link."""
+    from metpwa.fixlinks import PLACES, fix_url
+    from metpwa.rules.fixes import FIX_TARGETS
+
+    assert set(PLACES) == set(FIX_TARGETS)
+    with app.test_request_context("/"):
+        for name in FIX_TARGETS:
+            url = fix_url((name, 7))
+            if url is None:
+                assert name.startswith("billing."), name
+            else:
+                assert url.startswith("/"), (name, url)
+        assert fix_url(("staff.credentials", None)) == "/staff" or fix_url(("staff.credentials", None)).startswith("/")
+        assert fix_url(("readiness.clients", "plan")) == "/readiness/clients?check=plan"
+        assert fix_url(("audit.verify", None)) == "/audit#verify-status"
+        assert fix_url(None) is None

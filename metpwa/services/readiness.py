@@ -78,6 +78,11 @@ def for_chart(client: Client):
     return checklist(checked), may_start_sessions(checked)
 
 
+def evidence_for_chart(client: Client) -> list[ReadinessItem]:
+    """The client's evidence chain, as the owner's dashboard checks it, for the chart."""
+    return evidence_chain(evidence(client, practice_today(client.practice)))
+
+
 # --- The evidence chain per client, and the practice's twelve elements (the owner's dashboard) ---------
 
 

@@ -14,11 +14,12 @@ def _ids(live_server):
         from sqlalchemy import select
 
         from metpwa.extensions import db
-        from metpwa.models import ReferringProvider, RelationshipActivity
+        from metpwa.models import Client, ReferringProvider, RelationshipActivity
 
         ortiz = db.session.scalar(select(ReferringProvider.id).where(ReferringProvider.last_name == "Ortiz"))
         activity = db.session.scalar(select(RelationshipActivity.id).order_by(RelationshipActivity.id.desc()))
-    return ortiz, activity
+        kowalski = db.session.scalar(select(Client.id).where(Client.last_name == "Kowalski"))
+    return ortiz, activity, kowalski
 
 
 def test_the_owner_follows_a_red_item_to_its_fix_and_sees_it_turn_green(ipad, live_server):
@@ -44,14 +45,15 @@ def test_the_owner_follows_a_red_item_to_its_fix_and_sees_it_turn_green(ipad, li
 def test_network_and_readiness_pages_fit_the_ipad(new_ipad, live_server, orientation):
     ipad = new_ipad(PORTRAIT if orientation == "portrait" else LANDSCAPE)
     sign_in(ipad, "dana@riverside.example")
-    ortiz, activity = _ids(live_server)
+    ortiz, activity, kowalski = _ids(live_server)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for name, path in (("readiness", "/readiness"), ("readiness-clients", "/readiness/clients"),
                        ("referral-sources", "/referral-sources"), ("referral-source", f"/referral-sources/{ortiz}"),
                        ("referral-source-edit", f"/referral-sources/{ortiz}/edit"),
                        ("effectiveness", f"/referral-sources/{ortiz}/effectiveness"),
                        ("effectiveness-all", "/referral-network/effectiveness"),
-                       ("follow-ups", "/referral-network/follow-ups"), ("activity", f"/referral-network/activities/{activity}")):
+                       ("follow-ups", "/referral-network/follow-ups"), ("activity", f"/referral-network/activities/{activity}"),
+                       ("chart-evidence", f"/clients/{kowalski}#evidence")):
         ipad.goto(ipad.base + path)
         ipad.screenshot(path=str(SCREENSHOTS / f"{orientation}-{name}.png"), full_page=True)
         assert ipad.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
