@@ -201,11 +201,14 @@ def _draw_bars(bars: list[tuple[str, float]], *, title: str, unit: str, top: flo
                size: tuple[float, float]) -> str:
     import matplotlib
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     with matplotlib.rc_context(_RC):
         figure = Figure(figsize=size)
         axes = figure.add_subplot()
         _fix_margins(figure, size)
+        # Counts of people: whole-number ticks only.
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
         positions = list(range(len(bars)))
         values = [value for _, value in bars]
         axes.bar(positions, values, color=_SERIES, width=0.6)

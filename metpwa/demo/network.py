@@ -46,7 +46,7 @@ ACTIVITIES = (
      False),
     ("networking_event", 200, "dana", ("greene", "patel"),
      "Chicago Medical Society spring mixer. Dr Greene asked about balance programs for fallers.", 10, True),
-    ("educational_session", 120, "priya", ("patel",),
+    ("educational_session", 60, "priya", ("patel",),
      "In-service for the neurology nurses on amplitude-based exercise in early Parkinson disease.", 30, True),
     ("educational_session", 75, "dana", ("ortiz", "brooks"),
      "Quarterly lunch-and-learn: outcome measures we report (TUG, 30-second chair stand) and how to read them.",

@@ -216,12 +216,16 @@ def report_timings(practice: Practice, rows: list[SourceReferral]) -> list[tuple
         on = sent.get(report.id)
         reports[report.client_id].append(network_rules.SentReport(report.period_end,
                                                                   _local_day(practice, on) if on else None))
+    discharged = {ref: report.period_end for ref, report in _discharges(practice.id).items()}
     timings = []
     for client_id, client in clients.items():
         days = sorted(visits.get(client_id, []))
         for timing in network_rules.report_timings(
                 first_session_on=days[0] if days else None, visit_dates=days, reports=reports.get(client_id, []),
                 every_visits=practice.report_every_visits, every_days=practice.report_every_days, today=today):
+            # Once discharged, no further progress report falls due.
+            if client_id in discharged and timing.due_on > discharged[client_id]:
+                continue
             timings.append((client, timing))
     return sorted(timings, key=lambda t: t[1].due_on, reverse=True)
 
@@ -261,7 +265,8 @@ def _visits_to_goal(client: Client, first_day: date, end: date, signed_days: lis
 
 def _measure_changes(client: Client, until: datetime) -> dict[str, bool]:
     """Per measure repeated since its first result: whether the last one reached meaningful change,
-    judged by the app's own thresholds (rules.outcomes.interpret against the first as baseline)."""
+    judged by the app's own thresholds (rules.outcomes.interpret against the first as baseline) where
+    the measure has one."""
     reached = {}
     practice = client.practice
     for key, rows in measures.by_measure(client.id).items():
@@ -273,7 +278,10 @@ def _measure_changes(client: Client, until: datetime) -> dict[str, bool]:
         judged = outcome_rules.interpret(
             key, measures.as_score(last), age=outcome_rules.age_on(client.date_of_birth, day), sex=client.sex,
             baseline=measures.as_score(first), baseline_date=_local_day(practice, first.performed_at), result_date=day)
-        reached[key] = network_rules.reached_meaningful_change(judged.changes)
+        # A measure with no change threshold on file (the 30-second chair stand) cannot be judged
+        # either way: it is left out rather than counted as "not reached".
+        if any(change.threshold is not None for change in judged.changes):
+            reached[key] = network_rules.reached_meaningful_change(judged.changes)
     return reached
 
 

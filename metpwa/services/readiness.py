@@ -78,6 +78,11 @@ def for_chart(client: Client):
     return checklist(checked), may_start_sessions(checked)
 
 
+def evidence_for_chart(client: Client) -> list[ReadinessItem]:
+    """The client's evidence chain, as the owner's dashboard checks it, for the chart."""
+    return evidence_chain(evidence(client, practice_today(client.practice)))
+
+
 # --- The evidence chain per client, and the practice's twelve elements (the owner's dashboard) ---------
 
 
@@ -174,7 +179,12 @@ def _last_event_day(practice: Practice, action: str, *, practice_id: int | None 
     return (_local_day(practice, event.at) if event else None), event
 
 
-def practice_facts(practice: Practice, chains: dict[int, list]) -> PracticeFacts:
+def _count_or_unset(count: int, available: bool) -> int | None:
+    """None (not set up) while the app has no screen to enter these, rather than a red item no one can fix."""
+    return count if available or count else None
+
+
+def practice_facts(practice: Practice, chains: dict[int, list], *, billing_screens: bool = True) -> PracticeFacts:
     today = practice_today(practice)
     current = {t.key for t in consents.current_templates(practice.id)}
     missing = tuple(text.title for text in (INFORMED_CONSENT, LIABILITY_WAIVER, PRIVACY_NOTICE, FINANCIAL)
@@ -195,10 +205,10 @@ def practice_facts(practice: Practice, chains: dict[int, list]) -> PracticeFacts
         today=today, clients=chains, staff=_staff_facts(practice, today),
         signing_enforced=practice.signing_requires_credentials, consent_templates_missing=missing,
         last_training_on=trained,
-        fee_schedule_codes=db.session.scalar(select(func.count()).select_from(FeeScheduleEntry).where(
-            FeeScheduleEntry.practice_id == practice.id)),
-        payers_set_up=db.session.scalar(select(func.count()).select_from(Payer).where(
-            Payer.practice_id == practice.id, Payer.active.is_(True))),
+        fee_schedule_codes=_count_or_unset(db.session.scalar(select(func.count()).select_from(FeeScheduleEntry).where(
+            FeeScheduleEntry.practice_id == practice.id)), billing_screens),
+        payers_set_up=_count_or_unset(db.session.scalar(select(func.count()).select_from(Payer).where(
+            Payer.practice_id == practice.id, Payer.active.is_(True))), billing_screens),
         referral_sources_active=active, referral_sources_quiet=quiet, follow_ups_overdue=overdue,
         last_backup_on=backup_on, last_restore_test_on=restore_on, last_audit_verified_on=verified_on,
         # A check recorded before the breaks were written down counts as not known, never as clean.
@@ -216,12 +226,13 @@ class Dashboard:
     active_clients: int
 
 
-def dashboard(practice: Practice) -> Dashboard:
+def dashboard(practice: Practice, *, billing_screens: bool = True) -> Dashboard:
     """The owner's page: the twelve elements from rules.readiness.practice_readiness, and each active
-    client's evidence chain (the same check functions the chart and the claim scrubber use)."""
+    client's evidence chain (the same check functions the chart and the claim scrubber use).
+    `billing_screens`: whether the app has the billing set-up screens yet (payers, fees)."""
     today = practice_today(practice)
     clients = {c.id: c for c in active_clients(practice)}
     chains = {ref: evidence_chain(evidence(client, today)) for ref, client in clients.items()}
-    elements = practice_readiness(practice_facts(practice, chains))
+    elements = practice_readiness(practice_facts(practice, chains, billing_screens=billing_screens))
     gaps = [(clients[ref], items) for ref, items in clients_not_ready(chains)]
     return Dashboard(elements, practice_ready(elements), gaps, len(clients))

@@ -77,10 +77,12 @@ def register():
 def chart(client_id: int):
     client = clients.open_chart(current_user, client_id)
     items, ready = readiness.for_chart(client)
+    evidence = readiness.evidence_for_chart(client) if current_user.can("clinical.view") else []
     latest_intake = intake.latest(client.id)
     latest_complete = intake.latest_complete(client.id)
     return render_template(
         "clients/chart.html", client=client, today=practice_today(current_user.practice), readiness=items,
+        evidence=evidence,
         ready=ready, referral=referrals.current_referral(client.id), intake=latest_intake,
         open_consents=[item for item in items if item.key.startswith("consent:") and not item.done],
         baseline=db.session.get(Assessment, client.baseline_assessment_id) if client.baseline_assessment_id else None,
