@@ -104,7 +104,9 @@ def correct(client_id: int, report_id: int):
     return redirect(url_for("reports.show", client_id=client.id, report_id=new.id), code=303)
 
 
-@bp.get("/reports/<int:report_id>.pdf")
+# The PDFs are POSTs: each download is a disclosure on the accounting, recorded by the request that asks for
+# it and never by a GET that a prefetching browser or a reload repeats.
+@bp.post("/reports/<int:report_id>.pdf")
 @requires("clinical.view")
 def pdf(client_id: int, report_id: int):
     client = get_for_practice(Client, client_id)
@@ -143,7 +145,7 @@ def deliver(client_id: int, report_id: int):
     return redirect(url_for("reports.show", client_id=client.id, report_id=report.id, _anchor="deliveries"), code=303)
 
 
-@bp.get("/medical-necessity.pdf")
+@bp.post("/medical-necessity.pdf")
 @requires("clinical.write")
 def medical_necessity(client_id: int):
     client = get_for_practice(Client, client_id)
