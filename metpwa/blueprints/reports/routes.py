@@ -6,9 +6,11 @@ from flask_login import current_user
 from ...access import requires
 from ...clock import practice_today
 from ...database import writes_last
+from ...errors import render_error
 from ...models import Client, ProgressReport, ReferringProvider
 from ...scoping import get_for_client, get_for_practice
 from ...services import audit, referrals, reports, scope
+from ...services.fingerprints import RecordAltered
 from . import bp, forms
 
 
@@ -111,7 +113,12 @@ def correct(client_id: int, report_id: int):
 def pdf(client_id: int, report_id: int):
     client = get_for_practice(Client, client_id)
     report = _report(client, report_id)
-    data = report.pdf if report.final else reports.render(report, signer=None, signed_at=None)
+    try:
+        data = reports.final_pdf(current_user, report) if report.final else reports.render(report, signer=None,
+                                                                                          signed_at=None)
+    except RecordAltered:
+        return render_error(500, "This signed report no longer matches the fingerprint taken when it was signed, "
+                                 "so it is not shown. The practice owner sees this in the audit trail.")
     reports.record_disclosure(current_user, client, document_type="progress_report", document_id=report.id,
                               method="download", recipient=f"Downloaded by {current_user.full_name}",
                               recipient_address=None, purpose="operations")
