@@ -57,7 +57,7 @@ def test_preview_finalise_and_the_pdf_carry_the_clients_real_numbers(app, agent,
     response = agent.post(f"/clients/{history}/reports/{report_id}/draft", data={
         "recommendations": "Continue twice weekly; progress to single-leg balance.", "then": "finalize"})
     assert response.status_code == 303
-    pdf = agent.get(f"/clients/{history}/reports/{report_id}.pdf").get_data()
+    pdf = agent.post(f"/clients/{history}/reports/{report_id}.pdf").get_data()
     words, pages, reader = pdf_text(pdf)
     assert "Opal Whitaker" in words and "6 sessions attended" in words
     assert "TUG improved from 20.0 s to 14.0 s" in words and "larger than the 1.1 s minimal detectable change" in words
@@ -112,7 +112,7 @@ def test_deliveries_are_recorded_for_the_accounting_of_disclosures(app, agent, p
     ok = agent.post(f"/clients/{history}/reports/{report_id}/deliveries", data={
         "method": "fax", "recipient": "Elena Ortiz, MD", "recipient_address": "(312) 555-0411", "purpose": "treatment"})
     assert ok.status_code == 303
-    agent.get(f"/clients/{history}/reports/{report_id}.pdf")
+    agent.post(f"/clients/{history}/reports/{report_id}.pdf")
     with app.app_context():
         rows = _db.session.scalars(select(Disclosure).where(Disclosure.client_id == history)).all()
     assert {(r.method, r.purpose) for r in rows} == {("fax", "treatment"), ("download", "operations")}
@@ -132,7 +132,7 @@ def test_a_report_is_due_after_ten_visits_or_thirty_days(app, agent, personas, m
 
 def test_letter_of_medical_necessity_and_the_cli(app, agent, personas, history, tmp_path):
     agent.login(personas.colleague)
-    letter = agent.get(f"/clients/{history}/medical-necessity.pdf")
+    letter = agent.post(f"/clients/{history}/medical-necessity.pdf")
     words, _, _ = pdf_text(letter.get_data())
     assert "Letter of Medical Necessity" in words and "R53.81" in words and "213(d)" in words
     output = tmp_path / "report.pdf"
@@ -331,5 +331,5 @@ def test_a_below_average_chair_stand_is_reported_as_a_fall_risk_finding(app, age
     report_id = new_report(agent, history, start, end)
     finding = "Chair stand 8 stands; at fall risk by the CDC STEADI cut-off (at risk: under 10 stands, below average"
     assert finding in agent.get(f"/clients/{history}/reports/{report_id}").get_data(as_text=True)
-    words, _, _ = pdf_text(agent.get(f"/clients/{history}/reports/{report_id}.pdf").get_data())
+    words, _, _ = pdf_text(agent.post(f"/clients/{history}/reports/{report_id}.pdf").get_data())
     assert "at fall risk by the CDC STEADI cut-off" in " ".join(words.split())

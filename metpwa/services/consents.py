@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import hmac
 import re
 from datetime import date, datetime
 
-from flask import current_app
 from sqlalchemy import func, select
 
 from ..database import rolls_back_on_refusal, take_write_lock
@@ -19,6 +17,7 @@ from ..rules.readiness import ConsentFact
 from ..standards.consent_texts import DEFAULT_CONSENTS
 from ..standards.privacy_notice import ACKNOWLEDGEMENT_KEY, NOTICE_KEY, NOTICE_OF_PRIVACY_PRACTICES
 from . import audit, printing
+from .fingerprints import check_pdf
 from .requestinfo import client_ip, device
 
 RELATIONSHIPS = {
@@ -253,22 +252,10 @@ def paragraphs(template: ConsentTemplate) -> list[str]:
     return [block.strip() for block in template.body.split("\n\n") if block.strip()]
 
 
-class RecordAltered(Exception):
-    """A signed record that no longer matches the SHA-256 taken when it was signed."""
-
-
 def open_pdf(user: User, signature: ConsentSignature) -> bytes:
     """The signed PDF, only when it still matches the SHA-256 stored at signing; a mismatch is
     refused, written to the audit trail (owners see it) and to the server's log."""
-    data = signature.pdf
-    found = hashlib.sha256(data).hexdigest()
-    if not hmac.compare_digest(found, signature.pdf_sha256):
-        audit.record("integrity_failed", signature, user=user, client_id=signature.client_id, outcome="refused",
-                     detail={"stored_sha256": signature.pdf_sha256, "found_sha256": found})
-        db.session.commit()
-        current_app.logger.error("signed consent %s: its PDF no longer matches the SHA-256 stored at signing "
-                                 "(stored %s, found %s); refused", signature.id, signature.pdf_sha256, found)
-        raise RecordAltered(signature.id)
+    data = check_pdf(signature, signature.pdf, signature.pdf_sha256, user=user, what="signed consent")
     audit.record("print", signature, user=user, client_id=signature.client_id)
     db.session.commit()
     return data

@@ -45,6 +45,16 @@ def start_or_resume(user: User, client: Client, *, fresh: bool = False) -> Intak
     return draft
 
 
+def open_draft(user: User, client: Client) -> IntakeResponse:
+    """The client's latest intake (a draft or the completed one); for a client with none, a new draft
+    not yet saved: save_step keeps it with its first answer, so opening a step changes nothing."""
+    current = latest(client.id)
+    if current is not None:
+        return current
+    return IntakeResponse(practice_id=client.practice_id, client_id=client.id, form_version=FORM_VERSION,
+                          answers={}, step=0, started_by_id=user.id)
+
+
 def first_open_step(intake: IntakeResponse) -> str | None:
     missing = intake_rules.missing_steps(intake.answers)
     return missing[0] if missing else None
@@ -62,6 +72,11 @@ def save_step(user: User, intake: IntakeResponse, step_key: str, form: Mapping[s
     result = intake_rules.validate_step(step_key, form)
     if result.errors:
         return result
+    if intake.id is None:
+        # A draft opened by open_draft is kept from its first saved answer.
+        db.session.add(intake)
+        db.session.flush()
+        audit.record("create", intake, user=user, client_id=intake.client_id)
     # merge_step returns a new dict, so the JSON column sees the change.
     intake.answers = intake_rules.merge_step(intake.answers, result)
     intake.step = max(intake.step, STEP_KEYS.index(step_key) + 1)

@@ -30,6 +30,7 @@ from ..rules import reports as report_rules
 from ..rules.errors import RecordLocked
 from ..standards.measures import MEASURES
 from . import assessments, audit, measures, plans, printing, referrals, schedule
+from .fingerprints import check_pdf
 
 DELIVERY_METHODS = {"download": "Downloaded", "print": "Printed", "fax": "Faxed", "email": "Emailed",
                     "portal": "Sent through a portal", "hand": "Handed to the client"}
@@ -238,6 +239,12 @@ def finalize(user: User, report: ProgressReport, *, at: datetime | None = None) 
     audit.record("sign", report, user=user, client_id=report.client_id, detail={"sha256": report.pdf_sha256})
     report.finalized_at = signed_at  # last: once stored, the row is locked
     db.session.commit()
+
+
+def final_pdf(user: User, report: ProgressReport) -> bytes:
+    """The finalised report's PDF, only when it still matches the SHA-256 taken when it was signed; a
+    mismatch is refused, written to the audit trail (owners see it) and to the server's log, as for consents."""
+    return check_pdf(report, report.pdf, report.pdf_sha256, user=user, what="progress report")
 
 
 def record_disclosure(user: User | None, client: Client, *, document_type: str, document_id: int | None,

@@ -233,9 +233,14 @@ def log_set(user: User | SignedIn, session_id: int, entry: session_rules.SetEntr
            "idempotency_key": key, "entered_by_id": user.id}
     created = connection.execute(_ADD_SET[connection.dialect.name], row).first()
     if created is None:
-        existing = connection.execute(_SAVED_SET, {"practice": found.practice_id, "key": key}).one()
+        existing = LoggedSet(*connection.execute(_SAVED_SET, {"practice": found.practice_id, "key": key}).one())
+        if existing.session_exercise_id != session_exercise_id:
+            # A key is unique in the practice, but a repeat counts only for the same exercise: another
+            # exercise's set (perhaps another client's) is never shown as this one's.
+            raise session_rules.SessionInputError("idempotency_key",
+                                                  "This page is out of date: reload it and log the set again.")
         db.session.commit()
-        return LoggedSet(*existing), False
+        return existing, False
     audit.append(connection, "create", practice_id=found.practice_id, user_id=user.id, client_id=found.client_id,
                  object_type="SetLog", object_id=created.id)
     db.session.commit()

@@ -35,8 +35,10 @@ def test_preview_sign_and_download_a_report(ipad, live_server):
     ipad.select_option("#method", "fax")
     ipad.tap("button:has-text('Record delivery')")
     ipad.wait_for_selector("#deliveries >> text=Faxed to Elena Ortiz, MD")
-    href = ipad.locator("a:has-text('PDF')").first.get_attribute("href")
-    response = ipad.context.request.get(live_server.url + href)
+    # The download is a POST (it records a disclosure): sent as the page's form would send it.
+    form = ipad.locator("form:has(button:has-text('PDF'))").first
+    token = form.locator("input[name=csrf_token]").get_attribute("value")
+    response = ipad.context.request.post(live_server.url + form.get_attribute("action"), form={"csrf_token": token})
     assert response.headers["content-type"] == "application/pdf"
     reader = PdfReader(io.BytesIO(response.body()))
     text = " ".join(page.extract_text() for page in reader.pages)

@@ -141,3 +141,45 @@ def test_a_signed_consent_that_no_longer_matches_its_fingerprint_is_refused_and_
         refused = _db.session.scalar(select(AuditEvent).where(AuditEvent.action == "integrity_failed"))
         assert refused is not None and refused.outcome == "refused"
         assert refused.client_id == world.home["client_id"]
+
+
+def test_a_final_report_that_no_longer_matches_its_fingerprint_is_refused_and_logged(app, world, personas,
+                                                                                    new_agent, calm_sessions,
+                                                                                    figures, caplog):
+    """As for consents: a finalised report's PDF is served only while it matches the SHA-256 of its signing."""
+    import hashlib
+
+    from metpwa import dbguards
+    from metpwa.models import AuditEvent, Disclosure, ProgressReport, utcnow
+
+    from .conftest import _order_pdf
+
+    report_id = world.home["report_id"]
+    with app.app_context():
+        report = _db.session.get(ProgressReport, report_id)
+        report.pdf = _order_pdf("Signed report")
+        report.pdf_sha256 = hashlib.sha256(report.pdf).hexdigest()
+        report.finalized_at, report.finalized_by_id = utcnow(), personas.colleague.id
+        _db.session.commit()
+    owner = new_agent()
+    owner.login(personas.owner)
+    url = f"/clients/{world.home['client_id']}/reports/{report_id}.pdf"
+    assert owner.post(url).status_code == 200
+    with app.app_context():
+        connection = _db.session.connection()
+        with dbguards.suspended(connection, ["progress_report"]):
+            connection.execute(text("UPDATE progress_report SET pdf_sha256 = :sha WHERE id = :row"),
+                               {"sha": "0" * 64, "row": report_id})
+        _db.session.commit()
+    response = owner.post(url)
+    figures["swaps"] += 1
+    assert response.status_code == 500 and response.mimetype == "text/html"
+    assert "no longer matches the fingerprint" in response.get_data(as_text=True)
+    figures["refused"] += 1
+    assert any("progress report" in record.getMessage() for record in caplog.records)
+    with app.app_context():
+        refused = _db.session.scalar(select(AuditEvent).where(AuditEvent.action == "integrity_failed"))
+        assert refused is not None and refused.client_id == world.home["client_id"]
+        # Only the download that was served is on the accounting of disclosures.
+        assert len(_db.session.scalars(select(Disclosure).where(Disclosure.client_id == world.home["client_id"]))
+                   .all()) == 1

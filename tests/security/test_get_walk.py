@@ -86,3 +86,45 @@ def test_every_get_showing_a_client_is_audited(app, world, personas, agent, prob
             unaudited.append(f"GET {url} ({route.endpoint}) shows the client and leaves no read event")
     figures["coverage"] = round(100 * figures["audited"] / figures["client_gets"])
     assert not unaudited, f"{len(unaudited)} reads of client data not audited:\n" + "\n".join(unaudited)
+
+
+def test_opening_an_intake_step_makes_no_draft_until_an_answer_is_saved(app, world, personas, agent, make):
+    """Found by an outside probe: opening an intake step (staff or hand-off) created a draft. It is now made
+    by the POST that saves the first answer."""
+    from sqlalchemy import func, select
+
+    from metpwa.extensions import db
+    from metpwa.models import IntakeResponse
+    from support.intake import step_posts
+
+    client_id = make.client_record(personas.practice_id, first="Nora", last="Nodraft")
+
+    def drafts() -> int:
+        with app.app_context():
+            return db.session.scalar(select(func.count()).select_from(IntakeResponse)
+                                     .where(IntakeResponse.client_id == client_id))
+
+    agent.login(personas.colleague)
+    assert agent.get(f"/clients/{client_id}/intake/steps/goals").status_code == 200
+    assert agent.post(f"/clients/{client_id}/intake/steps/goals", data={}).status_code == 422
+    assert drafts() == 0
+    first = next(iter(step_posts()))
+    assert agent.post(f"/clients/{client_id}/intake/steps/{first}", data=step_posts()[first]).status_code == 303
+    assert drafts() == 1
+
+
+def test_a_pdf_download_is_a_post_recording_its_disclosure(app, world, personas, agent):
+    """Found by an outside probe: each GET of a report's PDF added a disclosure to the accounting."""
+    from sqlalchemy import func, select
+
+    from metpwa.extensions import db
+    from metpwa.models import Disclosure
+
+    agent.login(personas.colleague)
+    url = f"/clients/{world.home['client_id']}/reports/{world.home['report_id']}.pdf"
+    assert agent.get(url).status_code == 405
+    response = agent.post(url)
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Disclosure)
+                                 .where(Disclosure.client_id == world.home["client_id"])) == 1

@@ -5,6 +5,7 @@ practice's ids (each gets exactly the answer an id that does not exist gets)."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import update
@@ -126,3 +127,26 @@ def test_one_practices_sign_in_reaches_no_id_of_another(app, world, personas, ne
     figures.update(cross=sent)
     figures["through"] += len(failures)
     assert not failures, "\n".join(failures)
+
+
+def test_a_set_key_used_for_another_exercise_is_refused(app, agent, personas, make):
+    """Found by an outside probe: a set's idempotency key was looked up practice-wide, so a key already used
+    for another exercise (another client's session) answered with that set as if it were this one."""
+    from metpwa.extensions import db
+    from metpwa.models import SetLog
+
+    first = make.ready_client(personas.practice_id, personas.colleague.id, first="Ada", last="Firstset")
+    second = make.ready_client(personas.practice_id, personas.colleague.id, first="Bea", last="Secondset")
+    agent.login(personas.colleague)
+    sets = []
+    for client_id in (first, second):
+        session_id = int(agent.post(f"/clients/{client_id}/sessions").headers["Location"].rsplit("/", 1)[-1])
+        page = agent.get(f"/sessions/{session_id}").get_data(as_text=True)
+        item = re.search(r'name="session_exercise_id" value="(\d+)"', page).group(1)
+        sets.append(agent.post(f"/sessions/{session_id}/sets", htmx=True, data={
+            "session_exercise_id": item, "idempotency_key": "shared-key-0001", "reps": "7" if not sets else "12",
+            "rpe": "5"}))
+    assert sets[0].status_code == 200
+    assert sets[1].status_code == 422 and "reload it" in sets[1].get_data(as_text=True)
+    with app.app_context():
+        assert [row.reps for row in db.session.query(SetLog).filter_by(idempotency_key="shared-key-0001")] == [7]

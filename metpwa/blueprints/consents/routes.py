@@ -8,6 +8,7 @@ from ...errors import render_error
 from ...models import Client, ConsentSignature, ConsentTemplate
 from ...scoping import get_for_client, get_for_practice
 from ...services import audit, consents
+from ...services.fingerprints import RecordAltered
 from . import bp
 from ...standards.majority import majority
 from ...standards.privacy_notice import NOTICE_KEY
@@ -98,7 +99,7 @@ def signed_pdf(client_id: int, signature_id: int):
     signature = get_for_client(ConsentSignature, signature_id, client_id)
     try:
         data = consents.open_pdf(current_user, signature)
-    except consents.RecordAltered:
+    except RecordAltered:
         return render_error(500, "This signed consent no longer matches the fingerprint taken when it was signed, "
                                  "so it is not shown. The practice owner sees this in the audit trail.")
     response = Response(data, mimetype="application/pdf")

@@ -62,7 +62,7 @@ def home():
 @requires("clients.edit")
 def intake_step(step_key: str):
     client = _client()
-    draft = intake.start_or_resume(current_user, client)
+    draft = intake.open_draft(current_user, client)
     if draft.complete:
         return redirect(url_for("handoff.home"), code=303)
     # Whoever handed the iPad over stands beside it: saved answers are shown again only if

@@ -34,7 +34,7 @@ def overview(client_id: int):
 @requires("clinical.write")
 def step(client_id: int, step_key: str):
     client = get_for_practice(Client, client_id)
-    draft = intake.start_or_resume(current_user, client)
+    draft = intake.open_draft(current_user, client)
     if draft.complete:
         return redirect(url_for("intake.overview", client_id=client.id), code=303)
     return render_step(client, draft, step_key, layout="base.html",

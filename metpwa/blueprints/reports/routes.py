@@ -6,9 +6,11 @@ from flask_login import current_user
 from ...access import requires
 from ...clock import practice_today
 from ...database import writes_last
+from ...errors import render_error
 from ...models import Client, ProgressReport, ReferringProvider
 from ...scoping import get_for_client, get_for_practice
 from ...services import audit, referrals, reports, scope
+from ...services.fingerprints import RecordAltered
 from . import bp, forms
 
 
@@ -104,12 +106,19 @@ def correct(client_id: int, report_id: int):
     return redirect(url_for("reports.show", client_id=client.id, report_id=new.id), code=303)
 
 
-@bp.get("/reports/<int:report_id>.pdf")
+# The PDFs are POSTs: each download is a disclosure on the accounting, recorded by the request that asks for
+# it and never by a GET that a prefetching browser or a reload repeats.
+@bp.post("/reports/<int:report_id>.pdf")
 @requires("clinical.view")
 def pdf(client_id: int, report_id: int):
     client = get_for_practice(Client, client_id)
     report = _report(client, report_id)
-    data = report.pdf if report.final else reports.render(report, signer=None, signed_at=None)
+    try:
+        data = reports.final_pdf(current_user, report) if report.final else reports.render(report, signer=None,
+                                                                                          signed_at=None)
+    except RecordAltered:
+        return render_error(500, "This signed report no longer matches the fingerprint taken when it was signed, "
+                                 "so it is not shown. The practice owner sees this in the audit trail.")
     reports.record_disclosure(current_user, client, document_type="progress_report", document_id=report.id,
                               method="download", recipient=f"Downloaded by {current_user.full_name}",
                               recipient_address=None, purpose="operations")
@@ -143,7 +152,7 @@ def deliver(client_id: int, report_id: int):
     return redirect(url_for("reports.show", client_id=client.id, report_id=report.id, _anchor="deliveries"), code=303)
 
 
-@bp.get("/medical-necessity.pdf")
+@bp.post("/medical-necessity.pdf")
 @requires("clinical.write")
 def medical_necessity(client_id: int):
     client = get_for_practice(Client, client_id)
