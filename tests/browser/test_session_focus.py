@@ -4,42 +4,14 @@ whole screen for the demo's longest session under two screens tall."""
 
 import pytest
 
-from .conftest import LANDSCAPE, PORTRAIT, SCREENSHOTS, sign_in
+from .conftest import LANDSCAPE, PORTRAIT, SCREENSHOTS, session_under_way, sign_in
 
 pytestmark = pytest.mark.browser
 
 
-def _longest_running_session(live_server) -> tuple[int, int]:
-    """A session under way for the demo client whose plan has the most exercises (seven), two sets
-    into its first exercise as the demo leaves one, whatever the day: (its id, how many exercises)."""
-    with live_server.app.app_context():
-        from decimal import Decimal
-
-        from sqlalchemy import func, select
-
-        from metpwa.extensions import db
-        from metpwa.models import Client, PlanExercise, PlanVersion, SessionLog, SetLog, User
-        from metpwa.services import sessions
-
-        plan = db.session.scalar(select(PlanVersion).join(PlanExercise, PlanExercise.plan_id == PlanVersion.id)
-                                 .where(PlanVersion.superseded_at.is_(None)).group_by(PlanVersion.id)
-                                 .order_by(func.count(PlanExercise.id).desc(), PlanVersion.id))
-        running = db.session.scalar(select(SessionLog).where(SessionLog.plan_id == plan.id, SessionLog.signed_at.is_(None)))
-        if running is None:
-            trainer = db.session.scalar(select(User).where(User.email == "marcus@riverside.example"))
-            running = sessions.open_session(trainer, db.session.get(Client, plan.client_id), plan=plan)
-            first = running.exercises[0]
-            for number in (1, 2):
-                db.session.add(SetLog(practice_id=running.practice_id, session_id=running.id, session_exercise_id=first.id,
-                                      set_number=number, reps=12, rpe=Decimal(5 + number), performed_at=running.started_at,
-                                      idempotency_key=f"focus-{running.id}-{number}", entered_by_id=trainer.id))
-            db.session.commit()
-        return running.id, len(running.exercises)
-
-
 @pytest.mark.parametrize("viewport", [PORTRAIT, LANDSCAPE], ids=["portrait", "landscape"])
 def test_the_session_screen_stays_under_two_screens_with_one_exercise_open(new_ipad, live_server, viewport):
-    session_id, exercises = _longest_running_session(live_server)
+    session_id, exercises = session_under_way(live_server)
     assert exercises >= 7
     ipad = new_ipad(viewport)
     sign_in(ipad, "marcus@riverside.example")
@@ -64,7 +36,7 @@ def test_the_session_screen_stays_under_two_screens_with_one_exercise_open(new_i
 
 
 def test_a_set_starts_the_rest_timer_and_next_opens_the_next_exercise_in_one_tap(new_ipad, live_server):
-    session_id, _ = _longest_running_session(live_server)
+    session_id, _ = session_under_way(live_server)
     ipad = new_ipad(PORTRAIT)
     sign_in(ipad, "priya@riverside.example")
     ipad.goto(f"{ipad.base}/sessions/{session_id}")
