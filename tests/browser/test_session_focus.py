@@ -52,6 +52,8 @@ def test_a_set_starts_the_rest_timer_and_next_opens_the_next_exercise_in_one_tap
     timer = ipad.locator("[data-rest-timer]")
     timer.wait_for(state="visible")
     assert "Rest" in timer.inner_text()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    ipad.screenshot(path=str(SCREENSHOTS / "session-focus-resting-portrait.png"))
     assert "1 of" in second.inner_text() or "1 set" in second.inner_text()
     assert "Set 2" in card.locator(".next-set").inner_text()
     card.locator("[data-same-as-last]").tap()
