@@ -332,3 +332,11 @@ def test_a_typo_beside_ones_own_sign_ins_still_being_checked_does_not_lock_the_a
             assert db.session.scalar(select(func.count()).select_from(AuditEvent)
                                      .where(AuditEvent.action == "lockout")) == 0
             assert db.session.scalar(select(User.locked_until).where(User.id == practice.trainer.id)) is None
+
+
+def test_the_sign_in_page_names_the_practice_only_when_the_server_holds_one(agent, make):
+    make.practice("Riverside Medical Exercise")
+    assert "Riverside Medical Exercise" in agent.get("/login").get_data(as_text=True)
+    make.practice("Lakeside Strength")
+    page = agent.get("/login").get_data(as_text=True)
+    assert "Riverside Medical Exercise" not in page and "Lakeside Strength" not in page

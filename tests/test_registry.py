@@ -275,3 +275,13 @@ def test_a_double_tapped_plan_or_contact_is_saved_once():
             contacts = db.session.scalar(select(func.count()).select_from(EmergencyContact).where(
                 EmergencyContact.client_id == practice.client_id, EmergencyContact.removed_at.is_(None)))
         assert cards.count("1EG4TE5MK72") == 1 and contacts == contacts_before + 1
+
+
+def test_the_chart_says_the_clients_name_once_at_the_top(agent, personas, make):
+    client_id = make.client_record(personas.practice_id)
+    agent.login(personas.colleague)
+    page = agent.get(f"/clients/{client_id}").get_data(as_text=True)
+    main = page[page.index("<main"):]
+    name = re.search(r'<h2>([^<]+)</h2>', main).group(1)
+    assert page[:page.index("<main")].count(name) == 1  # the page's <title> only, not the bar as well
+    assert main.count(f">{name}<") == 1

@@ -20,6 +20,7 @@ from ..models import (
     Appointment,
     Client,
     Exercise,
+    PlanExercise,
     Practice,
     SessionExercise,
     SessionLog,
@@ -172,12 +173,51 @@ class LoggedSet:
     entered_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class PlannedSet:
+    """What the plan asked of each set of an exercise (none of it when the exercise was added on
+    the floor): the set table's "planned" column and the "2 of 3 sets" progress."""
+
+    sets: int | None
+    reps: int | None
+    seconds: int | None
+    load: float | None
+    load_unit: str | None
+
+
+def planned(item: SessionExercise) -> PlannedSet:
+    plan = item.plan_exercise
+    if plan is None:
+        return PlannedSet(None, None, None, None, None)
+    return PlannedSet(plan.sets, plan.reps, plan.seconds, plan.load, plan.load_unit)
+
+
+def open_exercise(session_log: SessionLog, chosen: int | None) -> int | None:
+    """Which exercise the session screen opens: the one asked for, else the first not skipped that
+    still has planned sets to do (or, added on the floor, none yet), else the first."""
+    items = session_log.exercises
+    if chosen is not None and any(item.id == chosen for item in items):
+        return chosen
+    for item in items:
+        wanted = item.plan_exercise.sets if item.plan_exercise else 1
+        if not item.skipped and len(item.sets) < wanted:
+            return item.id
+    return items[0].id if items else None
+
+
 # The gym floor's hot path runs these on every set, so they are built once (Core, on the tables):
 # SQLAlchemy then skips per-call construction, cache-key work and the ORM's unit of work.
 _SESSION, _ITEM, _SETS = SessionLog.__table__, SessionExercise.__table__, SetLog.__table__
+_PLANNED = PlanExercise.__table__
+# The plan's numbers come in the same select (an outer join), so the set table's "planned" column
+# and the exercise's progress cost no extra query.
 _SET_TARGET = (
-    select(_SESSION.c.practice_id, _SESSION.c.client_id, _SESSION.c.signed_at, _ITEM.c.skipped)
+    select(_SESSION.c.practice_id, _SESSION.c.client_id, _SESSION.c.signed_at, _ITEM.c.skipped,
+           _PLANNED.c.sets.label("planned_sets"), _PLANNED.c.reps.label("planned_reps"),
+           _PLANNED.c.seconds.label("planned_seconds"), _PLANNED.c.load.label("planned_load"),
+           _PLANNED.c.load_unit.label("planned_unit"))
     .join(_ITEM, _ITEM.c.session_id == _SESSION.c.id)
+    .outerjoin(_PLANNED, _PLANNED.c.id == _ITEM.c.plan_exercise_id)
     .where(_ITEM.c.id == bindparam("item"), _SESSION.c.id == bindparam("session"),
            _SESSION.c.practice_id == bindparam("practice"))
     # PostgreSQL: "not signed yet" and the exercise's sets hold until commit, so two iPads logging
@@ -199,10 +239,11 @@ _SAVED_SET = select(*_LOGGED_COLUMNS).where(_SETS.c.practice_id == bindparam("pr
 
 
 @rolls_back_on_refusal
-def log_set(user: User | SignedIn, session_id: int, entry: session_rules.SetEntry) -> tuple[LoggedSet, bool]:
+def log_set(user: User | SignedIn, session_id: int,
+            entry: session_rules.SetEntry) -> tuple[LoggedSet, bool, PlannedSet]:
     """One set from the tablet, in a fixed number of queries whatever the client's history.
 
-    Returns (the set, True when new). A repeated idempotency key (a double tap, a retry after
+    Returns (the set, True when new, what the plan asked of it). A repeated idempotency key (a double tap, a retry after
     the wifi dropped) returns the set already stored instead of a second one. The write lock is
     taken here, not at the start of the request, and held for two short statements and the
     audit event, so two iPads logging at once barely wait for each other.
@@ -232,6 +273,8 @@ def log_set(user: User | SignedIn, session_id: int, entry: session_rules.SetEntr
            "performed_at": session_rules.performed_at(entry.performed_at, now), "entered_at": now,
            "idempotency_key": key, "entered_by_id": user.id}
     created = connection.execute(_ADD_SET[connection.dialect.name], row).first()
+    plan = PlannedSet(found.planned_sets, found.planned_reps, found.planned_seconds,
+                      None if found.planned_load is None else float(found.planned_load), found.planned_unit)
     if created is None:
         existing = LoggedSet(*connection.execute(_SAVED_SET, {"practice": found.practice_id, "key": key}).one())
         if existing.session_exercise_id != session_exercise_id:
@@ -240,11 +283,11 @@ def log_set(user: User | SignedIn, session_id: int, entry: session_rules.SetEntr
             raise session_rules.SessionInputError("idempotency_key",
                                                   "This page is out of date: reload it and log the set again.")
         db.session.commit()
-        return existing, False
+        return existing, False, plan
     audit.append(connection, "create", practice_id=found.practice_id, user_id=user.id, client_id=found.client_id,
                  object_type="SetLog", object_id=created.id)
     db.session.commit()
-    return LoggedSet(*created), True
+    return LoggedSet(*created), True, plan
 
 
 @rolls_back_on_refusal

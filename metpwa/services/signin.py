@@ -671,3 +671,10 @@ def confirm_password(typed: str, *, field: str = "password", action: str = "pass
     if _settle_miss(staff_session, action, attempt, None, end=paused):
         raise SignInEnded()
     raise WrongPassword(field)
+
+
+def practice_on_this_server() -> str | None:
+    """The practice's name for the sign-in page when this server holds exactly one: with several,
+    naming them to anyone who opens the page would say who uses it."""
+    names = db.session.scalars(select(Practice.name).limit(2)).all()
+    return names[0] if len(names) == 1 else None

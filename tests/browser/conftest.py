@@ -154,3 +154,31 @@ def app_code(email: str, secret: str = demo.DEMO_TOTP_SECRET) -> str:
         time.sleep((step - totp.DRIFT_STEPS) * totp.STEP_SECONDS - time.time() + 0.5)
     _last_step[email] = step
     return totp.code_for(secret, step)
+
+
+def session_under_way(live_server) -> tuple[int, int]:
+    """A session under way for the demo client whose plan has the most exercises (seven), two sets
+    into its first exercise as the demo leaves one, whatever the day: (its id, how many exercises)."""
+    with live_server.app.app_context():
+        from decimal import Decimal
+
+        from sqlalchemy import func, select
+
+        from metpwa.extensions import db
+        from metpwa.models import Client, PlanExercise, PlanVersion, SessionLog, SetLog, User
+        from metpwa.services import sessions
+
+        plan = db.session.scalar(select(PlanVersion).join(PlanExercise, PlanExercise.plan_id == PlanVersion.id)
+                                 .where(PlanVersion.superseded_at.is_(None)).group_by(PlanVersion.id)
+                                 .order_by(func.count(PlanExercise.id).desc(), PlanVersion.id))
+        running = db.session.scalar(select(SessionLog).where(SessionLog.plan_id == plan.id, SessionLog.signed_at.is_(None)))
+        if running is None:
+            trainer = db.session.scalar(select(User).where(User.email == "marcus@riverside.example"))
+            running = sessions.open_session(trainer, db.session.get(Client, plan.client_id), plan=plan)
+            first = running.exercises[0]
+            for number in (1, 2):
+                db.session.add(SetLog(practice_id=running.practice_id, session_id=running.id, session_exercise_id=first.id,
+                                      set_number=number, reps=12, rpe=Decimal(5 + number), performed_at=running.started_at,
+                                      idempotency_key=f"focus-{running.id}-{number}", entered_by_id=trainer.id))
+            db.session.commit()
+        return running.id, len(running.exercises)

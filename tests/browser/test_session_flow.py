@@ -1,5 +1,6 @@
-"""A whole session by taps on an iPad: three exercises, three sets each ("Done", then "Same as
-last set"), one pain flag, finish, sign; the signed session then refuses changes."""
+"""A whole session by taps on an iPad in focus mode: three exercises, each opened in turn with "Next",
+three sets each ("Done", then "Same as last set", the rest timer running), one pain flag, finish,
+sign; the signed session then refuses changes."""
 
 import re
 
@@ -29,19 +30,24 @@ def test_a_whole_session_by_taps_then_signed_and_locked(ipad, live_server):
     ipad.locator("#vitals-before label.scale-point", has_text="3").first.tap()
 
     cards = ipad.locator("article.ex-card")
+    rows = ipad.locator(".ex-row")
     for index in range(3):
+        if index:
+            ipad.locator("article.ex-card:visible .btn-next").tap()  # the next exercise, one tap
         card = cards.nth(index)
-        card.scroll_into_view_if_needed()
+        assert card.is_visible() and ipad.locator("article.ex-card:visible").count() == 1
         if index == 1:
             card.locator("button[data-step='1']").first.tap()  # one more rep than last time
         card.locator("button.btn-done").tap()
         card.locator(".set-row").nth(0).wait_for()
+        ipad.locator("[data-rest-timer]").wait_for(state="visible")
         for number in (2, 3):
             card.locator("[data-same-as-last]").tap()
             card.locator(".set-row").nth(number - 1).wait_for()
         assert card.locator(".set-row").count() == 3
-    rows = cards.nth(0).locator(".set-row")
-    assert rows.nth(0).inner_text().split()[1:3] == rows.nth(2).inner_text().split()[1:3]
+        assert "3 of" in rows.nth(index).inner_text() or "3 sets" in rows.nth(index).inner_text()
+    done = cards.nth(0).locator(".set-row .set-done")
+    assert done.nth(0).inner_text() == done.nth(2).inner_text()
 
     third = cards.nth(2)
     third.locator("label.choice", has_text="Pain increase").tap()
@@ -49,6 +55,7 @@ def test_a_whole_session_by_taps_then_signed_and_locked(ipad, live_server):
     third.locator("button:has-text('Save response')").tap()
     ipad.locator("article.ex-card").nth(2).locator(".flag-block").wait_for()
     assert "Pain 7/10" in ipad.locator("article.ex-card").nth(2).inner_text()
+    assert "Pain 7/10" in rows.nth(2).inner_text()  # the list flags it too
 
     # One of this session's own exercises, for the post after signing below.
     item_id = cards.nth(0).locator("input[name=session_exercise_id]").first.input_value()

@@ -33,7 +33,8 @@ def login():
             return redirect(next_url or url_for("today.index"), code=303)
     elif form.errors:
         status = 422
-    return render_template("auth/login.html", form=form, failure=failure, next_url=next_url), status
+    return render_template("auth/login.html", form=form, failure=failure, next_url=next_url,
+                           practice_name=signin.practice_on_this_server()), status
 
 
 @bp.route("/login/code", methods=["GET", "POST"])

@@ -135,7 +135,7 @@ def _screen_context(session_log: SessionLog) -> dict:
     return {"session_log": session_log, "client": session_log.client, "responses": RESPONSES,
             "activity_labels": ACTIVITY_SHORT_LABELS, "started_ms": int(session_log.started_at.timestamp() * 1000),
             "pain_flag": session_rules.PAIN_FLAG_AT, "rpe_flag": session_rules.RPE_FLAG_AT,
-            "logger_defaults": sessions.logger_defaults}
+            "logger_defaults": sessions.logger_defaults, "planned": sessions.planned}
 
 
 @bp.get("/sessions/<int:session_id>")
@@ -145,7 +145,8 @@ def screen(session_id: int):
     audit.viewed(session_log, user=current_user, client_id=session_log.client_id)
     if session_log.signed:
         return _signed_page(session_log)
-    return render_template("sessions/screen.html", **_screen_context(session_log))
+    return render_template("sessions/screen.html", **_screen_context(session_log),
+                           open_id=sessions.open_exercise(session_log, forms.chosen_id(request.args, "open")))
 
 
 def _signed_page(session_log: SessionLog, *, errors: dict | None = None, values: dict | None = None,
@@ -162,16 +163,18 @@ def log_set(session_id: int):
     entry = forms.read_set(request.form)
     try:
         # The request's principal, not current_user: the hot path loads no ORM user.
-        row, _ = sessions.log_set(signin.signed_in(), session_id, entry)
+        row, _, plan = sessions.log_set(signin.signed_in(), session_id, entry)
     except session_rules.SessionInputError as error:
         if not htmx:
             raise  # without the page's script there is no set logger to show it in: the error page says it
         return render_template("sessions/_set_error.html", error=error), 422, {
             "HX-Retarget": f"#logger-error-{entry.session_exercise_id}", "HX-Reswap": "innerHTML"}
     if not htmx:
-        return redirect(url_for("sessions.screen", session_id=session_id, _anchor=f"ex-{row.session_exercise_id}"),
-                        code=303)
-    return render_template("sessions/_set_row.html", row=row, last=True, rpe_flag=session_rules.RPE_FLAG_AT)
+        return redirect(url_for("sessions.screen", session_id=session_id, open=row.session_exercise_id,
+                                _anchor=f"ex-{row.session_exercise_id}"), code=303)
+    # Sets are numbered in order and only the last can be undone, so its number is the count so far.
+    return render_template("sessions/_set_logged.html", row=row, plan=plan, item_id=row.session_exercise_id,
+                           done=row.set_number, latest=row, rpe_flag=session_rules.RPE_FLAG_AT)
 
 
 @bp.post("/sessions/<int:session_id>/sets/<int:set_id>/undo")
@@ -181,17 +184,22 @@ def undo_set(session_id: int, set_id: int):
     row = db.session.get(SetLog, set_id)
     if row is None or row.session_id != session_log.id:
         abort(404)
+    item = row.session_exercise
     sessions.undo_set(current_user, session_log, row)
     if htmx:
-        return ""
-    return redirect(url_for("sessions.screen", session_id=session_log.id), code=303)
+        db.session.refresh(item)
+        return render_template("sessions/_set_logged.html", row=None, plan=sessions.planned(item), item_id=item.id,
+                               done=len(item.sets), latest=item.sets[-1] if item.sets else None)
+    return redirect(url_for("sessions.screen", session_id=session_log.id, open=item.id), code=303)
 
 
 def _card(session_log: SessionLog, item: SessionExercise, *, errors: dict | None = None, status: int = 200):
     if htmx:
-        return render_template("sessions/_exercise.html", **_screen_context(session_log), item=item,
-                               errors=errors or {}), status
-    return redirect(url_for("sessions.screen", session_id=session_log.id, _anchor=f"ex-{item.id}"), code=303)
+        # The card stays open, and its row in the list (skipped, a pain flag) follows out of band.
+        context = {**_screen_context(session_log), "item": item, "open_id": item.id}
+        return render_template("sessions/_exercise.html", **context, errors=errors or {}) + render_template(
+            "sessions/_ex_row.html", **context, oob=True), status
+    return redirect(url_for("sessions.screen", session_id=session_log.id, open=item.id, _anchor=f"ex-{item.id}"), code=303)
 
 
 @bp.post("/sessions/<int:session_id>/exercises/<int:item_id>/<action>")
@@ -208,7 +216,8 @@ def exercise_action(session_id: int, item_id: int, action: str):
             sessions.skip(current_user, session_log, item, forms.read_skip_reason(request.form))
         elif action in ("up", "down"):
             sessions.move(current_user, session_log, item, -1 if action == "up" else 1)
-            return redirect(url_for("sessions.screen", session_id=session_log.id, _anchor=f"ex-{item.id}"), code=303)
+            return redirect(url_for("sessions.screen", session_id=session_log.id, open=item.id, _anchor=f"ex-{item.id}"),
+                            code=303)
         else:
             abort(404)
     except session_rules.SessionInputError as error:

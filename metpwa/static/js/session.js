@@ -1,5 +1,6 @@
-/* The gym-floor session screen: big steppers, "same as last set", an idempotency key per set,
-   and a session clock kept from timestamps so a sleeping iPad wakes up on time. */
+/* The gym-floor session screen: one exercise open at a time, big steppers, "same as last set", an
+   idempotency key per set, a rest timer after each set, and clocks kept from timestamps so a
+   sleeping iPad wakes up on time. */
 (function () {
   "use strict";
 
@@ -55,9 +56,115 @@
       if (error) error.textContent = "";
       var same = form.querySelector("[data-same-as-last]");
       if (same) same.hidden = false;
+      var card = form.closest(".ex-card");
+      startRest(Number(card && card.dataset.rest) || 60);
     } else if (!event.detail.xhr || event.detail.xhr.status === 0) {
       if (error) error.textContent = "Not saved: no connection. Tap Done again when the wifi is back.";
     }
+  });
+
+  // Focus mode: a row of the list (or "Next") opens its exercise at once, without a request; the
+  // address keeps it, so a reload opens the same one. Without this script the link reloads the page.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("[data-open-exercise]");
+    if (!link) return;
+    var id = link.dataset.openExercise;
+    var card = document.getElementById("ex-" + id);
+    if (!card) return;
+    event.preventDefault();
+    document.querySelectorAll(".focus .ex-card").forEach(function (other) {
+      other.classList.toggle("is-closed", other !== card);
+    });
+    document.querySelectorAll(".ex-row").forEach(function (row) {
+      var open = row.dataset.openExercise === id;
+      row.classList.toggle("is-open", open);
+      if (open) row.setAttribute("aria-current", "true"); else row.removeAttribute("aria-current");
+    });
+    history.replaceState(history.state, "", link.getAttribute("href"));
+    var top = card.getBoundingClientRect().top;
+    if (top < 0 || top > window.innerHeight / 2) card.scrollIntoView({ block: "start" });
+    var heading = card.querySelector("h3");
+    if (heading) { heading.tabIndex = -1; heading.focus({ preventScroll: true }); }
+  });
+
+  // The rest timer: starts on each logged set with the plan's rest, counts down in the session bar,
+  // and at the end gives a gentle cue (the bar glows, a soft tone, a spoken "Rest over").
+  var rest = { until: 0, audio: null };
+
+  function restParts() {
+    return {
+      box: document.querySelector("[data-rest-timer]"),
+      left: document.querySelector("[data-rest-left]"),
+      label: document.querySelector("[data-rest-label]"),
+      said: document.querySelector("[data-rest-said]")
+    };
+  }
+
+  function clockText(seconds) {
+    return Math.floor(seconds / 60) + ":" + ("0" + (seconds % 60)).slice(-2);
+  }
+
+  function startRest(seconds) {
+    var parts = restParts();
+    if (!parts.box) return;
+    rest.until = Date.now() + seconds * 1000;
+    parts.box.hidden = false;
+    parts.box.classList.remove("is-over");
+    parts.label.textContent = "Rest";
+    parts.left.textContent = clockText(seconds);
+    parts.said.textContent = "";
+  }
+
+  function stopRest() {
+    var parts = restParts();
+    rest.until = 0;
+    if (parts.box) parts.box.hidden = true;
+  }
+
+  function softTone() {
+    try {
+      var Context = window.AudioContext || window.webkitAudioContext;
+      if (!Context) return;
+      rest.audio = rest.audio || new Context();
+      var now = rest.audio.currentTime;
+      var tone = rest.audio.createOscillator();
+      var volume = rest.audio.createGain();
+      tone.frequency.value = 660;
+      volume.gain.setValueAtTime(0.0001, now);
+      volume.gain.exponentialRampToValueAtTime(0.12, now + 0.05);
+      volume.gain.exponentialRampToValueAtTime(0.0001, now + 0.6);
+      tone.connect(volume).connect(rest.audio.destination);
+      tone.start(now);
+      tone.stop(now + 0.65);
+    } catch (ignored) { /* no sound is still a cue: the bar glows */ }
+  }
+
+  function restTick() {
+    if (!rest.until) return;
+    var parts = restParts();
+    if (!parts.box) return;
+    var left = Math.ceil((rest.until - Date.now()) / 1000);
+    if (left > 0) {
+      parts.left.textContent = clockText(left);
+      return;
+    }
+    rest.until = 0;
+    parts.box.classList.add("is-over");
+    parts.label.textContent = "Rest over";
+    parts.left.textContent = "next set";
+    parts.said.textContent = "Rest over";
+    softTone();
+    setTimeout(function () { if (!rest.until) stopRest(); }, 15000);
+  }
+
+  // iOS lets a page make sound only after a tap: wake the audio on the tap that logs a set.
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest(".btn-done, [data-same-as-last]")) {
+      var Context = window.AudioContext || window.webkitAudioContext;
+      if (Context && !rest.audio) { try { rest.audio = new Context(); } catch (ignored) { rest.audio = null; } }
+      if (rest.audio && rest.audio.state === "suspended") rest.audio.resume();
+    }
+    if (event.target.closest && event.target.closest("[data-rest-stop]")) stopRest();
   });
 
   function tick() {
@@ -69,6 +176,6 @@
       clock.textContent = text;
     });
   }
-  setInterval(tick, 1000);
+  setInterval(function () { tick(); restTick(); }, 250);
   document.addEventListener("DOMContentLoaded", tick);
 })();
