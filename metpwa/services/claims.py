@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, insert, select, update
 from sqlalchemy.orm import selectinload
 
 from ..clock import practice_now, practice_today
@@ -607,11 +607,25 @@ def _next_control_number(practice_id: int) -> int:
                               .where(ClaimBatch.practice_id == practice_id)) or 0) + 1
 
 
-def _mark_exported(user: User, claims: Iterable[Claim], batch: ClaimBatch, now: datetime) -> None:
+def _mark_exported(user: User, claims: Sequence[Claim], batch: ClaimBatch, now: datetime) -> None:
+    """Every claim of the batch exported at once: one UPDATE and one multi-row INSERT of their status
+    changes (a month's batch is thousands of claims); the batch's one export event names them all."""
     for claim in claims:
-        claim.batch_id = batch.id
-        claim.exported_at = now
-        _change(user, claim, ClaimStatus.EXPORTED, None, batch)
+        if ClaimStatus.EXPORTED not in CLAIM_TRANSITIONS[ClaimStatus(claim.status)]:
+            raise StaleRecord(f"Claim {claim.patient_control_number} is no longer ready: reload the page.")
+    ids = [claim.id for claim in claims]
+    db.session.flush()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        db.session.execute(update(Claim).where(Claim.id.in_(chunk), Claim.status == ClaimStatus.READY.value)
+                           .values(status=ClaimStatus.EXPORTED.value, batch_id=batch.id, exported_at=now,
+                                   status_changed_at=now).execution_options(synchronize_session=False))
+    db.session.execute(insert(ClaimStatusChange), [
+        {"practice_id": claim.practice_id, "claim_id": claim.id, "from_status": ClaimStatus.READY.value,
+         "to_status": ClaimStatus.EXPORTED.value, "batch_id": batch.id, "changed_by_id": user.id, "changed_at": now}
+        for claim in claims])
+    for claim in claims:
+        db.session.expire(claim, ["status", "batch_id", "exported_at", "status_changed_at"])
 
 
 def _load_for_output(claim_ids: Sequence[int]) -> list[Claim]:
@@ -656,7 +670,7 @@ def export_837(user: User, claims: Sequence[Claim], *, period: tuple[date, date]
     db.session.flush()
     _mark_exported(user, loaded, batch, now)
     audit.record("export", batch, user=user, practice_id=practice.id,
-                 detail={"kind": "837p", "claims": len(loaded), "sha256": batch.content_sha256})
+                 detail={"kind": "837p", "claims": [claim.id for claim in loaded], "sha256": batch.content_sha256})
     db.session.commit()
     return Export(batch, content, f"837p-{number:09d}.x12")
 
@@ -695,7 +709,7 @@ def send_on_paper(user: User, claim: Claim, *, render: bool = True) -> tuple[Cla
     db.session.add(batch)
     db.session.flush()
     _mark_exported(user, [claim], batch, utcnow())
-    audit.record("export", claim, user=user, detail={"kind": kind, "batch": batch.id})
+    audit.record("export", claim, user=user, detail={"kind": kind, "batch": batch.id, "status": ["ready", "exported"]})
     db.session.commit()
     return batch, data
 
