@@ -328,8 +328,22 @@ def _sex(value: str | None) -> str:
     return value if value in ("F", "M") else "U"
 
 
-def document(claim: Claim) -> doc.ClaimDocument:
-    """The claim in the one shape the scrubber, the 837P writer and the CMS-1500 read."""
+def document(claim: Claim, shared: dict | None = None) -> doc.ClaimDocument:
+    """The claim in the one shape the scrubber, the 837P writer and the CMS-1500 read. `shared` keeps
+    the provider values a batch's claims have in common, made once (a month's batch: thousands of lines)."""
+    shared = {} if shared is None else shared
+
+    def provider(row: RenderingProvider | None) -> doc.Provider | None:
+        if row is None:
+            return None
+        key = ("rendering", row.id)
+        if key not in shared:
+            shared[key] = _provider(row)
+        return shared[key]
+
+    billing_key = ("billing", claim.billing_provider_id)
+    if billing_key not in shared:
+        shared[billing_key] = _billing(claim.billing_provider)
     client, coverage, payer = claim.client, claim.coverage, claim.payer
     person = doc.Person(last_name=client.last_name, first_name=client.first_name, middle_name=client.middle_name or "",
                         date_of_birth=client.date_of_birth, sex=_sex(client.sex), phone=client.phone,
@@ -352,10 +366,10 @@ def document(claim: Claim) -> doc.ClaimDocument:
         line_control_number=line.line_control_number, service_date=line.service_date, code=line.code,
         charge=Decimal(line.charge), units=line.units, modifiers=tuple(line.modifiers or ()),
         diagnosis_pointers=tuple(line.diagnosis_pointers or ()), place_of_service=line.place_of_service,
-        rendering=_provider(line.rendering_provider), performed_by=_provider(line.performed_by),
+        rendering=provider(line.rendering_provider), performed_by=provider(line.performed_by),
         session_id=line.session_id, ref=line.id) for line in claim.lines)
     return doc.ClaimDocument(
-        patient_control_number=claim.patient_control_number, billing_provider=_billing(claim.billing_provider),
+        patient_control_number=claim.patient_control_number, billing_provider=shared[billing_key],
         subscriber=doc.Subscriber(person=subscriber_person, member_id=coverage.member_id if coverage else "",
                                   group_number=coverage.group_number if coverage else None,
                                   patient_relationship=relationship),
@@ -657,7 +671,8 @@ def export_837(user: User, claims: Sequence[Claim], *, period: tuple[date, date]
     submitter = Submitter(name=billing.name, contact_name=user.full_name, phone=billing.phone or practice.phone or "",
                           receiver_name=DEFAULT_RECEIVER)
     try:
-        content = write_837p(envelope, submitter, [document(claim) for claim in loaded])
+        shared: dict = {}
+        content = write_837p(envelope, submitter, [document(claim, shared) for claim in loaded])
     except X12WriteError as error:
         raise ClaimInputError("period", f"The batch cannot be written: {error.message}.") from None
     first, last = period or (min(ln.service_date for c in loaded for ln in c.lines),
