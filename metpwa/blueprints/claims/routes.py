@@ -226,10 +226,7 @@ def medical_necessity(claim_id: int):
     """The chart's Letter of Medical Necessity, for the self-pay client's HSA, FSA or own insurer."""
     claim = get_for_practice(Claim, claim_id)
     client = claim.client
-    data = reports.medical_necessity_letter(current_user, client)
-    reports.record_disclosure(current_user, client, document_type="medical_necessity_letter", document_id=None,
-                              method="download", recipient=f"Downloaded by {current_user.full_name}",
-                              recipient_address=None, purpose="payment")
+    data = reports.medical_necessity_download(current_user, client)
     response = Response(data, mimetype="application/pdf")
     response.headers["Content-Disposition"] = 'inline; filename="letter-of-medical-necessity.pdf"'
     return response
