@@ -2,9 +2,9 @@
 the scrubber's findings overridden with a reason, Ready, then the 837P batch that pyx12 accepts."""
 
 import re
+from pathlib import Path
 
 import pytest
-
 from support.claims import pyx12_check
 
 from .conftest import LANDSCAPE, SCREENSHOTS, sign_in
@@ -25,7 +25,8 @@ def test_a_signed_session_to_an_exported_claim_by_taps(ipad, live_server):
     ipad.tap("a.tab:has-text('Claims')")
     ipad.wait_for_url("**/claims")
     _screens(ipad, "claims-queue")
-    ipad.goto(f"{ipad.base}/claims")
+    ipad.tap("#queue a:has-text('Show all')")
+    ipad.wait_for_url("**/claims?*all=1*")
     row = ipad.locator("#queue li", has_text="Castillo").first
     row.locator("button:has-text('Make claim')").tap()
     ipad.wait_for_url(re.compile(r".*/claims/\d+$"))
@@ -49,7 +50,7 @@ def test_a_signed_session_to_an_exported_claim_by_taps(ipad, live_server):
     ipad.wait_for_url("**/claims")
     with ipad.expect_download() as download:
         ipad.tap("[data-export-837]")
-    x12 = open(download.value.path(), encoding="ascii").read()
+    x12 = Path(download.value.path()).read_text(encoding="ascii")
     ok, errors = pyx12_check(x12)
     assert ok, errors
     number = claim_url.rsplit("/", 1)[1]

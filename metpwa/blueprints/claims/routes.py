@@ -38,6 +38,11 @@ _FIX_ENDPOINTS = {
 }
 
 
+# The queue shows its oldest sessions first; a long backlog is worked from the top.
+QUEUE_SHOWN = 25
+QUEUE_ALL = 1000
+
+
 def fix_url(finding: Finding, claim: Claim) -> str | None:
     name, ref = finding.target
     make = _FIX_ENDPOINTS.get(name)
@@ -66,7 +71,7 @@ def index(errors: dict | None = None, status: int = 200, values: dict | None = N
         state = ClaimStatus.DRAFT.value
     practice_id = current_user.practice_id
     audit.viewed(None, detail={"list": "claims", "state": state})
-    return render_template("claims/index.html", queue=claims.unbilled_sessions(practice_id),
+    return render_template("claims/index.html", queue=claims.unbilled_sessions(practice_id, limit=QUEUE_ALL if request.args.get('all') else QUEUE_SHOWN),
                            unbilled=claims.unbilled_count(practice_id), counts=claims.counts_by_status(practice_id),
                            state=state, rows=claims.claims_in(practice_id, state), statuses=list(ClaimStatus),
                            period=_default_period(), session_date=claims.session_date, errors=errors or {},
