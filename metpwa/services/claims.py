@@ -562,6 +562,21 @@ def correct(user: User, claim: Claim) -> Claim:
 
 
 @rolls_back_on_refusal
+def rebuild(user: User, claim: Claim) -> Claim:
+    """A draft or ready claim made again from its session once the fix is made where a finding
+    pointed (the fee schedule, the referral, the payer set-up): the old one is voided, never edited."""
+    if ClaimStatus(claim.status) not in (ClaimStatus.DRAFT, ClaimStatus.READY):
+        raise StaleRecord("This claim has left the practice: correct it with a replacement claim.")
+    sessions = _sessions_of(claim)
+    if len(sessions) != 1:
+        raise ClaimInputError("rebuild", "This claim bills no single session to rebuild from.")
+    _change(user, claim, ClaimStatus.VOIDED, "Rebuilt from its session")
+    db.session.flush()
+    return build_from_session(user, sessions[0], frequency=ClaimFrequency(claim.frequency_code),
+                              original=claim.original_claim if claim.frequency_code != "1" else None)
+
+
+@rolls_back_on_refusal
 def void(user: User, claim: Claim, reason: str | None) -> Claim | None:
     """Withdraw a claim. Before it left the practice it is simply voided; after, a void claim
     (frequency 8) with the same lines goes to the payer and names the original."""

@@ -176,6 +176,17 @@ def correct(claim_id: int):
     return redirect(url_for("claims.show", claim_id=replacement.id), code=303)
 
 
+@bp.post("/<int:claim_id>/rebuild")
+@requires("claims.manage")
+def rebuild(claim_id: int):
+    claim = get_for_practice(Claim, claim_id)
+    try:
+        rebuilt = claims.rebuild(current_user, claim)
+    except claims.ClaimInputError as error:
+        return _page(claim, errors={"rebuild": error.message}, status=422)
+    return redirect(url_for("claims.show", claim_id=rebuilt.id), code=303)
+
+
 @bp.post("/<int:claim_id>/void")
 @requires("claims.manage")
 def void(claim_id: int):
