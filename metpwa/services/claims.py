@@ -229,14 +229,11 @@ def _is_billed(session: SessionLog) -> bool:
     return bool(db.session.scalar(select(exists(_billed_session_ids().where(ClaimLine.session_id == session.id)))))
 
 
-@rolls_back_on_refusal
-def build_from_session(user: User, session: SessionLog, *, frequency: ClaimFrequency = ClaimFrequency.ORIGINAL,
-                       original: Claim | None = None) -> Claim:
-    """A draft claim for one signed session: codes, units, diagnoses, providers and charges, audited."""
+def _plan(session: SessionLog):
+    """What a claim for the session would be billed under, read without writing anything, so a refusal
+    (unsigned, no route, nothing set up) comes before any change (a rebuild or correction checks first)."""
     if not session.signed:
         raise ClaimInputError("session", "Sign the session note before billing it.")
-    if original is None and _is_billed(session):
-        raise StaleRecord("This session is already on a claim: open the claim from the queue.")
     client = session.client
     day = session_date(session)
     payer, coverage = payer_for(client)
@@ -253,6 +250,18 @@ def build_from_session(user: User, session: SessionLog, *, frequency: ClaimFrequ
     if billing is None:
         raise ClaimInputError("session", "No billing provider is set up: add the practice's NPI, tax ID and "
                               "address in the billing set-up.")
+    return payer, coverage, performer, rendering, coding, billing
+
+
+@rolls_back_on_refusal
+def build_from_session(user: User, session: SessionLog, *, frequency: ClaimFrequency = ClaimFrequency.ORIGINAL,
+                       original: Claim | None = None) -> Claim:
+    """A draft claim for one signed session: codes, units, diagnoses, providers and charges, audited."""
+    if original is None and _is_billed(session):
+        raise StaleRecord("This session is already on a claim: open the claim from the queue.")
+    client = session.client
+    day = session_date(session)
+    payer, coverage, performer, rendering, coding, billing = _plan(session)
     referral = _referral_for(client.id, day)
     authorisation = _authorisation(coverage, day)
     diagnoses = _billable_diagnoses(referral)
@@ -555,7 +564,11 @@ def correct(user: User, claim: Claim) -> Claim:
                           "simply rebuilt.")
     sessions = _sessions_of(claim)
     if len(sessions) != 1:
-        raise ClaimInputError("status", "This claim bills no single session to rebuild from.")
+        raise ClaimInputError("correct", "This claim bills no single session to rebuild from.")
+    try:
+        _plan(sessions[0])
+    except InputError as error:
+        raise ClaimInputError("correct", error.message) from None
     _change(user, claim, ClaimStatus.CORRECTED, "Replaced by a corrected claim")
     db.session.flush()
     return build_from_session(user, sessions[0], frequency=ClaimFrequency.REPLACEMENT, original=claim)
@@ -570,6 +583,10 @@ def rebuild(user: User, claim: Claim) -> Claim:
     sessions = _sessions_of(claim)
     if len(sessions) != 1:
         raise ClaimInputError("rebuild", "This claim bills no single session to rebuild from.")
+    try:
+        _plan(sessions[0])
+    except InputError as error:
+        raise ClaimInputError("rebuild", error.message) from None
     _change(user, claim, ClaimStatus.VOIDED, "Rebuilt from its session")
     db.session.flush()
     return build_from_session(user, sessions[0], frequency=ClaimFrequency(claim.frequency_code),
