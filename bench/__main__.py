@@ -1,7 +1,7 @@
 """Run the benchmarks: `make bench` (or `.venv/bin/python -m bench`). Prints the figures and
 writes them to bench/results/latest.txt.
 
-Report rendering (issue 7): bench/report.py.
+Report rendering (issue 7): bench/report.py. Claim export (issue 18): bench/claims.py.
 
 Set logging (issue 5): metpwa's POST /sessions/<id>/sets under gunicorn with 2 sync workers on
 SQLite, 16 concurrent connections (wrk -t2 -c16), against the bare floor in bench/floor.py
@@ -216,6 +216,10 @@ def main() -> None:
         f"  warm median of 5: {figures['warm']:.2f} s (target < 0.6 s: {'met' if figures['warm'] < 0.6 else 'NOT met'});"
         f" floor (bare one-page WeasyPrint render): {figures['floor']:.2f} s; ratio {figures['warm'] / figures['floor']:.1f}x",
     ]
+    with tempfile.TemporaryDirectory(prefix="metpwa-bench-claims-") as tmp:
+        from bench import claims
+
+        lines += claims.lines(claims.measure(claims.prepare(Path(tmp))))
     text = "\n".join(lines)
     print(text)
     (RESULTS / "latest.txt").write_text(text + "\n")

@@ -278,3 +278,25 @@ def test_only_owner_and_biller_reach_claims(personas, new_agent):
         agent = new_agent()
         agent.login(persona)
         assert (agent.get("/claims").status_code == 200) is allowed
+
+
+def test_a_draft_is_rebuilt_after_the_fee_schedule_is_fixed(app, personas, make, biller):
+    from metpwa.models import FeeScheduleEntry
+
+    client_id = _client(make, personas)
+    with app.app_context():
+        set_up(personas.practice_id, personas.colleague.id, client_id, accepts_mes=True, mes_codes=("97116",))
+        session_id = signed_session(personas.practice_id, client_id, personas.colleague.id,
+                                    minutes={"gait": 30})
+    claim_id = _made_claim_id(_make(app, biller, session_id))
+    page = biller.get(f"/claims/{claim_id}").get_data(as_text=True)
+    assert "Set the fee for the code" not in page  # 97116 has a fee in the test schedule
+    with app.app_context():
+        entry = db.session.scalar(select(FeeScheduleEntry).where(FeeScheduleEntry.code == "97116"))
+        entry.charge = Decimal("52.00")
+        db.session.commit()
+    rebuilt_id = _made_claim_id(biller.post(f"/claims/{claim_id}/rebuild"))
+    with app.app_context():
+        assert _claim(app, claim_id).status == "voided"
+        rebuilt = _claim(app, rebuilt_id)
+        assert [(ln.code, ln.units, ln.charge) for ln in rebuilt.lines] == [("97116", 2, Decimal("104.00"))]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, insert, select, update
 from sqlalchemy.orm import selectinload
 
 from ..clock import practice_now, practice_today
@@ -229,14 +229,11 @@ def _is_billed(session: SessionLog) -> bool:
     return bool(db.session.scalar(select(exists(_billed_session_ids().where(ClaimLine.session_id == session.id)))))
 
 
-@rolls_back_on_refusal
-def build_from_session(user: User, session: SessionLog, *, frequency: ClaimFrequency = ClaimFrequency.ORIGINAL,
-                       original: Claim | None = None) -> Claim:
-    """A draft claim for one signed session: codes, units, diagnoses, providers and charges, audited."""
+def _plan(session: SessionLog):
+    """What a claim for the session would be billed under, read without writing anything, so a refusal
+    (unsigned, no route, nothing set up) comes before any change (a rebuild or correction checks first)."""
     if not session.signed:
         raise ClaimInputError("session", "Sign the session note before billing it.")
-    if original is None and _is_billed(session):
-        raise StaleRecord("This session is already on a claim: open the claim from the queue.")
     client = session.client
     day = session_date(session)
     payer, coverage = payer_for(client)
@@ -253,6 +250,18 @@ def build_from_session(user: User, session: SessionLog, *, frequency: ClaimFrequ
     if billing is None:
         raise ClaimInputError("session", "No billing provider is set up: add the practice's NPI, tax ID and "
                               "address in the billing set-up.")
+    return payer, coverage, performer, rendering, coding, billing
+
+
+@rolls_back_on_refusal
+def build_from_session(user: User, session: SessionLog, *, frequency: ClaimFrequency = ClaimFrequency.ORIGINAL,
+                       original: Claim | None = None) -> Claim:
+    """A draft claim for one signed session: codes, units, diagnoses, providers and charges, audited."""
+    if original is None and _is_billed(session):
+        raise StaleRecord("This session is already on a claim: open the claim from the queue.")
+    client = session.client
+    day = session_date(session)
+    payer, coverage, performer, rendering, coding, billing = _plan(session)
     referral = _referral_for(client.id, day)
     authorisation = _authorisation(coverage, day)
     diagnoses = _billable_diagnoses(referral)
@@ -328,8 +337,22 @@ def _sex(value: str | None) -> str:
     return value if value in ("F", "M") else "U"
 
 
-def document(claim: Claim) -> doc.ClaimDocument:
-    """The claim in the one shape the scrubber, the 837P writer and the CMS-1500 read."""
+def document(claim: Claim, shared: dict | None = None) -> doc.ClaimDocument:
+    """The claim in the one shape the scrubber, the 837P writer and the CMS-1500 read. `shared` keeps
+    the provider values a batch's claims have in common, made once (a month's batch: thousands of lines)."""
+    shared = {} if shared is None else shared
+
+    def provider(row: RenderingProvider | None) -> doc.Provider | None:
+        if row is None:
+            return None
+        key = ("rendering", row.id)
+        if key not in shared:
+            shared[key] = _provider(row)
+        return shared[key]
+
+    billing_key = ("billing", claim.billing_provider_id)
+    if billing_key not in shared:
+        shared[billing_key] = _billing(claim.billing_provider)
     client, coverage, payer = claim.client, claim.coverage, claim.payer
     person = doc.Person(last_name=client.last_name, first_name=client.first_name, middle_name=client.middle_name or "",
                         date_of_birth=client.date_of_birth, sex=_sex(client.sex), phone=client.phone,
@@ -352,10 +375,10 @@ def document(claim: Claim) -> doc.ClaimDocument:
         line_control_number=line.line_control_number, service_date=line.service_date, code=line.code,
         charge=Decimal(line.charge), units=line.units, modifiers=tuple(line.modifiers or ()),
         diagnosis_pointers=tuple(line.diagnosis_pointers or ()), place_of_service=line.place_of_service,
-        rendering=_provider(line.rendering_provider), performed_by=_provider(line.performed_by),
+        rendering=provider(line.rendering_provider), performed_by=provider(line.performed_by),
         session_id=line.session_id, ref=line.id) for line in claim.lines)
     return doc.ClaimDocument(
-        patient_control_number=claim.patient_control_number, billing_provider=_billing(claim.billing_provider),
+        patient_control_number=claim.patient_control_number, billing_provider=shared[billing_key],
         subscriber=doc.Subscriber(person=subscriber_person, member_id=coverage.member_id if coverage else "",
                                   group_number=coverage.group_number if coverage else None,
                                   patient_relationship=relationship),
@@ -541,10 +564,33 @@ def correct(user: User, claim: Claim) -> Claim:
                           "simply rebuilt.")
     sessions = _sessions_of(claim)
     if len(sessions) != 1:
-        raise ClaimInputError("status", "This claim bills no single session to rebuild from.")
+        raise ClaimInputError("correct", "This claim bills no single session to rebuild from.")
+    try:
+        _plan(sessions[0])
+    except InputError as error:
+        raise ClaimInputError("correct", error.message) from None
     _change(user, claim, ClaimStatus.CORRECTED, "Replaced by a corrected claim")
     db.session.flush()
     return build_from_session(user, sessions[0], frequency=ClaimFrequency.REPLACEMENT, original=claim)
+
+
+@rolls_back_on_refusal
+def rebuild(user: User, claim: Claim) -> Claim:
+    """A draft or ready claim made again from its session once the fix is made where a finding
+    pointed (the fee schedule, the referral, the payer set-up): the old one is voided, never edited."""
+    if ClaimStatus(claim.status) not in (ClaimStatus.DRAFT, ClaimStatus.READY):
+        raise StaleRecord("This claim has left the practice: correct it with a replacement claim.")
+    sessions = _sessions_of(claim)
+    if len(sessions) != 1:
+        raise ClaimInputError("rebuild", "This claim bills no single session to rebuild from.")
+    try:
+        _plan(sessions[0])
+    except InputError as error:
+        raise ClaimInputError("rebuild", error.message) from None
+    _change(user, claim, ClaimStatus.VOIDED, "Rebuilt from its session")
+    db.session.flush()
+    return build_from_session(user, sessions[0], frequency=ClaimFrequency(claim.frequency_code),
+                              original=claim.original_claim if claim.frequency_code != "1" else None)
 
 
 @rolls_back_on_refusal
@@ -607,11 +653,25 @@ def _next_control_number(practice_id: int) -> int:
                               .where(ClaimBatch.practice_id == practice_id)) or 0) + 1
 
 
-def _mark_exported(user: User, claims: Iterable[Claim], batch: ClaimBatch, now: datetime) -> None:
+def _mark_exported(user: User, claims: Sequence[Claim], batch: ClaimBatch, now: datetime) -> None:
+    """Every claim of the batch exported at once: one UPDATE and one multi-row INSERT of their status
+    changes (a month's batch is thousands of claims); the batch's one export event names them all."""
     for claim in claims:
-        claim.batch_id = batch.id
-        claim.exported_at = now
-        _change(user, claim, ClaimStatus.EXPORTED, None, batch)
+        if ClaimStatus.EXPORTED not in CLAIM_TRANSITIONS[ClaimStatus(claim.status)]:
+            raise StaleRecord(f"Claim {claim.patient_control_number} is no longer ready: reload the page.")
+    ids = [claim.id for claim in claims]
+    db.session.flush()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        db.session.execute(update(Claim).where(Claim.id.in_(chunk), Claim.status == ClaimStatus.READY.value)
+                           .values(status=ClaimStatus.EXPORTED.value, batch_id=batch.id, exported_at=now,
+                                   status_changed_at=now).execution_options(synchronize_session=False))
+    db.session.execute(insert(ClaimStatusChange), [
+        {"practice_id": claim.practice_id, "claim_id": claim.id, "from_status": ClaimStatus.READY.value,
+         "to_status": ClaimStatus.EXPORTED.value, "batch_id": batch.id, "changed_by_id": user.id, "changed_at": now}
+        for claim in claims])
+    for claim in claims:
+        db.session.expire(claim, ["status", "batch_id", "exported_at", "status_changed_at"])
 
 
 def _load_for_output(claim_ids: Sequence[int]) -> list[Claim]:
@@ -643,7 +703,8 @@ def export_837(user: User, claims: Sequence[Claim], *, period: tuple[date, date]
     submitter = Submitter(name=billing.name, contact_name=user.full_name, phone=billing.phone or practice.phone or "",
                           receiver_name=DEFAULT_RECEIVER)
     try:
-        content = write_837p(envelope, submitter, [document(claim) for claim in loaded])
+        shared: dict = {}
+        content = write_837p(envelope, submitter, [document(claim, shared) for claim in loaded])
     except X12WriteError as error:
         raise ClaimInputError("period", f"The batch cannot be written: {error.message}.") from None
     first, last = period or (min(ln.service_date for c in loaded for ln in c.lines),
@@ -656,7 +717,7 @@ def export_837(user: User, claims: Sequence[Claim], *, period: tuple[date, date]
     db.session.flush()
     _mark_exported(user, loaded, batch, now)
     audit.record("export", batch, user=user, practice_id=practice.id,
-                 detail={"kind": "837p", "claims": len(loaded), "sha256": batch.content_sha256})
+                 detail={"kind": "837p", "claims": [claim.id for claim in loaded], "sha256": batch.content_sha256})
     db.session.commit()
     return Export(batch, content, f"837p-{number:09d}.x12")
 
@@ -695,7 +756,7 @@ def send_on_paper(user: User, claim: Claim, *, render: bool = True) -> tuple[Cla
     db.session.add(batch)
     db.session.flush()
     _mark_exported(user, [claim], batch, utcnow())
-    audit.record("export", claim, user=user, detail={"kind": kind, "batch": batch.id})
+    audit.record("export", claim, user=user, detail={"kind": kind, "batch": batch.id, "status": ["ready", "exported"]})
     db.session.commit()
     return batch, data
 

@@ -288,6 +288,14 @@ def due(client: Client, today: date) -> report_rules.Due | None:
                             every_days=client.practice.report_every_days)
 
 
+def medical_necessity_download(user: User, client: Client) -> bytes:
+    """The letter, downloaded for payment (the client's HSA, FSA or own insurer): recorded as a disclosure."""
+    data = medical_necessity_letter(user, client)
+    record_disclosure(user, client, document_type="medical_necessity_letter", document_id=None, method="download",
+                      recipient=f"Downloaded by {user.full_name}", recipient_address=None, purpose="payment")
+    return data
+
+
 def medical_necessity_letter(user: User, client: Client) -> bytes:
     """A Letter of Medical Necessity for the referring provider to sign (HSA/FSA, IRS sec. 213)."""
     referral = referrals.current_referral(client.id)

@@ -38,6 +38,11 @@ _FIX_ENDPOINTS = {
 }
 
 
+# The queue shows its oldest sessions first; a long backlog is worked from the top.
+QUEUE_SHOWN = 25
+QUEUE_ALL = 1000
+
+
 def fix_url(finding: Finding, claim: Claim) -> str | None:
     name, ref = finding.target
     make = _FIX_ENDPOINTS.get(name)
@@ -66,7 +71,7 @@ def index(errors: dict | None = None, status: int = 200, values: dict | None = N
         state = ClaimStatus.DRAFT.value
     practice_id = current_user.practice_id
     audit.viewed(None, detail={"list": "claims", "state": state})
-    return render_template("claims/index.html", queue=claims.unbilled_sessions(practice_id),
+    return render_template("claims/index.html", queue=claims.unbilled_sessions(practice_id, limit=QUEUE_ALL if request.args.get('all') else QUEUE_SHOWN),
                            unbilled=claims.unbilled_count(practice_id), counts=claims.counts_by_status(practice_id),
                            state=state, rows=claims.claims_in(practice_id, state), statuses=list(ClaimStatus),
                            period=_default_period(), session_date=claims.session_date, errors=errors or {},
@@ -171,6 +176,17 @@ def correct(claim_id: int):
     return redirect(url_for("claims.show", claim_id=replacement.id), code=303)
 
 
+@bp.post("/<int:claim_id>/rebuild")
+@requires("claims.manage")
+def rebuild(claim_id: int):
+    claim = get_for_practice(Claim, claim_id)
+    try:
+        rebuilt = claims.rebuild(current_user, claim)
+    except claims.ClaimInputError as error:
+        return _page(claim, errors={"rebuild": error.message}, status=422)
+    return redirect(url_for("claims.show", claim_id=rebuilt.id), code=303)
+
+
 @bp.post("/<int:claim_id>/void")
 @requires("claims.manage")
 def void(claim_id: int):
@@ -226,10 +242,7 @@ def medical_necessity(claim_id: int):
     """The chart's Letter of Medical Necessity, for the self-pay client's HSA, FSA or own insurer."""
     claim = get_for_practice(Claim, claim_id)
     client = claim.client
-    data = reports.medical_necessity_letter(current_user, client)
-    reports.record_disclosure(current_user, client, document_type="medical_necessity_letter", document_id=None,
-                              method="download", recipient=f"Downloaded by {current_user.full_name}",
-                              recipient_address=None, purpose="payment")
+    data = reports.medical_necessity_download(current_user, client)
     response = Response(data, mimetype="application/pdf")
     response.headers["Content-Disposition"] = 'inline; filename="letter-of-medical-necessity.pdf"'
     return response

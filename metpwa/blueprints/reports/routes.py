@@ -156,10 +156,7 @@ def deliver(client_id: int, report_id: int):
 @requires("clinical.write")
 def medical_necessity(client_id: int):
     client = get_for_practice(Client, client_id)
-    data = reports.medical_necessity_letter(current_user, client)
-    reports.record_disclosure(current_user, client, document_type="medical_necessity_letter", document_id=None,
-                              method="download", recipient=f"Downloaded by {current_user.full_name}",
-                              recipient_address=None, purpose="payment")
+    data = reports.medical_necessity_download(current_user, client)
     response = Response(data, mimetype="application/pdf")
     response.headers["Content-Disposition"] = 'inline; filename="letter-of-medical-necessity.pdf"'
     return response

@@ -1,0 +1,60 @@
+"""The biller takes a signed demo session to an exported claim on the iPad, by taps: Make claim,
+the scrubber's findings overridden with a reason, Ready, then the 837P batch that pyx12 accepts."""
+
+import re
+from pathlib import Path
+
+import pytest
+from support.claims import pyx12_check
+
+from .conftest import LANDSCAPE, SCREENSHOTS, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def _screens(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for orientation, size in (("portrait", {"width": 820, "height": 1180}), ("landscape", LANDSCAPE)):
+        page.set_viewport_size(size)
+        page.screenshot(path=str(SCREENSHOTS / f"{orientation}-{name}.png"), full_page=True, timeout=30_000)
+    page.set_viewport_size({"width": 820, "height": 1180})
+
+
+def test_a_signed_session_to_an_exported_claim_by_taps(ipad, live_server):
+    sign_in(ipad, "ellen@riverside.example")
+    ipad.tap("a.tab:has-text('Claims')")
+    ipad.wait_for_url("**/claims")
+    _screens(ipad, "claims-queue")
+    ipad.tap("#queue a:has-text('Show all')")
+    ipad.wait_for_url("**/claims?*all=1*")
+    row = ipad.locator("#queue li", has_text="Castillo").first
+    row.locator("button:has-text('Make claim')").tap()
+    ipad.wait_for_url(re.compile(r".*/claims/\d+$"))
+    claim_url = ipad.url
+    assert ipad.locator("[data-claim-status]").inner_text() == "Draft"
+    assert "97110" in ipad.locator("table.data-table").nth(1).inner_text()
+    _screens(ipad, "claim-draft")
+    ipad.goto(claim_url)
+    # Each finding that stops export is overridden with a reason, typed on the iPad.
+    keys = [ipad.locator("#findings form input[name=finding_key]").nth(n).get_attribute("value")
+            for n in range(ipad.locator("#findings form").count())]
+    for key in keys:
+        row = ipad.locator(f"[data-finding='{key}']")
+        row.locator("input[name=reason]").tap()
+        ipad.keyboard.type("Confirmed with the payer's provider line today.")
+        row.locator("button:has-text('Override')").tap()
+        ipad.wait_for_selector(f"[data-finding='{key}'] >> text=Overridden: Confirmed with the payer")
+    ipad.tap("#actions button:has-text('Save')")
+    ipad.wait_for_selector("[data-claim-status]:has-text('Ready')")
+    ipad.tap("a.tab:has-text('Claims')")
+    ipad.wait_for_url("**/claims")
+    with ipad.expect_download() as download:
+        ipad.tap("[data-export-837]")
+    x12 = Path(download.value.path()).read_text(encoding="ascii")
+    ok, errors = pyx12_check(x12)
+    assert ok, errors
+    number = claim_url.rsplit("/", 1)[1]
+    assert f"CLM*C{int(number):07d}*" in x12
+    ipad.goto(claim_url)
+    assert ipad.locator("[data-claim-status]").inner_text() == "Exported"
+    _screens(ipad, "claim-exported")
