@@ -300,3 +300,21 @@ def test_a_draft_is_rebuilt_after_the_fee_schedule_is_fixed(app, personas, make,
         assert _claim(app, claim_id).status == "voided"
         rebuilt = _claim(app, rebuilt_id)
         assert [(ln.code, ln.units, ln.charge) for ln in rebuilt.lines] == [("97116", 2, Decimal("104.00"))]
+
+
+def test_every_place_a_scrubber_finding_names_links_to_a_page_the_app_has(app):
+    """A finding's "fix it here" link is the point of the scrubber: each place the rules name maps
+    to a registered page (the set-up, eligibility and plan screens included)."""
+    import re
+    from pathlib import Path
+
+    from metpwa.blueprints.claims.routes import _FIX_ENDPOINTS
+
+    source = Path("metpwa/rules/claim_scrubber.py").read_text()
+    # Targets are ("area.place", ref); findings' own keys ("plan.unsigned") name no area with pages.
+    areas = {"clients", "referrals", "sessions", "claims", "plans", "billing"}
+    named = {name for name in re.findall(r'\("([a-z_]+\.[a-z_]+)", ', source) if name.split(".")[0] in areas}
+    assert named <= set(_FIX_ENDPOINTS), named - set(_FIX_ENDPOINTS)
+    for make in _FIX_ENDPOINTS.values():
+        endpoint, _ = make(1, type("Claim", (), {"id": 1, "client_id": 1})())
+        assert endpoint in app.view_functions, endpoint

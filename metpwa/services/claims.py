@@ -73,7 +73,7 @@ from ..standards.billing import (
     UnitMethod,
     procedure,
 )
-from . import audit, printing, readiness, scope
+from . import audit, plans, printing, readiness, scope
 
 # Statuses a person sets by hand on the claim page; export, correction and void have their own actions.
 MANUAL_STATUSES = {
@@ -454,6 +454,7 @@ def scrub_input(claim: Claim, today: date | None = None) -> ScrubInput:
             visits_used=_visits_used(claim, Claim.authorisation_id, auth.id), ref=auth.id) if auth else None,
         eligibility=EligibilityFacts(eligibility.verified_on, eligibility.active, eligibility.id)
         if eligibility else None,
+        plan=plans.readiness_fact(claim.client_id),
     )
 
 

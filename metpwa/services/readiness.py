@@ -22,6 +22,7 @@ from ..models import (
     OutcomeResult,
     Payer,
     Practice,
+    PriorAuthorisation,
     ProgressReport,
     SessionLog,
     StaffCredential,
@@ -31,6 +32,7 @@ from ..models import (
 from ..permissions import TWO_FACTOR_ROLES
 from ..rules.credentials import HeldCredential
 from ..rules.readiness import (
+    AuthorisationFact,
     ElementStatus,
     EvidenceFacts,
     PlanFact,
@@ -122,18 +124,39 @@ def evidence(client: Client, today: date) -> EvidenceFacts:
         chart=chart,
         baseline_assessment_on=baseline.performed_on if baseline else None,
         baseline_assessment_signed=bool(baseline and baseline.signed_at),
-        plan=PlanFact(plan.version, goals) if plan else None,
+        plan=PlanFact(plan.version, goals, signed=plan.signed, review_on=plan.review_on) if plan else None,
         first_session_on=_local_day(practice, signed_first) if signed_first else None,
         sessions_signed=signed_count, sessions_unsigned=unsigned_count,
         oldest_unsigned_on=_local_day(practice, unsigned_oldest) if unsigned_oldest else None,
         last_outcome_on=_local_day(practice, last_outcome) if last_outcome else None,
         report_due=reports.due(client, today), last_report_sent_on=_local_day(practice, last_sent) if last_sent else None,
-        # Authorisations are recorded by the billing area (issue 18); until its screens exist none is asked for.
-        authorisation=None,
+        authorisation=_authorisation(client, today),
         eligibility_verified_on=verified.verified_on if verified else None,
         eligibility_active=verified.active if verified else None,
         claims_rejected=claims.get("rejected", 0), claims_denied=claims.get("denied", 0),
     )
+
+
+def _authorisation(client: Client, today: date) -> AuthorisationFact | None:
+    """The primary open plan's authorisation, when its payer set-up asks for one: the one in force
+    today (else the latest, to say it ended), with its visits counted as signed sessions inside it."""
+    plans_open = sorted((c for c in client.coverages if c.ended_at is None), key=lambda c: c.priority)
+    primary = plans_open[0] if plans_open else None
+    if primary is None or primary.payer is None or not primary.payer.requires_authorisation:
+        return None
+    found = list(db.session.scalars(select(PriorAuthorisation).where(PriorAuthorisation.coverage_id == primary.id)
+                                    .order_by(PriorAuthorisation.ends_on.desc(), PriorAuthorisation.id.desc())))
+    if not found:
+        return AuthorisationFact(required=True)
+    auth = next((a for a in found if (a.starts_on is None or a.starts_on <= today)
+                 and (a.ends_on is None or today <= a.ends_on)), found[0])
+    zone = client.practice.zone
+    signed_days = db.session.scalars(select(SessionLog.started_at).where(
+        SessionLog.client_id == client.id, SessionLog.signed_at.is_not(None)))
+    used = sum(1 for started in signed_days
+               if (auth.starts_on is None or auth.starts_on <= started.astimezone(zone).date())
+               and (auth.ends_on is None or started.astimezone(zone).date() <= auth.ends_on))
+    return AuthorisationFact(True, auth.number, auth.ends_on, auth.visits_authorised, used)
 
 
 def active_clients(practice: Practice) -> list[Client]:

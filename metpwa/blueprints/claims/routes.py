@@ -19,22 +19,26 @@ from . import bp, forms
 from .forms import Period
 
 # Where each kind of finding is fixed (rules.claim_scrubber.Target): the endpoint and its URL values.
-# Set-up screens another area builds are linked when they are registered, and left unlinked until then.
 _FIX_ENDPOINTS = {
     "clients.chart": lambda ref, claim: ("clients.chart", {"client_id": claim.client_id}),
     "clients.coverage": lambda ref, claim: ("clients.coverage", {"client_id": claim.client_id}),
     "clients.referrals": lambda ref, claim: ("clients.chart", {"client_id": claim.client_id}),
     "clients.referral": lambda ref, claim: ("clients.chart", {"client_id": claim.client_id}),
-    "clients.authorisation": lambda ref, claim: ("clients.coverage", {"client_id": claim.client_id}),
-    "referrals.provider": lambda ref, claim: ("referrals.providers", {}),
+    "clients.authorisation": lambda ref, claim: ("eligibility.verify", {"client_id": claim.client_id}),
+    "referrals.provider": lambda ref, claim: ("referral_network.edit_source", {"provider_id": ref})
+    if ref else ("referrals.providers", {}),
     "sessions.session": lambda ref, claim: ("sessions.screen", {"session_id": ref}),
     "claims.claim": lambda ref, claim: ("claims.show", {"claim_id": claim.id}),
     "claims.line": lambda ref, claim: ("claims.show", {"claim_id": claim.id}),
+    "plans.edit": lambda ref, claim: ("plans.edit", {"client_id": claim.client_id}),
+    # Signing is a POST on the plan page: the page is where it is done.
+    "plans.sign": lambda ref, claim: ("plans.show", {"client_id": claim.client_id}),
     "billing.payer": lambda ref, claim: ("billing.payer", {"payer_id": ref}),
-    "billing.provider": lambda ref, claim: ("billing.index", {}),
-    "billing.rendering_provider": lambda ref, claim: ("billing.index", {}),
-    "billing.fees": lambda ref, claim: ("billing.fees", {}),
-    "billing.eligibility": lambda ref, claim: ("billing.index", {}),
+    "billing.provider": lambda ref, claim: ("billing.provider", {}),
+    "billing.rendering_provider": lambda ref, claim: ("billing.rendering_provider", {"rendering_provider_id": ref})
+    if ref else ("billing.index", {}),
+    "billing.fees": lambda ref, claim: ("billing.fee_schedule", {}),
+    "billing.eligibility": lambda ref, claim: ("eligibility.verify", {"client_id": claim.client_id}),
 }
 
 
