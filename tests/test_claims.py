@@ -302,6 +302,37 @@ def test_a_draft_is_rebuilt_after_the_fee_schedule_is_fixed(app, personas, make,
         assert [(ln.code, ln.units, ln.charge) for ln in rebuilt.lines] == [("97116", 2, Decimal("104.00"))]
 
 
+def test_the_demo_has_claims_in_every_state_and_refuses_medicare_with_the_reason(app, db, new_agent):
+    from metpwa.models import Client, Payer, SessionLog
+    from metpwa.standards.billing import ClaimStatus
+
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    with app.app_context():
+        statuses = set(db.session.scalars(select(Claim.status)))
+        assert statuses == {status.value for status in ClaimStatus}
+        assert set(db.session.scalars(select(Claim.frequency_code))) == {"1", "7"}
+        assert {p.kind for p in db.session.scalars(select(Payer))} >= {"commercial", "medicare", "self_pay"}
+        assert set(db.session.scalars(select(Claim.payment_route))) == {
+            "payer_accepts_mes", "licensed_supervisor", "self_pay"}
+        park = db.session.scalar(select(SessionLog.id).join(Client, Client.id == SessionLog.client_id).where(
+            Client.last_name == "Park", SessionLog.signed_at.is_not(None)).limit(1))
+    from metpwa import demo
+    from metpwa.rules import totp
+
+    agent = new_agent()
+    agent.refresh_token("/login")
+    response = agent.client.post("/login", data={"email": "ellen@riverside.example", "password": demo.DEMO_PASSWORD,
+                                                 "csrf_token": agent.token})
+    agent.refresh_token(response.headers["Location"])
+    import time
+
+    agent.client.post("/login/code", data={"code": totp.code_for(demo.DEMO_TOTP_SECRET, totp.step_at(time.time())),
+                                           "csrf_token": agent.token})
+    agent.refresh_token("/me")
+    refused = agent.post(f"/claims/sessions/{park}")
+    assert refused.status_code == 422 and "230.5" in refused.get_data(as_text=True)
+
+
 def test_every_place_a_scrubber_finding_names_links_to_a_page_the_app_has(app):
     """A finding's "fix it here" link is the point of the scrubber: each place the rules name maps
     to a registered page (the set-up, eligibility and plan screens included)."""
