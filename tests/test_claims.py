@@ -248,7 +248,7 @@ def test_self_pay_superbill_and_letter(app, personas, make, biller):
         assert claim.payment_route == "self_pay" and claim.coverage_id is None
     words = _pdf_text(biller.get(f"/claims/{claim_id}/superbill.pdf").data)
     assert "Superbill" in words and "S9451" in words and "M17.11" in words and "65.00" in words
-    letter = biller.get(f"/claims/{claim_id}/medical-necessity.pdf")
+    letter = biller.post(f"/claims/{claim_id}/medical-necessity.pdf")
     assert letter.status_code == 200 and "Medical Necessity" in _pdf_text(letter.data)
 
 

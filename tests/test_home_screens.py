@@ -3,7 +3,7 @@ training alerts, the front desk's unfinished health histories and coverage to ve
 view of everyone's lapsing credentials (60 and 30 days) and overdue HIPAA training."""
 
 import html
-from datetime import date, timedelta
+from datetime import timedelta
 
 from metpwa.clock import practice_today
 from metpwa.extensions import db as _db

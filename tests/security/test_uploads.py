@@ -172,6 +172,17 @@ UPLOAD_FORMS = {
     "referrals.attach_order": ("order_document", {}),
     "referrals.new_clearance": ("document", {"cleared_on": "01/20/2026", "restrictions": ""}),
     "plans.acknowledge": ("document", {"received_on": "01/20/2026", "method": "fax", "note": ""}),
+    # A staff member's card and CE certificate (issue 19).
+    "staff.add_credential": ("document", {"kind": "cpr_aed", "number": "C-1", "issuer": "American Heart Association",
+                                          "issued_on": "01/10/2026", "expires_on": "01/31/2028"}),
+    "staff.add_ce": ("certificate", {"title": "Knee course", "provider": "METI", "hours": "2",
+                                     "completed_on": "01/05/2026", "counts_toward": "mes"}),
+}
+# Forms whose file is read as text and never stored, each with where its refusals are tested.
+READ_NOT_STORED = {
+    # A payer's 271 answer becomes an eligibility check; anything else is refused at the field
+    # (tests/test_eligibility.py), and the bytes are not kept.
+    "eligibility.read_271",
 }
 
 
@@ -192,7 +203,7 @@ def upload_forms(app, world) -> dict[str, tuple[str, str, dict]]:
 def test_every_form_that_takes_a_file_is_probed(app, world, personas, new_agent, probe, calm_sessions):
     owner = new_agent()
     owner.login(personas.owner)
-    known = UPLOAD_FORMS
+    known = set(UPLOAD_FORMS) | READ_NOT_STORED
     found = set()
     for route in routes(app):
         if route.method != "GET" or route.public:

@@ -14,6 +14,8 @@ from metpwa.models import (
     EligibilityVerification,
     FeeScheduleEntry,
     Payer,
+    PlanSignature,
+    PlanVersion,
     Referral,
     ReferralDiagnosis,
     ReferringProvider,
@@ -80,6 +82,14 @@ def set_up(practice_id: int, trainer_id: int, client_id: int, *, kind: str = "co
                                               ("R26.89", "Other abnormalities of gait")), start=1):
         db.session.add(ReferralDiagnosis(practice_id=practice_id, referral_id=referral.id, position=position,
                                          code=code, as_written=code, description=words, code_set="ICD-10-CM"))
+    # The scrubber bills only under a signed current Plan of Exercise (issue 16).
+    plan = PlanVersion(practice_id=practice_id, client_id=client_id, version=1, reason="Initial plan",
+                       created_by_id=trainer_id, starts_on=date(2026, 1, 6), review_on=date(2026, 4, 6),
+                       frequency_per_week=2, duration_weeks=12)
+    db.session.add(plan)
+    db.session.flush()
+    db.session.add(PlanSignature(practice_id=practice_id, plan_id=plan.id, signed_by_id=trainer_id,
+                                 signed_at=datetime(2026, 1, 6, 16, tzinfo=UTC), attestation="Signed for the tests"))
     for code, fee in FEES.items():
         db.session.add(FeeScheduleEntry(practice_id=practice_id, code=code, charge=Decimal(fee),
                                         effective_on=date(2026, 1, 1)))

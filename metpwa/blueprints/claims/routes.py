@@ -69,13 +69,18 @@ def _default_period() -> Period:
 
 @bp.get("")
 @requires("claims.manage")
-def index(errors: dict | None = None, status: int = 200, values: dict | None = None):
+def index(errors: dict | None = None, status: int = 200, values: dict | None = None,
+          refused: SessionLog | None = None):
     state = request.args.get("state", ClaimStatus.DRAFT.value)
     if state not in {s.value for s in ClaimStatus}:
         state = ClaimStatus.DRAFT.value
     practice_id = current_user.practice_id
     audit.viewed(None, detail={"list": "claims", "state": state})
-    return render_template("claims/index.html", queue=claims.unbilled_sessions(practice_id, limit=QUEUE_ALL if request.args.get('all') else QUEUE_SHOWN),
+    queue = claims.unbilled_sessions(practice_id, limit=QUEUE_ALL if request.args.get("all") else QUEUE_SHOWN)
+    if refused is not None and refused not in queue:
+        # The session just refused is shown first with its reason, even when it is further down the queue.
+        queue.insert(0, refused)
+    return render_template("claims/index.html", queue=queue,
                            unbilled=claims.unbilled_count(practice_id), counts=claims.counts_by_status(practice_id),
                            state=state, rows=claims.claims_in(practice_id, state), statuses=list(ClaimStatus),
                            period=_default_period(), session_date=claims.session_date, errors=errors or {},
@@ -88,10 +93,8 @@ def make(session_id: int):
     session = get_for_practice(SessionLog, session_id)
     try:
         claim = claims.build_from_session(current_user, session)
-    except claims.ClaimCodingError as error:
-        return index(errors={f"session-{session.id}": error.message}, status=422)
-    except claims.ClaimInputError as error:
-        return index(errors={f"session-{session.id}": error.message}, status=422)
+    except (claims.ClaimCodingError, claims.ClaimInputError) as error:
+        return index(errors={f"session-{session.id}": error.message}, status=422, refused=session)
     return redirect(url_for("claims.show", claim_id=claim.id), code=303)
 
 
@@ -240,7 +243,7 @@ def superbill(claim_id: int):
     return _pdf(claim, claims.superbill_pdf(claim), "superbill")
 
 
-@bp.get("/<int:claim_id>/medical-necessity.pdf")
+@bp.post("/<int:claim_id>/medical-necessity.pdf")
 @requires("claims.manage")
 def medical_necessity(claim_id: int):
     """The chart's Letter of Medical Necessity, for the self-pay client's HSA, FSA or own insurer."""
