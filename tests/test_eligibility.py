@@ -172,20 +172,14 @@ def test_other_practices_coverage_and_trainers_are_refused(app, agent, personas,
 
 
 def test_the_demo_checks_plans_once_payers_are_set_up(app, db):
+    """The demo's billing set-up comes first (demo/billing.py), then its eligibility checks: one
+    authorisation run out and one plan nearly used up."""
     from metpwa.clock import practice_today
-    from metpwa.demo.eligibility import seed_eligibility
-    from metpwa.models import Practice, User
+    from metpwa.models import Practice
 
     assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
     with app.app_context():
         practice = db.session.scalar(select(Practice).where(Practice.name == "Riverside Medical Exercise"))
-        people = {u.email.split("@")[0]: u for u in db.session.scalars(select(User).where(
-            User.practice_id == practice.id))}
-        assert db.session.scalar(select(EligibilityVerification.id)) is None
-        db.session.add(Payer(practice_id=practice.id, name="Blue Cross Blue Shield of Illinois", payer_id="00621",
-                             accepts_mes=True, mes_codes=["S9451"]))
-        db.session.commit()
-        seed_eligibility(practice, people)
         checks = db.session.scalars(select(EligibilityVerification)).all()
         assert len(checks) >= 4 and all(c.active for c in checks)
         today = practice_today(practice)
