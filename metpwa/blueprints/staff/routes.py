@@ -160,6 +160,18 @@ def _credential(member: User, credential_id: int) -> StaffCredential:
     return credential
 
 
+def _saved(file_field: str, save) -> dict[str, str]:
+    """Runs a save that takes the uploaded card or certificate: {} when saved, else the refusal's
+    messages by field (a document the PDF checks refuse is said at its own field)."""
+    try:
+        save(request.files.get(file_field))
+    except credentials.CredentialInputError as refused:
+        return refused.errors
+    except documents.DocumentRefused as refused:
+        return {file_field: refused.message}
+    return {}
+
+
 @bp.post("/<int:user_id>/credentials")
 @requires("staff.own_records")
 def add_credential(user_id: int):
@@ -170,13 +182,9 @@ def add_credential(user_id: int):
         renewing = _credential(member, renew_id)
     errors = {**credentials.problems(member, typed.value), **typed.errors} if typed.errors else {}
     if not errors:
-        try:
-            credentials.add(member, typed.value, request.files.get("document"), by=current_user, renews=renewing)
-        except credentials.CredentialInputError as refused:
-            errors = refused.errors
-        except documents.DocumentRefused as refused:
-            errors = {"document": refused.message}
-        else:
+        errors = _saved("document", lambda upload: credentials.add(member, typed.value, upload, by=current_user,
+                                                                  renews=renewing))
+        if not errors:
             return redirect(url_for("staff.credentials", user_id=member.id), code=303)
     return _credentials_page(member, errors=errors, values=request.form, renewing=renewing, status=422)
 
@@ -189,13 +197,9 @@ def edit_credential(user_id: int, credential_id: int):
     typed = forms.read_credential(request.form)
     errors = {**credentials.problems(member, typed.value), **typed.errors} if typed.errors else {}
     if not errors:
-        try:
-            credentials.correct(credential, typed.value, request.files.get("document"), by=current_user)
-        except credentials.CredentialInputError as refused:
-            errors = refused.errors
-        except documents.DocumentRefused as refused:
-            errors = {"document": refused.message}
-        else:
+        errors = _saved("document", lambda upload: credentials.correct(credential, typed.value, upload,
+                                                                      by=current_user))
+        if not errors:
             return redirect(url_for("staff.credentials", user_id=member.id), code=303)
     return _credentials_page(member, errors=errors, values=request.form, editing=credential, status=422)
 
@@ -207,13 +211,8 @@ def add_ce(user_id: int):
     typed = forms.read_ce(request.form)
     errors = {**credentials.ce_problems(member, typed.value), **typed.errors} if typed.errors else {}
     if not errors:
-        try:
-            credentials.add_ce(member, typed.value, request.files.get("certificate"), by=current_user)
-        except credentials.CredentialInputError as refused:
-            errors = refused.errors
-        except documents.DocumentRefused as refused:
-            errors = {"certificate": refused.message}
-        else:
+        errors = _saved("certificate", lambda upload: credentials.add_ce(member, typed.value, upload, by=current_user))
+        if not errors:
             return redirect(url_for("staff.credentials", user_id=member.id, _anchor="continuing-education"), code=303)
     return _credentials_page(member, ce_errors=errors, ce_values=request.form, status=422)
 
