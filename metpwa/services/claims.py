@@ -563,16 +563,23 @@ def correct(user: User, claim: Claim) -> Claim:
     if ClaimStatus.CORRECTED not in CLAIM_TRANSITIONS[ClaimStatus(claim.status)]:
         raise StaleRecord("Only a claim the payer answered can be corrected; a draft or ready claim is "
                           "simply rebuilt.")
+    session = _session_to_rebuild_from(claim, "correct")
+    _change(user, claim, ClaimStatus.CORRECTED, "Replaced by a corrected claim")
+    db.session.flush()
+    return build_from_session(user, session, frequency=ClaimFrequency.REPLACEMENT, original=claim)
+
+
+def _session_to_rebuild_from(claim: Claim, field: str) -> SessionLog:
+    """The one session a claim bills, checked before anything is written: a correction or rebuild
+    that would fail half-way must leave the claim as it was."""
     sessions = _sessions_of(claim)
     if len(sessions) != 1:
-        raise ClaimInputError("correct", "This claim bills no single session to rebuild from.")
+        raise ClaimInputError(field, "This claim bills no single session to rebuild from.")
     try:
         _plan(sessions[0])
     except InputError as error:
-        raise ClaimInputError("correct", error.message) from None
-    _change(user, claim, ClaimStatus.CORRECTED, "Replaced by a corrected claim")
-    db.session.flush()
-    return build_from_session(user, sessions[0], frequency=ClaimFrequency.REPLACEMENT, original=claim)
+        raise ClaimInputError(field, error.message) from None
+    return sessions[0]
 
 
 @rolls_back_on_refusal
@@ -581,16 +588,10 @@ def rebuild(user: User, claim: Claim) -> Claim:
     pointed (the fee schedule, the referral, the payer set-up): the old one is voided, never edited."""
     if ClaimStatus(claim.status) not in (ClaimStatus.DRAFT, ClaimStatus.READY):
         raise StaleRecord("This claim has left the practice: correct it with a replacement claim.")
-    sessions = _sessions_of(claim)
-    if len(sessions) != 1:
-        raise ClaimInputError("rebuild", "This claim bills no single session to rebuild from.")
-    try:
-        _plan(sessions[0])
-    except InputError as error:
-        raise ClaimInputError("rebuild", error.message) from None
+    session = _session_to_rebuild_from(claim, "rebuild")
     _change(user, claim, ClaimStatus.VOIDED, "Rebuilt from its session")
     db.session.flush()
-    return build_from_session(user, sessions[0], frequency=ClaimFrequency(claim.frequency_code),
+    return build_from_session(user, session, frequency=ClaimFrequency(claim.frequency_code),
                               original=claim.original_claim if claim.frequency_code != "1" else None)
 
 
