@@ -218,6 +218,40 @@ def test_life_cycle_to_an_837p_pyx12_accepts_then_accepted_corrected_and_voided(
         assert statuses == {"corrected", "voided", "draft"}
 
 
+def test_kx_once_the_years_allowed_therapy_charges_pass_the_threshold(app, personas, make, biller):
+    """Standards.md "Modifiers": KX past $2,480 in 2026, here for a PT billing traditional Medicare; the
+    allowed amount is the payer's contracted one where it has one (97110 at $1,200 a unit, to get there)."""
+    from datetime import timedelta
+
+    from metpwa.models import ContractedRate
+
+    client_id = _client(make, personas)
+    with app.app_context():
+        setup = set_up(personas.practice_id, personas.colleague.id, client_id, kind="medicare",
+                       name="Medicare Part B", payer_id="00952", credential="pt")
+        db.session.add(ContractedRate(practice_id=personas.practice_id, payer_id=setup.payer_id, code="97110",
+                                      allowed=Decimal("1200.00"), effective_on=SERVICE_DAY.replace(day=1)))
+        db.session.commit()
+        first = signed_session(personas.practice_id, client_id, personas.colleague.id)
+        second = signed_session(personas.practice_id, client_id, personas.colleague.id,
+                                day=SERVICE_DAY + timedelta(days=2))
+    first_id = _made_claim_id(_make(app, biller, first))
+    second_id = _made_claim_id(_make(app, biller, second))
+    with app.app_context():
+        # 2 x $1,200 + $50 = $2,450: not past the threshold yet.
+        assert [ln.modifiers for ln in _claim(app, first_id).lines] == [[], []]
+        # $2,450 + $2,400 passes it: every therapy line of the second session carries KX.
+        assert [(ln.code, ln.modifiers) for ln in _claim(app, second_id).lines] == [
+            ("97110", ["KX"]), ("97530", ["KX"])]
+        assert not [f for f in claims.findings(_claim(app, second_id)) if f.code.startswith(("route.", "code."))]
+    _ready(app, biller, second_id)
+    x12 = biller.post("/claims/export", data={"period_from": "02/01/2026", "period_to": "02/28/2026"}).get_data(
+        as_text=True)
+    ok, errors = pyx12_check(x12)
+    assert ok, errors
+    assert "SV1*HC:97110:KX*" in x12 and "SV1*HC:97530:KX*" in x12
+
+
 def test_cms1500_pdf_and_printing_a_paper_claim(app, personas, make, biller):
     client_id = _client(make, personas)
     with app.app_context():

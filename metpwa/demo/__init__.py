@@ -51,15 +51,15 @@ STAFF = (
 
 PROVIDERS = {
     # key: (first, last, credentials, kind, NPI, organization, phone, fax)
-    "ortiz": ("Elena", "Ortiz", "MD", "physician", "1568425917", "Riverside Orthopedics", "(312) 555-0410",
+    "ortiz": ("Elena", "Ortiz", "MD", "physician", "1568425916", "Riverside Orthopedics", "(312) 555-0410",
               "(312) 555-0411"),
     "greene": ("Samuel", "Greene", "DO", "physician", "1093817264", "Lakeview Family Medicine", "(773) 555-0220",
                "(773) 555-0221"),
-    "patel": ("Aisha", "Patel", "MD", "physician", "1427063985", "Northside Neurology Associates", "(312) 555-0630",
+    "patel": ("Aisha", "Patel", "MD", "physician", "1427063981", "Northside Neurology Associates", "(312) 555-0630",
               "(312) 555-0631"),
     "brooks": ("Jordan", "Brooks", "DPT", "physical_therapist", "1750394862", "Motion Physical Therapy",
                "(708) 555-0350", "(708) 555-0351"),
-    "chen": ("Lisa", "Chen", "DC", "chiropractor", "1326578104", "West Loop Chiropractic", "(312) 555-0770", None),
+    "chen": ("Lisa", "Chen", "DC", "chiropractor", "1326578105", "West Loop Chiropractic", "(312) 555-0770", None),
 }
 
 

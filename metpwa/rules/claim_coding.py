@@ -14,17 +14,25 @@ those codes a line an MES performs may carry is decided by the route alone (stan
 
 Traditional Medicare allows none of them for an MES (ch. 15 sec. 230.5) and the builder says so.
 No route ever adds the GP modifier or a PT evaluation code (97161-97164).
+
+Modifiers (standards.md "Modifiers"; standards.billing): `with_modifiers` adds 59 to the second code of a
+known NCCI pair on one claim, and KX to the timed therapy lines past the year's therapy threshold where a
+licensed provider renders them for a payer that applies it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
 
 from metpwa.rules.errors import InputError
 from metpwa.rules.units import session_units
 from metpwa.standards.billing import (
     ACTIVITY_CODES,
+    DEFAULT_DISTINCT_SERVICE_MODIFIER,
+    DISTINCT_SERVICE_PAIRS,
+    KX_PAYER_KINDS,
     MEDICARE_CLIENT_PAYS_PRIVATELY,
     PT_EVALUATION_CODES,
     ClaimRoute,
@@ -32,6 +40,7 @@ from metpwa.standards.billing import (
     PaymentRoute,
     UnitMethod,
     credential_label,
+    kx_threshold,
     may_bill_therapy,
     procedure,
 )
@@ -60,6 +69,7 @@ class CodedLine:
     units: int
     # Documented minutes for a timed code; None for an untimed one.
     minutes: int | None
+    modifiers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -124,3 +134,59 @@ def _untimed(codes: tuple[str, ...], coaching_credential: bool, *, superbill: bo
         return CodedLine(SUPERBILL_CODE, 1, None)
     raise ClaimCodingError(field, "The payer's MES codes include no code this session's minutes earn, and no "
                            "untimed code (such as S9451) the staff member may bill.")
+
+
+# --- Modifiers ------------------------------------------------------------------------------------
+
+
+def kx_may_apply(payer_kind: PayerKind | str, route: PaymentRoute | None) -> bool:
+    """KX only for a payer that applies the therapy threshold, and only on therapy a licensed provider
+    renders: a therapist's own session (no route) or route 1. Never on an MES's line (route 2) or a
+    superbill (route 3): KX says the therapy is medically necessary past the threshold, and an MES's
+    service is never therapy (ch. 15 sec. 230.5)."""
+    return payer_kind in KX_PAYER_KINDS and route in (None, PaymentRoute.LICENSED_SUPERVISOR)
+
+
+def kx_codes(lines: Sequence[CodedLine], *, year: int, allowed_before: Decimal,
+             allowed_per_unit: Mapping[str, Decimal]) -> frozenset[str]:
+    """The timed therapy codes that carry KX: once the client's allowed therapy charges in the calendar
+    year, counted up line by line, pass the year's threshold (standards.billing.KX_THRESHOLDS), the line
+    that passes it and every one after. A year the table lacks adds none: its value is looked up, not guessed."""
+    threshold = kx_threshold(year)
+    if threshold is None:
+        return frozenset()
+    running = allowed_before
+    found = set()
+    for line in lines:
+        entry = procedure(line.code)
+        if entry is None or not (entry.timed and entry.therapy):
+            continue
+        running += allowed_per_unit.get(line.code, Decimal(0)) * line.units
+        if running > threshold:
+            found.add(line.code)
+    return frozenset(found)
+
+
+def distinct_service_codes(codes: Sequence[str], pairs: frozenset[tuple[str, str]] = DISTINCT_SERVICE_PAIRS
+                           ) -> frozenset[str]:
+    """The timed codes that need a distinct-service modifier: the column 2 code of every NCCI pair whose
+    two codes are both on the claim (the modifier goes on column 2: CMS NCCI policy manual ch. I sec. E)."""
+    present = set(codes)
+    return frozenset(second for first, second in pairs if first in present and second in present
+                     and all((entry := procedure(code)) is not None and entry.timed for code in (first, second)))
+
+
+def with_modifiers(coding: Coding, *, payer_kind: PayerKind | str, year: int, allowed_before: Decimal = Decimal(0),
+                   allowed_per_unit: Mapping[str, Decimal] | None = None,
+                   pairs: frozenset[tuple[str, str]] = DISTINCT_SERVICE_PAIRS,
+                   distinct_modifier: str = DEFAULT_DISTINCT_SERVICE_MODIFIER) -> Coding:
+    """The coding with its modifiers: the distinct-service modifier first, then KX (both informational
+    to the payer; neither changes a unit or a charge). GP is never added (see the module's note)."""
+    distinct = distinct_service_codes([line.code for line in coding.lines], pairs)
+    kx = (kx_codes(coding.lines, year=year, allowed_before=allowed_before, allowed_per_unit=allowed_per_unit or {})
+          if kx_may_apply(payer_kind, coding.route) else frozenset())
+    if not distinct and not kx:
+        return coding
+    lines = tuple(replace(line, modifiers=line.modifiers + ((distinct_modifier,) if line.code in distinct else ())
+                          + (("KX",) if line.code in kx else ())) for line in coding.lines)
+    return replace(coding, lines=lines)

@@ -31,6 +31,7 @@ from ..models import (
     ClaimOverride,
     ClaimStatusChange,
     Client,
+    ContractedRate,
     Coverage,
     EligibilityVerification,
     FeeScheduleEntry,
@@ -46,7 +47,7 @@ from ..models import (
 from ..models.sessions import ACTIVITY_COLUMNS
 from ..rules import claim_document as doc
 from ..rules import icd10
-from ..rules.claim_coding import ClaimCodingError, CodingPayer, code_session
+from ..rules.claim_coding import ClaimCodingError, CodingPayer, code_session, kx_may_apply, with_modifiers
 from ..rules.claim_scrubber import (
     AuthorisationFacts,
     CoverageFacts,
@@ -66,6 +67,7 @@ from ..standards.billing import (
     ACTIVITY_CODES,
     CLAIM_TRANSITIONS,
     LINES_FROZEN,
+    THERAPY_CODES,
     ClaimFrequency,
     ClaimRoute,
     ClaimStatus,
@@ -253,6 +255,48 @@ def _plan(session: SessionLog):
     return payer, coverage, performer, rendering, coding, billing
 
 
+def _contracted(payer: Payer, code: str, day: date) -> Decimal | None:
+    allowed = db.session.scalar(select(ContractedRate.allowed).where(
+        ContractedRate.payer_id == payer.id, ContractedRate.code == code, ContractedRate.effective_on <= day)
+        .order_by(ContractedRate.effective_on.desc()).limit(1))
+    return Decimal(allowed) if allowed is not None else None
+
+
+def _allowed_per_unit(payer: Payer, code: str, day: date) -> Decimal:
+    """What the payer allows for one unit of the code on the date: its contracted amount, else the fee."""
+    allowed = _contracted(payer, code, day)
+    return allowed if allowed is not None else _fee(payer.practice_id, code, day)
+
+
+def _therapy_allowed_before(client: Client, payer: Payer, day: date, original: Claim | None) -> Decimal:
+    """The client's allowed therapy charges with this payer from January 1 up to the date, on live claims
+    (a claim being replaced counts once, through its replacement). Only this practice's claims are known:
+    a payer that counts other providers' therapy too may need KX sooner, which its denial will say."""
+    rows = db.session.execute(
+        select(ClaimLine.code, ClaimLine.units, ClaimLine.charge, ClaimLine.service_date)
+        .join(Claim, Claim.id == ClaimLine.claim_id)
+        .where(Claim.client_id == client.id, Claim.payer_id == payer.id, Claim.frequency_code != "8",
+               Claim.status.not_in((ClaimStatus.VOIDED.value, ClaimStatus.CORRECTED.value)),
+               Claim.id != (original.id if original else -1), ClaimLine.code.in_(THERAPY_CODES),
+               ClaimLine.service_date >= date(day.year, 1, 1), ClaimLine.service_date <= day))
+    total = Decimal(0)
+    for code, units, charge, served in rows:
+        allowed = _contracted(payer, code, served)
+        total += allowed * units if allowed is not None else Decimal(charge)
+    return total
+
+
+def _with_modifiers(coding, client: Client, payer: Payer, day: date, original: Claim | None):
+    """59 on a known NCCI pair and KX past the year's therapy threshold (rules/claim_coding.py); the
+    year's allowed therapy charges are read only where KX may apply."""
+    if not kx_may_apply(payer.kind, coding.route):
+        return with_modifiers(coding, payer_kind=payer.kind, year=day.year)
+    return with_modifiers(coding, payer_kind=payer.kind, year=day.year,
+                          allowed_before=_therapy_allowed_before(client, payer, day, original),
+                          allowed_per_unit={line.code: _allowed_per_unit(payer, line.code, day)
+                                            for line in coding.lines})
+
+
 @rolls_back_on_refusal
 def build_from_session(user: User, session: SessionLog, *, frequency: ClaimFrequency = ClaimFrequency.ORIGINAL,
                        original: Claim | None = None) -> Claim:
@@ -262,6 +306,7 @@ def build_from_session(user: User, session: SessionLog, *, frequency: ClaimFrequ
     client = session.client
     day = session_date(session)
     payer, coverage, performer, rendering, coding, billing = _plan(session)
+    coding = _with_modifiers(coding, client, payer, day, original)
     referral = _referral_for(client.id, day)
     authorisation = _authorisation(coverage, day)
     diagnoses = _billable_diagnoses(referral)
@@ -281,7 +326,7 @@ def build_from_session(user: User, session: SessionLog, *, frequency: ClaimFrequ
                        for i, (code, ref_id) in enumerate(diagnoses, start=1)]
     claim.lines = [
         ClaimLine(practice_id=client.practice_id, position=i, line_control_number=f"T{i}{utcnow():%H%M%S%f}"[:30],
-                  service_date=day, code=line.code, modifiers=[], units=line.units,
+                  service_date=day, code=line.code, modifiers=list(line.modifiers), units=line.units,
                   charge=(_fee(client.practice_id, line.code, day) * line.units).quantize(Decimal("0.01")),
                   diagnosis_pointers=pointers, minutes=line.minutes, session_id=session.id,
                   performed_by_id=performer.id, rendering_provider_id=rendering.id)

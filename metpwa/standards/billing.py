@@ -143,6 +143,21 @@ def kx_threshold(year: int) -> Decimal | None:
     return KX_THRESHOLDS.get(year)
 
 
+# Payers that apply Medicare's therapy threshold and expect KX on the therapy lines past it: traditional
+# Medicare, and Medicare Advantage plans, which follow its therapy rules for the therapy they cover.
+# (A KX line is still therapy a licensed provider renders: never an MES's line, standards.md.)
+KX_PAYER_KINDS = frozenset({"medicare", "medicare_advantage"})
+
+# NCCI procedure-to-procedure pairs among the timed codes that a distinct-service modifier may let through
+# when the services really were distinct: (column 1 code, column 2 code); the modifier goes on the column 2
+# code. standards.md lists no pair yet, so none ships: add a pair only with its source (the quarter's CMS
+# NCCI PTP table, modifier indicator 1), never from memory.
+DISTINCT_SERVICE_PAIRS: frozenset[tuple[str, str]] = frozenset()
+# The payer set-up has no choice between 59 and XE/XS/XP/XU yet, so claims carry 59, which every payer
+# reads; CMS accepts 59 and prefers the more specific X modifier where a payer asks for it (CMS_NCCI_X).
+DEFAULT_DISTINCT_SERVICE_MODIFIER = "59"
+
+
 # --- The 8-minute rule ---------------------------------------------------------------------------
 
 UNIT_MINUTES = 15

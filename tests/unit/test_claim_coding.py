@@ -1,10 +1,30 @@
 """Which codes a signed session goes out under, by route: the payer's setting decides, the route rule
 refuses traditional Medicare for an MES, and no route ever yields GP or a PT evaluation code."""
 
+from decimal import Decimal
+
 import pytest
 
-from metpwa.rules.claim_coding import ClaimCodingError, CodingPayer, code_session
-from metpwa.standards.billing import PT_EVALUATION_CODES, ClaimRoute, PayerKind, PaymentRoute, UnitMethod
+from metpwa.rules.claim_coding import (
+    ClaimCodingError,
+    CodedLine,
+    Coding,
+    CodingPayer,
+    code_session,
+    distinct_service_codes,
+    kx_codes,
+    kx_may_apply,
+    with_modifiers,
+)
+from metpwa.standards.billing import (
+    DISTINCT_SERVICE_PAIRS,
+    KX_THRESHOLDS,
+    PT_EVALUATION_CODES,
+    ClaimRoute,
+    PayerKind,
+    PaymentRoute,
+    UnitMethod,
+)
 
 MINUTES = {"therapeutic_exercise": 33, "functional_activities": 7, "gait": 0, "neuromuscular_reeducation": 0}
 
@@ -88,3 +108,94 @@ def test_a_payer_with_no_route_and_a_lone_short_service_are_refused():
 def test_a_therapist_bills_the_timed_codes():
     result = coded(payer(), credential="pt")
     assert result.route is None and [ln.code for ln in result.lines] == ["97110", "97530"]
+
+
+# --- Modifiers: KX past the year's therapy threshold, 59 on a known NCCI pair ----------------------
+# Sources: standards.md "Modifiers" (KX threshold $2,410 in 2025, $2,480 in 2026; 59 / X{EPSU} for
+# distinct procedures), standards.billing.KX_THRESHOLDS (CMS_KX) and DISTINCT_SERVICE_PAIRS (CMS_NCCI_X).
+
+RATES = {"97110": Decimal("45.00"), "97530": Decimal("50.00"), "97112": Decimal("48.00"), "S9451": Decimal(65)}
+THERAPIST_LINES = (CodedLine("97110", 2, 33), CodedLine("97530", 1, 7))
+# A pair given by the test, not shipped: standards.md lists no NCCI pair yet (none is invented).
+PAIR = frozenset({("97530", "97110")})
+
+
+def modifiers(coding):
+    return {line.code: line.modifiers for line in coding.lines}
+
+
+def test_the_threshold_table_holds_the_values_standards_md_gives():
+    assert KX_THRESHOLDS[2025] == Decimal(2410) and KX_THRESHOLDS[2026] == Decimal(2480)
+
+
+def test_kx_only_on_the_lines_that_pass_the_years_threshold():
+    # 2026: $2,480. 2,400 before; 97110 x2 at $45 brings it to 2,490, past it; 97530 after it too.
+    assert kx_codes(THERAPIST_LINES, year=2026, allowed_before=Decimal(2400), allowed_per_unit=RATES) == {
+        "97110", "97530"}
+    # 2,400 + 90 = 2,490 is past 2,480 only in 2026's table; with 2,350 before, 97110 stays under (2,440)
+    # and 97530 takes it to 2,490.
+    assert kx_codes(THERAPIST_LINES, year=2026, allowed_before=Decimal(2350), allowed_per_unit=RATES) == {"97530"}
+    # Reaching the threshold exactly is not passing it.
+    assert kx_codes(THERAPIST_LINES, year=2026, allowed_before=Decimal(2340), allowed_per_unit=RATES) == set()
+    # The year's own value: 2,440 passes 2025's $2,410 but not 2026's $2,480.
+    assert kx_codes(THERAPIST_LINES[:1], year=2025, allowed_before=Decimal(2350), allowed_per_unit=RATES) == {
+        "97110"}
+    assert kx_codes(THERAPIST_LINES[:1], year=2026, allowed_before=Decimal(2350), allowed_per_unit=RATES) == set()
+
+
+def test_kx_never_on_an_untimed_code_nor_for_a_year_the_table_lacks():
+    assert kx_codes((CodedLine("S9451", 1, None),), year=2026, allowed_before=Decimal(9000),
+                    allowed_per_unit=RATES) == set()
+    assert kx_codes(THERAPIST_LINES, year=2031, allowed_before=Decimal(9000), allowed_per_unit=RATES) == set()
+
+
+def test_kx_only_for_medicare_style_payers_on_lines_a_licensed_provider_renders():
+    assert kx_may_apply(PayerKind.MEDICARE, None)
+    assert kx_may_apply(PayerKind.MEDICARE_ADVANTAGE, PaymentRoute.LICENSED_SUPERVISOR)
+    # Never an MES's line (route 2) nor a superbill, and not for a payer that does not use the threshold.
+    assert not kx_may_apply(PayerKind.MEDICARE_ADVANTAGE, PaymentRoute.PAYER_ACCEPTS_MES)
+    assert not kx_may_apply(PayerKind.MEDICARE, PaymentRoute.SELF_PAY)
+    assert not kx_may_apply(PayerKind.COMMERCIAL, None)
+
+
+def test_the_builder_adds_kx_for_a_therapist_past_the_threshold_and_never_for_an_mes():
+    therapist = coded(payer(kind=PayerKind.MEDICARE), credential="pt")
+    past = with_modifiers(therapist, payer_kind=PayerKind.MEDICARE, year=2026, allowed_before=Decimal(2470),
+                          allowed_per_unit=RATES)
+    assert modifiers(past) == {"97110": ("KX",), "97530": ("KX",)}
+    under = with_modifiers(therapist, payer_kind=PayerKind.MEDICARE, year=2026, allowed_before=Decimal(100),
+                           allowed_per_unit=RATES)
+    assert modifiers(under) == {"97110": (), "97530": ()}
+    mes = coded(payer(kind=PayerKind.MEDICARE_ADVANTAGE, accepts=True, codes=("97110", "97530")))
+    assert mes.route is PaymentRoute.PAYER_ACCEPTS_MES
+    assert modifiers(with_modifiers(mes, payer_kind=PayerKind.MEDICARE_ADVANTAGE, year=2026,
+                                    allowed_before=Decimal(9000), allowed_per_unit=RATES)) == {
+        "97110": (), "97530": ()}
+
+
+def test_no_ncci_pair_ships_until_standards_md_lists_one():
+    assert DISTINCT_SERVICE_PAIRS == frozenset()
+    assert distinct_service_codes(["97530", "97110"]) == set()
+
+
+def test_59_goes_on_the_column_two_code_of_a_known_pair_when_both_are_on_the_claim():
+    assert distinct_service_codes(["97530", "97110"], PAIR) == {"97110"}
+    assert distinct_service_codes(["97110", "97112"], PAIR) == set()
+    assert distinct_service_codes(["97110"], PAIR) == set()
+    # Untimed codes are not paired by this rule.
+    assert distinct_service_codes(["S9451", "97110"], frozenset({("S9451", "97110")})) == set()
+
+
+def test_59_then_kx_and_never_gp():
+    therapist = Coding(None, THERAPIST_LINES)
+    result = with_modifiers(therapist, payer_kind=PayerKind.MEDICARE, year=2026, allowed_before=Decimal(2470),
+                            allowed_per_unit=RATES, pairs=PAIR)
+    assert modifiers(result) == {"97110": ("59", "KX"), "97530": ("KX",)}
+    # A distinct-service modifier on an MES's line too (it says nothing about who rendered); no KX there.
+    mes = Coding(PaymentRoute.PAYER_ACCEPTS_MES, THERAPIST_LINES)
+    assert modifiers(with_modifiers(mes, payer_kind=PayerKind.COMMERCIAL, year=2026, pairs=PAIR)) == {
+        "97110": ("59",), "97530": ()}
+    # The payer set-up has no X{EPSU} choice yet; the rule takes one when it does.
+    assert modifiers(with_modifiers(mes, payer_kind=PayerKind.COMMERCIAL, year=2026, pairs=PAIR,
+                                    distinct_modifier="XS"))["97110"] == ("XS",)
+    assert all("GP" not in line.modifiers for line in result.lines)
