@@ -76,7 +76,8 @@ def facts(client: Client) -> ReadinessFacts:
 
 
 def for_chart(client: Client):
-    checked = facts(client)
+    # With the client's id the items carry their fix links, so the chart can name the next step as a link.
+    checked = replace(facts(client), client_ref=client.id)
     return checklist(checked), may_start_sessions(checked)
 
 

@@ -77,7 +77,9 @@ def register():
 def chart(client_id: int):
     client = clients.open_chart(current_user, client_id)
     items, ready = readiness.for_chart(client)
-    evidence = readiness.evidence_for_chart(client) if current_user.can("clinical.view") else []
+    # Billing reads its chips (eligibility, authorisation, claims) from the same evidence chain.
+    sees_evidence = current_user.can("clinical.view") or current_user.can("billing.view")
+    evidence = readiness.evidence_for_chart(client) if sees_evidence else []
     latest_intake = intake.latest(client.id)
     latest_complete = intake.latest_complete(client.id)
     return render_template(
