@@ -3,7 +3,7 @@ each finding with what to fix and where. A claim and the facts around it go in; 
 
 The first rules keep an MES out of PT billing (Medicare Benefit Policy Manual ch. 15 sec. 230.5):
 a line a non-therapist performs goes out only by one of the three routes in standards.billing, and
-never with the GP modifier or a PT evaluation code. Those findings cannot be overridden. Any other
+never with the GP or KX modifier or a PT evaluation code. Those findings cannot be overridden. Any other
 error blocks export until someone overrides it with a reason (export_blockers); warnings never do.
 
 Readiness (intake, clearance, consents, contact details) is the chart's one definition in
@@ -224,6 +224,14 @@ def _route_rule(facts: ScrubInput) -> list[Finding]:
                 "route.gp_modifier", f"{line.code} carries the GP modifier, which says a physical therapist "
                 f"furnished it under a PT plan of care; {_who(non_therapist)} performed it.",
                 "Remove the GP modifier. An MES's session is never billed as physical therapy.",
+                target_line, overridable=False, line=_n(line)))
+        if any(m.strip().upper() == "KX" for m in line.modifiers):
+            # KX attests that therapy past the year's threshold is medically necessary: a therapist's
+            # attestation, so a hand-typed KX on an MES's line is refused as GP is, with no override.
+            found.append(Finding(
+                "route.kx_modifier", f"{line.code} carries the KX modifier, which says therapy past the year's "
+                f"threshold is medically necessary; {_who(non_therapist)} performed it, and an MES's service "
+                "is never therapy.", "Remove the KX modifier. Only a licensed provider's therapy line carries it.",
                 target_line, overridable=False, line=_n(line)))
         if line.code in PT_EVALUATION_CODES:
             found.append(Finding(

@@ -233,6 +233,24 @@ def test_gp_modifier_on_an_mes_line_is_refused_under_every_route(route):
 
 
 @pytest.mark.parametrize("route", ROUTES)
+def test_a_hand_typed_kx_on_an_mes_line_is_refused_under_every_route(route):
+    base = ROUTES[route]()
+    lines = (replace(base.claim.lines[0], modifiers=("KX",)), *base.claim.lines[1:])
+    all_findings = scrub(replace(base, claim=replace(base.claim, lines=lines)), lookup_diagnosis=lookup)
+    found = [f for f in all_findings if f.code == "route.kx_modifier"]
+    assert len(found) == 1 and not found[0].overridable
+    assert "never therapy" in found[0].message and "Remove the KX modifier" in found[0].fix
+    assert not may_export(all_findings, {f.key: "The payer told us to" for f in all_findings})
+
+
+def test_kx_on_a_therapists_own_line_is_no_route_finding():
+    therapist = replace(MES_LINES[0], rendering=PT, performed_by=PT, modifiers=("KX",))
+    scrub_input = facts(claim=claim(lines=(therapist,), rendering=PT),
+                        payer=PayerSettings(kind=PayerKind.MEDICARE, route=ClaimRoute.X12_837P))
+    assert not findings(scrub_input, "route.kx_modifier")
+
+
+@pytest.mark.parametrize("route", ROUTES)
 @pytest.mark.parametrize("code", ["97161", "97162", "97163", "97164"])
 def test_pt_evaluation_codes_on_an_mes_line_are_refused_under_every_route(route, code):
     base = ROUTES[route]()
