@@ -170,3 +170,21 @@ def test_only_owner_and_biller_reach_the_set_up(agent, personas):
         agent.login(persona)
         assert agent.get("/billing/setup").status_code == 403
         assert agent.post("/billing/setup/payers/new", data=_payer_form()).status_code == 403
+
+
+def test_a_payer_says_which_distinct_service_modifier_it_wants(app, agent, personas):
+    agent.login(personas.biller)
+    form = agent.get("/billing/setup/payers/new").get_data(as_text=True)
+    assert 'name="distinct_service_modifier"' in form and "XS: a separate structure" in form
+    refused = agent.post("/billing/setup/payers/new", data=_payer_form(distinct_service_modifier="ZZ"))
+    assert refused.status_code == 422 and "distinct_service_modifier-error" in refused.get_data(as_text=True)
+    assert agent.post("/billing/setup/payers/new", data=_payer_form(distinct_service_modifier="XS")).status_code == 303
+    # A payer saved without the field keeps 59, which every payer reads.
+    assert agent.post("/billing/setup/payers/new", data=_payer_form(name="Other Plan")).status_code == 303
+    with app.app_context():
+        chosen = dict(db.session.execute(select(Payer.name, Payer.distinct_service_modifier)
+                                         .where(Payer.practice_id == personas.practice_id)).all())
+        assert chosen == {"Prairie Health Plan": "XS", "Other Plan": "59"}
+        event = db.session.scalars(select(AuditEvent).where(AuditEvent.object_type == "Payer")
+                                   .order_by(AuditEvent.id)).first()
+        assert event.detail_data["distinct_service_modifier"] == "XS"

@@ -113,6 +113,9 @@ class Payer(db.Model):
     mes_codes: Mapped[list[str]] = mapped_column(JSON, default=list)
     # Route 1: the payer pays a licensed provider who renders and supervises (never traditional Medicare).
     allows_supervised_billing: Mapped[bool] = mapped_column(default=False)
+    # The modifier this payer wants on the second code of an NCCI pair whose services were distinct:
+    # 59, or the more specific XE/XS/XP/XU (standards.billing.DISTINCT_SERVICE_MODIFIERS).
+    distinct_service_modifier: Mapped[str] = mapped_column(String(2), default="59", server_default="59")
     requires_referral: Mapped[bool] = mapped_column(default=False)
     requires_authorisation: Mapped[bool] = mapped_column(default=False)
     timely_filing_days: Mapped[int] = mapped_column(default=DEFAULT_TIMELY_FILING_DAYS)
@@ -130,6 +133,8 @@ class Payer(db.Model):
         CheckConstraint("timely_filing_days > 0", name="timely_filing_days_positive"),
         CheckConstraint("NOT (kind = 'medicare' AND allows_supervised_billing)", name="medicare_no_supervised"),
         CheckConstraint("NOT (kind = 'medicare' AND accepts_mes)", name="medicare_no_mes"),
+        CheckConstraint("distinct_service_modifier IN ('59', 'XE', 'XS', 'XP', 'XU')",
+                        name="distinct_service_modifier_known"),
     )
 
 

@@ -15,8 +15,9 @@ those codes a line an MES performs may carry is decided by the route alone (stan
 Traditional Medicare allows none of them for an MES (ch. 15 sec. 230.5) and the builder says so.
 No route ever adds the GP modifier or a PT evaluation code (97161-97164).
 
-Modifiers (standards.md "Modifiers"; standards.billing): `with_modifiers` adds 59 to the second code of a
-known NCCI pair on one claim, and KX to the timed therapy lines past the year's therapy threshold where a
+Modifiers (standards.md "Modifiers"; standards.billing): `with_modifiers` adds the payer's distinct-service
+modifier (59 or XE/XS/XP/XU, a payer setting) to the column 2 code of an NCCI pair verified in CMS's table
+(standards.billing.NCCI_PAIRS; an unverified pair is only shown by the scrubber), and KX to the timed therapy lines past the year's therapy threshold where a
 licensed provider renders them for a payer that applies it.
 """
 

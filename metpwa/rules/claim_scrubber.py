@@ -24,13 +24,17 @@ from metpwa.rules.claim_document import ClaimDocument, Provider, ServiceLine
 from metpwa.rules.identifiers import IdentifierError, normalize_member_id, normalize_npi, normalize_zip
 from metpwa.rules.units import timed_units
 from metpwa.standards.billing import (
+    DEFAULT_DISTINCT_SERVICE_MODIFIER,
     MAX_MODIFIERS,
     MEDICARE_CLIENT_PAYS_PRIVATELY,
     MODIFIERS,
+    NCCI_MODIFIER_INDICATORS,
+    NCCI_PAIRS,
     NON_THERAPY_CODES,
     PT_EVALUATION_CODES,
     ClaimFrequency,
     ClaimRoute,
+    NcciPair,
     PayerKind,
     PaymentRoute,
     UnitMethod,
@@ -83,6 +87,8 @@ class PayerSettings:
     requires_authorisation: bool = False
     timely_filing_days: int = 365
     ref: int | None = None
+    # The modifier the payer wants on the second code of an NCCI pair (59 or XE/XS/XP/XU).
+    distinct_service_modifier: str = DEFAULT_DISTINCT_SERVICE_MODIFIER
 
 
 @dataclass(frozen=True)
@@ -151,6 +157,8 @@ class ScrubInput:
     eligibility: EligibilityFacts | None = None
     # The client's current Plan of Exercise; None when there is none.
     plan: readiness.PlanFact | None = None
+    # NCCI procedure-to-procedure edits to check (standards.billing.NCCI_PAIRS; a test passes its own).
+    ncci_pairs: tuple[NcciPair, ...] = NCCI_PAIRS
 
 
 DiagnosisLookup = Callable[[str], "icd10.Icd10Code | None"]
@@ -160,7 +168,7 @@ def scrub(facts: ScrubInput, *, lookup_diagnosis: DiagnosisLookup = icd10.lookup
     """Every finding, route rule first; an empty list means the claim may go."""
     findings: list[Finding] = []
     for rule in (_route_rule, _frequency, _sessions_signed, _chart_ready, _plan_signed, _referral, _authorisation,
-                 _coverage_dates, _timely_filing, _eligibility, _identifiers, _codes_and_lines, _units):
+                 _coverage_dates, _timely_filing, _eligibility, _identifiers, _codes_and_lines, _ncci, _units):
         findings.extend(rule(facts))
     findings.extend(_diagnoses(facts, lookup_diagnosis))
     return findings
@@ -564,6 +572,56 @@ def _codes_and_lines(facts: ScrubInput) -> list[Finding]:
         if line.charge <= 0:
             found.append(Finding("charge.none", f"{line.code} has no charge.", "Set the fee for the code in the fee "
                                  "schedule.", ("billing.fees", None), line=_n(line)))
+    return found
+
+
+def _distinct_modifiers(line: ServiceLine) -> list[str]:
+    return [m.strip().upper() for m in line.modifiers if (entry := MODIFIERS.get(m.strip().upper())) is not None
+            and entry.distinct_service]
+
+
+def _ncci(facts: ScrubInput) -> list[Finding]:
+    """NCCI procedure-to-procedure edits, date by date (an edit pairs two codes on one date of service):
+    a verified pair with indicator 1 needs a distinct-service modifier on its column 2 code, one with
+    indicator 0 cannot be paid both ways; a pair not verified against CMS's table is shown, never
+    acted on. A distinct-service modifier other than the one the payer asks for is explained."""
+    wanted = facts.payer.distinct_service_modifier
+    by_day: dict[date, dict[str, ServiceLine]] = defaultdict(dict)
+    found = []
+    for line in facts.claim.lines:
+        by_day[line.service_date].setdefault(line.code, line)
+        other = [m for m in _distinct_modifiers(line) if m != wanted]
+        if other:
+            found.append(Finding(
+                "code.distinct_modifier", f"{line.code} carries {', '.join(other)}; this payer asks for {wanted} "
+                "to say a service was distinct.", f"Use {wanted} (the payer's setting), or change the setting if "
+                "the payer now asks for another.", ("billing.payer", facts.payer.ref), severity=Severity.WARNING,
+                line=_n(line)))
+    for day, codes in sorted(by_day.items()):
+        for pair in facts.ncci_pairs:
+            first, second = codes.get(pair.column1), codes.get(pair.column2)
+            if first is None or second is None:
+                continue
+            target: Target = ("claims.line", second.ref)
+            named = f"{pair.column1} and {pair.column2} on {day:%m/%d/%Y}"
+            if not pair.verified:
+                found.append(Finding(
+                    "code.ncci_unverified", f"{named} are reported as an NCCI pair ({pair.source}), not checked "
+                    "against CMS's current table, so no modifier was added for it.",
+                    f"Look the pair up in this quarter's CMS NCCI PTP table for practitioners; if it stands and the "
+                    f"services were distinct, {pair.column2} takes the payer's modifier ({wanted}).", target,
+                    severity=Severity.WARNING, line=_n(second)))
+            elif pair.modifier_indicator == "0":
+                found.append(Finding(
+                    "code.ncci_exclusive", f"{named} are an NCCI pair with modifier indicator 0 ({pair.version}): "
+                    f"{NCCI_MODIFIER_INDICATORS['0']}, and {pair.column2} would be denied.",
+                    f"Remove {pair.column2}, or bill it on the date it was really done.", target, line=_n(second)))
+            elif pair.modifier_indicator == "1" and not _distinct_modifiers(second):
+                found.append(Finding(
+                    "code.ncci_modifier", f"{named} are an NCCI pair ({pair.version}, modifier indicator 1): "
+                    f"{pair.column2} is denied without a distinct-service modifier.",
+                    f"If the services were distinct (separate time, area or encounter, documented), rebuild the "
+                    f"claim so {pair.column2} carries {wanted}; otherwise remove it.", target, line=_n(second)))
     return found
 
 

@@ -25,6 +25,8 @@ from ..models import (
 from ..rules.errors import InputError
 from ..standards.billing import (
     CMS_230_5,
+    DEFAULT_DISTINCT_SERVICE_MODIFIER,
+    DISTINCT_SERVICE_MODIFIERS,
     PROCEDURE_CODES,
     CredentialKind,
     PayerKind,
@@ -90,6 +92,7 @@ class PayerValues:
     state: str | None
     postal_code: str | None
     active: bool = True
+    distinct_service_modifier: str = DEFAULT_DISTINCT_SERVICE_MODIFIER
 
 
 @dataclass(frozen=True)
@@ -211,6 +214,8 @@ def check_payer(values: PayerValues) -> None:
                                 "MES's service, under any route.")
     if kind is PayerKind.SELF_PAY and (values.accepts_mes or values.allows_supervised_billing):
         raise BillingSetupError("kind", "Self-pay has no insurer to accept MES services or supervised billing.")
+    if values.distinct_service_modifier not in DISTINCT_SERVICE_MODIFIERS:
+        raise BillingSetupError("distinct_service_modifier", "Choose 59, XE, XS, XP or XU.")
     if values.claim_route == "837p" and kind is not PayerKind.SELF_PAY and not values.payer_id:
         raise BillingSetupError("payer_id", "Electronic claims need the payer ID from the clearinghouse's list.")
 
@@ -231,7 +236,8 @@ def save_payer(user: User, payer: Payer | None, values: PayerValues) -> Payer:
     db.session.flush()
     detail = {"kind": values.kind, "claim_route": values.claim_route, "accepts_mes": values.accepts_mes,
               "allows_supervised_billing": values.allows_supervised_billing,
-              "timely_filing_days": values.timely_filing_days}
+              "timely_filing_days": values.timely_filing_days,
+              "distinct_service_modifier": values.distinct_service_modifier}
     if before:
         detail["before"] = before
     audit.record("create" if created else "update", payer, user=user, detail=detail)

@@ -62,10 +62,12 @@ from ..rules.claim_scrubber import (
 )
 from ..rules.errors import InputError, RecordLocked, StaleRecord
 from ..rules.x12_837p import Submitter, write_837p
+from ..standards import billing as billing_standards
 from ..rules.x12_common import Envelope, X12WriteError
 from ..standards.billing import (
     ACTIVITY_CODES,
     CLAIM_TRANSITIONS,
+    DEFAULT_DISTINCT_SERVICE_MODIFIER,
     LINES_FROZEN,
     THERAPY_CODES,
     ClaimFrequency,
@@ -287,11 +289,14 @@ def _therapy_allowed_before(client: Client, payer: Payer, day: date, original: C
 
 
 def _with_modifiers(coding, client: Client, payer: Payer, day: date, original: Claim | None):
-    """59 on a known NCCI pair and KX past the year's therapy threshold (rules/claim_coding.py); the
+    """The payer's distinct-service modifier (59 or XE/XS/XP/XU) on a verified NCCI pair and KX past the year's therapy threshold (rules/claim_coding.py); the
     year's allowed therapy charges are read only where KX may apply."""
+    distinct = payer.distinct_service_modifier or DEFAULT_DISTINCT_SERVICE_MODIFIER
+    # The table is read when the claim is built, so a pair verified there applies from the next claim.
+    pairs = billing_standards.DISTINCT_SERVICE_PAIRS
     if not kx_may_apply(payer.kind, coding.route):
-        return with_modifiers(coding, payer_kind=payer.kind, year=day.year)
-    return with_modifiers(coding, payer_kind=payer.kind, year=day.year,
+        return with_modifiers(coding, payer_kind=payer.kind, year=day.year, distinct_modifier=distinct, pairs=pairs)
+    return with_modifiers(coding, payer_kind=payer.kind, year=day.year, distinct_modifier=distinct, pairs=pairs,
                           allowed_before=_therapy_allowed_before(client, payer, day, original),
                           allowed_per_unit={line.code: _allowed_per_unit(payer, line.code, day)
                                             for line in coding.lines})
@@ -483,7 +488,9 @@ def scrub_input(claim: Claim, today: date | None = None) -> ScrubInput:
                             allows_supervised_billing=payer.allows_supervised_billing,
                             mes_codes=frozenset(payer.mes_codes or ()), requires_referral=payer.requires_referral,
                             requires_authorisation=payer.requires_authorisation,
-                            timely_filing_days=payer.timely_filing_days, ref=payer.id),
+                            timely_filing_days=payer.timely_filing_days, ref=payer.id,
+                            distinct_service_modifier=payer.distinct_service_modifier
+                            or DEFAULT_DISTINCT_SERVICE_MODIFIER),
         today=today or practice_today(claim.client.practice),
         sessions={sid: _session_facts(s) for sid, s in sessions.items()},
         readiness=readiness.facts(claim.client),
@@ -500,6 +507,7 @@ def scrub_input(claim: Claim, today: date | None = None) -> ScrubInput:
         eligibility=EligibilityFacts(eligibility.verified_on, eligibility.active, eligibility.id)
         if eligibility else None,
         plan=plans.readiness_fact(claim.client_id),
+        ncci_pairs=billing_standards.NCCI_PAIRS,
     )
 
 

@@ -148,13 +148,74 @@ def kx_threshold(year: int) -> Decimal | None:
 # (A KX line is still therapy a licensed provider renders: never an MES's line, standards.md.)
 KX_PAYER_KINDS = frozenset({"medicare", "medicare_advantage"})
 
-# NCCI procedure-to-procedure pairs among the timed codes that a distinct-service modifier may let through
-# when the services really were distinct: (column 1 code, column 2 code); the modifier goes on the column 2
-# code. standards.md lists no pair yet, so none ships: add a pair only with its source (the quarter's CMS
-# NCCI PTP table, modifier indicator 1), never from memory.
-DISTINCT_SERVICE_PAIRS: frozenset[tuple[str, str]] = frozenset()
-# The payer set-up has no choice between 59 and XE/XS/XP/XU yet, so claims carry 59, which every payer
-# reads; CMS accepts 59 and prefers the more specific X modifier where a payer asks for it (CMS_NCCI_X).
+# NCCI procedure-to-procedure (PTP) edits among the codes this table holds. The authority is CMS's
+# quarterly practitioner PTP table (cms.gov, "NCCI Procedure to Procedure (PTP) Edits", practitioner
+# services; each row: column 1, column 2, effective and deletion dates, modifier indicator 0/1/9). That
+# table could not be read from here, so every pair below comes from secondary sources (named per pair)
+# and is marked unverified: the scrubber warns where one appears on a claim, and the builder adds no
+# modifier for it. A pair becomes enforced (verified=True) only when someone checks it in the quarter's
+# CMS table and writes that quarter and version here.
+CMS_NCCI_PTP = ("CMS NCCI Procedure to Procedure (PTP) edits, practitioner services, quarterly table "
+                "(column 1 / column 2 / modifier indicator)")
+NCCI_MODIFIER_INDICATORS = {
+    "0": "no modifier lets both codes be paid",
+    "1": "a distinct-service modifier lets both be paid when the services really were distinct",
+    "9": "the edit does not apply (deleted)",
+}
+
+
+@dataclass(frozen=True)
+class NcciPair:
+    """One PTP edit: the distinct-service modifier goes on `column2` (NCCI policy manual ch. I sec. E)."""
+
+    column1: str
+    column2: str
+    # "0", "1" or "9" as the CMS table gives it; None when the sources do not say.
+    modifier_indicator: str | None
+    # True only when checked against CMS's own practitioner PTP table of `version`.
+    verified: bool
+    # The CMS table's quarter and version it was checked against ("2026Q1 v321r0"), when verified.
+    version: str | None
+    source: str
+
+
+NCCI_PAIRS: tuple[NcciPair, ...] = (
+    # Column 1 / column 2 edit, modifier allowed: ADVANCE for Physical Therapy, "What's the correct use
+    # of CCI edits and modifier 59?" (vol. 14 issue 11), and the January 2020 round of therapy edits
+    # ("therapeutic activity and gait training" needing 59: Montero Therapy Services, "New NCCI edits
+    # effective October 1, 2020"). Not seen in CMS's table from here.
+    NcciPair("97530", "97116", "1", verified=False, version=None,
+             source="ADVANCE for Physical Therapy, vol. 14 issue 11; monterotherapyservices.com (2020)"),
+    # Added January 2020 with indicator 0 (evaluation not paid beside 97530), then withdrawn during 2020
+    # (elitecme.com "Sudden NCCI edits for physical and occupational therapy"; proactiveltcexperts.com;
+    # Montero Therapy Services 2020). Whether an edit stands today is unknown here. An MES never bills
+    # an evaluation (the route rule), so these matter only on a therapist's own claim.
+    NcciPair("97161", "97530", None, verified=False, version=None,
+             source="elitecme.com (2020); proactiveltcexperts.com (2020); monterotherapyservices.com (2020)"),
+    NcciPair("97162", "97530", None, verified=False, version=None,
+             source="elitecme.com (2020); proactiveltcexperts.com (2020); monterotherapyservices.com (2020)"),
+    NcciPair("97163", "97530", None, verified=False, version=None,
+             source="elitecme.com (2020); proactiveltcexperts.com (2020); monterotherapyservices.com (2020)"),
+    # The re-evaluation "already forms edit pairs" with the treatment codes, 59 on the re-evaluation
+    # (elitecme.com 2020): column order and indicator from that account only.
+    NcciPair("97530", "97164", "1", verified=False, version=None, source="elitecme.com (2020)"),
+)
+
+
+def ncci_pairs(*, verified: bool | None = None) -> tuple[NcciPair, ...]:
+    return tuple(pair for pair in NCCI_PAIRS if verified is None or pair.verified is verified)
+
+
+# The pairs the claim builder acts on: checked in CMS's table, and a modifier lets both codes be paid.
+# (column 1 code, column 2 code); the modifier goes on the column 2 code. Empty until a pair is verified.
+DISTINCT_SERVICE_PAIRS: frozenset[tuple[str, str]] = frozenset(
+    (pair.column1, pair.column2) for pair in NCCI_PAIRS if pair.verified and pair.modifier_indicator == "1")
+# Verified pairs with indicator 0: no modifier makes both payable, so the claim must not carry both.
+EXCLUSIVE_PAIRS: frozenset[tuple[str, str]] = frozenset(
+    (pair.column1, pair.column2) for pair in NCCI_PAIRS if pair.verified and pair.modifier_indicator == "0")
+# Which modifier says "distinct service" is a payer setting (Payer.distinct_service_modifier): 59, which
+# every payer reads, unless the payer asks for the more specific XE/XS/XP/XU that CMS prefers (CMS_NCCI_X).
+DISTINCT_SERVICE_MODIFIERS = ("59", "XE", "XS", "XP", "XU")
 DEFAULT_DISTINCT_SERVICE_MODIFIER = "59"
 
 

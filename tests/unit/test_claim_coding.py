@@ -17,13 +17,19 @@ from metpwa.rules.claim_coding import (
     with_modifiers,
 )
 from metpwa.standards.billing import (
+    DISTINCT_SERVICE_MODIFIERS,
     DISTINCT_SERVICE_PAIRS,
+    EXCLUSIVE_PAIRS,
+    MODIFIERS,
+    NCCI_PAIRS,
     KX_THRESHOLDS,
     PT_EVALUATION_CODES,
     ClaimRoute,
     PayerKind,
     PaymentRoute,
     UnitMethod,
+    ncci_pairs,
+    procedure,
 )
 
 MINUTES = {"therapeutic_exercise": 33, "functional_activities": 7, "gait": 0, "neuromuscular_reeducation": 0}
@@ -173,9 +179,21 @@ def test_the_builder_adds_kx_for_a_therapist_past_the_threshold_and_never_for_an
         "97110": (), "97530": ()}
 
 
-def test_no_ncci_pair_ships_until_standards_md_lists_one():
-    assert DISTINCT_SERVICE_PAIRS == frozenset()
-    assert distinct_service_codes(["97530", "97110"]) == set()
+def test_no_ncci_pair_is_enforced_until_it_is_verified_in_cms_table():
+    # Every shipped pair comes from secondary sources, says so, and names them; none is verified, so
+    # the builder acts on none (the scrubber shows them as warnings).
+    assert NCCI_PAIRS and all(not pair.verified and pair.version is None and pair.source for pair in NCCI_PAIRS)
+    assert all(pair.modifier_indicator in (None, "0", "1", "9") for pair in NCCI_PAIRS)
+    assert DISTINCT_SERVICE_PAIRS == frozenset() and EXCLUSIVE_PAIRS == frozenset()
+    assert distinct_service_codes(["97530", "97116"]) == set()
+    assert ncci_pairs(verified=False) == NCCI_PAIRS and ncci_pairs(verified=True) == ()
+    # Only codes the app's table holds.
+    assert all(procedure(pair.column1) and procedure(pair.column2) for pair in NCCI_PAIRS)
+
+
+def test_the_payers_distinct_service_choices_are_59_and_the_x_modifiers():
+    assert DISTINCT_SERVICE_MODIFIERS == ("59", "XE", "XS", "XP", "XU")
+    assert all(MODIFIERS[code].distinct_service for code in DISTINCT_SERVICE_MODIFIERS)
 
 
 def test_59_goes_on_the_column_two_code_of_a_known_pair_when_both_are_on_the_claim():
@@ -195,7 +213,7 @@ def test_59_then_kx_and_never_gp():
     mes = Coding(PaymentRoute.PAYER_ACCEPTS_MES, THERAPIST_LINES)
     assert modifiers(with_modifiers(mes, payer_kind=PayerKind.COMMERCIAL, year=2026, pairs=PAIR)) == {
         "97110": ("59",), "97530": ()}
-    # The payer set-up has no X{EPSU} choice yet; the rule takes one when it does.
+    # The payer's setting (Payer.distinct_service_modifier) picks 59 or an X modifier.
     assert modifiers(with_modifiers(mes, payer_kind=PayerKind.COMMERCIAL, year=2026, pairs=PAIR,
                                     distinct_modifier="XS"))["97110"] == ("XS",)
     assert all("GP" not in line.modifiers for line in result.lines)

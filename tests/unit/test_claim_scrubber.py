@@ -26,7 +26,15 @@ from metpwa.rules.claim_scrubber import (
 )
 from metpwa.rules.icd10 import Icd10Code
 from metpwa.rules.readiness import ConsentFact, PlanFact, ReadinessFacts
-from metpwa.standards.billing import ClaimFrequency, ClaimRoute, CredentialKind, PayerKind, PaymentRoute, UnitMethod
+from metpwa.standards.billing import (
+    ClaimFrequency,
+    ClaimRoute,
+    CredentialKind,
+    NcciPair,
+    PayerKind,
+    PaymentRoute,
+    UnitMethod,
+)
 
 DAY = date(2026, 2, 16)
 KNOWN = {"M17.11": True, "R26.89": True, "M17.1": False, "M62.81": True}
@@ -521,3 +529,53 @@ def test_every_finding_says_what_to_fix_and_where():
     for finding in found:
         assert finding.message and finding.fix and finding.target[0]
         assert finding.key.startswith(finding.code)
+
+
+# --- NCCI pairs and the payer's distinct-service modifier ------------------------------------------
+
+GAIT_LINES = (line("97530", 2, "100.00", rendering=MES), line("97116", 1, "45.00", number="L2", rendering=MES))
+GAIT_SESSION = SessionFacts(501, DAY, signed=True, timed_minutes={"97530": 30, "97116": 15}, total_minutes=45)
+GAIT_PAYER = replace(ACCEPTS_MES, mes_codes=frozenset({"97530", "97116"}), distinct_service_modifier="XS")
+
+
+def verified(indicator):
+    return (NcciPair("97530", "97116", indicator, verified=True, version="2026Q1 test", source="test"),)
+
+
+def gait(**changes) -> ScrubInput:
+    values = {"claim": claim(lines=GAIT_LINES, rendering=MES), "payer": GAIT_PAYER, "sessions": {501: GAIT_SESSION}}
+    values.update(changes)
+    return facts(**values)
+
+
+def test_an_unverified_ncci_pair_is_shown_as_a_warning_and_never_enforced():
+    found = findings(gait(), "code.ncci_unverified")
+    assert len(found) == 1 and found[0].severity is Severity.WARNING and found[0].line == "L2"
+    assert "not checked against CMS" in found[0].message and "(XS)" in found[0].fix
+    assert may_export(scrub(gait(), lookup_diagnosis=lookup))
+    # Not on two different dates: an edit pairs codes on one date of service.
+    apart = (GAIT_LINES[0], replace(GAIT_LINES[1], service_date=date(2026, 2, 17)))
+    assert not findings(gait(claim=claim(lines=apart, rendering=MES)), "code.ncci_unverified")
+
+
+def test_a_verified_pair_with_indicator_1_needs_the_distinct_modifier_on_column_two():
+    found = findings(gait(ncci_pairs=verified("1")), "code.ncci_modifier")
+    assert len(found) == 1 and found[0].overridable and "carries XS" in found[0].fix
+    with_xs = (GAIT_LINES[0], replace(GAIT_LINES[1], modifiers=("XS",)))
+    passing = gait(ncci_pairs=verified("1"), claim=claim(lines=with_xs, rendering=MES))
+    assert codes(passing) == []
+
+
+def test_a_verified_pair_with_indicator_0_cannot_be_paid_both_ways():
+    found = findings(gait(ncci_pairs=verified("0")), "code.ncci_exclusive")
+    assert len(found) == 1 and "indicator 0" in found[0].message
+
+
+def test_a_distinct_modifier_other_than_the_payers_is_explained():
+    with_59 = (GAIT_LINES[0], replace(GAIT_LINES[1], modifiers=("59",)))
+    found = findings(gait(ncci_pairs=(), claim=claim(lines=with_59, rendering=MES)), "code.distinct_modifier")
+    assert len(found) == 1 and found[0].severity is Severity.WARNING
+    assert "asks for XS" in found[0].message and found[0].target == ("billing.payer", 31)
+    # 59 is right for a payer that keeps the default.
+    assert not findings(gait(ncci_pairs=(), payer=replace(GAIT_PAYER, distinct_service_modifier="59"),
+                             claim=claim(lines=with_59, rendering=MES)), "code.distinct_modifier")

@@ -24,6 +24,7 @@ from ...standards.billing import (
     CLAIM_FILING_INDICATOR_CODES,
     CLAIM_ROUTE_LABELS,
     CREDENTIALS,
+    DEFAULT_DISTINCT_SERVICE_MODIFIER,
     DEFAULT_TIMELY_FILING_DAYS,
     PAYER_KIND_LABELS,
     PROCEDURE_CODES,
@@ -129,6 +130,14 @@ class RenderingProviderForm(BaseForm):
 PAYER_KIND_CHOICES = [SelectChoice(kind.value, label) for kind, label in PAYER_KIND_LABELS.items()]
 CLAIM_ROUTE_CHOICES = [SelectChoice(route.value, label) for route, label in CLAIM_ROUTE_LABELS.items()]
 UNIT_METHOD_CHOICES = [SelectChoice(method.value, label) for method, label in UNIT_METHOD_LABELS.items()]
+# 59 says only "distinct"; CMS prefers the X modifier that says how, where a payer asks for it.
+DISTINCT_MODIFIER_CHOICES = [
+    SelectChoice("59", "59: distinct procedural service (read by every payer)"),
+    SelectChoice("XE", "XE: a separate encounter"),
+    SelectChoice("XS", "XS: a separate structure or body area"),
+    SelectChoice("XP", "XP: a separate practitioner"),
+    SelectChoice("XU", "XU: an unusual service that does not overlap the usual components"),
+]
 # Codes a payer may take for an MES's service: never the PT evaluations.
 MES_CODE_CHOICES = [SelectChoice(code, f"{code} {entry.label}") for code, entry in PROCEDURE_CODES.items()
                     if not entry.pt_evaluation]
@@ -146,6 +155,9 @@ class PayerForm(BaseForm):
     accepts_mes = BooleanField("Accepts claims for MES services (route 2)")
     mes_codes = CheckboxList("Codes it takes for an MES's services", choices=MES_CODE_CHOICES)
     allows_supervised_billing = BooleanField("Pays a licensed provider who renders and supervises (route 1)")
+    distinct_service_modifier = SelectField(
+        "Modifier for a distinct service (second code of an NCCI pair)", choices=DISTINCT_MODIFIER_CHOICES,
+        default=DEFAULT_DISTINCT_SERVICE_MODIFIER)
     requires_referral = BooleanField("Requires a referral")
     requires_authorisation = BooleanField("Requires prior authorisation")
     timely_filing_days = WholeNumberField("Timely filing (days after the session)", default=DEFAULT_TIMELY_FILING_DAYS,
@@ -188,7 +200,8 @@ class PayerForm(BaseForm):
             claim_filing_indicator=_blank_none(self.claim_filing_indicator.data),
             address_line1=_blank_none(self.address_line1.data), address_line2=_blank_none(self.address_line2.data),
             city=_blank_none(self.city.data), state=_blank_none(self.state.data),
-            postal_code=_blank_none(self.postal_code.data), active=self.active.data)
+            postal_code=_blank_none(self.postal_code.data), active=self.active.data,
+            distinct_service_modifier=self.distinct_service_modifier.data or DEFAULT_DISTINCT_SERVICE_MODIFIER)
 
 
 CODE_CHOICES = [SelectChoice("", "Choose a code")] + [SelectChoice(code, f"{code} {entry.label}")
