@@ -68,7 +68,41 @@ PLACES: dict[str, tuple[Candidate, ...]] = {
     "maintenance.backups": (("maintenance.backups", _none, None), ("readiness.index", _none, "backups")),
     # The audit page's "Check the seals" is the check.
     "audit.verify": (("audit.index", _none, "verify-status"),),
+    # A claim's findings (see claim_fix_url for the ids).
+    "clients.chart": (("clients.chart", _client, None),),
+    "clients.referrals": (("clients.chart", _client, "referral"),),
+    "clients.referral": (("clients.chart", _client, "referral"),),
+    "clients.authorisation": (("eligibility.verify", _client, None), ("clients.coverage", _client, None)),
+    "referrals.provider": (("referral_network.edit_source", lambda ref: {"provider_id": ref}, None),
+                           ("referrals.providers", _none, None)),
+    "sessions.session": (("sessions.screen", lambda ref: {"session_id": ref}, None),),
+    "claims.claim": (("claims.show", lambda ref: {"claim_id": ref}, None),),
+    "claims.line": (("claims.show", lambda ref: {"claim_id": ref}, None),),
+    "billing.payer": (("billing.payer", lambda ref: {"payer_id": ref}, None), ("billing.payers", _none, None)),
+    "billing.provider": (("billing.provider", _none, None),),
+    "billing.rendering_provider": (("billing.rendering_provider", lambda ref: {"rendering_provider_id": ref}, None),
+                                   ("billing.index", _none, None)),
+    "billing.fees": (("billing.fee_schedule", _none, None),),
+    "billing.eligibility": (("eligibility.verify", _client, None),),
 }
+
+# A claim's finding names the record at fault; where the page that fixes it is the client's (the chart,
+# coverage, referral, plan, eligibility) or the claim's own, the claim's page links with that id instead.
+CLAIM_CLIENT_PLACES = frozenset({"clients.chart", "clients.coverage", "clients.referrals", "clients.referral",
+                                 "clients.authorisation", "plans.edit", "plans.sign", "billing.eligibility"})
+CLAIM_OWN_PLACES = frozenset({"claims.claim", "claims.line"})
+
+
+def claim_fix_url(target: Target | None, *, claim_id: int, client_id: int) -> str | None:
+    """The page that fixes a claim's finding (rules/claim_scrubber.py), from the claim's page."""
+    if target is None:
+        return None
+    name, ref = target
+    if name in CLAIM_CLIENT_PLACES:
+        ref = client_id
+    elif name in CLAIM_OWN_PLACES:
+        ref = claim_id
+    return fix_url((name, ref))
 
 
 def fix_url(target: Target | None) -> str | None:

@@ -47,4 +47,20 @@ FIX_TARGETS: frozenset[str] = frozenset({
     "maintenance.backups",
     "audit.verify",
     "staff.two_factor",
+    # A claim's findings (rules/claim_scrubber.py): the id is the record at fault (a coverage, a referral,
+    # a line, a payer); on a claim's page fixlinks.claim_fix_url swaps in the client's or the claim's id
+    # where the page that fixes it is the client's or the claim's.
+    "clients.chart",
+    "clients.referrals",
+    "clients.referral",
+    "clients.authorisation",
+    "referrals.provider",
+    "sessions.session",
+    "claims.claim",
+    "claims.line",
+    "billing.payer",
+    "billing.provider",
+    "billing.rendering_provider",
+    "billing.fees",
+    "billing.eligibility",
 })

@@ -9,6 +9,7 @@ import pytest
 from support.claims import MES, PT, claim, line, npi
 
 from metpwa.rules import icd10
+from metpwa.rules.fixes import FIX_TARGETS
 from metpwa.rules.claim_document import Payer, Provider
 from metpwa.rules.claim_scrubber import (
     AuthorisationFacts,
@@ -527,8 +528,20 @@ def test_every_finding_says_what_to_fix_and_where():
     found = scrub(broken, lookup_diagnosis=lookup)
     assert len(found) >= 5
     for finding in found:
-        assert finding.message and finding.fix and finding.target[0]
+        assert finding.message and finding.fix and finding.target[0] in FIX_TARGETS
         assert finding.key.startswith(finding.code)
+
+
+def test_every_place_the_scrubber_names_is_in_the_one_table_of_places():
+    """fixlinks.PLACES (keyed by rules.fixes.FIX_TARGETS) turns every scrubber target into a link."""
+    import inspect
+    import re
+
+    from metpwa.rules import claim_scrubber
+
+    named = set(re.findall(r'\("((?:clients|claims|billing|sessions|plans|referrals)\.[a-z_]+)",',
+                           inspect.getsource(claim_scrubber)))
+    assert named and named <= FIX_TARGETS, named - FIX_TARGETS
 
 
 # --- NCCI pairs and the payer's distinct-service modifier ------------------------------------------

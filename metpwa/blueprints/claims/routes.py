@@ -6,10 +6,10 @@ from datetime import timedelta
 
 from flask import Response, redirect, render_template, request, url_for
 from flask_login import current_user
-from werkzeug.routing import BuildError
 
 from ...access import requires
 from ...clock import practice_today
+from ...fixlinks import claim_fix_url
 from ...models import Claim, SessionLog
 from ...rules.claim_scrubber import Finding
 from ...scoping import get_for_practice
@@ -18,47 +18,14 @@ from ...standards.billing import PAYMENT_ROUTE_LABELS, ClaimRoute, ClaimStatus, 
 from . import bp, forms
 from .forms import Period
 
-# Where each kind of finding is fixed (rules.claim_scrubber.Target): the endpoint and its URL values.
-_FIX_ENDPOINTS = {
-    "clients.chart": lambda ref, claim: ("clients.chart", {"client_id": claim.client_id}),
-    "clients.coverage": lambda ref, claim: ("clients.coverage", {"client_id": claim.client_id}),
-    "clients.referrals": lambda ref, claim: ("clients.chart", {"client_id": claim.client_id}),
-    "clients.referral": lambda ref, claim: ("clients.chart", {"client_id": claim.client_id}),
-    "clients.authorisation": lambda ref, claim: ("eligibility.verify", {"client_id": claim.client_id}),
-    "referrals.provider": lambda ref, claim: ("referral_network.edit_source", {"provider_id": ref})
-    if ref else ("referrals.providers", {}),
-    "sessions.session": lambda ref, claim: ("sessions.screen", {"session_id": ref}),
-    "claims.claim": lambda ref, claim: ("claims.show", {"claim_id": claim.id}),
-    "claims.line": lambda ref, claim: ("claims.show", {"claim_id": claim.id}),
-    "plans.edit": lambda ref, claim: ("plans.edit", {"client_id": claim.client_id}),
-    # Signing is a POST on the plan page: the page is where it is done.
-    "plans.sign": lambda ref, claim: ("plans.show", {"client_id": claim.client_id}),
-    "billing.payer": lambda ref, claim: ("billing.payer", {"payer_id": ref}),
-    "billing.provider": lambda ref, claim: ("billing.provider", {}),
-    "billing.rendering_provider": lambda ref, claim: ("billing.rendering_provider", {"rendering_provider_id": ref})
-    if ref else ("billing.index", {}),
-    "billing.fees": lambda ref, claim: ("billing.fee_schedule", {}),
-    "billing.eligibility": lambda ref, claim: ("eligibility.verify", {"client_id": claim.client_id}),
-}
-
-
 # The queue shows its oldest sessions first; a long backlog is worked from the top.
 QUEUE_SHOWN = 25
 QUEUE_ALL = 1000
 
 
 def fix_url(finding: Finding, claim: Claim) -> str | None:
-    name, ref = finding.target
-    make = _FIX_ENDPOINTS.get(name)
-    if make is None:
-        return None
-    endpoint, values = make(ref, claim)
-    if any(value is None for value in values.values()):
-        return None
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return None
+    """Where the finding is fixed: the one table of places (fixlinks.PLACES), with the claim's ids."""
+    return claim_fix_url(finding.target, claim_id=claim.id, client_id=claim.client_id)
 
 
 def _default_period() -> Period:
