@@ -373,13 +373,14 @@ def test_every_place_a_scrubber_finding_names_links_to_a_page_the_app_has(app):
     import re
     from pathlib import Path
 
-    from metpwa.blueprints.claims.routes import _FIX_ENDPOINTS
+    from metpwa.fixlinks import PLACES, claim_fix_url
 
     source = Path("metpwa/rules/claim_scrubber.py").read_text()
     # Targets are ("area.place", ref); findings' own keys ("plan.unsigned") name no area with pages.
     areas = {"clients", "referrals", "sessions", "claims", "plans", "billing"}
     named = {name for name in re.findall(r'\("([a-z_]+\.[a-z_]+)", ', source) if name.split(".")[0] in areas}
-    assert named <= set(_FIX_ENDPOINTS), named - set(_FIX_ENDPOINTS)
-    for make in _FIX_ENDPOINTS.values():
-        endpoint, _ = make(1, type("Claim", (), {"id": 1, "client_id": 1})())
-        assert endpoint in app.view_functions, endpoint
+    assert named <= set(PLACES), named - set(PLACES)
+    with app.test_request_context("/"):
+        for name in named:
+            assert PLACES[name][0][0] in app.view_functions, name
+            assert (claim_fix_url((name, 1), claim_id=1, client_id=1) or "").startswith("/"), name
