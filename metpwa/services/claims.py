@@ -47,7 +47,7 @@ from ..models import (
 from ..models.sessions import ACTIVITY_COLUMNS
 from ..rules import claim_document as doc
 from ..rules import icd10
-from ..rules.claim_coding import ClaimCodingError, CodingPayer, code_session, kx_may_apply, with_modifiers
+from ..rules.claim_coding import ClaimCodingError, Coding, CodingPayer, code_session, kx_may_apply, with_modifiers
 from ..rules.claim_scrubber import (
     AuthorisationFacts,
     CoverageFacts,
@@ -72,9 +72,11 @@ from ..standards.billing import (
     THERAPY_CODES,
     ClaimFrequency,
     ClaimRoute,
+    MEDICARE_CLIENT_PAYS_PRIVATELY,
     ClaimStatus,
     PayerKind,
     UnitMethod,
+    may_bill_therapy,
     procedure,
 )
 from . import audit, plans, printing, readiness, scope
@@ -146,6 +148,45 @@ def ready_in_period(practice_id: int, first: date, last: date, route: str = Clai
                             Claim.claim_route == route, Claim.id.in_(in_period)).order_by(Claim.id)))
 
 
+def medicare_mes_sessions(sessions: Sequence[SessionLog]) -> dict[int, str]:
+    """Queue sessions that traditional Medicare would be billed for though an MES (no therapist)
+    performed them, with the reason: no route allows it (ch. 15 sec. 230.5), so the queue offers
+    them to the client on a superbill instead of leaving them waiting for a claim that never goes."""
+    found: dict[int, str] = {}
+    payers: dict[int, Payer | None] = {}
+    performers: dict[tuple[int, int], str | None] = {}
+    for session in sessions:
+        client = session.client
+        if client.id not in payers:
+            try:
+                payers[client.id] = payer_for(client)[0]
+            except ClaimInputError:
+                payers[client.id] = None
+        payer = payers[client.id]
+        if payer is None or payer.kind != PayerKind.MEDICARE.value:
+            continue
+        key = (session.practice_id, session.trainer_id)
+        if key not in performers:
+            performers[key] = db.session.scalar(select(RenderingProvider.credential).where(
+                RenderingProvider.practice_id == session.practice_id, RenderingProvider.user_id == session.trainer_id,
+                RenderingProvider.active.is_(True)).limit(1))
+        if performers[key] is not None and not may_bill_therapy(performers[key]):
+            found[session.id] = MEDICARE_CLIENT_PAYS_PRIVATELY
+    return found
+
+
+@rolls_back_on_refusal
+def bill_to_client(user: User, session: SessionLog) -> Claim:
+    """One tap from the queue: a Medicare client's session an MES performed goes on a superbill to the
+    client, with the reason on the claim's history; never a Medicare claim. Only such sessions: any
+    other is billed the usual way."""
+    reason = medicare_mes_sessions([session]).get(session.id)
+    if reason is None:
+        raise ClaimInputError("session", "Only a traditional Medicare client's session by an MES is moved to "
+                              "self-pay here; bill this one with Make claim.")
+    return build_from_sessions(user, [session], self_pay_reason=reason)
+
+
 # --- Building a claim from a session ----------------------------------------------------------------
 
 
@@ -153,10 +194,10 @@ def session_date(session: SessionLog) -> date:
     return session.started_at.astimezone(session.client.practice.zone).date()
 
 
-def payer_for(client: Client) -> tuple[Payer, Coverage | None]:
+def payer_for(client: Client, *, self_pay: bool = False) -> tuple[Payer, Coverage | None]:
     """The payer the client's sessions are billed to: the primary coverage's payer, or the practice's
-    self-pay set-up for a client who pays privately."""
-    coverage = None if client.self_pay else next(iter(client.coverages), None)
+    self-pay set-up for a client who pays privately (or, `self_pay`, for a session the client pays)."""
+    coverage = None if client.self_pay or self_pay else next(iter(client.coverages), None)
     if coverage is None:
         payer = db.session.scalar(select(Payer).where(
             Payer.practice_id == client.practice_id, Payer.active.is_(True),
@@ -233,14 +274,14 @@ def _is_billed(session: SessionLog) -> bool:
     return bool(db.session.scalar(select(exists(_billed_session_ids().where(ClaimLine.session_id == session.id)))))
 
 
-def _plan(session: SessionLog):
+def _plan(session: SessionLog, self_pay: bool = False):
     """What a claim for the session would be billed under, read without writing anything, so a refusal
     (unsigned, no route, nothing set up) comes before any change (a rebuild or correction checks first)."""
     if not session.signed:
         raise ClaimInputError("session", "Sign the session note before billing it.")
     client = session.client
     day = session_date(session)
-    payer, coverage = payer_for(client)
+    payer, coverage = payer_for(client, self_pay=self_pay)
     performer = _performer(session)
     supervisor = _supervisor(session, day)
     coding = code_session(_coding_payer(payer), credential=performer.credential,
@@ -288,32 +329,92 @@ def _therapy_allowed_before(client: Client, payer: Payer, day: date, original: C
     return total
 
 
-def _with_modifiers(coding, client: Client, payer: Payer, day: date, original: Claim | None):
-    """The payer's distinct-service modifier (59 or XE/XS/XP/XU) on a verified NCCI pair and KX past the year's therapy threshold (rules/claim_coding.py); the
-    year's allowed therapy charges are read only where KX may apply."""
+def _with_modifiers(coding, client: Client, payer: Payer, day: date, original: Claim | None,
+                    earlier: Decimal = Decimal(0)):
+    """The payer's distinct-service modifier (59 or XE/XS/XP/XU) on a verified NCCI pair and KX past the
+    year's therapy threshold (rules/claim_coding.py); the year's allowed therapy charges are read only
+    where KX may apply. `earlier`: allowed therapy charges of this claim's sessions before this one."""
     distinct = payer.distinct_service_modifier or DEFAULT_DISTINCT_SERVICE_MODIFIER
     # The table is read when the claim is built, so a pair verified there applies from the next claim.
     pairs = billing_standards.DISTINCT_SERVICE_PAIRS
     if not kx_may_apply(payer.kind, coding.route):
         return with_modifiers(coding, payer_kind=payer.kind, year=day.year, distinct_modifier=distinct, pairs=pairs)
     return with_modifiers(coding, payer_kind=payer.kind, year=day.year, distinct_modifier=distinct, pairs=pairs,
-                          allowed_before=_therapy_allowed_before(client, payer, day, original),
+                          allowed_before=_therapy_allowed_before(client, payer, day, original) + earlier,
                           allowed_per_unit={line.code: _allowed_per_unit(payer, line.code, day)
                                             for line in coding.lines})
+
+
+# A claim carries at most this many sessions: an 837P claim takes 50 lines, and a session up to four.
+MAX_SESSIONS_PER_CLAIM = 12
+
+
+@dataclass(frozen=True)
+class _Planned:
+    session: SessionLog
+    day: date
+    payer: Payer
+    coverage: Coverage | None
+    performer: RenderingProvider
+    rendering: RenderingProvider
+    coding: Coding
+    billing: BillingProvider
+
+
+def _plan_all(sessions: Sequence[SessionLog], original: Claim | None, self_pay: bool = False) -> list[_Planned]:
+    """Every session's plan, oldest first, checked to belong on one claim before anything is written:
+    one client, one payer (and coverage), one payment route, one claim route (CMS-1500 holds six lines
+    a form and prints as many forms as it needs; an 837P claim takes up to 50 lines, each with its date)."""
+    if not sessions:
+        raise ClaimInputError("session", "Choose the signed sessions to bill together.")
+    unique = list({session.id: session for session in sessions}.values())
+    if len(unique) > MAX_SESSIONS_PER_CLAIM:
+        raise ClaimInputError("session", f"One claim carries at most {MAX_SESSIONS_PER_CLAIM} sessions: choose fewer.")
+    if len({session.client_id for session in unique}) > 1:
+        raise ClaimInputError("session", "One claim bills one client: choose sessions of the same client.")
+    for session in unique:
+        if original is None and _is_billed(session):
+            raise StaleRecord("A chosen session is already on a claim: open the claim from the queue.")
+    planned = []
+    for session in sorted(unique, key=lambda s: (s.started_at, s.id)):
+        payer, coverage, performer, rendering, coding, billing = _plan(session, self_pay)
+        planned.append(_Planned(session, session_date(session), payer, coverage, performer, rendering, coding,
+                                billing))
+    first = planned[0]
+    for other in planned[1:]:
+        when = f"the session of {other.day:%m/%d/%Y}"
+        if other.payer.id != first.payer.id or (other.coverage and other.coverage.id) != (
+                first.coverage and first.coverage.id):
+            raise ClaimInputError("session", f"{when} is billed to another payer: one claim goes to one payer.")
+        if other.coding.route != first.coding.route:
+            raise ClaimInputError("session", f"{when} goes out by another route (who renders it differs): "
+                                  "make a claim for each route.")
+    lines = sum(len(item.coding.lines) for item in planned)
+    if lines > 50:
+        raise ClaimInputError("session", f"These sessions make {lines} service lines; a claim takes at most 50.")
+    return planned
 
 
 @rolls_back_on_refusal
 def build_from_session(user: User, session: SessionLog, *, frequency: ClaimFrequency = ClaimFrequency.ORIGINAL,
                        original: Claim | None = None) -> Claim:
-    """A draft claim for one signed session: codes, units, diagnoses, providers and charges, audited."""
-    if original is None and _is_billed(session):
-        raise StaleRecord("This session is already on a claim: open the claim from the queue.")
-    client = session.client
-    day = session_date(session)
-    payer, coverage, performer, rendering, coding, billing = _plan(session)
-    coding = _with_modifiers(coding, client, payer, day, original)
-    referral = _referral_for(client.id, day)
-    authorisation = _authorisation(coverage, day)
+    """A draft claim for one signed session (see build_from_sessions)."""
+    return build_from_sessions(user, [session], frequency=frequency, original=original)
+
+
+@rolls_back_on_refusal
+def build_from_sessions(user: User, sessions: Sequence[SessionLog], *,
+                        frequency: ClaimFrequency = ClaimFrequency.ORIGINAL, original: Claim | None = None,
+                        self_pay_reason: str | None = None) -> Claim:
+    """A draft claim for one or more signed sessions of one client, payer and route: codes, units,
+    diagnoses, providers and charges, each session's lines with its own date of service, audited.
+    `self_pay_reason`: the sessions go on a superbill to the client, whatever the coverage, and why."""
+    planned = _plan_all(sessions, original, self_pay=self_pay_reason is not None)
+    first = planned[0]
+    client = first.session.client
+    payer, coverage, billing, coding_route = first.payer, first.coverage, first.billing, first.coding.route
+    referral = _referral_for(client.id, first.day)
+    authorisation = _authorisation(coverage, first.day)
     diagnoses = _billable_diagnoses(referral)
     pointers = list(range(1, min(4, len(diagnoses)) + 1))
     claim = Claim(practice_id=client.practice_id, client_id=client.id, payer_id=payer.id,
@@ -324,18 +425,29 @@ def build_from_session(user: User, session: SessionLog, *, frequency: ClaimFrequ
                   frequency_code=frequency.value, original_claim_id=original.id if original else None,
                   original_reference=(original.payer_claim_number or original.patient_control_number)
                   if original else None,
-                  payment_route=coding.route.value if coding.route else "therapist", claim_route=payer.claim_route,
+                  payment_route=coding_route.value if coding_route else "therapist", claim_route=payer.claim_route,
                   created_by_id=user.id)
     claim.diagnoses = [ClaimDiagnosis(practice_id=client.practice_id, position=i, code=code,
                                       referral_diagnosis_id=ref_id)
                        for i, (code, ref_id) in enumerate(diagnoses, start=1)]
-    claim.lines = [
-        ClaimLine(practice_id=client.practice_id, position=i, line_control_number=f"T{i}{utcnow():%H%M%S%f}"[:30],
-                  service_date=day, code=line.code, modifiers=list(line.modifiers), units=line.units,
-                  charge=(_fee(client.practice_id, line.code, day) * line.units).quantize(Decimal("0.01")),
-                  diagnosis_pointers=pointers, minutes=line.minutes, session_id=session.id,
-                  performed_by_id=performer.id, rendering_provider_id=rendering.id)
-        for i, line in enumerate(coding.lines, start=1)]
+    lines: list[ClaimLine] = []
+    # KX counts the client's allowed therapy charges line by line through the year: this claim's
+    # earlier sessions count before a later one.
+    earlier = Decimal(0)
+    for item in planned:
+        coding = _with_modifiers(item.coding, client, payer, item.day, original, earlier)
+        for line in coding.lines:
+            position = len(lines) + 1
+            lines.append(ClaimLine(
+                practice_id=client.practice_id, position=position,
+                line_control_number=f"T{position}{utcnow():%H%M%S%f}"[:30], service_date=item.day, code=line.code,
+                modifiers=list(line.modifiers), units=line.units,
+                charge=(_fee(client.practice_id, line.code, item.day) * line.units).quantize(Decimal("0.01")),
+                diagnosis_pointers=pointers, minutes=line.minutes, session_id=item.session.id,
+                performed_by_id=item.performer.id, rendering_provider_id=item.rendering.id))
+            if line.code in THERAPY_CODES and kx_may_apply(payer.kind, coding.route):
+                earlier += _allowed_per_unit(payer, line.code, item.day) * line.units
+    claim.lines = lines
     claim.total_charge = sum((line.charge for line in claim.lines), Decimal("0.00"))
     db.session.add(claim)
     db.session.flush()
@@ -347,12 +459,18 @@ def build_from_session(user: User, session: SessionLog, *, frequency: ClaimFrequ
     route_findings = [f for f in findings(claim) if f.code.startswith("route.")]
     if route_findings:
         raise ClaimCodingError("session", route_findings[0].message)
+    days = ", ".join(f"{item.day:%m/%d/%Y}" for item in planned)
+    reason = f"Built from the session{'s' if len(planned) > 1 else ''} of {days}"
     db.session.add(ClaimStatusChange(practice_id=claim.practice_id, claim_id=claim.id, from_status=None,
                                      to_status=claim.status, changed_by_id=user.id,
-                                     reason=f"Built from the session of {day:%m/%d/%Y}"))
-    audit.record("create", claim, user=user, detail={"session": session.id, "route": claim.payment_route,
-                                                     "frequency": claim.frequency_code,
-                                                     "lines": [f"{ln.code}x{ln.units}" for ln in claim.lines]})
+                                     reason=f"{reason}. {self_pay_reason}" if self_pay_reason else reason))
+    detail = {"session": first.session.id, "route": claim.payment_route, "frequency": claim.frequency_code,
+              "lines": [f"{ln.code}x{ln.units}" for ln in claim.lines]}
+    if len(planned) > 1:
+        detail["sessions"] = [item.session.id for item in planned]
+    if self_pay_reason:
+        detail["self_pay"] = "medicare_mes"
+    audit.record("create", claim, user=user, detail=detail)
     db.session.commit()
     return claim
 
@@ -616,36 +734,46 @@ def correct(user: User, claim: Claim) -> Claim:
     if ClaimStatus.CORRECTED not in CLAIM_TRANSITIONS[ClaimStatus(claim.status)]:
         raise StaleRecord("Only a claim the payer answered can be corrected; a draft or ready claim is "
                           "simply rebuilt.")
-    session = _session_to_rebuild_from(claim, "correct")
+    sessions = _sessions_to_rebuild_from(claim, "correct")
     _change(user, claim, ClaimStatus.CORRECTED, "Replaced by a corrected claim")
     db.session.flush()
-    return build_from_session(user, session, frequency=ClaimFrequency.REPLACEMENT, original=claim)
+    return build_from_sessions(user, sessions, frequency=ClaimFrequency.REPLACEMENT, original=claim,
+                               self_pay_reason=_kept_self_pay(claim))
 
 
-def _session_to_rebuild_from(claim: Claim, field: str) -> SessionLog:
-    """The one session a claim bills, checked before anything is written: a correction or rebuild
+def _kept_self_pay(claim: Claim) -> str | None:
+    """A superbill made for an insured client (a Medicare client's MES sessions) stays a superbill when
+    it is rebuilt or corrected: the coverage did not start paying for an MES in between."""
+    if claim.claim_route == ClaimRoute.SUPERBILL.value and claim.coverage_id is None and not claim.client.self_pay:
+        return MEDICARE_CLIENT_PAYS_PRIVATELY
+    return None
+
+
+def _sessions_to_rebuild_from(claim: Claim, field: str) -> list[SessionLog]:
+    """The sessions a claim bills, checked before anything is written: a correction or rebuild
     that would fail half-way must leave the claim as it was."""
     sessions = _sessions_of(claim)
-    if len(sessions) != 1:
-        raise ClaimInputError(field, "This claim bills no single session to rebuild from.")
+    if not sessions:
+        raise ClaimInputError(field, "This claim bills no session to rebuild from.")
     try:
-        _plan(sessions[0])
+        _plan_all(sessions, original=claim, self_pay=_kept_self_pay(claim) is not None)
     except InputError as error:
         raise ClaimInputError(field, error.message) from None
-    return sessions[0]
+    return sessions
 
 
 @rolls_back_on_refusal
 def rebuild(user: User, claim: Claim) -> Claim:
-    """A draft or ready claim made again from its session once the fix is made where a finding
+    """A draft or ready claim made again from its sessions once the fix is made where a finding
     pointed (the fee schedule, the referral, the payer set-up): the old one is voided, never edited."""
     if ClaimStatus(claim.status) not in (ClaimStatus.DRAFT, ClaimStatus.READY):
         raise StaleRecord("This claim has left the practice: correct it with a replacement claim.")
-    session = _session_to_rebuild_from(claim, "rebuild")
-    _change(user, claim, ClaimStatus.VOIDED, "Rebuilt from its session")
+    sessions = _sessions_to_rebuild_from(claim, "rebuild")
+    _change(user, claim, ClaimStatus.VOIDED, "Rebuilt from its sessions")
     db.session.flush()
-    return build_from_session(user, session, frequency=ClaimFrequency(claim.frequency_code),
-                              original=claim.original_claim if claim.frequency_code != "1" else None)
+    return build_from_sessions(user, sessions, frequency=ClaimFrequency(claim.frequency_code),
+                               original=claim.original_claim if claim.frequency_code != "1" else None,
+                               self_pay_reason=_kept_self_pay(claim))
 
 
 @rolls_back_on_refusal

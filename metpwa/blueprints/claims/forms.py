@@ -50,3 +50,17 @@ class Period:
 
 def read_period(form: MultiDict) -> Period:
     return Period(parse_us_date(form.get("period_from", "")), parse_us_date(form.get("period_to", "")))
+
+
+# The queue's "bill together" sends at most a claim's worth of sessions; more is a forged post.
+MAX_CHOSEN = 50
+
+
+def read_session_ids(form: MultiDict) -> list[int]:
+    """The sessions ticked in the queue, as ids; anything that is not a whole number is dropped."""
+    ids = []
+    for value in form.getlist("session_id")[:MAX_CHOSEN]:
+        value = value.strip()
+        if value.isdigit() and len(value) < 10 and int(value) not in ids:
+            ids.append(int(value))
+    return ids

@@ -50,6 +50,8 @@ def index(errors: dict | None = None, status: int = 200, values: dict | None = N
     return render_template("claims/index.html", queue=queue,
                            unbilled=claims.unbilled_count(practice_id), counts=claims.counts_by_status(practice_id),
                            state=state, rows=claims.claims_in(practice_id, state), statuses=list(ClaimStatus),
+                           client_pays=claims.medicare_mes_sessions(queue),
+                           chosen=request.form.getlist("session_id") if request.method == "POST" else [],
                            period=_default_period(), session_date=claims.session_date, errors=errors or {},
                            values=values or {}), status
 
@@ -62,6 +64,33 @@ def make(session_id: int):
         claim = claims.build_from_session(current_user, session)
     except (claims.ClaimCodingError, claims.ClaimInputError) as error:
         return index(errors={f"session-{session.id}": error.message}, status=422, refused=session)
+    return redirect(url_for("claims.show", claim_id=claim.id), code=303)
+
+
+@bp.post("/sessions/<int:session_id>/self-pay")
+@requires("claims.manage")
+def bill_to_client(session_id: int):
+    """A traditional Medicare client's session by an MES, moved to a superbill in one tap."""
+    session = get_for_practice(SessionLog, session_id)
+    try:
+        claim = claims.bill_to_client(current_user, session)
+    except (claims.ClaimCodingError, claims.ClaimInputError) as error:
+        return index(errors={f"session-{session.id}": error.message}, status=422, refused=session)
+    return redirect(url_for("claims.show", claim_id=claim.id), code=303)
+
+
+@bp.post("/sessions")
+@requires("claims.manage")
+def make_together():
+    """One claim for several signed sessions of one client, payer and route, ticked in the queue."""
+    chosen = [get_for_practice(SessionLog, session_id) for session_id in forms.read_session_ids(request.form)]
+    if len(chosen) < 2:
+        return index(errors={"together": "Tick two or more sessions of one client to bill them on one claim."},
+                     status=422)
+    try:
+        claim = claims.build_from_sessions(current_user, chosen)
+    except (claims.ClaimCodingError, claims.ClaimInputError) as error:
+        return index(errors={"together": error.message}, status=422)
     return redirect(url_for("claims.show", claim_id=claim.id), code=303)
 
 
