@@ -347,7 +347,19 @@ def test_the_demo_has_claims_in_every_state_and_refuses_medicare_with_the_reason
         assert set(db.session.scalars(select(Claim.frequency_code))) == {"1", "7"}
         assert {p.kind for p in db.session.scalars(select(Payer))} >= {"commercial", "medicare", "self_pay"}
         assert set(db.session.scalars(select(Claim.payment_route))) == {
-            "payer_accepts_mes", "licensed_supervisor", "self_pay"}
+            "payer_accepts_mes", "licensed_supervisor", "self_pay", "therapist"}
+        # A PT's own Medicare visits past the year's therapy threshold: KX in the export (item 6).
+        from metpwa.models import ClaimBatch, ClaimLine
+        from metpwa.standards.billing import kx_threshold
+
+        kx_lines = db.session.scalars(select(ClaimLine).join(Claim).join(Payer).where(
+            Payer.kind == "medicare")).all()
+        assert kx_lines and all(ln.rendering_provider.credential == "pt" for ln in kx_lines)
+        if kx_threshold(max(ln.service_date for ln in kx_lines).year) is not None:
+            assert any("KX" in ln.modifiers for ln in kx_lines)
+            assert any("SV1*HC:97110:KX*" in (batch.content or "") for batch in db.session.scalars(select(ClaimBatch)))
+        # No Medicare claim bills an MES's session.
+        assert not [ln for ln in kx_lines if ln.performed_by.credential != "pt"]
         park = db.session.scalar(select(SessionLog.id).join(Client, Client.id == SessionLog.client_id).where(
             Client.last_name == "Park", SessionLog.signed_at.is_not(None)).limit(1))
     from metpwa import demo
@@ -384,3 +396,4 @@ def test_every_place_a_scrubber_finding_names_links_to_a_page_the_app_has(app):
         for name in named:
             assert PLACES[name][0][0] in app.view_functions, name
             assert (claim_fix_url((name, 1), claim_id=1, client_id=1) or "").startswith("/"), name
+

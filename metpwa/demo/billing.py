@@ -12,15 +12,22 @@ coverages linked to them, and claims in every state made from the demo's signed 
   "Make claim" says why Medicare refuses them; Humana's Medicare Advantage plan is not set up for
   MES services, so Robert Nguyen's are refused the same way.
 - Samuel Feldman, discharged from PT, is self-pay with a superbill.
+- Dorothy Washington (Medicare Part B, COPD and deconditioning) also has physical therapy with Nina
+  Alvarez, PT, twice a week: the PT's own visits, billed by a therapist who performs and renders, two
+  claims of eight visits each. The year's allowed therapy passes the threshold ($2,480 in 2026) in the
+  second, whose later lines carry KX, and its export shows SV1*HC:97110:KX. Her MES sessions with
+  Marcus wait in the queue with the one tap that bills them to her on a superbill (Medicare pays for
+  no MES service), like the other Medicare clients'.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
 
+from ..clock import practice_today
 from ..extensions import db
 from ..models import (
     BillingProvider,
@@ -34,7 +41,13 @@ from ..models import (
     Supervision,
     User,
 )
-from ..services import claims
+from ..permissions import Role
+from ..services import claims, staff
+
+# Nina Alvarez's therapy visits with Dorothy Washington: 45 minutes of therapeutic exercise and 15 of
+# functional activities (4 units by CMS total time: 97110 x3, 97530 x1, $185 at the demo's fees).
+THERAPY_MINUTES = {"therapeutic_exercise": 45, "functional_activities": 15}
+THERAPY_VISITS = 16
 
 FEES = {"97110": "45.00", "97112": "48.00", "97116": "44.00", "97530": "50.00", "S9451": "65.00",
         "0591T": "95.00", "0592T": "70.00"}
@@ -129,6 +142,7 @@ def seed_billing(practice, people: dict[str, User], charts) -> None:
     db.session.commit()
     for last, states in LIFE.items():
         _claims_for(biller, clients[last], states)
+    _therapy_past_the_threshold(practice, biller, supervisor, clients["Washington"])
 
 
 def clients_joined(client_id: int, clients: dict[str, Client]) -> date:
@@ -184,3 +198,47 @@ def _claims_for(biller: User, client: Client, states: tuple[str, ...]) -> None:
         elif state == "corrected":
             replacement = claims.correct(biller, claim)
             _ready(biller, replacement)
+
+
+def _therapy_past_the_threshold(practice, biller: User, therapist: RenderingProvider, client: Client) -> None:
+    """A PT's own Medicare visits, two claims of eight: the first is paid; in the second the year's
+    allowed therapy passes the KX threshold, so its later lines carry KX (rules/claim_coding.py), and
+    it goes out in an 837P batch of its own. A year the threshold table lacks adds no KX (looked up,
+    never guessed)."""
+    from . import DEMO_PASSWORD, DEMO_PIN
+
+    nina = staff.create_user(practice, email="nina@riverside.example", full_name="Nina Alvarez", role=Role.TRAINER,
+                             password=DEMO_PASSWORD, credentials="PT, DPT", npi=therapist.npi)
+    staff.set_pin_unchecked(nina, DEMO_PIN)
+    therapist.user_id = nina.id
+    zone = practice.zone
+    today = practice_today(practice)
+    # Mondays and Thursdays at 8 AM, the last a week before today.
+    days = []
+    day = today - timedelta(days=7)
+    while len(days) < THERAPY_VISITS:
+        if day.weekday() in (0, 3):
+            days.append(day)
+        day -= timedelta(days=1)
+    sessions = []
+    for day in sorted(days):
+        started = datetime.combine(day, time(8, 0), tzinfo=zone).astimezone(UTC)
+        session = SessionLog(practice_id=practice.id, client_id=client.id, trainer_id=nina.id, started_at=started,
+                             ended_at=started + timedelta(minutes=60), scope_overrides=[],
+                             note_performance="Quad sets, step-ups and sit-to-stand progressions; stair practice.",
+                             note_response="Knee flexion 0-115 today; tolerated well.",
+                             note_plan="Progress step height next visit.",
+                             signed_at=started + timedelta(minutes=70), signed_by_id=nina.id,
+                             **{f"minutes_{activity}": minutes for activity, minutes in THERAPY_MINUTES.items()})
+        db.session.add(session)
+        sessions.append(session)
+    db.session.commit()
+    half = THERAPY_VISITS // 2
+    first = claims.build_from_sessions(biller, sessions[:half])
+    if _ready(biller, first):
+        claims.export_837(biller, [first])
+        claims.set_status(biller, first, "accepted", payer_claim_number=f"00952-26{first.id:06d}")
+        claims.set_status(biller, first, "paid")
+    second = claims.build_from_sessions(biller, sessions[half:])
+    if _ready(biller, second):
+        claims.export_837(biller, [second])
