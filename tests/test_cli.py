@@ -39,7 +39,8 @@ def test_seed_demo_prints_logins_and_builds_a_practice(app, db):
     with app.app_context():
         practice = db.session.scalar(select(Practice).where(Practice.name == "Riverside Medical Exercise"))
         roles = sorted(str(u.role) for u in practice.staff)
-        assert roles == ["biller", "front_desk", "owner", "trainer", "trainer"]
+        # Two MES trainers and Nina Alvarez, PT, whose own Medicare visits show KX on a claim.
+        assert roles == ["biller", "front_desk", "owner", "trainer", "trainer", "trainer"]
         clients = db.session.scalar(select(func.count()).select_from(Client).where(Client.practice_id == practice.id))
         assert clients >= 8
         # The owner's Emergency access page has a grant to show: front desk covering a trainer.
