@@ -108,28 +108,22 @@ def logout():
     return response
 
 
-# Where a navigation came from, as the browser tells it (Fetch Metadata); older browsers send none.
-_OWN_NAVIGATION = frozenset({"same-origin", "none"})
-
-
 @bp.get("/lock")
 @lock_exempt
 def lock():
-    """The lock screen; the page's idle timer comes here, and locking is its visit. A link or an
-    image on another site must not lock someone's iPad (a change by GET carries no CSRF token), so
-    a visit the browser says came from elsewhere only shows the screen of a sign-in already locked."""
-    if request.headers.get("Sec-Fetch-Site", "none") not in _OWN_NAVIGATION:
-        if signin.signed_in().locked_at is None:
-            return redirect(url_for("today.index"), code=303)
-    else:
-        signin.lock(signin.current_staff_session(), reason="lock screen")
+    """The lock screen of a sign-in already locked (by POST /lock, or the server's idle clock). A
+    visit changes nothing: a link or an image on another site must not lock someone's iPad, so a
+    sign-in that is not locked goes to Today."""
+    if signin.signed_in().locked_at is None:
+        return redirect(url_for("today.index"), code=303)
     return _lock_page(UnlockForm())
 
 
 @bp.post("/lock")
 @lock_exempt
 def lock_now():
-    """The Lock button and the page's own idle timer both come here."""
+    """Locking: the Lock button and the page's own idle timer both come here (a change, so a POST
+    with its CSRF token)."""
     signin.lock(signin.current_staff_session(), reason=read_lock_reason(request.form))
     return go_to(url_for("auth.lock"), status_for_htmx=200)
 
