@@ -1,8 +1,12 @@
-"""a supervision's note is sealed like the other clinical free text
+"""staff invitations; a supervision's note is sealed like the other clinical free text
 
-Revision ID: 0021_supervision_note_sealed
+Revision ID: 0021_invitations_sealed_notes
 Revises: 0019_claim_lines_frozen
 Create Date: 2026-12-07 03:30:00
+
+staff_invitation: an owner adds a staff member by an e-mailed, single-use, expiring link (its token
+kept as SHA-256 only) instead of typing a password for them, so the add form no longer tells whether
+an address signs in elsewhere (services/invitations.py).
 
 supervision.note says what a licensed provider saw of a client's session, and the billing set-up page
 shows it: clinical free text, so it is sealed (seal version 2, bound to its table, column, row and
@@ -17,7 +21,7 @@ from alembic import op
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-revision = '0021_supervision_note_sealed'
+revision = '0021_invitations_sealed_notes'
 down_revision = '0019_claim_lines_frozen'
 branch_labels = None
 depends_on = None
@@ -93,10 +97,40 @@ def _sealed_already(raw, row_id, practice_id, ring):
 
 def upgrade():
     ring = _ring()
+    op.create_table(
+        "staff_invitation",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("practice_id", sa.Integer(), nullable=False),
+        sa.Column("email", sa.String(length=254), nullable=False),
+        sa.Column("full_name", sa.String(length=120), nullable=False),
+        sa.Column("role", sa.String(length=20), nullable=False),
+        sa.Column("credentials", sa.String(length=120), nullable=True),
+        sa.Column("npi", sa.String(length=10), nullable=True),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("sent_at", sa.DateTime(), nullable=False),
+        sa.Column("sent_count", sa.Integer(), nullable=False),
+        sa.Column("expires_at", sa.DateTime(), nullable=False),
+        sa.Column("accepted_at", sa.DateTime(), nullable=True),
+        sa.Column("user_id", sa.Integer(), nullable=True),
+        sa.Column("cancelled_at", sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(["created_by_id"], ["user.id"], name=op.f("fk_staff_invitation_created_by_id_user")),
+        sa.ForeignKeyConstraint(["practice_id"], ["practice.id"], name=op.f("fk_staff_invitation_practice_id_practice")),
+        sa.ForeignKeyConstraint(["user_id"], ["user.id"], name=op.f("fk_staff_invitation_user_id_user")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_staff_invitation")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_staff_invitation_token_hash")),
+    )
+    op.create_index(op.f("ix_staff_invitation_practice_id"), "staff_invitation", ["practice_id"], unique=False)
+    op.create_index("ix_staff_invitation_practice_open", "staff_invitation",
+                    ["practice_id", "accepted_at", "cancelled_at"], unique=False)
     _rewrite(lambda raw, row_id, practice_id: raw if _sealed_already(raw, row_id, practice_id, ring)
              else _seal(raw, row_id, practice_id, ring))
 
 
 def downgrade():
     ring = _ring()
+    op.drop_index("ix_staff_invitation_practice_open", table_name="staff_invitation")
+    op.drop_index(op.f("ix_staff_invitation_practice_id"), table_name="staff_invitation")
+    op.drop_table("staff_invitation")
     _rewrite(lambda raw, row_id, practice_id: _open(raw, row_id, practice_id, ring))
