@@ -25,7 +25,7 @@ from ..models import Practice, StaffInvitation, User, lower_email, utcnow
 from ..permissions import ROLE_LABELS, Role
 from ..rules.errors import InputError, Refused
 from . import audit
-from .staff import email_taken
+from .staff import StaffRuleBroken, email_taken, password_hash_for, pin_hash_for
 
 
 class InvitationRefused(Refused):
@@ -196,8 +196,6 @@ def accept(token: str, *, password_hash: str, pin_hash: str | None) -> User:
 
 def check_new_secrets(password: str, confirm: str, pin: str) -> tuple[str | None, str | None, dict[str, str]]:
     """The password (and PIN, when typed) checked and hashed before the write turn: (hashes, errors by field)."""
-    from .staff import StaffRuleBroken, password_hash_for, pin_hash_for
-
     errors: dict[str, str] = {}
     password_hash = pin_hash = None
     if password != confirm:
