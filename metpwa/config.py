@@ -70,6 +70,22 @@ class Defaults:
     # the age of majority in the practice's state plus these years (rules.retention).
     RETENTION_YEARS = 7
 
+    # Outgoing mail (metpwa/mail.py): "smtp" in production, "file" (.eml files in MAIL_FOLDER, by
+    # default instance/outgoing-mail) in development, "memory" in tests.
+    MAIL_BACKEND = "file"
+    MAIL_FOLDER: str | None = None
+    MAIL_FROM = "metpwa@localhost"
+    MAIL_SMTP_HOST: str | None = None
+    MAIL_SMTP_PORT = 587
+    MAIL_SMTP_USERNAME: str | None = None
+    MAIL_SMTP_PASSWORD: str | None = None
+    MAIL_SMTP_STARTTLS = True
+    # The address staff reach the app at (https://met.example.org), for links in e-mails; unset, the
+    # address of the request that sent the message.
+    PUBLIC_URL: str | None = None
+    # How long an invitation's link works.
+    INVITATION_HOURS = 72
+
     # Number of reverse proxies in front of the app whose X-Forwarded-For is trusted
     # (needed so login throttling sees the real client address).
     PROXY_COUNT = 0

@@ -68,6 +68,8 @@ def make_app(**overrides):
         "ARGON2_PARALLELISM": 1,
         # A fresh keyring per app, never the developer's instance/keyring.json.
         "KEYRING": json.loads(Keyring.generate().to_json()),
+        # Invitations and any other mail stay on the app (metpwa.mail.sent), never in a folder or on the wire.
+        "MAIL_BACKEND": "memory",
         # The audit trail's head kept outside the database, as beside a production keyring.
         "AUDIT_ANCHOR_FILE": os.path.join(tempfile.mkdtemp(prefix="metpwa-anchor-"), "audit-anchor.json"),
         "AUDIT_ANCHOR_SECONDS": 0,

@@ -41,6 +41,10 @@ def test_seed_demo_prints_logins_and_builds_a_practice(app, db):
         roles = sorted(str(u.role) for u in practice.staff)
         # Two MES trainers and Nina Alvarez, PT, whose own Medicare visits show KX on a claim.
         assert roles == ["biller", "front_desk", "owner", "trainer", "trainer", "trainer"]
+        # One invitation waits for its new trainer, on the owner's Staff page.
+        from metpwa.services import invitations
+
+        assert [i.email for i in invitations.pending_for(practice.id)] == ["jordan@riverside.example"]
         clients = db.session.scalar(select(func.count()).select_from(Client).where(Client.practice_id == practice.id))
         assert clients >= 8
         # The owner's Emergency access page has a grant to show: front desk covering a trainer.

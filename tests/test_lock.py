@@ -195,19 +195,28 @@ def test_the_pin_is_checked_without_holding_the_write_lock(monkeypatch):
             assert db.session.scalar(select(func.sum(StaffSession.pin_failures))) == 0
 
 
-def test_a_link_on_another_site_cannot_lock_the_ipad(app, agent, personas):
-    """Locking is a visit to /lock (the page's idle timer goes there), a change by GET with no CSRF
-    token: one the browser says came from another site shows the lock screen only of a sign-in
-    already locked, and locks nothing."""
+def test_a_visit_to_the_lock_screen_locks_nothing(app, agent, personas):
+    """Locking is a change, so a POST with its CSRF token (the Lock button and the idle timer): a
+    visit to /lock, from a link or an image on another site or from this one, locks nothing and goes
+    to Today; once locked, /lock shows the lock screen."""
+    from metpwa.extensions import db
+
     agent.login(personas.colleague)
-    elsewhere = agent.get("/lock", headers={"Sec-Fetch-Site": "cross-site"})
-    assert elsewhere.status_code == 303 and elsewhere.headers["Location"] == "/"
+    for fetch_site in ("cross-site", "same-origin", "none"):
+        visit = agent.get("/lock", headers={"Sec-Fetch-Site": fetch_site})
+        assert visit.status_code == 303 and visit.headers["Location"] == "/"
+    assert agent.get("/lock").status_code == 303
     assert agent.get("/").status_code == 200
     with app.app_context():
-        from metpwa.extensions import db
-
         assert db.session.scalar(select(StaffSession.locked_at).where(StaffSession.ended_at.is_(None))) is None
-    own = agent.get("/lock", headers={"Sec-Fetch-Site": "same-origin"})
+    assert agent.post("/lock", data={"reason": "idle"}, csrf=False).status_code == 400  # no token: refused
+    with app.app_context():
+        assert db.session.scalar(select(StaffSession.locked_at).where(StaffSession.ended_at.is_(None))) is None
+    assert agent.post("/lock", data={"reason": "idle"}).status_code == 303
+    own = agent.get("/lock")
     assert own.status_code == 200 and personas.colleague.name in own.get_data(as_text=True)
     assert agent.get("/").status_code == 303
-    assert agent.get("/lock", headers={"Sec-Fetch-Site": "cross-site"}).status_code == 200  # already locked
+    with app.app_context():
+        assert db.session.scalar(select(StaffSession.locked_at).where(StaffSession.ended_at.is_(None))) is not None
+        events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "lock")).all()
+        assert [event.detail_data["reason"] for event in events] == ["idle"]

@@ -129,3 +129,47 @@ def test_0016_links_a_coverage_to_the_one_payer_set_up_under_its_name_or_payer_i
             assert linked == {1: 1, 2: 1, 3: None}
     finally:
         drop()
+
+
+def test_0021_seals_supervision_notes_and_opens_them_on_the_way_down():
+    """A supervision's note is clinical free text: from 0021 it is stored sealed to its row, a note
+    written in plain text before comes out of the upgrade sealed and still readable, and down opens it."""
+    from datetime import UTC, date, datetime
+
+    from sqlalchemy import select, text
+
+    from conftest import Factory
+    from metpwa.models import RenderingProvider, SessionLog, Supervision
+
+    app, drop = make_app()
+    try:
+        make = Factory(app)
+        practice_id = make.practice("Supervised MET")
+        trainer = make.user(practice_id)
+        client_id = make.client_record(practice_id)
+        with app.app_context():
+            session = SessionLog(practice_id=practice_id, client_id=client_id, trainer_id=trainer.id,
+                                 started_at=datetime(2026, 11, 2, 15, tzinfo=UTC), scope_overrides=[])
+            supervisor = RenderingProvider(practice_id=practice_id, first_name="Pat", last_name="Okafor",
+                                           credential="pt")
+            db.session.add_all([session, supervisor])
+            db.session.flush()
+            db.session.add(Supervision(practice_id=practice_id, supervisor_id=supervisor.id, session_id=session.id,
+                                       supervised_on=date(2026, 11, 2), note="Watched the step-ups: knee tracking fine",
+                                       recorded_by_id=trainer.id))
+            db.session.commit()
+            raw = db.session.execute(text("SELECT note FROM supervision")).scalar()
+            assert raw.startswith("mw2:") and "knee" not in raw
+            db.session.remove()
+            for _ in range(2):
+                flask_migrate.downgrade(revision="0019_claim_lines_frozen")
+                assert db.session.execute(text("SELECT note FROM supervision")).scalar() == (
+                    "Watched the step-ups: knee tracking fine")
+                db.session.remove()
+                flask_migrate.upgrade()
+                raw = db.session.execute(text("SELECT note FROM supervision")).scalar()
+                assert raw.startswith("mw2:") and "knee" not in raw
+                assert db.session.scalar(select(Supervision)).note == "Watched the step-ups: knee tracking fine"
+                db.session.remove()
+    finally:
+        drop()

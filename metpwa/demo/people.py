@@ -1,7 +1,8 @@
 """The demo practice's people: credentials (one lapsing in 20 days, one lapsed so that trainer cannot
 sign while the practice's signing block is on, and a renewed card kept in the history), continuing
 education, and in-service trainings with who attended and attested (one HIPAA training overdue, one
-attendance still waiting for its attestation). Named people.py: demo/__init__ uses services.staff."""
+attendance still waiting for its attestation), and one invitation still waiting for its new trainer.
+Named people.py: demo/__init__ uses services.staff."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from ..models import (
     ContinuingEducation,
     Practice,
     StaffCredential,
+    StaffInvitation,
     TrainingCompletion,
     TrainingSession,
     User,
@@ -110,6 +112,23 @@ def _trainings(practice: Practice, people: dict[str, User], today: date) -> None
                 recorded_at=_at(held)))
 
 
+def _pending_invitation(practice: Practice, people: dict[str, User]) -> None:
+    """Sent yesterday, not yet opened: the owner's Staff page shows it with Send again and Cancel. Its
+    link's token was never kept, as for any invitation; Send again mails a new link (in development, an
+    .eml file in instance/outgoing-mail)."""
+    import hashlib
+    import secrets
+
+    from flask import current_app
+
+    sent = utcnow() - timedelta(days=1)
+    db.session.add(StaffInvitation(
+        practice_id=practice.id, email="jordan@riverside.example", full_name="Jordan Reyes", role="trainer",
+        credentials="MES", token_hash=hashlib.sha256(secrets.token_urlsafe(32).encode()).hexdigest(),
+        created_by_id=people["dana"].id, created_at=sent, sent_at=sent, sent_count=1,
+        expires_at=sent + timedelta(hours=int(current_app.config["INVITATION_HOURS"]))))
+
+
 def seed_staff(practice: Practice, people: dict[str, User]) -> None:
     """Everyone above was there before the practice turned on the new-staff HIPAA gate; the signing
     block goes on last, after the history of signed sessions was written."""
@@ -117,6 +136,7 @@ def seed_staff(practice: Practice, people: dict[str, User]) -> None:
     _credentials(practice, people, today)
     _continuing_education(practice, people, today)
     _trainings(practice, people, today)
+    _pending_invitation(practice, people)
     practice.hipaa_gate_since = utcnow()
     practice.signing_requires_credentials = True
     db.session.flush()

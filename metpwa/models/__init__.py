@@ -39,7 +39,7 @@ from .plan import PlanAcknowledgement, PlanExercise, PlanGoal, PlanSignature, Pl
 from .practice import Practice, User, lower_email
 from .referral_network import RelationshipActivity, RelationshipActivitySource
 from .reports import Disclosure, ProgressReport
-from .security import LoginFailure, RecoveryCode, StaffSession
+from .security import LoginFailure, RecoveryCode, StaffInvitation, StaffSession
 from .sessions import ACTIVITY_COLUMNS, Appointment, AppointmentSeries, SessionExercise, SessionLog, SetLog
 from .staff import (
     ContinuingEducation,
@@ -69,6 +69,7 @@ __all__ = [
     "Disclosure",
     "EmergencyAccess",
     "RecoveryCode",
+    "StaffInvitation",
     "ProgressReport",
     "ACTIVITY_COLUMNS",
     "Appointment",

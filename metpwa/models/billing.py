@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from ..encryption import SealedText
@@ -84,7 +84,8 @@ class Supervision(db.Model):
     supervisor_id: Mapped[int] = mapped_column(ForeignKey("rendering_provider.id"), index=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("session_log.id"), index=True)
     supervised_on: Mapped[date]
-    note: Mapped[str | None] = mapped_column(Text)
+    # Says what the supervisor saw of the client's session: clinical free text, sealed like session notes.
+    note: Mapped[str | None] = mapped_column(SealedText())
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..permissions import ROLE_LABELS, Role
 from .practice import User
 from .types import UTCDateTime, utcnow
 
@@ -74,3 +75,44 @@ class RecoveryCode(db.Model):
     code_hash: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class StaffInvitation(db.Model):
+    """An owner's invitation to a new staff member, e-mailed to the address typed (services/invitations.py).
+
+    The link carries a random token; only its SHA-256 is stored, so a copy of the database opens no
+    invitation. It works once (accepted_at), until expires_at, and not once cancelled; a resend makes a
+    new token, so the old link stops working. An address that already signs in anywhere on this server
+    gets a message saying so instead of a link, and the row looks the same to the practice."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    practice_id: Mapped[int] = mapped_column(ForeignKey("practice.id"), index=True)
+    # Stored lower-cased, as User.email; not unique: two practices may invite the same address.
+    email: Mapped[str] = mapped_column(String(254))
+    full_name: Mapped[str] = mapped_column(String(120))
+    # permissions.Role value, given to the account made when the invitation is accepted.
+    role: Mapped[str] = mapped_column(String(20))
+    credentials: Mapped[str | None] = mapped_column(String(120))
+    npi: Mapped[str | None] = mapped_column(String(10))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_count: Mapped[int] = mapped_column(default=1)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_staff_invitation_practice_open", "practice_id", "accepted_at", "cancelled_at"),)
+
+    @property
+    def pending(self) -> bool:
+        return self.accepted_at is None and self.cancelled_at is None
+
+    def expired(self, now: datetime) -> bool:
+        return self.expires_at <= now
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS[Role(self.role)]

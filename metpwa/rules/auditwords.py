@@ -19,6 +19,7 @@ RECORD_WORDS = {
     "StaffCredential": "credential", "ContinuingEducation": "continuing education entry",
     "TrainingSession": "training session", "TrainingCompletion": "training attendance",
     "HipaaTrainingWaiver": "HIPAA training waiver", "PracticeDocument": "staff document",
+    "StaffInvitation": "staff invitation",
 }
 # What a page that lists many records was (detail "list" or "report" of a read with no single record).
 LIST_WORDS = {

@@ -287,6 +287,8 @@ ACTIONS = {
     "emergency_start": "Emergency access started", "emergency_end": "Emergency access ended",
     "password_confirm_failed": "Wrong password on the Me page",
     "integrity_failed": "Integrity check failed",
+    "invite": "Staff invited", "invite_resent": "Invitation sent again", "invite_cancelled": "Invitation cancelled",
+    "invite_accepted": "Invitation accepted", "invite_refused": "Invitation link refused",
 }
 
 

@@ -79,3 +79,37 @@ def test_staff_and_training_pages_fit_the_ipad(new_ipad, live_server, orientatio
         ipad.screenshot(path=str(SCREENSHOTS / f"{orientation}-{name}.png"), full_page=True)
         assert ipad.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
         assert ipad.evaluate(CHECK_TARGETS) == [], path
+
+
+def test_owner_invites_a_trainer_who_sets_a_password_and_pin_on_their_own_ipad(ipad, new_ipad, live_server):
+    """The invitation from end to end: the owner types name, address and role; the new trainer opens the
+    e-mailed link, chooses a password and PIN on a page with thumb-sized targets, and signs in."""
+    import re
+
+    from metpwa import mail
+
+    sign_in(ipad, "dana@riverside.example")
+    ipad.goto(live_server.url + "/staff")
+    _fill(ipad, "#full_name", "Robin Invited")
+    _fill(ipad, "#email", "robin.invited@riverside.example")
+    ipad.locator("#role").select_option("trainer")
+    ipad.locator("button:has-text('Send invitation')").tap()
+    ipad.wait_for_selector("text=Invitation sent to robin.invited@riverside.example.")
+    assert "Robin Invited" in ipad.locator("#invitations").inner_text()
+    message = mail.sent(live_server.app)[-1]
+    assert message.to == "robin.invited@riverside.example"
+    link = re.search(r"(http://\S+/welcome/\S+)", message.body).group(1)
+    robin = new_ipad()
+    robin.goto(link)
+    assert "Welcome, Robin Invited" in robin.locator("h1").inner_text()
+    assert robin.locator("#pin").get_attribute("inputmode") == "numeric"
+    assert robin.evaluate(CHECK_TARGETS) == []
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    robin.screenshot(path=str(SCREENSHOTS / "portrait-welcome.png"), full_page=True)
+    _fill(robin, "#password", "robin's own passphrase")
+    _fill(robin, "#confirm", "robin's own passphrase")
+    _fill(robin, "#pin", "4826")
+    robin.locator("button:has-text('Save and go to sign-in')").tap()
+    robin.wait_for_url("**/login?welcome=1")
+    sign_in(robin, "robin.invited@riverside.example", "robin's own passphrase")
+    robin.wait_for_selector("text=Robin")

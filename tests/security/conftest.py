@@ -292,7 +292,19 @@ def _staff_records(practice_id: int, user: User, canaries: Canaries, values: dic
             practice_id=practice_id, session_id=made, user_id=user.id, completed_on=date(2026, 1, 8)))
         return made
 
+    def invitation() -> int:
+        # A pending invitation; its link's token (kept only hashed) is the walk's <token>.
+        import hashlib
+
+        token = uuid.uuid4().hex + uuid.uuid4().hex
+        values["token"] = token
+        return _flushed(models.StaffInvitation(
+            practice_id=practice_id, email=f"invitee-{token[:10]}@example.org", full_name="Ivy Invitee",
+            role="trainer", token_hash=hashlib.sha256(token.encode()).hexdigest(), created_by_id=user.id,
+            expires_at=datetime(2099, 1, 1, tzinfo=UTC)))
+
     return {
+        "invitation_id": invitation,
         "practice_document_id": card,
         "credential_id": credential,
         "ce_id": lambda: _flushed(models.ContinuingEducation(

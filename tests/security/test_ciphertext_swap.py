@@ -183,3 +183,30 @@ def test_a_final_report_that_no_longer_matches_its_fingerprint_is_refused_and_lo
         # Only the download that was served is on the accounting of disclosures.
         assert len(_db.session.scalars(select(Disclosure).where(Disclosure.client_id == world.home["client_id"]))
                    .all()) == 1
+
+
+def test_a_supervision_note_is_sealed_and_one_planted_by_hand_is_refused(app, world, personas, new_agent,
+                                                                        real_errors, calm_sessions, figures):
+    """Found after the outside probe: supervision.note (what the supervising PT saw of a client's session,
+    shown on the billing set-up page) was plain text. It is sealed to its row like session notes: the
+    database holds no trace of it, and plain text written there by hand is refused, never shown."""
+    from metpwa.models import Supervision
+
+    from .conftest import SESSION_START
+
+    note = f"Watched the step-ups {world.home_canaries.clinical}"
+    with app.app_context():
+        row = Supervision(practice_id=personas.practice_id, supervisor_id=world.home["rendering_provider_id"],
+                          session_id=world.home["session_id"], supervised_on=SESSION_START.date(),
+                          note=note, recorded_by_id=personas.owner.id)
+        _db.session.add(row)
+        _db.session.commit()
+        row_id = row.id
+        stored = _db.session.execute(text("SELECT note FROM supervision WHERE id = :row"), {"row": row_id}).scalar()
+    assert stored.startswith("mw2:") and world.home_canaries.clinical not in stored
+    owner = new_agent()
+    owner.login(personas.owner)
+    assert world.home_canaries.clinical in owner.get("/billing/setup/supervision").get_data(as_text=True)
+    _sql(app, "UPDATE supervision SET note = 'Planted by hand' WHERE id = :row", row=row_id)
+    problem = _refused(figures, owner.get("/billing/setup/supervision"), "Planted by hand")
+    assert problem is None, problem

@@ -30,8 +30,9 @@ SHOWS_NO_CLIENT_DATA = {
     "sessions.pick": "a search of the practice's exercise library",
 }
 
-# The sign-in itself: its last-seen touch, and the lock screen locking it (the point of opening it).
-SIGN_IN = frozenset({"staff_session"})
+# Nothing is exempt: the sign-in's last-seen touch is held off (calm_sessions), and the lock screen
+# only shows a sign-in already locked (locking is POST /lock), so a GET writes not even the sign-in.
+SIGN_IN: frozenset[str] = frozenset()
 
 _READS = text("SELECT count(*) FROM audit_event WHERE client_id = :client AND action IN ('read', 'export', 'print') "
               "AND id > :after")

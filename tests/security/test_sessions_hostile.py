@@ -17,7 +17,8 @@ from .walker import COOKIE, Outcome, effects, ghost_url, names_a_record, routes,
 
 SUMMARY = ("sessions: {idle} requests on an idle-locked sign-in, {expired} past the absolute lifetime, {replayed} "
            "with a cookie replayed after sign-out, {cross} with another practice's ids, {half_signed} on a sign-in "
-           "still owing its two-step code; {through} got through")
+           "still owing its two-step code; {lock_tries} tries to lock a sign-in by GET or without a token, {locked_by} locked it; "
+           "{through} got through")
 
 
 def _age(app, db, **columns_ago: timedelta) -> None:
@@ -150,3 +151,34 @@ def test_a_set_key_used_for_another_exercise_is_refused(app, agent, personas, ma
     assert sets[1].status_code == 422 and "reload it" in sets[1].get_data(as_text=True)
     with app.app_context():
         assert [row.reps for row in db.session.query(SetLog).filter_by(idempotency_key="shared-key-0001")] == [7]
+
+
+def test_nothing_but_a_post_with_its_token_locks_a_sign_in(app, personas, agent, probe, calm_sessions, figures):
+    """Found by an outside probe: GET /lock locked the sign-in (the idle timer navigated there), so a link
+    or an image on any site could lock a trainer's iPad mid-session. Every way a page elsewhere can make a
+    browser ask (a link, an image, a prefetch, htmx, with and without Fetch Metadata), and a POST without
+    the CSRF token, must leave the sign-in unlocked and write nothing."""
+    agent.login(personas.colleague)
+    failures = []
+    fetch_metadata = ({}, {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Dest": "image", "Sec-Fetch-Mode": "no-cors"},
+                      {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document"},
+                      {"Sec-Fetch-Site": "same-origin", "Sec-Fetch-Mode": "navigate"}, {"Sec-Fetch-Site": "none"},
+                      {"Sec-Purpose": "prefetch"})
+    for headers in fetch_metadata:
+        for htmx in (False, True):
+            outcome = probe.send(agent, "GET", "/lock?next=/clients", htmx=htmx, headers=headers)
+            figures["lock_tries"] += 1
+            if effects(outcome) or outcome.status == 200:
+                figures["locked_by"] += 1
+                failures.append(f"GET /lock {headers} htmx={htmx} -> {outcome.status} {effects(outcome)}")
+    for data in ({}, {"reason": "idle"}):
+        outcome = probe.send(agent, "POST", "/lock", csrf=False, data=data)
+        figures["lock_tries"] += 1
+        if effects(outcome) or outcome.status != 400:
+            figures["locked_by"] += 1
+            failures.append(f"POST /lock without a token {data} -> {outcome.status} {effects(outcome)}")
+    figures["through"] += len(failures)
+    assert not failures, "\n".join(failures)
+    # The same POST with its token locks, and only then does /lock show the lock screen.
+    assert agent.post("/lock", data={"reason": "idle"}).status_code == 303
+    assert agent.get("/lock").status_code == 200

@@ -61,3 +61,23 @@ class EnrollForm(BaseForm):
 def read_lock_reason(form: MultiDict) -> str:
     """Why the screen is being locked, for the audit event: the Lock button or the page's idle timer."""
     return form.get("reason", "button")[:20]
+
+
+class WelcomeForm(BaseForm):
+    """An invited person's own password and, for the iPad's lock screen, a PIN."""
+
+    password = PasswordField(
+        "Choose a password (at least 12 characters)",
+        validators=[DataRequired("Choose a password."), Length(max=200, message="That password is too long.")],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        "The same password again",
+        validators=[DataRequired("Type the password again."), Length(max=200, message="That password is too long.")],
+        render_kw={"autocomplete": "new-password"},
+    )
+    pin = PasswordField(
+        "Unlock PIN, 4 to 8 digits (optional: set it later on the Me page)",
+        validators=[Length(max=8, message="A PIN is 4 to 8 digits.")],
+        render_kw={"inputmode": "numeric", "pattern": "[0-9]*", "autocomplete": "off", "maxlength": "8"},
+    )

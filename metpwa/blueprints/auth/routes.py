@@ -1,13 +1,21 @@
 """Routes for signing in and out and for the lock screen."""
 
-from flask import current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ...access import SECOND_STEP_ENDPOINTS, go_to, handoff_view, lock_exempt, public, safe_next, second_step_view
 from ...database import writes_last
-from ...services import signin, twofactor
+from ...services import invitations, signin, twofactor
 from . import bp
-from .forms import EnrollForm, RecoveryStepForm, SecondStepForm, SignInForm, UnlockForm, read_lock_reason
+from .forms import (
+    EnrollForm,
+    RecoveryStepForm,
+    SecondStepForm,
+    SignInForm,
+    UnlockForm,
+    WelcomeForm,
+    read_lock_reason,
+)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -108,28 +116,22 @@ def logout():
     return response
 
 
-# Where a navigation came from, as the browser tells it (Fetch Metadata); older browsers send none.
-_OWN_NAVIGATION = frozenset({"same-origin", "none"})
-
-
 @bp.get("/lock")
 @lock_exempt
 def lock():
-    """The lock screen; the page's idle timer comes here, and locking is its visit. A link or an
-    image on another site must not lock someone's iPad (a change by GET carries no CSRF token), so
-    a visit the browser says came from elsewhere only shows the screen of a sign-in already locked."""
-    if request.headers.get("Sec-Fetch-Site", "none") not in _OWN_NAVIGATION:
-        if signin.signed_in().locked_at is None:
-            return redirect(url_for("today.index"), code=303)
-    else:
-        signin.lock(signin.current_staff_session(), reason="lock screen")
+    """The lock screen of a sign-in already locked (by POST /lock, or the server's idle clock). A
+    visit changes nothing: a link or an image on another site must not lock someone's iPad, so a
+    sign-in that is not locked goes to Today."""
+    if signin.signed_in().locked_at is None:
+        return redirect(url_for("today.index"), code=303)
     return _lock_page(UnlockForm())
 
 
 @bp.post("/lock")
 @lock_exempt
 def lock_now():
-    """The Lock button and the page's own idle timer both come here."""
+    """Locking: the Lock button and the page's own idle timer both come here (a change, so a POST
+    with its CSRF token)."""
     signin.lock(signin.current_staff_session(), reason=read_lock_reason(request.form))
     return go_to(url_for("auth.lock"), status_for_htmx=200)
 
@@ -157,6 +159,37 @@ def ping():
     """The page's heartbeat while someone is tapping or typing without saving."""
     signin.check_idle(signin.signed_in(), heartbeat=True)
     return "", 204
+
+
+@bp.route("/welcome/<token>", methods=["GET", "POST"])
+@public
+def accept_invitation(token: str):
+    """An invited person sets their password (and PIN) from the e-mailed link; then they sign in. An
+    unknown, used, cancelled or expired link all answer the same 404, and opening one changes nothing."""
+    invitation = invitations.usable(token)
+    if invitation is None:
+        abort(404)
+    form = WelcomeForm()
+    status = 200
+    if form.validate_on_submit():
+        # Hashed before the write turn (argon2 takes a moment); the service re-checks the link under it.
+        password_hash, pin_hash, errors = invitations.check_new_secrets(form.password.data, form.confirm.data,
+                                                                       form.pin.data or "")
+        if not errors:
+            try:
+                invitations.accept(token, password_hash=password_hash, pin_hash=pin_hash)
+            except invitations.InvitationRefused as refused:
+                return render_template("auth/welcome.html", form=None, invitation=invitation,
+                                       refused=refused.message), 409
+            return redirect(url_for("auth.login", welcome=1), code=303)
+        for name, message in errors.items():
+            getattr(form, name).errors = [message]
+        status = 422
+    elif form.errors:
+        status = 422
+    form.password.data = form.confirm.data = form.pin.data = ""
+    return render_template("auth/welcome.html", form=form, invitation=invitation, refused=None,
+                           practice=invitations.invitation_practice(invitation)), status
 
 
 def _lock_page(form: UnlockForm):

@@ -3,7 +3,7 @@ continuing education and training, and the HIPAA-training gate's waivers."""
 
 import io
 
-from flask import abort, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, get_flashed_messages, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
@@ -18,6 +18,7 @@ from ...models import (
     LoginFailure,
     PracticeDocument,
     StaffCredential,
+    StaffInvitation,
     TrainingCompletion,
     TrainingSession,
     User,
@@ -25,7 +26,8 @@ from ...models import (
 )
 from ...rules import credentials as credential_rules
 from ...scoping import get_for_practice, practice_select, record_id_or_none
-from ...services import audit, credentials, documents, emergency, staff, training, twofactor
+from ...mail import MailError
+from ...services import audit, credentials, documents, emergency, invitations, staff, training, twofactor
 from ...standards.credentials import CREDENTIALS, PROFESSION_LABELS
 from ...standards.training import TOPICS
 from . import bp, forms
@@ -45,6 +47,7 @@ def _staff_page(form: StaffForm | None = None, status: int = 200):
         render_template(
             "staff/index.html", members=members, failures=failures, form=form or StaffForm(),
             role_form=RoleForm(), now=utcnow(), two_factor_required=twofactor.required,
+            invitations=invitations.pending_for(current_user.practice_id), sent=get_flashed_messages(),
             emergency=emergency.overview(current_user.practice_id),
         ),
         status,
@@ -60,19 +63,49 @@ def index():
 @bp.post("")
 @requires("staff.manage")
 def create():
+    """Adding someone is an invitation e-mailed to the address: the answer is the same whether or not
+    the address already signs in anywhere on this server (only the message to that address differs)."""
     form = StaffForm()
     if form.validate_on_submit():
         try:
-            staff.create_user(
-                current_user.practice, email=form.email.data, full_name=form.full_name.data,
-                role=form.role.data, password=form.password.data, credentials=form.credentials.data,
-                npi=form.npi.data, by=current_user,
-            )
-            return redirect(url_for("staff.index"), code=303)
-        except staff.StaffRuleBroken as broken:
-            getattr(form, broken.field).errors = [broken.message]
-    form.password.data = ""
+            invitations.invite(current_user.practice, email=form.email.data, full_name=form.full_name.data,
+                               role=form.role.data, credentials=form.credentials.data, npi=form.npi.data,
+                               by=current_user)
+        except MailError as failed:
+            form.email.errors = [str(failed)]
+        else:
+            flash(f"Invitation sent to {form.email.data.strip().lower()}.")
+            return redirect(url_for("staff.index", _anchor="invitations"), code=303)
     return _staff_page(form, 422)
+
+
+def _invitation(invitation_id: int) -> StaffInvitation:
+    """A pending invitation of this practice (another practice's id, or one used or cancelled: 404)."""
+    invitation = get_for_practice(StaffInvitation, invitation_id)
+    if not invitation.pending:
+        abort(404)
+    return invitation
+
+
+@bp.post("/invitations/<int:invitation_id>/resend")
+@requires("staff.manage")
+def resend_invitation(invitation_id: int):
+    invitation = _invitation(invitation_id)
+    try:
+        invitations.resend(invitation, by=current_user)
+    except MailError as failed:
+        return render_error(503, str(failed))
+    flash(f"Invitation sent to {invitation.email} again; the earlier link no longer works.")
+    return redirect(url_for("staff.index", _anchor="invitations"), code=303)
+
+
+@bp.post("/invitations/<int:invitation_id>/cancel")
+@requires("staff.manage")
+def cancel_invitation(invitation_id: int):
+    invitation = _invitation(invitation_id)
+    invitations.cancel(invitation, by=current_user)
+    flash(f"Invitation to {invitation.email} cancelled; its link no longer works.")
+    return redirect(url_for("staff.index", _anchor="invitations"), code=303)
 
 
 @bp.post("/<int:user_id>/role")

@@ -1,7 +1,7 @@
 """the payer's choice of distinct-service modifier (59 or XE/XS/XP/XU)
 
 Revision ID: 0022_distinct_service_modifier
-Revises: 0019_claim_lines_frozen
+Revises: 0021_invitations_sealed_notes
 Create Date: 2026-12-07 03:30:00
 
 A claim's second code of an NCCI pair carries a distinct-service modifier when the services were
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0022_distinct_service_modifier'
-down_revision = '0019_claim_lines_frozen'
+down_revision = '0021_invitations_sealed_notes'
 branch_labels = None
 depends_on = None
 

@@ -34,7 +34,18 @@
     // so Back cannot bring it back.
     document.body.classList.add("is-locking");
     var next = location.pathname + location.search;
-    location.replace(app.dataset.lockUrl + "?next=" + encodeURIComponent(next));
+    function show() { location.replace(app.dataset.lockUrl + "?next=" + encodeURIComponent(next)); }
+    // Locking is a change (a POST with the CSRF token); the lock screen (GET) only shows it.
+    // Offline, the screen is shown anyway: the server locks on its own idle clock.
+    postLock(app).then(show, show);
+  }
+
+  function postLock(app) {
+    return fetch(app.dataset.lockNowUrl, {
+      method: "POST", credentials: "same-origin", redirect: "manual",
+      headers: { "X-CSRFToken": csrfToken(), "Content-Type": "application/x-www-form-urlencoded" },
+      body: "reason=idle"
+    });
   }
 
   // The lock screen, drawn over this page without leaving it: the page is hidden and taken
@@ -49,11 +60,7 @@
     document.title = "Locked · metpwa";
     app.setAttribute("aria-hidden", "true");
     app.inert = true;
-    fetch(app.dataset.lockNowUrl, {
-      method: "POST", credentials: "same-origin", redirect: "manual",
-      headers: { "X-CSRFToken": csrfToken(), "Content-Type": "application/x-www-form-urlencoded" },
-      body: "reason=idle"
-    }).catch(function () { /* offline: the server locks on its own idle clock */ });
+    postLock(app).catch(function () { /* offline: the server locks on its own idle clock */ });
 
     var panel = document.createElement("section");
     panel.id = "in-place-lock";
