@@ -130,6 +130,11 @@ def shown_today(result) -> str:
     return display_today(result.measure_key, result.raw, result.display)
 
 
+def plural(count, word: str, many: str | None = None) -> str:
+    """"1 session", "3 sessions": a count with its noun, so no screen says "1 sessions"."""
+    return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.filters["upper_first"] = upper_first
@@ -146,6 +151,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = fmt_datetime
     app.jinja_env.filters["time"] = fmt_time
     app.jinja_env.filters["date"] = fmt_date
+    app.jinja_env.filters["plural"] = plural
 
     @app.context_processor
     def shell_settings():

@@ -55,6 +55,10 @@ def test_rom_assessment_by_taps_then_a_plan_with_two_goals_and_four_exercises(ip
     ipad.tap("text=Build the plan")
     ipad.wait_for_selector("#plan-goals")
     goals = ipad.locator("#plan-goals .goal-row")
+    # Issue 21: the builder opens with one blank goal row; a second is one tap on "Add a goal".
+    assert goals.count() == 1
+    ipad.tap("button:has-text('Add a goal')")
+    goals.nth(1).wait_for()
     first, second = goals.nth(0), goals.nth(1)
     first.locator("textarea").tap()
     ipad.keyboard.type("Lift a 20 lb box from the floor to a shelf at work")

@@ -285,7 +285,8 @@ def finish(session_id: int):
 def _sign_page(session_log: SessionLog, *, errors: dict, values: dict, flags: dict, status: int = 200):
     return render_template("sessions/sign.html", **_screen_context(session_log), note_fields=NOTE_FIELDS, errors=errors,
                            values=values, flags=flags, activity_columns=ACTIVITY_COLUMNS,
-                           duration=sessions.duration_minutes(session_log)), status
+                           duration=(duration := sessions.duration_minutes(session_log)),
+                           most_minutes=session_rules.most_minutes(duration)), status
 
 
 @bp.route("/sessions/<int:session_id>/sign", methods=["GET", "POST"])
