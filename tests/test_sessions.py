@@ -192,6 +192,8 @@ def test_skip_is_offered_as_a_plan_change(app, agent, personas, ready):
     agent.post(f"/sessions/{session_id}/finish")
     page = agent.get(f"/sessions/{session_id}/sign").get_data(as_text=True)
     assert "Skipped Tandem stance: Dizzy when standing still today" in page
+    # Issue 21: the hint names the same limit the server keeps (the session's minutes and the grace).
+    assert "The total can be at most 5 minutes" in page and "0 min and 5 for the clock" in page
 
 
 def test_signing_locks_the_session_in_the_app_and_in_the_database(app, db, agent, personas, ready):
