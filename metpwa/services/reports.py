@@ -28,7 +28,7 @@ from ..models import (
 from ..rules import plan as plan_rules
 from ..rules import reports as report_rules
 from ..rules.errors import RecordLocked
-from ..standards.measures import MEASURES
+from ..standards.measures import MEASURES, NPRS
 from . import assessments, audit, measures, plans, printing, referrals, schedule
 from .fingerprints import check_pdf
 
@@ -117,7 +117,7 @@ def content(client: Client, start: date, end: date) -> ReportContent:
     pain = [(s.started_at.astimezone(practice.zone).date(), float(s.pain_before)) for s in signed
             if s.pain_before is not None]
     pain_chart = charts.trend_chart_svg(pain, title="Pain before sessions (0-10)", unit="/10",
-                                        higher_is_better=False) if len(pain) > 1 else None
+                                        higher_is_better=False, axis=NPRS.chart_axis) if len(pain) > 1 else None
     return ReportContent(
         client=client, practice=practice, period_start=start, period_end=end,
         referral=referrals.current_referral(client.id), plan=plan, attended=len(signed), planned=planned,
