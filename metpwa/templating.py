@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from .permissions import document_capability
 from .rules.outcomes import display_today
+from .rules.plan import goal_value
 from .standards.billing import MEDICARE_CLIENT_PAYS_PRIVATELY
 
 _static_versions: dict[str, tuple[float, str]] = {}
@@ -152,6 +153,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["time"] = fmt_time
     app.jinja_env.filters["date"] = fmt_date
     app.jinja_env.filters["plural"] = plural
+    # A goal's readings with its measure's decimals and unit, on every screen and PDF alike.
+    app.jinja_env.globals["goal_value"] = goal_value
 
     @app.context_processor
     def shell_settings():

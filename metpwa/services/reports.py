@@ -65,7 +65,7 @@ class ReportContent:
     latest: Assessment | None
     comparison: dict
     measure_sections: list[MeasureSection]
-    goals: list[tuple]  # (goal text, description, baseline, latest, unit, status)
+    goals: list[tuple]  # (goal text, description, baseline shown, latest shown, unit, status)
     plan_changes: list[tuple[date, str]]
     pain_points: list[tuple[date, float]]
     pain_chart: str | None
@@ -109,7 +109,9 @@ def content(client: Client, start: date, end: date) -> ReportContent:
     for goal in plan.goals if plan else []:
         value = values.get((goal.target_kind, goal.target_key, goal.side))
         status = plan_rules.goal_status(goal, value, week=week) if value is not None else "not measured yet"
-        goals.append((plan_rules.goal_text(goal), goal.description, goal.baseline_value, value, goal.unit, status))
+        # Baseline and latest as the measure shows them (its decimals and unit), never '%g' of a raw mean.
+        goals.append((plan_rules.goal_text(goal), goal.description, plan_rules.goal_value(goal, goal.baseline_value),
+                      plan_rules.goal_value(goal, value), goal.unit, status))
     changes = [(version.created_at.astimezone(practice.zone).date(), f"Plan version {version.version}: {version.reason}")
                for version in versions if begin <= version.created_at < finish]
     changes += [(s.started_at.astimezone(practice.zone).date(), line) for s in signed if s.plan_changes

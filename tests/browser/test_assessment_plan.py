@@ -94,5 +94,5 @@ def test_rom_assessment_by_taps_then_a_plan_with_two_goals_and_four_exercises(ip
     page = ipad.locator("main").inner_text()
     assert "Version 1" in page
     assert "Timed Up and Go below 10 s by week 8" in page
-    assert "Left shoulder flexion above 160 deg by week 8" in page and "Baseline 120 deg" in page
+    assert "Left shoulder flexion above 160° by week 8" in page and "Baseline 120°" in page
     assert ipad.locator("table.data-table tbody tr").count() == 4
