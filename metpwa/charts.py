@@ -129,12 +129,14 @@ def trend_chart_svg(
     band: Band | None = None,
     band_label: str | None = None,
     size: tuple[float, float] = (6.0, 2.6),
+    axis: tuple[float, float] | None = None,
 ) -> str:
     """An outcome measure over time, as an inline-ready <svg> element (no prolog, no style="").
 
     `band` shades a norm or cut-off zone; either end may be None for an open
     zone, e.g. (12.0, None) for the Timed Up and Go fall-risk zone of 12 s or
-    more. The result is cached by content, so asking again for an unchanged
+    more. `axis` fixes the value axis to a scale's ends (pain: 0 to 10) whatever the data.
+    The result is cached by content, so asking again for an unchanged
     chart costs a hash, not a draw (a draw takes about 0.1 s).
 
     The default 6 in width fits the text width of Letter and A4 pages. In an
@@ -159,6 +161,7 @@ def trend_chart_svg(
         "band": list(band) if band else None,
         "band_label": band_label,
         "size": list(size),
+        "axis": list(axis) if axis else None,
     }
     key = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
     svg = _cache.get(key)
@@ -167,7 +170,7 @@ def trend_chart_svg(
     with _draw_lock:
         svg = _draw_trend(
             ordered, title=title, unit=unit, higher_is_better=higher_is_better,
-            baseline=baseline, goal=goal, band=band, band_label=band_label, size=size,
+            baseline=baseline, goal=goal, band=band, band_label=band_label, size=size, axis=axis,
         )
     _cache.put(key, svg)
     return svg
@@ -302,6 +305,7 @@ def _draw_trend(
     band: Band | None,
     band_label: str | None,
     size: tuple[float, float],
+    axis: tuple[float, float] | None = None,
 ) -> str:
     # Imported here so that importing this module (every app start, every CLI
     # command) does not pay matplotlib's import cost.
@@ -316,7 +320,7 @@ def _draw_trend(
         figure = Figure(figsize=size)
         axes = figure.add_subplot()
         _fix_margins(figure, size)
-        low, high = _y_limits(values, baseline, goal, band)
+        low, high = _y_limits(values, baseline, goal, band) if axis is None else _scale_limits(axis)
         if band is not None:
             axes.axhspan(
                 low if band[0] is None else band[0], high if band[1] is None else band[1],
@@ -335,6 +339,8 @@ def _draw_trend(
                 axes.annotate(_number(value), (x_value, value), xytext=(0, 5),
                               textcoords="offset points", ha="center", fontsize=9, color=_SERIES)
         axes.set_ylim(low, high)
+        if axis is not None:
+            axes.set_yticks(_scale_ticks(axis))
         axes.set_xlim(*_x_limits(x[0], x[-1]))
         axes.xaxis.set_major_locator(AutoDateLocator(minticks=3, maxticks=6))
         latest = days[-1]
@@ -378,6 +384,19 @@ def _y_limits(values: list[float], baseline: float | None, goal: float | None, b
     low, high = min(shown), max(shown)
     span = high - low or max(abs(high) * 0.1, 1.0)
     return low - span * 0.12, high + span * 0.22
+
+
+def _scale_limits(axis: tuple[float, float]) -> tuple[float, float]:
+    """A fixed scale's ends, with room for the markers at them and the value labels above the top."""
+    low, high = axis
+    return low - (high - low) * 0.05, high + (high - low) * 0.12
+
+
+def _scale_ticks(axis: tuple[float, float]) -> list[float]:
+    """Ticks at both ends of a fixed scale and at even steps between (0, 2, ... 10 for pain)."""
+    low, high = axis
+    step = (high - low) / 5
+    return [low + step * n for n in range(6)]
 
 
 def _band_text(band: Band, unit: str) -> str:

@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from .permissions import document_capability
 from .rules.outcomes import display_today
+from .rules.plan import goal_value
 from .standards.billing import MEDICARE_CLIENT_PAYS_PRIVATELY
 
 _static_versions: dict[str, tuple[float, str]] = {}
@@ -130,6 +131,11 @@ def shown_today(result) -> str:
     return display_today(result.measure_key, result.raw, result.display)
 
 
+def plural(count, word: str, many: str | None = None) -> str:
+    """"1 session", "3 sessions": a count with its noun, so no screen says "1 sessions"."""
+    return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.filters["upper_first"] = upper_first
@@ -146,6 +152,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = fmt_datetime
     app.jinja_env.filters["time"] = fmt_time
     app.jinja_env.filters["date"] = fmt_date
+    app.jinja_env.filters["plural"] = plural
+    # A goal's readings with its measure's decimals and unit, on every screen and PDF alike.
+    app.jinja_env.globals["goal_value"] = goal_value
 
     @app.context_processor
     def shell_settings():

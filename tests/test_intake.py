@@ -146,3 +146,17 @@ def test_opening_the_health_history_is_audited(app, agent, personas, make):
         views = [event.detail_data.get("view") for event in db.session.scalars(
             select(AuditEvent).where(AuditEvent.client_id == client_id, AuditEvent.action == "read"))]
     assert "intake" in views and "intake step" in views
+
+
+def test_a_refused_medicines_step_keeps_three_spare_rows_not_three_more_each_time(app, agent, personas, make):
+    """Issue 21: each refused save added three empty rows to the medicines list."""
+    client_id = make.client_record(personas.practice_id)
+    agent.login(personas.colleague)
+    data = {"takes_medications": "yes", "medications-0-name": "", "medications-0-dose": "10 mg daily"}
+    # What the form posts back: its three spare rows, left blank.
+    data.update({f"medications-{n}-{field}": "" for n in (1, 2, 3) for field in ("name", "dose", "reason")})
+    response = agent.post(f"/clients/{client_id}/intake/steps/medications", data=data)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'value="10 mg daily"' in body
+    # The row with a dose and no name (its error shown), then three spare rows: four, not seven.
+    assert body.count('name="medications-') == 4 * 3

@@ -363,7 +363,7 @@ def test_the_trend_page_draws_the_chart_with_baseline_band_and_goal(app, trainer
     _plan_with_goals(app, trainer, peggy, personas.practice_id)
     _record(trainer, peggy, "tug", {"trials": ["14.0"], "walking_aid": "cane"})
     page = trainer.get(f"/clients/{peggy}/measures/tug/trend").get_data(as_text=True)
-    svg = re.search(r'<section class="card trend-card"><svg .*?</svg></section>', page, re.S).group(0)
+    svg = re.search(r'<section class="card trend-card"[^>]*><svg .*?</svg></section>', page, re.S).group(0)
     assert "Baseline 20 s" in svg and "Goal 12 s" in svg and "Fall risk: 12 s or slower" in svg
     assert "style=" not in page and "<style" not in page
     assert page.count('class="badge">Baseline') == 1 and "TUG improved from 20.0 s to 14.0 s" in page

@@ -90,8 +90,8 @@ def test_plan_with_two_goals_and_four_exercises(app, agent, personas, client_wit
     assert response.status_code == 303, response.get_data(as_text=True)[:3000]
     page = agent.get(f"/clients/{client_id}/plan").get_data(as_text=True)
     assert "Timed Up and Go below 12 s by week 8" in page
-    assert "Right knee flexion above 115 deg by week 6" in page
-    assert "Baseline 95 deg" in page  # taken from the signed baseline assessment
+    assert "Right knee flexion above 115° by week 6" in page
+    assert "Baseline 95°" in page  # taken from the signed baseline assessment
     assert "3 x 10, RPE 5, rest 60 s" in page
     assert "Version 1" in page
 

@@ -1,6 +1,7 @@
 """Referring providers and referrals: codes exactly as written, checked against ICD-10-CM; the order document."""
 
 import io
+import re
 
 from sqlalchemy import select
 
@@ -195,3 +196,20 @@ def test_ending_a_plan_twice_keeps_the_order_of_the_others(app, agent, personas,
         live = db.session.execute(select(Coverage.priority, Coverage.payer_name).where(
             Coverage.client_id == client_id, Coverage.ended_at.is_(None)).order_by(Coverage.priority)).all()
     assert [tuple(row) for row in live] == [(1, "Cigna"), (2, "Humana")]
+
+
+def test_a_provider_added_from_the_referral_form_is_chosen_on_it(agent, personas, make):
+    """Issue 21: back on the referral form, the newly added referring physician was not selected."""
+    client_id = make.client_record(personas.practice_id)
+    foreign = make.provider(personas.other_practice_id, last="Elsewhere")
+    agent.login(personas.colleague)
+    back = f"/clients/{client_id}/referrals/new"
+    added = agent.post(f"/providers?back={back}", data={"first_name": "Ann", "last_name": "Lee", "kind": "physician",
+                                                        "npi": "1234567893", "credentials": "MD"})
+    assert added.status_code == 303 and added.headers["Location"].startswith(back + "?provider_id=")
+    form = agent.get(added.headers["Location"]).get_data(as_text=True)
+    assert re.search(r'<option selected value="\d+">Ann Lee, MD</option>|<option value="\d+" selected>Ann Lee, MD',
+                     form), form[form.find("<select"):][:900]
+    # Another practice's provider is never chosen, whatever the address says.
+    other = agent.get(f"{back}?provider_id={foreign}").get_data(as_text=True)
+    assert not re.search(r'<option selected value="\d', other)

@@ -61,7 +61,7 @@ def test_preview_finalise_and_the_pdf_carry_the_clients_real_numbers(app, agent,
     words, pages, reader = pdf_text(pdf)
     assert "Opal Whitaker" in words and "6 sessions attended" in words
     assert "TUG improved from 20.0 s to 14.0 s" in words and "larger than the 1.1 s minimal detectable change" in words
-    assert "Right knee flexion above 115 deg by week 8" in words
+    assert "Right knee flexion above 115° by week 8" in words
     assert "Continue twice weekly; progress to single-leg balance." in words
     assert f"Page 1 of {pages}" in words and pages >= 2
     assert "Carl Colleague" in words and "DRAFT" not in words

@@ -192,6 +192,8 @@ def test_skip_is_offered_as_a_plan_change(app, agent, personas, ready):
     agent.post(f"/sessions/{session_id}/finish")
     page = agent.get(f"/sessions/{session_id}/sign").get_data(as_text=True)
     assert "Skipped Tandem stance: Dizzy when standing still today" in page
+    # Issue 21: the hint names the same limit the server keeps (the session's minutes and the grace).
+    assert "The total can be at most 5 minutes" in page and "0 min and 5 for the clock" in page
 
 
 def test_signing_locks_the_session_in_the_app_and_in_the_database(app, db, agent, personas, ready):
@@ -306,6 +308,10 @@ def test_weekly_appointments_follow_local_time_across_daylight_saving(app, agent
     assert [(t.month, t.day, t.hour, t.minute) for t in local] == [
         (10, 26, 14, 30), (10, 29, 14, 30), (11, 2, 14, 30), (11, 5, 14, 30), (11, 9, 14, 30), (11, 12, 14, 30)]
     assert len({t.utcoffset() for t in local}) == 2  # CDT before Nov 1, CST after
+    # Issue 21: booking said nothing; the week it lands on says what was booked.
+    page = agent.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'role="status">Booked ' in page and "Oct 26, 2026, 2:30 PM and 5 more appointments in the series" in page
+    assert 'href="#book"' in page and 'id="book"' in page
 
 
 def test_cancel_and_no_show_need_a_reason_and_count_in_attendance(app, agent, personas, ready):

@@ -4,7 +4,7 @@ session history, attendance and (later) claims have real numbers in them."""
 from __future__ import annotations
 
 import random
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -14,7 +14,8 @@ from ..extensions import db
 from ..models import Appointment, Client, PlanVersion, SetLog, User, utcnow
 from ..services import schedule, sessions
 
-# Demo clients' regular slots: (weekday, weekday) and the local time, per last name.
+# Demo clients' regular slots: (weekday, weekday) and the local time, per last name, written as if
+# the demo were loaded on a Monday; `weekdays_for` turns the week so its Monday is the loading day.
 SLOTS = {
     "Ellison": ((0, 3), time(9, 0)), "Brooks": ((0, 3), time(10, 0)), "Castillo": ((1, 4), time(9, 30)),
     "Nguyen": ((1, 4), time(10, 30)), "Park": ((0, 3), time(11, 0)), "O'Connor": ((1, 4), time(13, 0)),
@@ -30,8 +31,15 @@ NOTES = (
     ("Walked to the corner store twice this week.", "Balance work held 20 s each side without touch-down.",
      "Tolerated well.", "Add head turns to tandem stance next session."),
 )
-NO_SHOW_REASONS = ("Did not answer the reminder call", "Forgot; rebooked for Thursday")
+NO_SHOW_REASONS = ("Did not answer the reminder call", "Forgot; rebooked for the next visit")
 CANCEL_REASONS = ("Doctor's appointment that morning", "Snowstorm; roads closed", "Family visiting")
+
+
+def weekdays_for(slot_weekdays: tuple[int, ...], today: date) -> list[int]:
+    """The slot's weekdays turned so the demo week's Monday falls on `today`: loaded on any day,
+    even a Sunday, the demo has that day's appointments and Ellison's session under way, and each
+    client keeps the same spacing between visits."""
+    return sorted((day + today.weekday()) % 7 for day in slot_weekdays)
 
 
 def seed_book_and_sessions(client: Client, trainer: User, joined: datetime, weeks: int, rng: random.Random,
@@ -46,7 +54,7 @@ def seed_book_and_sessions(client: Client, trainer: User, joined: datetime, week
     first = (joined + timedelta(days=3)).astimezone(practice.zone).date()
     total_weeks = max(1, (today - first).days // 7 + 3)
     appointments = schedule.book(trainer, client, trainer=trainer, day=first, clock=slot[1], duration_minutes=60,
-                                 weekdays=list(slot[0]), weeks=total_weeks)
+                                 weekdays=weekdays_for(slot[0], today), weeks=total_weeks)
     versions = list(db.session.scalars(select(PlanVersion).where(PlanVersion.client_id == client.id)
                                        .order_by(PlanVersion.created_at)))
     for n, appointment in enumerate(appointments):

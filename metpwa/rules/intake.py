@@ -143,13 +143,14 @@ def form_values(step_key: str, answers: Mapping[str, Any]) -> dict[str, list[str
 
 def list_rows(values: FormData, question_key: str) -> list[tuple[int, dict[str, str]]]:
     """A list question's rows in index order as `(n, {field: text})`, for showing the form again;
-    `n` is the index the error keys use."""
+    `n` is the index the error keys use. Rows left blank are not answers and are dropped, so the
+    form's own spare rows do not pile up each time a save is refused."""
     pattern = _row_pattern(QUESTION_BY_KEY[question_key])
     rows: dict[int, dict[str, str]] = {}
     for name, posted in values.items():
         if match := pattern.fullmatch(name):
             rows.setdefault(int(match[1]), {})[match[2]] = _last(_as_list(posted))
-    return sorted(rows.items())
+    return sorted((n, row) for n, row in rows.items() if any(text.strip() for text in row.values()))
 
 
 def missing_steps(answers: Mapping[str, Any]) -> list[str]:

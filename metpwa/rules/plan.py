@@ -163,7 +163,7 @@ GOAL_TARGETS: dict[str, GoalTarget] = {
         # and kilograms are kept and shown to a tenth (Numeric(5, 1)).
         *(
             GoalTarget("rom", limit.key, limit.label, "deg", limit.low, limit.high, False, "above",
-                       ("right", "left"), "{:g} deg", limit.hint, places=1)
+                       ("right", "left"), "{:g}°", limit.hint, places=1)
             for limit in DEGREE_LIMITS
         ),
         # Strength goals are dynamometer readings; manual muscle test grades are too coarse to aim at.
@@ -396,8 +396,24 @@ def exercise_rows(values: FormData) -> list[tuple[int, dict[str, str]]]:
     return _rows(values, "exercises", EXERCISE_FIELDS)
 
 
+def value_text(target_kind: str, target_key: str, value: float, unit: str = "") -> str:
+    """A goal's target, baseline or latest value as the measure shows it everywhere: the same
+    decimals (a TUG of 2.1667 s reads "2.2 s" in goals as in measures) and the same unit ("°")."""
+    target = GOAL_TARGETS.get(f"{target_kind}:{target_key}")
+    if target is None:
+        # A saved goal whose target has since left the standards still has to print.
+        return f"{float(value):g} {unit}".strip()
+    number = round(float(value), target.places) if target.places is not None else float(value)
+    return target.value_format.format(number)
+
+
+def goal_value(goal: GoalStatement, value: float | None) -> str | None:
+    """`value_text` for one of this goal's readings; None when there is none."""
+    return None if value is None else value_text(goal.target_kind, goal.target_key, value, goal.unit)
+
+
 def goal_text(goal: GoalStatement) -> str:
-    """One line for notes and reports: "Right knee flexion above 120 deg by week 6"."""
+    """One line for notes and reports: "Right knee flexion above 120° by week 6"."""
     target = GOAL_TARGETS.get(f"{goal.target_kind}:{goal.target_key}")
     if target is None:
         # A saved goal whose target has since left the standards still has to print.
@@ -406,8 +422,7 @@ def goal_text(goal: GoalStatement) -> str:
         subject = f"{goal.side.capitalize()} {target.label[:1].lower()}{target.label[1:]}"
     else:
         subject = _capitalized(target.label)
-    value = target.value_format.format(goal.target_value)
-    return f"{subject} {goal.direction} {value} by week {goal.by_week}"
+    return f"{subject} {goal.direction} {goal_value(goal, goal.target_value)} by week {goal.by_week}"
 
 
 def plan_week(starts_on: date, day: date) -> int:

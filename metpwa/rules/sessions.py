@@ -202,9 +202,18 @@ def split_minutes(total: int, seconds_by_activity: dict[str, int]) -> dict[str, 
     return {activity: parts.get(activity, 0) for activity in seconds_by_activity}
 
 
+# The clock's grace: a session closed a little after the last set still documents its minutes.
+MINUTES_GRACE = 5
+
+
+def most_minutes(session_minutes: int) -> int:
+    """The most timed minutes a session of this length may document (the hint says the same)."""
+    return session_minutes + MINUTES_GRACE
+
+
 def check_minutes(minutes: dict[str, int], session_minutes: int) -> None:
-    """Timed minutes cannot add up to more than the session lasted (five minutes' grace for the clock)."""
+    """Timed minutes cannot add up to more than the session lasted, with the clock's grace."""
     total = sum(minutes.values())
-    if total > session_minutes + 5:
+    if total > most_minutes(session_minutes):
         raise SessionInputError(
             "minutes", f"The activities add up to {total} minutes, but the session lasted {session_minutes}.")

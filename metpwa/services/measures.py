@@ -316,11 +316,12 @@ class Trend:
     goal: float | None
     band: Band | None
     band_label: str | None
+    axis: tuple[float, float] | None = None
 
     def svg(self) -> str:
         return charts.trend_chart_svg(
             self.points, title=self.title, unit=self.unit, higher_is_better=self.higher_is_better,
-            baseline=self.baseline, goal=self.goal, band=self.band, band_label=self.band_label,
+            baseline=self.baseline, goal=self.goal, band=self.band, band_label=self.band_label, axis=self.axis,
         )
 
 
@@ -374,7 +375,7 @@ def trends(client: Client, measure_key: str, rows: list[OutcomeResult]) -> list[
             title=title, unit=measure.unit, higher_is_better=measure.higher_is_better, points=tuple(points),
             # One point needs no baseline line through it.
             baseline=points[0][1] if len(points) > 1 else None, goal=goal,
-            band=band[0] if band else None, band_label=band[1] if band else None,
+            band=band[0] if band else None, band_label=band[1] if band else None, axis=measure.chart_axis,
         ))
     return charts_data
 

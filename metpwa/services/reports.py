@@ -28,7 +28,7 @@ from ..models import (
 from ..rules import plan as plan_rules
 from ..rules import reports as report_rules
 from ..rules.errors import RecordLocked
-from ..standards.measures import MEASURES
+from ..standards.measures import MEASURES, NPRS
 from . import assessments, audit, measures, plans, printing, referrals, schedule
 from .fingerprints import check_pdf
 
@@ -65,7 +65,7 @@ class ReportContent:
     latest: Assessment | None
     comparison: dict
     measure_sections: list[MeasureSection]
-    goals: list[tuple]  # (goal text, description, baseline, latest, unit, status)
+    goals: list[tuple]  # (goal text, description, baseline shown, latest shown, unit, status)
     plan_changes: list[tuple[date, str]]
     pain_points: list[tuple[date, float]]
     pain_chart: str | None
@@ -109,7 +109,9 @@ def content(client: Client, start: date, end: date) -> ReportContent:
     for goal in plan.goals if plan else []:
         value = values.get((goal.target_kind, goal.target_key, goal.side))
         status = plan_rules.goal_status(goal, value, week=week) if value is not None else "not measured yet"
-        goals.append((plan_rules.goal_text(goal), goal.description, goal.baseline_value, value, goal.unit, status))
+        # Baseline and latest as the measure shows them (its decimals and unit), never '%g' of a raw mean.
+        goals.append((plan_rules.goal_text(goal), goal.description, plan_rules.goal_value(goal, goal.baseline_value),
+                      plan_rules.goal_value(goal, value), goal.unit, status))
     changes = [(version.created_at.astimezone(practice.zone).date(), f"Plan version {version.version}: {version.reason}")
                for version in versions if begin <= version.created_at < finish]
     changes += [(s.started_at.astimezone(practice.zone).date(), line) for s in signed if s.plan_changes
@@ -117,7 +119,7 @@ def content(client: Client, start: date, end: date) -> ReportContent:
     pain = [(s.started_at.astimezone(practice.zone).date(), float(s.pain_before)) for s in signed
             if s.pain_before is not None]
     pain_chart = charts.trend_chart_svg(pain, title="Pain before sessions (0-10)", unit="/10",
-                                        higher_is_better=False) if len(pain) > 1 else None
+                                        higher_is_better=False, axis=NPRS.chart_axis) if len(pain) > 1 else None
     return ReportContent(
         client=client, practice=practice, period_start=start, period_end=end,
         referral=referrals.current_referral(client.id), plan=plan, attended=len(signed), planned=planned,

@@ -179,6 +179,9 @@ class MeasureDefinition:
     fall_risk_cutoffs: tuple[FallRiskCutoff, ...] = ()
     norm_source: str | None = None
     observations: tuple[str, ...] = ()
+    # A scale with fixed ends (pain 0-10) is charted on those ends, so one reading of 4 is not
+    # drawn on an axis from 3.9 to 4.2 that makes it look like a swing.
+    chart_axis: tuple[float, float] | None = None
 
     def limit(self, field: str) -> InputLimit:
         for limit in self.input_limits:
@@ -359,6 +362,7 @@ NPRS = MeasureDefinition(
             "minimal clinically important difference", 2.0, 2.0, "points", FARRAR_2001, relative=0.30, relative_from=4.0
         ),
     ),
+    chart_axis=(0.0, 10.0),
 )
 
 SIX_MINUTE_WALK = MeasureDefinition(

@@ -66,3 +66,36 @@ def test_the_session_screen_has_no_axe_violation(new_ipad, live_server, viewport
     sign_in(ipad, "marcus@riverside.example")
     ipad.goto(f"{ipad.base}/sessions/{session_id}")
     assert violations(ipad) == []
+
+
+def _staff_screens(live_server) -> list[str]:
+    """Every screen the practice's staff work in, with the demo's fullest chart (Ellison's)."""
+    with live_server.app.app_context():
+        from sqlalchemy import select
+
+        from metpwa.extensions import db
+        from metpwa.models import Client, ProgressReport
+
+        client_id = db.session.scalar(select(Client.id).where(Client.last_name == "Ellison"))
+        report_id = db.session.scalar(select(ProgressReport.id).where(ProgressReport.client_id == client_id)
+                                      .order_by(ProgressReport.id))
+    return ["/", "/schedule", "/clients", f"/clients/{client_id}", f"/clients/{client_id}/plan",
+            f"/clients/{client_id}/assessments", f"/clients/{client_id}/measures", f"/clients/{client_id}/measures/tug",
+            f"/clients/{client_id}/reports", f"/reports/{report_id}", "/staff", "/billing/setup",
+            "/claims", "/readiness", "/referral-sources"]
+
+
+@pytest.mark.parametrize("viewport", [PORTRAIT, LANDSCAPE], ids=["portrait", "landscape"])
+def test_every_staff_screen_has_no_axe_violation(new_ipad, live_server, viewport):
+    """Issue 21: Today, the schedule, the clients list, the chart, the plan, assessments, measures (TUG),
+    the reports list and a report, staff, billing set-up, the claims queue, readiness and the referral
+    network, as the owner (who sees them all)."""
+    ipad = new_ipad(viewport)
+    sign_in(ipad, "dana@riverside.example")
+    found = {}
+    for path in _staff_screens(live_server):
+        ipad.goto(ipad.base + path)
+        ipad.wait_for_load_state("networkidle")
+        if problems := violations(ipad):
+            found[path] = problems
+    assert found == {}

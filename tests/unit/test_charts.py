@@ -172,3 +172,14 @@ def test_four_charts_in_a_pdf_stay_vectors_with_text(embedding: str) -> None:
     for title in titles:
         assert title in text
     assert "Fall risk" in text
+
+
+def test_a_pain_chart_is_drawn_on_the_whole_0_to_10_scale() -> None:
+    """Issue 21: one pain reading of 4 was drawn on an axis from 3.90 to 4.20."""
+    from metpwa.standards.measures import NPRS
+
+    svg = charts.trend_chart_svg([(date(2026, 3, 2), 4.0)], title="Pain", unit="points", higher_is_better=False,
+                                 axis=NPRS.chart_axis)
+    texts = set(_texts(svg))
+    assert {"0", "2", "4", "6", "8", "10"} <= texts
+    assert not any(re.fullmatch(r"\d\.\d0", text) for text in texts)

@@ -22,6 +22,7 @@ from metpwa.rules.plan import (
     parse_plan,
     plan_week,
     same_plan,
+    value_text,
 )
 from metpwa.standards.exercises import ACTIVITY_TYPES
 from metpwa.standards.measures import MEASURES
@@ -517,7 +518,7 @@ def test_activity_types_on_offer_are_the_libraries():
     [
         ({}, "Timed Up and Go below 12 s by week 8"),
         ({"target_kind": "rom", "target_key": "knee.flexion", "side": "right", "direction": "above",
-          "target_value": 120.0, "unit": "deg", "by_week": 6}, "Right knee flexion above 120 deg by week 6"),
+          "target_value": 120.0, "unit": "deg", "by_week": 6}, "Right knee flexion above 120° by week 6"),
         ({"target_kind": "strength", "target_key": "knee_extensors", "side": "left", "direction": "above",
           "target_value": 25.0, "unit": "kg", "by_week": 10}, "Left knee extensors above 25 kg by week 10"),
         ({"target_kind": "strength", "target_key": "trunk_extensors", "direction": "above", "target_value": 30.0,
@@ -530,7 +531,7 @@ def test_activity_types_on_offer_are_the_libraries():
          "4-stage balance test above stage 2 of 4 by week 8"),
         ({"target_key": "nprs", "target_value": 3.0, "unit": "points"}, "Numeric pain rating scale below 3/10 by week 8"),
         ({"target_kind": "rom", "target_key": "knee.extension", "side": "left", "direction": "above",
-          "target_value": -5.0, "unit": "deg"}, "Left knee extension above -5 deg by week 8"),
+          "target_value": -5.0, "unit": "deg"}, "Left knee extension above -5° by week 8"),
         # A saved goal whose target has since left the standards still prints.
         ({"target_key": "retired_test", "target_value": 7.5, "unit": "s"}, "retired_test below 7.5 s by week 8"),
     ],
@@ -623,3 +624,12 @@ def test_any_change_to_what_the_plan_prescribes_is_a_different_plan():
     assert not same_plan(parse(post(*rows, frequency_per_week="3")), saved)
     assert not same_plan(parse(post(*rows[:-1])), saved)  # an exercise fewer
     assert not same_plan(parse(post(*rows, duration_weeks="x")), saved)  # not a plan that could be saved
+
+
+def test_a_goals_readings_show_with_their_measures_decimals_and_unit():
+    """Issue 21: one TUG showed as "2.17 s" in goals and "2.2 s" in measures, and "deg" beside "°"."""
+    assert value_text("measure", "tug", 2.1667) == "2.2 s"
+    assert value_text("measure", "gait_speed", 0.8349) == "0.83 m/s"
+    assert value_text("rom", "knee.flexion", 95.04) == "95°"
+    assert value_text("strength", "shoulder_flexors", 18.26) == "18.3 kg"
+    assert value_text("measure", "retired_measure", 3.5, "points") == "3.5 points"

@@ -40,7 +40,7 @@ def _raw_from_plan(plan: PlanVersion | None, today) -> dict[str, list[str]]:
     if plan is None:
         return {"starts_on": [f"{today:%m/%d/%Y}"], "review_on": [f"{today + timedelta(weeks=4):%m/%d/%Y}"],
                 "frequency_per_week": ["2"], "duration_weeks": ["8"], "goals-0-direction": [""],
-                "goals-0-description": [""], "goals-1-description": [""]}
+                "goals-0-description": [""]}
     raw = {"starts_on": [f"{plan.starts_on:%m/%d/%Y}"], "review_on": [f"{plan.review_on:%m/%d/%Y}"],
            "frequency_per_week": [str(plan.frequency_per_week)], "duration_weeks": [str(plan.duration_weeks)]}
     for n, goal in enumerate(plan.goals):

@@ -1,5 +1,7 @@
 """Providers list, recording a referral with its order, attaching an order later, recording clearance."""
 
+from urllib.parse import urlencode
+
 from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -17,6 +19,11 @@ def _provider_choices(form_field) -> None:
         SelectChoice(str(p.id), f"{p.display_name}{' · ' + p.organization if p.organization else ''}")
         for p in referrals.providers(current_user.practice_id)
     ]
+    # Back from adding a provider: the one just added is chosen (only if it is this practice's,
+    # since the choices are).
+    added = request.args.get("provider_id", "")
+    if request.method == "GET" and any(choice.value == added for choice in form_field.choices[1:]):
+        form_field.data = form_field.coerce(added)
 
 
 @bp.get("/providers")
@@ -32,7 +39,10 @@ def add_provider():
     form = ProviderForm()
     back = safe_next(request.args.get("back"))
     if form.validate_on_submit():
-        referrals.add_provider(current_user, form.values())
+        provider = referrals.add_provider(current_user, form.values())
+        if back:
+            # The form that sent the trainer here opens with the new provider chosen.
+            back = f"{back}{'&' if '?' in back else '?'}{urlencode({'provider_id': provider.id})}"
         return redirect(back or url_for("referrals.providers"), code=303)
     return render_template("referrals/providers.html", providers=referrals.providers(current_user.practice_id),
                            form=form, back=back), 422

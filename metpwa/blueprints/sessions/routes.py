@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ...access import requires, safe_next
 from ...charts import sparkline_svg
@@ -60,9 +60,23 @@ def _schedule_page(errors: dict | None = None, values: dict | None = None, statu
                                       .order_by(Client.last_name, Client.first_name)))
     audit.viewed(detail={"list": "schedule", "week": start.isoformat()})
     return render_template("sessions/schedule.html", days=days, week=start, clients=clients, trainers=_trainers(),
+                           booked=_just_booked(request.args.get("booked", type=int)),
                            done=schedule.sessions_for(appointments), errors=errors or {}, values=values or {},
                            chosen_days=values.getlist("weekdays") if values else [],
                            today=practice_today(practice)), status
+
+
+def _just_booked(appointment_id: int | None) -> tuple[Appointment, int] | None:
+    """The appointment a booking just made and how many its series holds, for the confirmation;
+    another practice's id says nothing."""
+    first = db.session.get(Appointment, appointment_id) if appointment_id else None
+    if first is None or first.practice_id != current_user.practice_id:
+        return None
+    if first.series_id is None:
+        return first, 1
+    count = db.session.scalar(select(func.count()).select_from(Appointment)
+                              .where(Appointment.series_id == first.series_id))
+    return first, count
 
 
 @bp.post("/schedule")
@@ -78,9 +92,10 @@ def book():
         errors["trainer_id"] = "Choose the trainer."
     if errors:
         return _schedule_page(errors=errors, values=request.form, status=422)
-    schedule.book(current_user, client, trainer=trainer, day=booking.day, clock=booking.clock,
-                  duration_minutes=booking.duration_minutes, weekdays=booking.weekdays, weeks=booking.weeks)
-    return redirect(url_for("sessions.schedule_week", week=f"{booking.day:%m/%d/%Y}"), code=303)
+    booked = schedule.book(current_user, client, trainer=trainer, day=booking.day, clock=booking.clock,
+                           duration_minutes=booking.duration_minutes, weekdays=booking.weekdays, weeks=booking.weeks)
+    # The week it starts, saying what was booked (the page reads the first appointment back).
+    return redirect(url_for("sessions.schedule_week", week=f"{booking.day:%m/%d/%Y}", booked=booked[0].id), code=303)
 
 
 @bp.post("/appointments/<int:appointment_id>/<action>")
@@ -285,7 +300,8 @@ def finish(session_id: int):
 def _sign_page(session_log: SessionLog, *, errors: dict, values: dict, flags: dict, status: int = 200):
     return render_template("sessions/sign.html", **_screen_context(session_log), note_fields=NOTE_FIELDS, errors=errors,
                            values=values, flags=flags, activity_columns=ACTIVITY_COLUMNS,
-                           duration=sessions.duration_minutes(session_log)), status
+                           duration=(duration := sessions.duration_minutes(session_log)),
+                           most_minutes=session_rules.most_minutes(duration)), status
 
 
 @bp.route("/sessions/<int:session_id>/sign", methods=["GET", "POST"])

@@ -175,6 +175,11 @@
     var strong = document.createElement("strong");
     strong.textContent = text;
     alert.appendChild(strong);
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "btn btn-quiet alert-close";
+    close.textContent = "Close";
+    alert.appendChild(close);
     box.replaceChildren(alert);
   }
 
@@ -185,7 +190,7 @@
     showMessage("The server took too long: that was not saved. Tap again.");
   });
   document.addEventListener("click", function (event) {
-    // Tapping a message dismisses it.
+    // Tapping a message (or its Close button) dismisses it.
     var alert = event.target.closest && event.target.closest("#messages .alert");
     if (alert) alert.remove();
   });

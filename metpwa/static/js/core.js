@@ -26,4 +26,22 @@
     var hex = Array.prototype.map.call(bytes, function (b) { return (b + 0x100).toString(16).slice(1); }).join("");
     return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join("-");
   };
+
+  // Boosted navigation swaps the body and leaves the window where the last page was scrolled, so a
+  // new chart opened 1,132 px down. Every boosted page lands at its top, or at the anchor its link
+  // names; a refused form (422) shows its first error instead.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var detail = event.detail || {};
+    if (!detail.boosted) return;
+    if (detail.xhr && detail.xhr.status === 422) {
+      var problem = document.querySelector(".form-error, [aria-invalid='true']");
+      if (problem) problem.scrollIntoView({ block: "center" });
+      return;
+    }
+    var link = detail.elt && detail.elt.getAttribute ? detail.elt.getAttribute("href") || "" : "";
+    var hash = link.indexOf("#") >= 0 ? link.slice(link.indexOf("#") + 1) : "";
+    var anchor = hash ? document.getElementById(decodeURIComponent(hash)) : null;
+    if (anchor) anchor.scrollIntoView();
+    else window.scrollTo(0, 0);
+  });
 })();

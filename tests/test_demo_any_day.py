@@ -1,0 +1,44 @@
+"""The demo on any day (issue 21): loaded on a Sunday as on a Monday, the demo practice has today's
+appointments and one session under way, so a person trying metpwa lands on a working gym floor."""
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from metpwa.demo.sessions import SLOTS, weekdays_for
+from metpwa.models import Appointment, Practice, SessionLog
+
+MONDAY = date(2026, 12, 7)
+
+
+@pytest.mark.parametrize("today", [MONDAY + timedelta(days=n) for n in range(7)], ids=lambda d: d.strftime("%A"))
+def test_every_weekday_has_visits_and_ellisons_session(today):
+    visiting = {name for name, (days, _) in SLOTS.items() if today.weekday() in weekdays_for(days, today)}
+    # Ellison's session is the one left under way; others fill the rest of Today.
+    assert "Ellison" in visiting
+    assert len(visiting) >= 4
+    for days, _ in SLOTS.values():
+        turned = weekdays_for(days, today)
+        assert len(set(turned)) == 2 and all(0 <= day <= 6 for day in turned)
+
+
+def test_loaded_on_a_monday_the_week_is_the_one_written_down():
+    assert {name: weekdays_for(days, MONDAY) for name, (days, _) in SLOTS.items()} == \
+        {name: sorted(days) for name, (days, _) in SLOTS.items()}
+
+
+def test_the_seeded_demo_has_todays_appointments_and_a_session_under_way(app, db):
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    with app.app_context():
+        from metpwa.clock import practice_today
+        from metpwa.services import schedule
+
+        practice = db.session.scalar(select(Practice).where(Practice.name == "Riverside Medical Exercise"))
+        start, end = schedule.day_bounds(practice, practice_today(practice))
+        todays = db.session.scalars(select(Appointment).where(
+            Appointment.practice_id == practice.id, Appointment.starts_at >= start, Appointment.starts_at < end)).all()
+        assert len(todays) >= 4
+        running = db.session.scalars(select(SessionLog).where(
+            SessionLog.practice_id == practice.id, SessionLog.signed_at.is_(None), SessionLog.started_at >= start)).all()
+        assert [session.client.last_name for session in running] == ["Ellison"]
