@@ -10,7 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from . import access, config, database, errors, headers, keys, templating
-from .extensions import csrf, db, htmx, migrate
+from .extensions import compress, csrf, db, htmx, migrate
 from .rules import icd10
 from .scoping import MAX_ID
 
@@ -48,6 +48,7 @@ def _init_extensions(app: Flask) -> None:
     )
     csrf.init_app(app)
     htmx.init_app(app)
+    compress.init_app(app)
     access.init_app(app)
     headers.init_app(app)
     errors.init_app(app)

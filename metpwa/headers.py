@@ -40,6 +40,9 @@ def add_security_headers(response: Response) -> Response:
         if request.args.get("v"):
             # Versioned URLs change with the file's content, so they may be kept forever.
             headers["Cache-Control"] = "public, max-age=31536000, immutable"
+            # send_file dated Expires by SEND_FILE_MAX_AGE_DEFAULT (an hour): a cache that reads
+            # Expires instead of max-age would drop the file an hour from now.
+            headers.pop("Expires", None)
     else:
         # Pages may hold client data: never store them in any cache, on any device.
         headers["Cache-Control"] = "no-store"

@@ -69,6 +69,27 @@ def test_versioned_static_files_are_cached_for_a_year(agent):
     css = re.search(r'href="(/static/css/app.css\?v=[0-9a-f]+)"', body).group(1)
     response = _fetch(agent, css)
     assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    # send_file's Expires (an hour, from SEND_FILE_MAX_AGE_DEFAULT) would contradict the year.
+    assert "Expires" not in response.headers
+
+
+def test_pages_and_static_files_go_out_compressed(agent, personas):
+    import gzip
+
+    plain = agent.get("/login")
+    assert "Content-Encoding" not in plain.headers
+    squeezed = agent.get("/login", headers={"Accept-Encoding": "gzip"})
+    assert squeezed.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in squeezed.headers["Vary"] and "HX-Request" in squeezed.headers["Vary"]
+    assert squeezed.headers["Cache-Control"] == "no-store"
+    assert gzip.decompress(squeezed.get_data()) == plain.get_data()
+    assert len(squeezed.get_data()) < len(plain.get_data()) / 2
+    css = re.search(r'href="(/static/css/app.css\?v=[0-9a-f]+)"', plain.get_data(as_text=True)).group(1)
+    # Static files are streamed from disk, so they go out in a streaming encoding (zstd, br, deflate).
+    response = agent.get(css, headers={"Accept-Encoding": "zstd, br, gzip"})
+    assert response.headers["Content-Encoding"] in {"zstd", "br"}
+    assert len(response.get_data()) < 15_000
+    response.close()
 
 
 def test_htmx_2_and_signature_pad_are_vendored_with_their_licences():
