@@ -316,6 +316,10 @@
   }
 
   document.addEventListener("htmx:load", function (event) { wire(event.target); });
+  // signature_pad loads on demand (core.js), often after the pad's form is on the page.
+  document.addEventListener("metpwa:loaded", function (event) {
+    if (event.detail.name === "signature") wireSignaturePads(document);
+  });
 
   document.addEventListener("DOMContentLoaded", function () {
     clearStorageIfAsked();
