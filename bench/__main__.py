@@ -215,6 +215,8 @@ def main() -> None:
         f"  cold (import to first PDF): {figures['cold']:.2f} s (target < 3 s: {'met' if figures['cold'] < 3 else 'NOT met'})",
         f"  warm median of 5: {figures['warm']:.2f} s (target < 0.6 s: {'met' if figures['warm'] < 0.6 else 'NOT met'});"
         f" floor (bare one-page WeasyPrint render): {figures['floor']:.2f} s; ratio {figures['warm'] / figures['floor']:.1f}x",
+        f"  a worker's first report: {figures['first_warmed']:.2f} s warmed by metpwa.wsgi, "
+        f"{figures['first_unwarmed']:.2f} s from a bare create_app()",
     ]
     with tempfile.TemporaryDirectory(prefix="metpwa-bench-claims-") as tmp:
         from bench import claims

@@ -31,6 +31,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
+def warm_up(app: Flask) -> None:
+    """Pay now what the first progress report of a process would: matplotlib's import and font
+    list, WeasyPrint's import, its font configuration and the parsed print stylesheet (metpwa.wsgi)."""
+    from . import charts, pdf
+    from .services.printing import PRINT_STYLESHEETS
+
+    charts.warm_up()
+    pdf.warm_up(static_folder=app.static_folder, stylesheets=PRINT_STYLESHEETS)
+
+
 def _wrap_proxy(app: Flask) -> None:
     hops = int(app.config["PROXY_COUNT"])
     if hops:

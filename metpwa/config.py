@@ -70,6 +70,10 @@ class Defaults:
     # the age of majority in the practice's state plus these years (rules.retention).
     RETENTION_YEARS = 7
 
+    # metpwa.wsgi (the production entry point) warms what a first progress report needs before the
+    # app takes requests; METPWA_WARM_UP=false skips it.
+    WARM_UP = True
+
     # Number of reverse proxies in front of the app whose X-Forwarded-For is trusted
     # (needed so login throttling sees the real client address).
     PROXY_COUNT = 0
