@@ -1,7 +1,8 @@
 """Run the benchmarks: `make bench` (or `.venv/bin/python -m bench`). Prints the figures and
 writes them to bench/results/latest.txt.
 
-Report rendering (issue 7): bench/report.py. Claim export (issue 18): bench/claims.py.
+Report rendering (issue 7): bench/report.py. Claim export (issue 18): bench/claims.py. Page weight
+(issue 21): bench/page_weight.py.
 
 Set logging (issue 5): metpwa's POST /sessions/<id>/sets under gunicorn with 2 sync workers on
 SQLite, 16 concurrent connections (wrk -t2 -c16), against the bare floor in bench/floor.py
@@ -218,6 +219,9 @@ def main() -> None:
         f"  a worker's first report: {figures['first_warmed']:.2f} s warmed by metpwa.wsgi, "
         f"{figures['first_unwarmed']:.2f} s from a bare create_app()",
     ]
+    from bench import page_weight
+
+    lines += page_weight.main()
     with tempfile.TemporaryDirectory(prefix="metpwa-bench-claims-") as tmp:
         from bench import claims
 
