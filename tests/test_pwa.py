@@ -138,3 +138,15 @@ def test_ios_gets_a_launch_image_for_each_ipad_screen_in_both_orientations(agent
         assert image.status_code == 200 and Image.open(io.BytesIO(image.get_data())).size == expected, href
     assert orientations["portrait"] == orientations["landscape"] >= 2
     assert (820, 1180) in {(int(w), int(h)) for w, h in re.findall(r"device-width: (\d+)px\) and \(device-height: (\d+)px", body)}
+
+
+def test_a_practice_can_turn_compression_off():
+    """SECURITY.md, "What the deployer must do": METPWA_COMPRESS_REGISTER=false."""
+    from conftest import make_app
+
+    app, cleanup = make_app(COMPRESS_REGISTER=False)
+    try:
+        response = app.test_client().get("/login", headers={"Accept-Encoding": "gzip"})
+        assert response.status_code == 200 and "Content-Encoding" not in response.headers
+    finally:
+        cleanup()
