@@ -1,7 +1,8 @@
 """Run the benchmarks: `make bench` (or `.venv/bin/python -m bench`). Prints the figures and
 writes them to bench/results/latest.txt.
 
-Report rendering (issue 7): bench/report.py. Claim export (issue 18): bench/claims.py.
+Report rendering (issue 7): bench/report.py. Claim export (issue 18): bench/claims.py. Page weight
+(issue 21): bench/page_weight.py.
 
 Set logging (issue 5): metpwa's POST /sessions/<id>/sets under gunicorn with 2 sync workers on
 SQLite, 16 concurrent connections (wrk -t2 -c16), against the bare floor in bench/floor.py
@@ -215,7 +216,12 @@ def main() -> None:
         f"  cold (import to first PDF): {figures['cold']:.2f} s (target < 3 s: {'met' if figures['cold'] < 3 else 'NOT met'})",
         f"  warm median of 5: {figures['warm']:.2f} s (target < 0.6 s: {'met' if figures['warm'] < 0.6 else 'NOT met'});"
         f" floor (bare one-page WeasyPrint render): {figures['floor']:.2f} s; ratio {figures['warm'] / figures['floor']:.1f}x",
+        f"  a worker's first report: {figures['first_warmed']:.2f} s warmed by metpwa.wsgi, "
+        f"{figures['first_unwarmed']:.2f} s from a bare create_app()",
     ]
+    from bench import page_weight
+
+    lines += page_weight.main()
     with tempfile.TemporaryDirectory(prefix="metpwa-bench-claims-") as tmp:
         from bench import claims
 

@@ -32,9 +32,62 @@ def prepare(folder: Path) -> dict[str, str]:
 
 
 def measure(env: dict[str, str]) -> dict:
-    completed = subprocess.run([sys.executable, "-m", "bench.report", "--inside"], cwd=ROOT, check=True,
+    figures = _run(env, "--inside")
+    # A worker's first report once the app is built, as metpwa.wsgi serves it (warmed) and as a bare
+    # create_app() would (issue 21: 0.7 s, against 15 ms for the reports after it).
+    figures["first_warmed"] = _run(env, "--first", "--warm")["first"]
+    figures["first_unwarmed"] = _run(env, "--first")["first"]
+    return figures
+
+
+def _run(env: dict[str, str], *flags: str) -> dict:
+    completed = subprocess.run([sys.executable, "-m", "bench.report", *flags], cwd=ROOT, check=True,
                                env={**os.environ, **env}, capture_output=True, text=True)
     return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def _first(warm: bool) -> None:
+    """In a fresh process: build the app (and warm it, as metpwa.wsgi does), then time the first report."""
+    from metpwa import create_app, warm_up
+
+    app = create_app()
+    warming = 0.0
+    if warm:
+        start = time.perf_counter()
+        warm_up(app)
+        warming = time.perf_counter() - start
+    with app.test_request_context("/"):
+        report = _demo_report()
+        from metpwa.services import reports
+
+        start = time.perf_counter()
+        reports.render(report, signer=None, signed_at=None)
+        first = time.perf_counter() - start
+        start = time.perf_counter()
+        reports.render(report, signer=None, signed_at=None)
+        print(json.dumps({"first": first, "second": time.perf_counter() - start, "warming": warming}))
+
+
+def _demo_report():
+    """The demo practice's richest progress report (the client with the most outcome results), unsaved."""
+    from sqlalchemy import func, select
+
+    from metpwa.clock import practice_today
+    from metpwa.extensions import db
+    from metpwa.models import Client, OutcomeResult, ProgressReport
+    from metpwa.services import reports
+
+    client_id = db.session.execute(select(OutcomeResult.client_id).group_by(OutcomeResult.client_id)
+                                   .order_by(func.count().desc()).limit(1)).scalar_one()
+    client = db.session.get(Client, client_id)
+    first = db.session.scalar(select(func.min(reports.SessionLog.started_at))
+                              .where(reports.SessionLog.client_id == client.id))
+    report = ProgressReport(practice_id=client.practice_id, client_id=client.id, kind="progress",
+                            period_start=first.astimezone(client.practice.zone).date(),
+                            period_end=practice_today(client.practice),
+                            author_id=client.primary_trainer_id, recommendations="Continue twice weekly.")
+    report.client, report.author = client, client.primary_trainer
+    return report
 
 
 def _inside() -> None:
@@ -84,3 +137,5 @@ def _inside() -> None:
 
 if __name__ == "__main__" and "--inside" in sys.argv:
     _inside()
+elif __name__ == "__main__" and "--first" in sys.argv:
+    _first(warm="--warm" in sys.argv)

@@ -10,7 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from . import access, config, database, errors, headers, keys, templating
-from .extensions import csrf, db, htmx, migrate
+from .extensions import compress, csrf, db, htmx, migrate
 from .rules import icd10
 from .scoping import MAX_ID
 
@@ -31,6 +31,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
+def warm_up(app: Flask) -> None:
+    """Pay now what the first progress report of a process would: matplotlib's import and font
+    list, WeasyPrint's import, its font configuration and the parsed print stylesheet (metpwa.wsgi)."""
+    from . import charts, pdf
+    from .services.printing import PRINT_STYLESHEETS
+
+    charts.warm_up()
+    pdf.warm_up(static_folder=app.static_folder, stylesheets=PRINT_STYLESHEETS)
+
+
 def _wrap_proxy(app: Flask) -> None:
     hops = int(app.config["PROXY_COUNT"])
     if hops:
@@ -48,6 +58,7 @@ def _init_extensions(app: Flask) -> None:
     )
     csrf.init_app(app)
     htmx.init_app(app)
+    compress.init_app(app)
     access.init_app(app)
     headers.init_app(app)
     errors.init_app(app)

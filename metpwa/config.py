@@ -86,6 +86,10 @@ class Defaults:
     # How long an invitation's link works.
     INVITATION_HOURS = 72
 
+    # metpwa.wsgi (the production entry point) warms what a first progress report needs before the
+    # app takes requests; METPWA_WARM_UP=false skips it.
+    WARM_UP = True
+
     # Number of reverse proxies in front of the app whose X-Forwarded-For is trusted
     # (needed so login throttling sees the real client address).
     PROXY_COUNT = 0

@@ -1,6 +1,7 @@
 """Configuration order, secret-key rules and cookie security."""
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -149,3 +150,19 @@ def test_production_names_the_sign_in_cookie_for_this_host_only_and_asks_for_htt
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
     development = _app(tmp_path, monkeypatch, env={"METPWA_ENV": "development"})
     assert development.config["SESSION_COOKIE_NAME"] == "metpwa_session"  # plain http on the laptop
+
+
+def test_warm_up_prepares_what_a_first_report_needs(app):
+    """metpwa.wsgi (the production entry point) calls this before the app takes requests (issue 21)."""
+    import sys
+
+    from metpwa import warm_up
+    from metpwa.pdf import render
+
+    warm_up(app)
+    assert "matplotlib.backends.backend_svg" in sys.modules and "weasyprint" in sys.modules
+    assert hasattr(render._prepared_state, "fonts")
+    assert any(path.endswith("print.css") for path, _ in render._prepared_state.sheets)
+    assert app.config["WARM_UP"] is True
+    wsgi = (Path(__file__).parent.parent / "metpwa" / "wsgi.py").read_text()
+    assert 'if app.config["WARM_UP"]:\n    warm_up(app)' in wsgi

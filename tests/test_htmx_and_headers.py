@@ -106,3 +106,18 @@ def test_htmx_is_configured_for_the_csp_and_keeps_no_history(agent):
     assert settings["selfRequestsOnly"] is True
     assert settings["historyCacheSize"] == 0
     assert settings["historyRestoreAsHxRequest"] is False
+
+
+def test_htmx_answers_leave_off_the_headers_only_a_document_reads(agent, personas):
+    """A fragment is read by script into the page already open, whose own policy governs it; a
+    navigation cannot send HX-Request, so nothing that becomes a document loses them (issue 21)."""
+    agent.login(personas.colleague)
+    page = agent.get("/clients")
+    fragment = agent.get("/clients", htmx=True, headers={"HX-Target": "client-results"})
+    for name in ("Content-Security-Policy", "X-Frame-Options", "Cross-Origin-Opener-Policy", "Permissions-Policy"):
+        assert name in page.headers and name not in fragment.headers, name
+    for response in (page, fragment):
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Cache-Control"] == "no-store"
+        assert "HX-Request" in response.headers["Vary"]
+    assert page.headers["Pragma"] == "no-cache" and "Pragma" not in fragment.headers

@@ -69,6 +69,27 @@ def test_versioned_static_files_are_cached_for_a_year(agent):
     css = re.search(r'href="(/static/css/app.css\?v=[0-9a-f]+)"', body).group(1)
     response = _fetch(agent, css)
     assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    # send_file's Expires (an hour, from SEND_FILE_MAX_AGE_DEFAULT) would contradict the year.
+    assert "Expires" not in response.headers
+
+
+def test_pages_and_static_files_go_out_compressed(agent, personas):
+    import gzip
+
+    plain = agent.get("/login")
+    assert "Content-Encoding" not in plain.headers
+    squeezed = agent.get("/login", headers={"Accept-Encoding": "gzip"})
+    assert squeezed.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in squeezed.headers["Vary"] and "HX-Request" in squeezed.headers["Vary"]
+    assert squeezed.headers["Cache-Control"] == "no-store"
+    assert gzip.decompress(squeezed.get_data()) == plain.get_data()
+    assert len(squeezed.get_data()) < len(plain.get_data()) / 2
+    css = re.search(r'href="(/static/css/app.css\?v=[0-9a-f]+)"', plain.get_data(as_text=True)).group(1)
+    # Static files are streamed from disk, so they go out in a streaming encoding (zstd, br, deflate).
+    response = agent.get(css, headers={"Accept-Encoding": "zstd, br, gzip"})
+    assert response.headers["Content-Encoding"] in {"zstd", "br"}
+    assert len(response.get_data()) < 15_000
+    response.close()
 
 
 def test_htmx_2_and_signature_pad_are_vendored_with_their_licences():
@@ -80,3 +101,52 @@ def test_htmx_2_and_signature_pad_are_vendored_with_their_licences():
     assert "Zero-Clause BSD" in (vendor / "htmx-2.0.11.LICENSE.txt").read_text()
     assert "Signature Pad v5.1.4" in (vendor / "signature_pad-5.1.4.umd.min.js").read_text()
     assert "MIT License" in (vendor / "signature_pad-5.1.4.LICENSE.txt").read_text()
+
+
+def test_manifest_describes_the_app_shows_real_screens_and_offers_today_and_schedule(agent, personas):
+    manifest = agent.get("/manifest.webmanifest").get_json()
+    assert "Medical Exercise" in manifest["description"]
+    shots = {shot["form_factor"]: shot for shot in manifest["screenshots"]}
+    assert set(shots) == {"narrow", "wide"}
+    for form_factor, shot in shots.items():
+        image = _fetch(agent, shot["src"])
+        assert image.status_code == 200 and image.mimetype == "image/png" and shot["type"] == "image/png"
+        width, height = Image.open(io.BytesIO(image.get_data())).size
+        assert shot["sizes"] == f"{width}x{height}" and shot["label"]
+        assert (width > height) == (form_factor == "wide")
+    shortcuts = {shortcut["name"]: shortcut for shortcut in manifest["shortcuts"]}
+    assert set(shortcuts) == {"Today", "Schedule"}
+    agent.login(personas.colleague)
+    for shortcut in shortcuts.values():
+        assert agent.get(shortcut["url"]).status_code == 200
+        assert all(_fetch(agent, icon["src"]).status_code == 200 for icon in shortcut["icons"])
+
+
+def test_ios_gets_a_launch_image_for_each_ipad_screen_in_both_orientations(agent):
+    body = agent.get("/login").get_data(as_text=True)
+    links = re.findall(r'<link rel="apple-touch-startup-image" href="([^"]+)" media="([^"]+)">', body)
+    orientations = {"portrait": 0, "landscape": 0}
+    for href, media in links:
+        width = int(re.search(r"device-width: (\d+)px", media).group(1))
+        height = int(re.search(r"device-height: (\d+)px", media).group(1))
+        scale = int(re.search(r"-webkit-device-pixel-ratio: (\d)", media).group(1))
+        orientation = re.search(r"orientation: (\w+)", media).group(1)
+        orientations[orientation] += 1
+        # iOS uses an image only when it is the screen's exact size in the orientation held.
+        expected = (width * scale, height * scale) if orientation == "portrait" else (height * scale, width * scale)
+        image = _fetch(agent, href)
+        assert image.status_code == 200 and Image.open(io.BytesIO(image.get_data())).size == expected, href
+    assert orientations["portrait"] == orientations["landscape"] >= 2
+    assert (820, 1180) in {(int(w), int(h)) for w, h in re.findall(r"device-width: (\d+)px\) and \(device-height: (\d+)px", body)}
+
+
+def test_a_practice_can_turn_compression_off():
+    """SECURITY.md, "What the deployer must do": METPWA_COMPRESS_REGISTER=false."""
+    from conftest import make_app
+
+    app, cleanup = make_app(COMPRESS_REGISTER=False)
+    try:
+        response = app.test_client().get("/login", headers={"Accept-Encoding": "gzip"})
+        assert response.status_code == 200 and "Content-Encoding" not in response.headers
+    finally:
+        cleanup()

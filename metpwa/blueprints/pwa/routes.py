@@ -24,6 +24,40 @@ SHELL_FILES = (
 )
 
 
+BACKGROUND = "#f4f7f8"
+THEME = "#0b5563"
+
+# The iPad screens (CSS pixels, portrait, and pixel ratio) that get a launch image of their own:
+# iOS shows one only when its size and orientation match the screen exactly. 10.2", 10.9" (Air
+# and 10th generation), 11" Pro and 12.9" Pro. tools/launch_images.py draws them.
+LAUNCH_SCREENS = ((810, 1080, 2), (820, 1180, 2), (834, 1194, 2), (1024, 1366, 2))
+
+# Screenshots of real screens from the demo practice, for the install sheet: the session screen on
+# a tablet held upright, Today held sideways. tests/browser/test_install_screens.py takes them.
+SCREENSHOTS = (
+    {"file": "screenshots/session-narrow.png", "sizes": "820x1180", "form_factor": "narrow",
+     "label": "A session under way: the open exercise, its sets and the next set's steppers"},
+    {"file": "screenshots/today-wide.png", "sizes": "1180x820", "form_factor": "wide",
+     "label": "Today: the day's clients, the session under way first"},
+)
+
+
+def launch_image_name(width: int, height: int, scale: int, landscape: bool) -> str:
+    return f"ipad-{width}x{height}@{scale}x-{'landscape' if landscape else 'portrait'}.png"
+
+
+@bp.app_template_global()
+def launch_images() -> list[tuple[str, str]]:
+    """(URL, media query) of each launch image, for base.html's apple-touch-startup-image links."""
+    images = []
+    for width, height, scale in LAUNCH_SCREENS:
+        for landscape in (False, True):
+            media = (f"(device-width: {width}px) and (device-height: {height}px) and "
+                     f"(-webkit-device-pixel-ratio: {scale}) and (orientation: {'landscape' if landscape else 'portrait'})")
+            images.append((static_url("icons/launch/" + launch_image_name(width, height, scale, landscape)), media))
+    return images
+
+
 @bp.get("/manifest.webmanifest")
 @public
 def manifest():
@@ -31,13 +65,15 @@ def manifest():
         {
             "name": "metpwa: Medical Exercise records",
             "short_name": "metpwa",
+            "description": "Records for a Medical Exercise Training practice on the gym floor: the day's "
+                           "clients, sessions set by set, outcome measures, plans and progress reports.",
             "id": "/",
             "start_url": url_for("today.index"),
             "scope": "/",
             "display": "standalone",
             "orientation": "any",
-            "background_color": "#f4f7f8",
-            "theme_color": "#0b5563",
+            "background_color": BACKGROUND,
+            "theme_color": THEME,
             "lang": "en-US",
             "icons": [
                 {"src": static_url("icons/icon-192.png"), "sizes": "192x192", "type": "image/png", "purpose": "any"},
@@ -45,10 +81,26 @@ def manifest():
                 {"src": static_url("icons/icon-maskable-512.png"), "sizes": "512x512", "type": "image/png",
                  "purpose": "maskable"},
             ],
+            "screenshots": [
+                {"src": static_url(shot["file"]), "sizes": shot["sizes"], "type": "image/png",
+                 "form_factor": shot["form_factor"], "label": shot["label"]}
+                for shot in SCREENSHOTS
+            ],
+            # A long press on the home-screen icon goes straight to either.
+            "shortcuts": [
+                {"name": "Today", "short_name": "Today", "description": "The day's clients and sessions",
+                 "url": url_for("today.index"), "icons": [_shortcut_icon()]},
+                {"name": "Schedule", "short_name": "Schedule", "description": "The week's appointments",
+                 "url": url_for("sessions.schedule_week"), "icons": [_shortcut_icon()]},
+            ],
         }
     )
     response.mimetype = "application/manifest+json"
     return response
+
+
+def _shortcut_icon() -> dict:
+    return {"src": static_url("icons/icon-192.png"), "sizes": "192x192", "type": "image/png"}
 
 
 @bp.get("/sw.js")

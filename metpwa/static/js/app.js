@@ -327,7 +327,17 @@
     navigator.serviceWorker.register(url, { scope: "/" }).catch(function () { /* not fatal */ });
   }
 
+  // htmx already sends the CSRF token as X-CSRFToken (the shell's hx-headers); the form's hidden
+  // copy, there for a post without script, need not travel twice on every logged set.
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (event.detail.headers["X-CSRFToken"]) delete event.detail.parameters.csrf_token;
+  });
+
   document.addEventListener("htmx:load", function (event) { wire(event.target); });
+  // signature_pad loads on demand (core.js), often after the pad's form is on the page.
+  document.addEventListener("metpwa:loaded", function (event) {
+    if (event.detail.name === "signature") wireSignaturePads(document);
+  });
 
   document.addEventListener("DOMContentLoaded", function () {
     clearStorageIfAsked();

@@ -2,6 +2,8 @@
    and the one way to make an idempotency key. The other scripts call
      metpwa.csrfToken()  the token the server wrote on the shell (#app hx-headers), "" when signed out
      metpwa.newKey()     a fresh idempotency key: a version 4 UUID, 8-4-4-4-12 hex digits
+     metpwa.ready(fn)    fn once the page is parsed: at DOMContentLoaded, or at once if that has passed
+   and loads the scripts only some screens use (see "Scripts on demand" below).
    No inline scripts anywhere (the CSP forbids them), no build step. */
 (function () {
   "use strict";
@@ -44,4 +46,46 @@
     if (anchor) anchor.scrollIntoView();
     else window.scrollTo(0, 0);
   });
+
+  metpwa.ready = function (fn) {
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", fn);
+    else fn();
+  };
+
+  // Scripts on demand. The signature pad, the measure screens and the session screen's script are
+  // loaded only where an element asks for them with data-needs="signature measures session", on a
+  // direct load or when such an element arrives with htmx (a boosted navigation swaps the body only,
+  // so a script tag in the new page's head would never run). base.html names each script's
+  // versioned URL in <meta name="metpwa-script-NAME">. Each loads once per page life; loaded after
+  // DOMContentLoaded, it must wire what is already on the page from metpwa.ready, not from
+  // DOMContentLoaded. "metpwa:loaded" (detail.name) tells scripts already running that it is here.
+  var requested = {};
+
+  function load(name) {
+    if (!name || requested[name]) return;
+    var meta = document.querySelector('meta[name="metpwa-script-' + name + '"]');
+    if (!meta) return;
+    requested[name] = true;
+    var script = document.createElement("script");
+    script.src = meta.content;
+    script.async = false;  // several asked at once still run in the order asked
+    script.dataset.script = name;
+    script.addEventListener("load", function () {
+      document.dispatchEvent(new CustomEvent("metpwa:loaded", { detail: { name: name } }));
+    });
+    // A failed download (the wifi dropped mid-navigation) may be asked for again by the next screen.
+    script.addEventListener("error", function () { requested[name] = false; script.remove(); });
+    document.head.appendChild(script);
+  }
+
+  metpwa.loadNeeds = function (root) {
+    var elements = root.querySelectorAll ? Array.prototype.slice.call(root.querySelectorAll("[data-needs]")) : [];
+    if (root.matches && root.matches("[data-needs]")) elements.unshift(root);
+    elements.forEach(function (element) { element.dataset.needs.split(/\s+/).forEach(load); });
+  };
+
+  // After the deferred scripts in base.html (htmx, app.js, ...) have run, so a script loaded here
+  // finds them; then on everything htmx swaps in.
+  metpwa.ready(function () { metpwa.loadNeeds(document); });
+  document.addEventListener("htmx:load", function (event) { metpwa.loadNeeds(event.target); });
 })();

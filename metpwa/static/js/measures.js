@@ -690,5 +690,5 @@
   }
 
   document.addEventListener("htmx:load", function (event) { wire(event.target); });
-  document.addEventListener("DOMContentLoaded", function () { wire(document); });
+  window.metpwa.ready(function () { wire(document); });  // loaded on demand: often after DOMContentLoaded
 })();

@@ -177,5 +177,5 @@
     });
   }
   setInterval(function () { tick(); restTick(); }, 250);
-  document.addEventListener("DOMContentLoaded", tick);
+  window.metpwa.ready(tick);  // loaded on demand: often after DOMContentLoaded
 })();
