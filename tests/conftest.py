@@ -8,6 +8,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import tempfile
 import threading
 import time
@@ -53,8 +54,10 @@ def fresh_database():
     return url, {"connect_args": {"options": f"-csearch_path={schema}"}}, drop
 
 
-def make_app(**overrides):
-    url, engine_options, drop = fresh_database()
+def make_app(*, database=None, **overrides):
+    """An app on a fresh, migrated database; or, with database=(url, engine options, drop), on that
+    database as it is (a copy of the seeded demo, already migrated)."""
+    url, engine_options, drop = database or fresh_database()
     config = {
         "ENV": "testing",
         "TESTING": True,
@@ -76,8 +79,9 @@ def make_app(**overrides):
     }
     config.update(overrides)
     app = create_app(config)
-    with app.app_context():
-        flask_migrate.upgrade()
+    if database is None:
+        with app.app_context():
+            flask_migrate.upgrade()
 
     def cleanup():
         with app.app_context():
@@ -90,6 +94,118 @@ def make_app(**overrides):
 @pytest.fixture(scope="session")
 def app():
     app, cleanup = make_app()
+    yield app
+    cleanup()
+
+
+class DemoTemplate:
+    """The demo practice seeded once per test run, for every test that needs it to copy: seeding
+    takes the better part of a minute (its PDFs and charts), and the browser suite and several test
+    files each used to seed their own. A copy is a file copy on SQLite (the backup API, safe in WAL
+    mode) and on PostgreSQL a database made with this one as its TEMPLATE. Copies keep the seeding
+    app's keyring (the demo's rows are sealed with it) and start from a copy of its audit anchor."""
+
+    ZONE = "America/Chicago"  # the demo practice's: its "days ago" are counted in it
+
+    def __init__(self):
+        self.base_url = os.environ.get("METPWA_TEST_DATABASE_URL")
+        self.admin = create_engine(self.base_url, isolation_level="AUTOCOMMIT") if self.base_url else None
+        self.folder = tempfile.mkdtemp(prefix="metpwa-demo-")
+        self.name = None
+        self._seed()
+
+    def _today(self) -> date:
+        from datetime import datetime
+        from zoneinfo import ZoneInfo
+
+        return datetime.now(ZoneInfo(self.ZONE)).date()
+
+    def _database(self, name: str) -> str:
+        from sqlalchemy.engine import make_url
+
+        return make_url(self.base_url).set(database=name).render_as_string(hide_password=False)
+
+    def _seed(self) -> None:
+        from metpwa import demo
+
+        self.keyring = json.loads(Keyring.generate().to_json())
+        self.anchor = os.path.join(self.folder, f"anchor-{uuid.uuid4().hex[:8]}.json")
+        if self.admin is not None:
+            self.name = f"metpwa_demo_{uuid.uuid4().hex[:12]}"
+            with self.admin.connect() as conn:
+                conn.exec_driver_sql(f'CREATE DATABASE "{self.name}"')
+            url = self._database(self.name)
+        else:
+            self.path = os.path.join(self.folder, f"demo-{uuid.uuid4().hex[:8]}.sqlite3")
+            url = f"sqlite:///{self.path}"
+        app, _ = make_app(database=(url, {}, lambda: None), KEYRING=self.keyring, AUDIT_ANCHOR_FILE=self.anchor)
+        with app.app_context():
+            flask_migrate.upgrade()
+            demo.seed()
+            # PostgreSQL copies a template only while nobody is connected to it.
+            _db.engine.dispose()
+        self.seeded_on = self._today()
+
+    def _drop(self) -> None:
+        if self.admin is not None and self.name:
+            with self.admin.connect() as conn:
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+    def copy(self):
+        """A new database holding the seeded demo, as fresh_database() returns one: (url, engine
+        options, drop). Past midnight in the practice's zone the demo is seeded again, so that its
+        "N days ago" read as they would on a demo loaded today."""
+        if self._today() != self.seeded_on:
+            self._drop()
+            self._seed()
+        if self.admin is None:
+            import sqlite3
+
+            target = os.path.join(tempfile.mkdtemp(prefix="metpwa-test-"), "test.sqlite3")
+            source, copy = sqlite3.connect(self.path), sqlite3.connect(target)
+            try:
+                source.backup(copy)
+            finally:
+                source.close()
+                copy.close()
+            return f"sqlite:///{target}", {}, lambda: None
+        name = f"metpwa_copy_{uuid.uuid4().hex[:12]}"
+        with self.admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{self.name}"')
+
+        def drop():
+            with self.admin.connect() as conn:
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+        return self._database(name), {}, drop
+
+    def app(self, **overrides):
+        """An app on a copy of the demo of its own: (app, cleanup)."""
+        anchor = os.path.join(tempfile.mkdtemp(prefix="metpwa-anchor-"), "audit-anchor.json")
+        if os.path.exists(self.anchor):
+            shutil.copyfile(self.anchor, anchor)
+        return make_app(database=self.copy(), KEYRING=self.keyring, AUDIT_ANCHOR_FILE=anchor, **overrides)
+
+    def close(self) -> None:
+        self._drop()
+        if self.admin is not None:
+            self.admin.dispose()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def demo_template():
+    template = DemoTemplate()
+    yield template
+    template.close()
+
+
+@pytest.fixture
+def demo_app(demo_template):
+    """An app on a copy of the demo practice of its own (seeded once per run, see DemoTemplate).
+    Its tests take no `db`, `agent`, `make` or `new_agent`: those bind the shared test app's
+    connection, which this app's queries would then use."""
+    app, cleanup = demo_template.app()
     yield app
     cleanup()
 

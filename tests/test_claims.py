@@ -336,11 +336,12 @@ def test_a_draft_is_rebuilt_after_the_fee_schedule_is_fixed(app, personas, make,
         assert [(ln.code, ln.units, ln.charge) for ln in rebuilt.lines] == [("97116", 2, Decimal("104.00"))]
 
 
-def test_the_demo_has_claims_in_every_state_and_refuses_medicare_with_the_reason(app, db, new_agent):
+def test_the_demo_has_claims_in_every_state_and_refuses_medicare_with_the_reason(demo_app):
+    from conftest import Agent
     from metpwa.models import Client, Payer, SessionLog
     from metpwa.standards.billing import ClaimStatus
 
-    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    app = demo_app
     with app.app_context():
         statuses = set(db.session.scalars(select(Claim.status)))
         assert statuses == {status.value for status in ClaimStatus}
@@ -365,7 +366,7 @@ def test_the_demo_has_claims_in_every_state_and_refuses_medicare_with_the_reason
     from metpwa import demo
     from metpwa.rules import totp
 
-    agent = new_agent()
+    agent = Agent(app.test_client())
     agent.refresh_token("/login")
     response = agent.client.post("/login", data={"email": "ellen@riverside.example", "password": demo.DEMO_PASSWORD,
                                                  "csrf_token": agent.token})

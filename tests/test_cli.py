@@ -36,6 +36,9 @@ def test_seed_demo_prints_logins_and_builds_a_practice(app, db):
     assert result.exit_code == 0, result.output
     assert "dana@riverside.example" in result.output and "riverside-demo-2026" in result.output
     assert "Sign in at http://127.0.0.1:5077 " in result.output
+    from metpwa import demo
+
+    assert demo.DEMO_TOTP_SECRET in result.output  # the owner's and biller's two-step key
     with app.app_context():
         practice = db.session.scalar(select(Practice).where(Practice.name == "Riverside Medical Exercise"))
         roles = sorted(str(u.role) for u in practice.staff)
@@ -81,10 +84,11 @@ def test_seed_demo_prints_logins_and_builds_a_practice(app, db):
     assert twice.exit_code != 0 and "already loaded" in twice.output
 
 
-def test_demo_staff_can_sign_in_and_unlock_with_the_demo_pin(app, db, agent):
-    app.test_cli_runner().invoke(args=["seed-demo"])
+def test_demo_staff_can_sign_in_and_unlock_with_the_demo_pin(demo_app):
     from metpwa import demo
-    from conftest import Persona
+    from conftest import Agent, Persona
+
+    agent = Agent(demo_app.test_client())
 
     marcus = Persona(0, 0, "marcus@riverside.example", "trainer", "Marcus Lee", demo.DEMO_PASSWORD)
     assert agent.login(marcus).status_code == 303

@@ -171,14 +171,13 @@ def test_other_practices_coverage_and_trainers_are_refused(app, agent, personas,
         assert db.session.get(Client, own_client) is not None
 
 
-def test_the_demo_checks_plans_once_payers_are_set_up(app, db):
+def test_the_demo_checks_plans_once_payers_are_set_up(demo_app):
     """The demo's billing set-up comes first (demo/billing.py), then its eligibility checks: one
     authorisation run out and one plan nearly used up."""
     from metpwa.clock import practice_today
     from metpwa.models import Practice
 
-    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
-    with app.app_context():
+    with demo_app.app_context():
         practice = db.session.scalar(select(Practice).where(Practice.name == "Riverside Medical Exercise"))
         checks = db.session.scalars(select(EligibilityVerification)).all()
         assert len(checks) >= 4 and all(c.active for c in checks)

@@ -21,12 +21,12 @@ def _scalar(app, stmt):
 
 
 @pytest.fixture
-def demo_owner(app, db, agent):
-    from conftest import Persona
+def demo_owner(demo_app):
+    """The demo's owner signed in, on a copy of the run's one seeded demo."""
+    from conftest import Agent, Persona
     from metpwa import demo
 
-    result = app.test_cli_runner().invoke(args=["seed-demo"])
-    assert result.exit_code == 0, result.output
+    app, agent = demo_app, Agent(demo_app.test_client())
     dana_id = _scalar(app, select(User.id).where(User.email == "dana@riverside.example"))
     dana = Persona(dana_id, 0, "dana@riverside.example", "owner", "Dana Whitfield", demo.DEMO_PASSWORD,
                    totp_secret=demo.DEMO_TOTP_SECRET)
@@ -38,9 +38,9 @@ def _provider_id(app, last: str) -> int:
     return _scalar(app, select(ReferringProvider.id).where(ReferringProvider.last_name == last))
 
 
-def test_the_demo_practice_network_effectiveness_and_readiness(app, demo_owner):
-    """One test on one seeded demo (loading it takes the better part of a minute)."""
-    agent = demo_owner
+def test_the_demo_practice_network_effectiveness_and_readiness(demo_app, demo_owner):
+    """One test on one copy of the seeded demo."""
+    app, agent = demo_app, demo_owner
     listing = agent.get("/referral-sources")
     body = listing.get_data(as_text=True)
     assert listing.status_code == 200, body

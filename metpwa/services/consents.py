@@ -160,17 +160,30 @@ def withdrawn_ids(client_id: int) -> set[int]:
 
 def facts(client: Client) -> list[ConsentFact]:
     """For each current required form: signed on this version, or only on an older one?"""
-    withdrawn = withdrawn_ids(client.id)
-    signed = [s for s in signatures(client.id) if s.id not in withdrawn]
-    result = []
-    for template in current_templates(client.practice_id):
-        if not template.required:
-            continue
-        result.append(ConsentFact(
+    return facts_for([client])[client.id]
+
+
+def facts_for(clients: list[Client]) -> dict[int, list[ConsentFact]]:
+    """facts() for many clients at once (the owner's readiness dashboard): three queries, not three a client."""
+    ids = [c.id for c in clients]
+    if not ids:
+        return {}
+    withdrawn = {(ref, signature_id) for ref, signature_id in db.session.execute(
+        select(ConsentWithdrawal.client_id, ConsentWithdrawal.signature_id).where(ConsentWithdrawal.client_id.in_(ids)))}
+    signed: dict[int, list[ConsentSignature]] = {ref: [] for ref in ids}
+    for signature in db.session.scalars(select(ConsentSignature).where(ConsentSignature.client_id.in_(ids))
+                                        .order_by(ConsentSignature.signed_at.desc())):
+        if (signature.client_id, signature.id) not in withdrawn:
+            signed[signature.client_id].append(signature)
+    templates = {practice_id: current_templates(practice_id) for practice_id in {c.practice_id for c in clients}}
+    result: dict[int, list[ConsentFact]] = {}
+    for client in clients:
+        mine = signed[client.id]
+        result[client.id] = [ConsentFact(
             key=template.key, title=template.title,
-            signed_current=any(s.template_id == template.id for s in signed),
-            signed_older_version=any(s.template.key == template.key for s in signed),
-        ))
+            signed_current=any(s.template_id == template.id for s in mine),
+            signed_older_version=any(s.template.key == template.key for s in mine),
+        ) for template in templates[client.practice_id] if template.required]
     return result
 
 

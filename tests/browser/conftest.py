@@ -15,7 +15,6 @@ import pytest
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
-from conftest import make_app
 from metpwa import demo
 from metpwa.rules import totp
 
@@ -37,11 +36,10 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture(scope="session")
-def live_server():
-    """The app on 127.0.0.1 (a secure context, so the service worker runs) with the demo practice."""
-    app, cleanup = make_app()
-    with app.app_context():
-        demo.seed()
+def live_server(demo_template):
+    """The app on 127.0.0.1 (a secure context, so the service worker runs) with the demo practice: a
+    copy of the run's one seeded demo."""
+    app, cleanup = demo_template.app()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
