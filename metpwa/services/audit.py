@@ -287,6 +287,7 @@ ACTIONS = {
     "emergency_start": "Emergency access started", "emergency_end": "Emergency access ended",
     "password_confirm_failed": "Wrong password on the Me page",
     "integrity_failed": "Integrity check failed",
+    "outbox_refused": "Gym-floor item refused (key reused)",
 }
 
 
