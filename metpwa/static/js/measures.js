@@ -285,7 +285,7 @@
       // The outbox keeps it (sealed, on this iPad) and sends it once the server can be reached.
       lock(form, true);
       form.classList.add("is-queued");
-      setStatus(form, "waiting", "Waiting: kept on this iPad and sent when the connection is back.");
+      setStatus(form, "waiting", "Waiting: not saved yet. It is kept on this iPad, sealed, and sent when the connection is back.");
       window.metpwa.outbox.add("measure", form.action, new FormData(form), { label: form.dataset.measureName + " result",
                                                                           target: key });
       return;
@@ -392,7 +392,7 @@
         if (fresh) setStatus(fresh, "failed", "Not saved: " + entry.reason);
       } else if (state === "restored" && form) {
         lock(form, true);
-        setStatus(form, "waiting", "Waiting: kept on this iPad and sent when the connection is back.");
+        setStatus(form, "waiting", "Waiting: not saved yet. It is kept on this iPad, sealed, and sent when the connection is back.");
       }
     });
   }

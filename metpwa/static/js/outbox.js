@@ -7,7 +7,7 @@
      left on a shared iPad cannot be read or sent by the next person. Without WebCrypto (plain http
      on a LAN) nothing is written to storage and the pages post as before.
    - Sent in order on `online`, on focus and visibility, and on a timer with backoff (iPad Safari has
-     no Background Sync). One page sends at a time (Web Locks when there are several tabs).
+     no Background Sync).
    - A calm badge in the top bar says "Offline: N waiting" or "All saved"; tapping it lists what is
      waiting, and an entry the server refused stays there with its reason until it is discarded.
    Pages mark their forms with data-outbox="set|vitals|response|measure". */
@@ -188,11 +188,9 @@
   function flush() {
     if (!box.db || box.sending || !csrf()) return Promise.resolve();
     clearTimeout(box.timer);
-    var run = function () { return sendAll(); };
-    // Two tabs of the same iPad must not send the same entry at once (the server would take it
-    // once anyway; this keeps the answers in order).
-    if (navigator.locks && navigator.locks.request) return navigator.locks.request("metpwa-outbox", run);
-    return run();
+    // Two tabs of one iPad may send the same entry at once: the server takes its key once and
+    // answers both alike. (No Web Lock: one held by a page being left stalled the next page.)
+    return sendAll();
   }
 
   function sendAll() {
@@ -421,7 +419,15 @@
   window.addEventListener("offline", badge);
   window.addEventListener("focus", function () { flush(); });
   document.addEventListener("visibilitychange", function () { if (!document.hidden) flush(); });
-  document.addEventListener("metpwa:unlocked", function () { flush(); });
+  document.addEventListener("metpwa:unlocked", function () {
+    var app = document.getElementById("app");
+    try {
+      if (app && app.dataset.outboxKey) {
+        window.sessionStorage.setItem(KEY_SLOT, JSON.stringify({ key: app.dataset.outboxKey, staff: app.dataset.outboxStaff }));
+      }
+    } catch (e) { /* disabled */ }
+    flush();
+  });
 
   // Sign-out: send what can be sent first (a few seconds at most), then the server drops the key
   // and the browser's storage is cleared (Clear-Site-Data); this page empties the outbox too, so
@@ -444,9 +450,19 @@
     });
   }, true);
 
-  // The idle lock: try to send, then forget the key; the lock page has none to give.
-  document.addEventListener("metpwa:locking", function () {
-    if (box.entries.length) flush();
+  // The idle lock: this tab's copy of the key goes at once (the offline page can no longer open
+  // what waits). With nothing waiting the page leaves for the lock screen and forgets the key too.
+  // With something waiting it is sent first if it can be; otherwise the page locks where it is
+  // (app.js: hidden, the PIN to come back) and sends after the unlock: the server refuses this
+  // sign-in's writes while it is locked, so nobody else can send it, and signing out from the lock
+  // drops the key and clears the storage.
+  document.addEventListener("metpwa:locking", function (event) {
+    try { window.sessionStorage.removeItem(KEY_SLOT); } catch (e) { /* disabled */ }
+    if (box.entries.some(function (entry) { return entry.status === "waiting"; })) {
+      event.preventDefault();
+      flush();
+      return;
+    }
     forgetKey();
   });
 
