@@ -76,8 +76,6 @@ def test_offline_sets_vitals_and_tug_reach_the_server_once_each_after_a_reload(n
     before = _sets(live_server, session_id)
     tugs = _tug_count(live_server, client_id)
     ipad = new_ipad()
-    ipad.on("console", lambda m: print("CONSOLE", m.text))
-    ipad.on("pageerror", lambda e: print("PAGEERR", e))
     sign_in(ipad, TRAINER)
     ipad.goto(f"{ipad.base}/sessions/{session_id}")
     _worker_ready(ipad)
@@ -135,8 +133,6 @@ def test_offline_sets_vitals_and_tug_reach_the_server_once_each_after_a_reload(n
     })""")
     ipad.context.set_offline(False)
     ipad.wait_for_url(re.compile(rf".*/sessions/{session_id}(\?.*)?$"))
-    import time
-    print("DEBUG back at", time.strftime("%H:%M:%S"))
     expect(_badge(ipad)).to_have_text("All saved", timeout=15_000)
 
     after = _sets(live_server, session_id)

@@ -283,10 +283,12 @@
     previewSeq++;
     if (window.metpwa.outbox && window.metpwa.outbox.usable()) {
       // The outbox keeps it (sealed, on this iPad) and sends it once the server can be reached.
+      // Read before locking: a disabled field is not part of the form's data.
+      var fields = new FormData(form);
       lock(form, true);
       form.classList.add("is-queued");
       setStatus(form, "waiting", "Waiting: not saved yet. It is kept on this iPad, sealed, and sent when the connection is back.");
-      window.metpwa.outbox.add("measure", form.action, new FormData(form), { label: form.dataset.measureName + " result",
+      window.metpwa.outbox.add("measure", form.action, fields, { label: form.dataset.measureName + " result",
                                                                           target: key });
       return;
     }

@@ -142,6 +142,8 @@
       box.entries.forEach(function (entry) { show(entry, "restored"); });
       badge();
       flush();
+      // Once more shortly after: a page opened as the connection returns may find it not quite back.
+      setTimeout(flush, 2000);
     });
     box.ready.catch(function () { badge(); });
     return box.ready;
@@ -175,6 +177,8 @@
       }).then(function () { flush(); return entry; });
     },
     count: function () { return box.entries.length; },
+    // For the browser tests and a support look: whether it is sending and how often it has failed.
+    state: function () { return { sending: box.sending, tries: box.tries, open: !!box.db, entries: box.entries.length }; },
     flush: function () { return flush(); },
     // Sign-out and the idle lock: try to send what waits, for at most `ms`.
     drain: function (ms) { return drain(ms); },
