@@ -89,7 +89,7 @@ def test_offline_sets_vitals_and_tug_reach_the_server_once_each_after_a_reload(n
     for _ in range(6):
         card.locator("button.btn-done").tap()
     # Each tap is its own set, shown at once as waiting.
-    expect(card.locator(".set-row.is-waiting")).to_have_count(6)
+    expect(card.locator(".set-pending.is-waiting")).to_have_count(6)
     expect(_badge(ipad)).to_have_text("Offline: 6 waiting")
     ipad.locator("#vitals-before label.scale-point", has_text="3").first.tap()
     expect(_badge(ipad)).to_have_text("Offline: 7 waiting")
@@ -187,8 +187,8 @@ def test_items_entered_while_another_ipad_signs_become_an_addendum_draft(new_ipa
 
     floor.context.set_offline(False)
     floor.evaluate("() => window.metpwa.outbox.flush()")
-    expect(card.locator(".set-row.is-waiting")).to_have_count(0, timeout=15_000)
-    expect(card.locator(".set-row", has_text="kept as an addendum draft")).to_have_count(2)
+    expect(card.locator(".set-pending.is-waiting")).to_have_count(0, timeout=15_000)
+    expect(card.locator(".set-pending", has_text="kept as an addendum draft")).to_have_count(2)
     expect(_badge(floor)).to_have_text("All saved")
     assert _sets(live_server, session_id) == before  # the signed note did not change
 

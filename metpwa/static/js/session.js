@@ -25,7 +25,7 @@
     if (!button) return;
     var form = button.closest("form");
     var card = form.closest(".ex-card");
-    var rows = card.querySelectorAll(".set-row");
+    var rows = card.querySelectorAll(".set-row, .set-pending");
     if (!rows.length) return;
     var last = rows[rows.length - 1].dataset;
     ["reps", "seconds", "load", "rpe"].forEach(function (name) {
@@ -116,7 +116,8 @@
         if (!onPage || !table || row) return;
         var fields = new URLSearchParams(entry.body);
         row = document.createElement("tr");
-        row.className = "set-row is-waiting";
+        // Not a .set-row until the server has it: the exercise's progress counts only saved sets.
+        row.className = "set-pending is-waiting";
         row.id = "pending-" + entry.key;
         ["reps", "seconds", "load", "rpe"].forEach(function (name) { row.dataset[name] = fields.get(name) || ""; });
         row.innerHTML = '<td class="set-n">·</td><td class="set-plan"></td><td class="set-done"></td><td class="set-undo"></td>';
