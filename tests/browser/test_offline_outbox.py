@@ -234,7 +234,9 @@ def test_lock_then_sign_out_with_items_waiting_leaves_nothing_readable(new_ipad,
     ipad.context.set_offline(False)
     ipad.goto(f"{ipad.base}/me")
     ipad.tap("button:has-text('Sign out')")
-    ipad.wait_for_url("**/login?bye=1")
+    # The outbox is sent first, then the form goes; Clear-Site-Data may abort a navigation on the way.
+    expect(ipad).to_have_url(re.compile(r".*/login\?bye=1$"), timeout=15_000)
+    ipad.wait_for_load_state()
     assert len(_sets(live_server, session_id)) == len(before) + 3
     assert ipad.evaluate("localStorage.length + sessionStorage.length") == 0
     assert ipad.evaluate("() => indexedDB.databases().then((all) => all.map((db) => db.name))") == []
