@@ -171,8 +171,17 @@
     box.replaceChildren(alert);
   }
 
-  document.addEventListener("htmx:sendError", function () {
-    showMessage("No connection: that was not saved. Check the wifi, then tap again.");
+  // Honest words (issue 20): a page that could not open is not a failed save, and gym-floor writes
+  // never get here (outbox.js keeps them); the message goes when the connection is back.
+  document.addEventListener("htmx:sendError", function (event) {
+    var config = event.detail && event.detail.requestConfig;
+    var reading = config && String(config.verb || "").toLowerCase() === "get";
+    showMessage(reading ? "No connection: that page could not open. Check the wifi, then tap again."
+                        : "No connection: that was not saved. Check the wifi, then tap again.");
+  });
+  window.addEventListener("online", function () {
+    var box = document.getElementById("messages");
+    if (box) box.replaceChildren();
   });
   document.addEventListener("htmx:timeout", function () {
     showMessage("The server took too long: that was not saved. Tap again.");
