@@ -321,7 +321,19 @@
   function registerServiceWorker() {
     var url = document.body.dataset.swUrl;
     if (!url || !("serviceWorker" in navigator)) return;
-    navigator.serviceWorker.register(url, { scope: "/" }).catch(function () { /* not fatal */ });
+    navigator.serviceWorker.register(url, { scope: "/" }).then(function (registration) {
+      // A new version is applied between actions: when this page is left, never mid-entry.
+      window.addEventListener("pagehide", function () {
+        if (registration.waiting) registration.waiting.postMessage("apply-update");
+      });
+      document.addEventListener("htmx:beforeRequest", function (event) {
+        var config = event.detail && event.detail.requestConfig;
+        if (registration.waiting && config && String(config.verb).toLowerCase() === "get" &&
+            (event.detail.boosted || config.boosted)) {
+          registration.waiting.postMessage("apply-update");
+        }
+      });
+    }).catch(function () { /* not fatal */ });
   }
 
   document.addEventListener("htmx:load", function (event) { wire(event.target); });
