@@ -147,6 +147,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["MEDICARE_CLIENT_PAYS_PRIVATELY"] = MEDICARE_CLIENT_PAYS_PRIVATELY
     # A document's Open button is drawn only for a role that may open that kind.
     app.jinja_env.globals["document_capability"] = document_capability
+    # The sign-in's outbox key (static/js/outbox.js), asked for only by the signed-in shell.
+    app.jinja_env.globals["outbox_key"] = _outbox_key
     app.jinja_env.filters["set_summary"] = set_summary
     app.jinja_env.filters["hours"] = hours
     app.jinja_env.filters["datetime"] = fmt_datetime
@@ -159,3 +161,10 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def shell_settings():
         return {"idle_lock_seconds": int(float(app.config["IDLE_LOCK_MINUTES"]) * 60)}
+
+
+def _outbox_key() -> str:
+    from .services.signin import outbox_key  # the services import the app's models: load them late
+
+    return outbox_key()
+

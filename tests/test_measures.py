@@ -185,10 +185,13 @@ def test_arms_used_scores_zero(app, trainer, peggy):
 def test_a_retry_with_the_same_key_answers_with_the_saved_result(app, trainer, peggy):
     key = str(uuid.uuid4())
     first = _record(trainer, peggy, "nprs", {"rating": "4"}, key=key)
-    # A retry after a lost answer: even if the page sent something else, the key decides.
-    again = _record(trainer, peggy, "nprs", {"rating": "5"}, key=key.upper())
+    # A retry after a lost answer, the key in another spelling: the saved result, once.
+    again = _record(trainer, peggy, "nprs", {"rating": "4"}, key=key.upper())
     assert (first.status_code, again.status_code) == (201, 200)
     assert "Pain 4/10." in again.get_data(as_text=True)
+    # The same key with something else is no retry (issue 20): refused, never merged.
+    other = _record(trainer, peggy, "nprs", {"rating": "5"}, key=key)
+    assert other.status_code == 422 and "already used for different values" in other.get_data(as_text=True)
     assert len(_rows(app, peggy)) == 1
 
 

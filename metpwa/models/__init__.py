@@ -40,7 +40,15 @@ from .practice import Practice, User, lower_email
 from .referral_network import RelationshipActivity, RelationshipActivitySource
 from .reports import Disclosure, ProgressReport
 from .security import LoginFailure, RecoveryCode, StaffInvitation, StaffSession
-from .sessions import ACTIVITY_COLUMNS, Appointment, AppointmentSeries, SessionExercise, SessionLog, SetLog
+from .sessions import (
+    ACTIVITY_COLUMNS,
+    Appointment,
+    AppointmentSeries,
+    OutboxReceipt,
+    SessionExercise,
+    SessionLog,
+    SetLog,
+)
 from .staff import (
     ContinuingEducation,
     HipaaTrainingWaiver,
@@ -77,6 +85,7 @@ __all__ = [
     "SessionExercise",
     "SessionLog",
     "SetLog",
+    "OutboxReceipt",
     "Addendum",
     "Assessment",
     "Exercise",

@@ -29,6 +29,10 @@ class StaffSession(db.Model):
     pin_failures: Mapped[int] = mapped_column(default=0)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     end_reason: Mapped[str | None] = mapped_column(String(40))
+    # The key this sign-in's outbox is sealed with on the iPad (AES-GCM, base64 of 32 random bytes):
+    # served to its pages, dropped at sign-out, so what is left waiting on a shared iPad cannot be
+    # read or sent by the next person.
+    outbox_key: Mapped[str | None] = mapped_column(String(64))
     # While set, the password was right but the second step is still owed: "code" (the
     # authenticator's code or a recovery code) or "enroll" (a role that must set one up first).
     # Such a half-signed session reaches only that step (access.guard) and lapses in minutes.

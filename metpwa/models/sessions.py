@@ -166,3 +166,33 @@ class SetLog(db.Model):
         # The next set's number is the highest so far plus one: read from the index, not the rows.
         Index("ix_set_log_exercise_number", "session_exercise_id", "set_number"),
     )
+
+
+class OutboxReceipt(db.Model):
+    """One gym-floor write that arrived from a device's outbox under its idempotency key (a vitals
+    entry, a client response, an item that arrived after its session was signed).
+
+    Sets and outcome results carry their key on their own row; the writes that change a field of
+    the session instead (vitals, a response) have no row of their own to keep it, so this one does.
+    `fingerprint` is a digest of what was sent: the same key with other content is refused, never
+    merged. An item for a session signed meanwhile is kept here as `late_text`, an addendum draft
+    the trainer reviews on the signed session (never a silent loss) until `resolved_at`.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    practice_id: Mapped[int] = mapped_column(ForeignKey("practice.id"))
+    idempotency_key: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(20))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    session_id: Mapped[int] = mapped_column(ForeignKey("session_log.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    performed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # "applied", or "late": the session was signed first and this waits as an addendum draft.
+    outcome: Mapped[str] = mapped_column(String(10), default="applied")
+    late_text: Mapped[str | None] = mapped_column(SealedText())
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        UniqueConstraint("practice_id", "idempotency_key", name="uq_outbox_receipt_practice_key"),
+    )

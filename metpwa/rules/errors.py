@@ -40,3 +40,9 @@ class StaleRecord(Refused):
 
 class RecordNotFound(Exception):
     """No such record in this practice (or not where the request says it is)."""
+
+
+class ArrivedAfterSigning(RecordLocked):
+    """An item from a device's outbox reached a session signed meanwhile (from another iPad): it is
+    kept as an addendum draft for the trainer to review, never applied to the signed note and
+    never dropped."""

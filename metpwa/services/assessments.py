@@ -190,13 +190,17 @@ def make_baseline(user: User, client: Client, assessment: Assessment) -> None:
 
 @rolls_back_on_refusal
 def add_addendum(user: User, *, client_id: int, record_type: str, record_id: int, reason: str, text: str,
-                 overrides: list[dict]) -> Addendum:
+                 overrides: list[dict], reviewed: list | None = None) -> Addendum:
+    """`reviewed`: outbox items that reached the record after signing (models.OutboxReceipt) and
+    were offered in this addendum's form; they stop waiting with it."""
     addendum = Addendum(practice_id=user.practice_id, client_id=client_id, record_type=record_type,
                         record_id=record_id, author_id=user.id, reason=reason.strip()[:300], text=text.strip(),
                         scope_overrides=overrides)
     db.session.add(addendum)
     db.session.flush()
     audit.record("amend", addendum, user=user, client_id=client_id, detail={"record": f"{record_type}:{record_id}"})
+    for item in reviewed or ():
+        item.resolved_at = addendum.written_at or utcnow()
     db.session.commit()
     return addendum
 

@@ -289,6 +289,7 @@ ACTIONS = {
     "integrity_failed": "Integrity check failed",
     "invite": "Staff invited", "invite_resent": "Invitation sent again", "invite_cancelled": "Invitation cancelled",
     "invite_accepted": "Invitation accepted", "invite_refused": "Invitation link refused",
+    "outbox_refused": "Gym-floor item refused (key reused)",
 }
 
 

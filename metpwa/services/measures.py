@@ -3,6 +3,7 @@ once per idempotency key; results by client and measure; the trend charts with t
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -78,7 +79,7 @@ def record(
     key = normalized_key(idempotency_key)
     existing = _by_key(client.practice_id, key)
     if existing is not None:
-        return _replayed(existing, client, measure_key), False
+        return _replayed(existing, client, measure_key, raw, user), False
     measure = definition(measure_key)
     performed_at = performed_at or utcnow()
     aid, chosen, note = _details(measure, walking_aid, observations, note)
@@ -104,7 +105,7 @@ def record(
         existing = _by_key(client.practice_id, key)
         if existing is None:
             raise
-        return _replayed(existing, client, measure_key), False
+        return _replayed(existing, client, measure_key, raw, user), False
     audit.record("create", result, user=user, detail={"measure": measure.key})
     db.session.commit()
     return result, True
@@ -135,11 +136,25 @@ def _by_key(practice_id: int, key: str) -> OutcomeResult | None:
     )
 
 
-def _replayed(existing: OutcomeResult, client: Client, measure_key: str) -> OutcomeResult:
+KEY_REUSED = ("this result's key was already used for different values, so it was not saved (nothing was "
+              "merged): run the test again as a new result, or discard this one")
+
+
+def _replayed(existing: OutcomeResult, client: Client, measure_key: str, raw: Mapping[str, object],
+              user: User) -> OutcomeResult:
     if existing.client_id != client.id or existing.measure_key != measure_key:
         # The key already saved a result of another client or measure.
         raise MeasureInputError("idempotency_key", "this page's result key was already used for another test: "
                                                    "reload the page and run the test again")
+    if json.loads(json.dumps(_plain(dict(raw)))) != json.loads(json.dumps(existing.raw)):
+        # A replay must be the same result (issue 20): other values under its key are refused and
+        # logged, never merged into the saved one.
+        db.session.rollback()
+        audit.record("outbox_refused", None, user=user, practice_id=client.practice_id, client_id=client.id,
+                     outcome="refused", detail={"why": "key reused with other content", "kind": measure_key,
+                                                "key": existing.idempotency_key})
+        db.session.commit()
+        raise MeasureInputError("idempotency_key", KEY_REUSED)
     return existing
 
 

@@ -32,7 +32,7 @@ from ..rules import sessions as session_rules
 from ..rules.errors import RecordLocked, RecordNotFound
 from ..rules.readiness import checklist
 from ..standards.session_log import RESPONSES
-from . import audit, credentials, plans, readiness, referrals, schedule
+from . import audit, credentials, outbox, plans, readiness, referrals, schedule
 from .signin import SignedIn
 
 class SessionBlocked(Exception):
@@ -239,12 +239,14 @@ _SAVED_SET = select(*_LOGGED_COLUMNS).where(_SETS.c.practice_id == bindparam("pr
 
 
 @rolls_back_on_refusal
-def log_set(user: User | SignedIn, session_id: int,
-            entry: session_rules.SetEntry) -> tuple[LoggedSet, bool, PlannedSet]:
+def log_set(user: User | SignedIn, session_id: int, entry: session_rules.SetEntry, *,
+            late_as_draft: bool = False) -> tuple[LoggedSet, bool, PlannedSet]:
     """One set from the tablet, in a fixed number of queries whatever the client's history.
 
     Returns (the set, True when new, what the plan asked of it). A repeated idempotency key (a double tap, a retry after
-    the wifi dropped) returns the set already stored instead of a second one. The write lock is
+    the wifi dropped) returns the set already stored instead of a second one; other numbers under
+    a key already used are refused. From the outbox (`late_as_draft`), a set that reaches the session
+    after it was signed is kept as an addendum draft (ArrivedAfterSigning). The write lock is
     taken here, not at the start of the request, and held for two short statements and the
     audit event, so two iPads logging at once barely wait for each other.
     """
@@ -256,7 +258,11 @@ def log_set(user: User | SignedIn, session_id: int,
     if found is None:
         raise RecordNotFound()
     if found.signed_at is not None:
-        raise RecordLocked(SIGNED)
+        replay = _late_set(user, session_id, entry, found) if late_as_draft else None
+        if replay is None:
+            raise RecordLocked(SIGNED)
+        db.session.commit()
+        return replay, False, _planned_of(found)
     if found.skipped:
         raise session_rules.SessionInputError("session_exercise_id",
                                               "This exercise was skipped: add it again to log sets.")
@@ -273,8 +279,7 @@ def log_set(user: User | SignedIn, session_id: int,
            "performed_at": session_rules.performed_at(entry.performed_at, now), "entered_at": now,
            "idempotency_key": key, "entered_by_id": user.id}
     created = connection.execute(_ADD_SET[connection.dialect.name], row).first()
-    plan = PlannedSet(found.planned_sets, found.planned_reps, found.planned_seconds,
-                      None if found.planned_load is None else float(found.planned_load), found.planned_unit)
+    plan = _planned_of(found)
     if created is None:
         existing = LoggedSet(*connection.execute(_SAVED_SET, {"practice": found.practice_id, "key": key}).one())
         if existing.session_exercise_id != session_exercise_id:
@@ -282,12 +287,63 @@ def log_set(user: User | SignedIn, session_id: int,
             # exercise's set (perhaps another client's) is never shown as this one's.
             raise session_rules.SessionInputError("idempotency_key",
                                                   "This page is out of date: reload it and log the set again.")
+        if _set_content(existing) != _set_content(values):
+            # A replay must be the same set; other numbers under its key are refused, never merged.
+            outbox.refuse_reused(user, practice_id=found.practice_id, client_id=found.client_id, kind="set", key=key)
         db.session.commit()
         return existing, False, plan
     audit.append(connection, "create", practice_id=found.practice_id, user_id=user.id, client_id=found.client_id,
                  object_type="SetLog", object_id=created.id)
     db.session.commit()
     return LoggedSet(*created), True, plan
+
+
+def _planned_of(found) -> PlannedSet:
+    return PlannedSet(found.planned_sets, found.planned_reps, found.planned_seconds,
+                      None if found.planned_load is None else float(found.planned_load), found.planned_unit)
+
+
+def _set_content(values) -> tuple:
+    return (values.reps, values.seconds, None if values.load is None else Decimal(values.load).normalize(),
+            values.load_unit if values.load is not None else None,
+            None if values.rpe is None else Decimal(values.rpe).normalize())
+
+
+def _late_set(user: User | SignedIn, session_id: int, entry: session_rules.SetEntry, found) -> LoggedSet | None:
+    """A set from the outbox that reached a signed session: the same set saved before the signature
+    is a replay (returned as saved); anything else is kept as an addendum draft (outbox.keep_late
+    raises ArrivedAfterSigning). None: not a set the outbox can keep (no key)."""
+    key = outbox.checked_key(entry.idempotency_key)
+    if key is None:
+        return None
+    values = session_rules.check_set(reps=entry.reps, seconds=entry.seconds, load_value=entry.load,
+                                     load_unit=entry.load_unit, rpe_value=entry.rpe)
+    saved = db.session.execute(_SAVED_SET, {"practice": user.practice_id, "key": key}).first()
+    if saved is not None:
+        saved = LoggedSet(*saved)
+        if saved.session_exercise_id != entry.session_exercise_id or _set_content(saved) != _set_content(values):
+            outbox.refuse_reused(user, practice_id=found.practice_id, client_id=found.client_id, kind="set", key=key)
+        return saved
+    session_log = db.session.get(SessionLog, session_id)
+    item = db.session.get(SessionExercise, entry.session_exercise_id)
+    when = session_rules.performed_at(entry.performed_at, utcnow())
+    text = f"Set of {item.exercise.name} logged at {when:%H:%M} UTC, after signing: {_set_words(values)}"
+    outbox.keep_late(user, session_log, key=key, kind="set", content=dict(zip(
+        ("reps", "seconds", "load", "load_unit", "rpe", "item"), (*_set_content(values), item.id))),
+        text=text, performed_at=when)
+
+
+def _set_words(values) -> str:
+    parts = []
+    if values.reps is not None:
+        parts.append(f"{values.reps} reps")
+    if values.seconds is not None:
+        parts.append(f"{values.seconds} s")
+    if values.load is not None:
+        parts.append(f"{Decimal(values.load).normalize():f} {values.load_unit or ''}".strip())
+    if values.rpe is not None:
+        parts.append(f"RPE {Decimal(values.rpe).normalize():f}")
+    return ", ".join(parts) or "no numbers"
 
 
 @rolls_back_on_refusal
@@ -300,7 +356,21 @@ def undo_set(user: User, session_log: SessionLog, row: SetLog) -> None:
 
 @rolls_back_on_refusal
 def record_response(user: User, session_log: SessionLog, item: SessionExercise, *, response: str, pain: str | None,
-                    note: str | None) -> None:
+                    note: str | None, key: str | None = None, performed_at: str | None = None,
+                    late_as_draft: bool = False) -> None:
+    """How the client took the exercise. `key` (from the outbox) makes a replay change nothing; one
+    that reaches the session after it was signed becomes an addendum draft."""
+    key = outbox.checked_key(key)
+    content = {"item": item.id, "response": response, "pain": pain, "note": (note or "").strip()}
+    if outbox.replayed(user, session_log, key=key, kind="response", content=content):
+        return
+    if session_log.signed and key is not None and late_as_draft:
+        words = RESPONSES.get(response, response)
+        outbox.keep_late(user, session_log, key=key, kind="response", content=content,
+                         performed_at=session_rules.performed_at(performed_at, utcnow()),
+                         text=f"Client response to {item.exercise.name}, after signing: {words}"
+                              + (f", pain {pain}/10" if pain and response == "pain_increase" else "")
+                              + (f" ({content['note']})" if content["note"] else ""))
     _refuse_if_signed(session_log)
     if response not in RESPONSES:
         raise session_rules.SessionInputError("response", "Choose how the client responded.")
@@ -309,6 +379,8 @@ def record_response(user: User, session_log: SessionLog, item: SessionExercise, 
         raise session_rules.SessionInputError("response_pain", "Rate the pain from 0 to 10.")
     item.response, item.response_pain = response, value if response == "pain_increase" else None
     item.response_note = (note or "").strip()[:300] or None
+    outbox.keep(user, session_log, key=key, kind="response", content=content,
+                performed_at=session_rules.performed_at(performed_at, utcnow()) if key else None)
     audit.record("update", session_log, user=user, client_id=session_log.client_id, detail={"response": response})
     db.session.commit()
 
@@ -357,8 +429,22 @@ def move(user: User, session_log: SessionLog, item: SessionExercise, step: int) 
 
 
 @rolls_back_on_refusal
-def save_vitals(user: User, session_log: SessionLog, vitals: session_rules.VitalsEntry, *, when: str) -> None:
-    """Pain, heart rate and blood pressure before or after the session, checked for plausibility."""
+def save_vitals(user: User, session_log: SessionLog, vitals: session_rules.VitalsEntry, *, when: str,
+                key: str | None = None, performed_at: str | None = None, late_as_draft: bool = False) -> None:
+    """Pain, heart rate and blood pressure before or after the session, checked for plausibility.
+    `key` (from the outbox) as for record_response."""
+    key = outbox.checked_key(key)
+    content = {"when": when, "pain": vitals.pain, "heart_rate": vitals.heart_rate, "systolic": vitals.systolic,
+               "diastolic": vitals.diastolic}
+    if outbox.replayed(user, session_log, key=key, kind="vitals", content=content):
+        return
+    if session_log.signed and key is not None and late_as_draft:
+        told = ", ".join(f"{label} {content[name]}" for name, label in (
+            ("pain", "pain"), ("heart_rate", "heart rate"), ("systolic", "systolic"), ("diastolic", "diastolic"))
+            if content[name] not in (None, ""))
+        outbox.keep_late(user, session_log, key=key, kind="vitals", content=content,
+                         performed_at=session_rules.performed_at(performed_at, utcnow()),
+                         text=f"Vitals {when} the session, after signing: {told or 'nothing entered'}")
     _refuse_if_signed(session_log)
     pain = session_rules.whole(f"pain_{when}", vitals.pain, kind="pain")
     heart = session_rules.whole(f"heart_rate_{when}", vitals.heart_rate, kind="heart_rate")
@@ -369,6 +455,8 @@ def save_vitals(user: User, session_log: SessionLog, vitals: session_rules.Vital
     setattr(session_log, f"heart_rate_{when}", heart)
     setattr(session_log, f"systolic_{when}", systolic)
     setattr(session_log, f"diastolic_{when}", diastolic)
+    outbox.keep(user, session_log, key=key, kind="vitals", content=content,
+                performed_at=session_rules.performed_at(performed_at, utcnow()) if key else None)
     audit.record("update", session_log, user=user, client_id=session_log.client_id, detail={"vitals": when})
     db.session.commit()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import secrets
 from dataclasses import dataclass, replace
@@ -250,6 +251,7 @@ def start_session(user: User) -> StaffSession:
     staff_session = StaffSession(
         id=_digest(token), user=user, user_id=user.id, practice_id=user.practice_id,
         created_at=now, last_seen_at=now, ip=client_ip(), user_agent=device(), second_step=second_step,
+        outbox_key=base64.b64encode(secrets.token_bytes(32)).decode(),
     )
     db.session.add(staff_session)
     g.cookie_session = staff_session
@@ -444,6 +446,8 @@ def _finish_second_step(staff_session: StaffSession, now: datetime) -> None:
 def end_session(staff_session: StaffSession, reason: str) -> None:
     staff_session.ended_at = utcnow()
     staff_session.end_reason = reason
+    # What this sign-in left waiting on the iPad stays sealed with a key nobody holds any more.
+    staff_session.outbox_key = None
     audit.record("logout", staff_session.user, user=staff_session.user, detail={"reason": reason})
     db.session.commit()
 
@@ -456,6 +460,16 @@ def sign_out(reason: str = "signed out") -> None:
     session.clear()
     _forget_sign_in()
     g.cookie_session = None
+
+
+def outbox_key() -> str:
+    """The key this sign-in's pages seal the gym-floor outbox with (static/js/outbox.js); "" when
+    there is none to give: signed out, half signed in, locked, or handed to a client."""
+    principal = signed_in()
+    if principal is None or principal.locked_at is not None or principal.handoff_client_id is not None:
+        return ""
+    staff_session = current_staff_session()
+    return (staff_session.outbox_key or "") if staff_session is not None else ""
 
 
 def idle_limit() -> timedelta:

@@ -14,6 +14,7 @@ SHELL_FILES = (
     "css/app.css",
     "js/core.js",
     "js/app.js",
+    "js/outbox.js",
     "js/measures.js",
     "js/session.js",
     "vendor/htmx-2.0.11.min.js",

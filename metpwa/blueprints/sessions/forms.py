@@ -113,6 +113,22 @@ def read_response(form: MultiDict) -> ResponseEntry:
     return ResponseEntry(form.get("response", ""), form.get("response_pain"), form.get("response_note"))
 
 
+def read_key(form: MultiDict) -> str | None:
+    """The outbox's idempotency key for a vitals entry or a response (none from a page without it)."""
+    return (form.get("idempotency_key") or "").strip()[:64] or None
+
+
+def read_performed_at(form: MultiDict) -> str | None:
+    """When the tablet says it happened (milliseconds since 1970, as typed; rules.sessions checks it)."""
+    return form.get("performed_at") or None
+
+
+def from_outbox(headers) -> bool:
+    """Sent by the iPad's outbox (static/js/outbox.js), which may deliver it after the session was
+    signed elsewhere: such an item is kept as an addendum draft rather than refused."""
+    return headers.get("X-Metpwa-Outbox") == "1"
+
+
 def read_skip_reason(form: MultiDict) -> str:
     return form.get("skip_reason", "")
 

@@ -17,7 +17,8 @@ from ...models import ACTIVITY_COLUMNS, Appointment, Client, Exercise, SessionEx
 from ...permissions import Role
 from ...rules import sessions as session_rules
 from ...scoping import get_for_practice
-from ...services import assessments, audit, credentials, library, schedule, scope, sessions, signin
+from ...rules.errors import ArrivedAfterSigning
+from ...services import assessments, audit, credentials, library, outbox, schedule, scope, sessions, signin
 from ...standards.exercises import ACTIVITY_SHORT_LABELS
 from ...standards.session_log import NOTE_FIELDS, RESPONSES
 from . import bp, forms
@@ -32,6 +33,12 @@ def _item(session_log: SessionLog, item_id: int) -> SessionExercise:
     if item is None or item.session_id != session_log.id:
         abort(404)
     return item
+
+
+def _late(late: ArrivedAfterSigning):
+    """An outbox item that reached a session signed meanwhile: kept as an addendum draft (202), and
+    the outbox on the iPad is told so by the header, not by a guess from the words."""
+    return render_template("sessions/_late.html", message=late.message), 202, {"X-Outbox-Outcome": "late"}
 
 
 # ---- schedule ----
@@ -166,9 +173,14 @@ def screen(session_id: int):
 
 def _signed_page(session_log: SessionLog, *, errors: dict | None = None, values: dict | None = None,
                  flags: dict | None = None, stale_note: bool = False, status: int = 200):
+    late = outbox.late_drafts(session_log.id)
+    if late and not values:
+        # What reached the session after it was signed waits in the addendum form for review.
+        values = {"text": outbox.draft_text(late), "reason": "Entered on the gym floor before the session was signed; "
+                                                              "it reached the server after signing."}
     return render_template("sessions/signed.html", **_screen_context(session_log), note_fields=NOTE_FIELDS,
                            addenda=assessments.addenda("session", session_log.id), errors=errors or {},
-                           values=values or {}, flags=flags or {}, stale_note=stale_note), status
+                           values=values or {}, flags=flags or {}, stale_note=stale_note, late=late), status
 
 
 @bp.post("/sessions/<int:session_id>/sets")
@@ -178,7 +190,10 @@ def log_set(session_id: int):
     entry = forms.read_set(request.form)
     try:
         # The request's principal, not current_user: the hot path loads no ORM user.
-        row, _, plan = sessions.log_set(signin.signed_in(), session_id, entry)
+        row, _, plan = sessions.log_set(signin.signed_in(), session_id, entry,
+                                        late_as_draft=forms.from_outbox(request.headers))
+    except ArrivedAfterSigning as late:
+        return _late(late)
     except session_rules.SessionInputError as error:
         if not htmx:
             raise  # without the page's script there is no set logger to show it in: the error page says it
@@ -226,7 +241,9 @@ def exercise_action(session_id: int, item_id: int, action: str):
         if action == "response":
             response = forms.read_response(request.form)
             sessions.record_response(current_user, session_log, item, response=response.response, pain=response.pain,
-                                     note=response.note)
+                                     note=response.note, key=forms.read_key(request.form),
+                                     performed_at=forms.read_performed_at(request.form),
+                                     late_as_draft=forms.from_outbox(request.headers))
         elif action == "skip":
             sessions.skip(current_user, session_log, item, forms.read_skip_reason(request.form))
         elif action in ("up", "down"):
@@ -235,6 +252,8 @@ def exercise_action(session_id: int, item_id: int, action: str):
                             code=303)
         else:
             abort(404)
+    except ArrivedAfterSigning as late:
+        return _late(late)
     except session_rules.SessionInputError as error:
         return _card(session_log, item, errors={error.field: error.message}, status=422)
     return _card(session_log, item)
@@ -279,7 +298,11 @@ def vitals(session_id: int, when: str):
     if when not in ("before", "after"):
         abort(404)
     try:
-        sessions.save_vitals(current_user, session_log, forms.read_vitals(request.form, when), when=when)
+        sessions.save_vitals(current_user, session_log, forms.read_vitals(request.form, when), when=when,
+                             key=forms.read_key(request.form), performed_at=forms.read_performed_at(request.form),
+                             late_as_draft=forms.from_outbox(request.headers))
+    except ArrivedAfterSigning as late:
+        return _late(late)
     except session_rules.SessionInputError as error:
         return render_template("sessions/_vitals.html", **_screen_context(session_log), when=when,
                                errors={error.field: error.message}, values=request.form), 422
@@ -346,5 +369,6 @@ def addendum(session_id: int):
     if errors or not session_log.signed:
         return _signed_page(session_log, errors=errors, values=form.values, flags=review.flags, status=422)
     assessments.add_addendum(current_user, client_id=session_log.client_id, record_type="session", record_id=session_log.id,
-                             reason=form.reason.data, text=form.text.data, overrides=review.overrides)
+                             reason=form.reason.data, text=form.text.data, overrides=review.overrides,
+                             reviewed=outbox.late_drafts(session_log.id))
     return redirect(url_for("sessions.screen", session_id=session_log.id, _anchor="addenda"), code=303)

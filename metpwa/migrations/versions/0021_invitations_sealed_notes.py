@@ -1,7 +1,7 @@
 """staff invitations; a supervision's note is sealed like the other clinical free text
 
 Revision ID: 0021_invitations_sealed_notes
-Revises: 0019_claim_lines_frozen
+Revises: 0020_outbox_receipts
 Create Date: 2026-12-07 03:30:00
 
 staff_invitation: an owner adds a staff member by an e-mailed, single-use, expiring link (its token
@@ -22,7 +22,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 revision = '0021_invitations_sealed_notes'
-down_revision = '0019_claim_lines_frozen'
+down_revision = '0020_outbox_receipts'
 branch_labels = None
 depends_on = None
 

@@ -183,8 +183,17 @@
     box.replaceChildren(alert);
   }
 
-  document.addEventListener("htmx:sendError", function () {
-    showMessage("No connection: that was not saved. Check the wifi, then tap again.");
+  // Honest words (issue 20): a page that could not open is not a failed save, and gym-floor writes
+  // never get here (outbox.js keeps them); the message goes when the connection is back.
+  document.addEventListener("htmx:sendError", function (event) {
+    var config = event.detail && event.detail.requestConfig;
+    var reading = config && String(config.verb || "").toLowerCase() === "get";
+    showMessage(reading ? "No connection: that page could not open. Check the wifi, then tap again."
+                        : "No connection: that was not saved. Check the wifi, then tap again.");
+  });
+  window.addEventListener("online", function () {
+    var box = document.getElementById("messages");
+    if (box) box.replaceChildren();
   });
   document.addEventListener("htmx:timeout", function () {
     showMessage("The server took too long: that was not saved. Tap again.");
@@ -324,7 +333,19 @@
   function registerServiceWorker() {
     var url = document.body.dataset.swUrl;
     if (!url || !("serviceWorker" in navigator)) return;
-    navigator.serviceWorker.register(url, { scope: "/" }).catch(function () { /* not fatal */ });
+    navigator.serviceWorker.register(url, { scope: "/" }).then(function (registration) {
+      // A new version is applied between actions: when this page is left, never mid-entry.
+      window.addEventListener("pagehide", function () {
+        if (registration.waiting) registration.waiting.postMessage("apply-update");
+      });
+      document.addEventListener("htmx:beforeRequest", function (event) {
+        var config = event.detail && event.detail.requestConfig;
+        if (registration.waiting && config && String(config.verb).toLowerCase() === "get" &&
+            (event.detail.boosted || config.boosted)) {
+          registration.waiting.postMessage("apply-update");
+        }
+      });
+    }).catch(function () { /* not fatal */ });
   }
 
   // htmx already sends the CSRF token as X-CSRFToken (the shell's hx-headers); the form's hidden

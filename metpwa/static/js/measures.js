@@ -1,8 +1,9 @@
 /* metpwa outcome-measure screens. The stopwatch, countdowns, tap counters, stance timers and
    tap-through questionnaires only fill in ordinary inputs; the server scores and interprets them
    (a preview), and Save posts the result once under an idempotency key. While the wifi is down a
-   result waits in this page's memory (never in browser storage: it is client data) and is sent
-   again until the server answers. Wired from data- attributes: the CSP forbids inline script. */
+   result goes to the outbox (outbox.js: sealed on the iPad with this sign-in's key, sent once the
+   server can be reached); without WebCrypto it waits in this page's memory and is sent again until
+   the server answers. Wired from data- attributes: the CSP forbids inline script. */
 (function () {
   "use strict";
 
@@ -220,7 +221,8 @@
   }
 
   function preview(form) {
-    if (!form.isConnected || form.classList.contains("is-saved") || jobs[form.elements.idempotency_key.value]) return;
+    if (!form.isConnected || form.classList.contains("is-saved") || form.classList.contains("is-queued") ||
+        jobs[form.elements.idempotency_key.value]) return;
     if (running(form)) return;  // the trial is not over yet
     if (!validate(form)) return;
     if (!complete(form)) {
@@ -266,7 +268,8 @@
 
   function save(form) {
     var key = form.elements.idempotency_key.value;
-    if (jobs[key] || form.classList.contains("is-saved")) return;  // a double tap sends nothing twice
+    // A double tap sends nothing twice.
+    if (jobs[key] || form.classList.contains("is-saved") || form.classList.contains("is-queued")) return;
     if (running(form)) {
       setStatus(form, "failed", "Stop the timer first.");
       return;
@@ -276,6 +279,20 @@
       return;
     }
     markStart(form);
+    clearTimeout(previewTimer);
+    previewSeq++;
+    if (window.metpwa.outbox && window.metpwa.outbox.usable()) {
+      // The outbox keeps it (sealed, on this iPad) and sends it once the server can be reached.
+      // Read before locking: a disabled field is not part of the form's data.
+      var fields = new FormData(form);
+      lock(form, true);
+      form.classList.add("is-queued");
+      setStatus(form, "waiting", "Waiting: not saved yet. It is kept on this iPad, sealed, and sent when the connection is back.");
+      window.metpwa.outbox.add("measure", form.action, fields, { label: form.dataset.measureName + " result",
+                                                                          target: key });
+      return;
+    }
+    // No outbox here (no WebCrypto): the result waits in this page's memory.
     // The body is fixed now: every retry sends exactly this, under this key.
     var job = { key: key, form: form, url: form.action, body: encoded(form),
                 name: form.dataset.measureName, tries: 0, timer: null, sending: false };
@@ -357,9 +374,35 @@
 
   function sendAll() { Object.keys(jobs).forEach(function (key) { send(jobs[key]); }); }
 
+  // The outbox's measure results: shown on the screen they were run on while it is open.
+  function formFor(key) {
+    var input = document.querySelector('[data-measure-form] input[name="idempotency_key"][value="' + key + '"]');
+    return input ? input.form : null;
+  }
+  if (window.metpwa.outbox) {
+    window.metpwa.outbox.on("measure", function (entry, state, html) {
+      var form = formFor(entry.key);
+      if (state === "saved") {
+        if (!form) return;
+        form.classList.remove("is-queued");
+        form.classList.add("is-saved");
+        one(form, "[data-save]").hidden = true;
+        showResult(html);
+        setStatus(form, "saved", "Saved.");
+      } else if (state === "refused") {
+        var fresh = form && html ? swapForm(form, html) : null;
+        if (fresh) setStatus(fresh, "failed", "Not saved: " + entry.reason);
+      } else if (state === "restored" && form) {
+        lock(form, true);
+        setStatus(form, "waiting", "Waiting: not saved yet. It is kept on this iPad, sealed, and sent when the connection is back.");
+      }
+    });
+  }
+
   window.addEventListener("online", sendAll);
   document.addEventListener("metpwa:unlocked", sendAll);
-  // The idle lock would leave the page and lose what is waiting: keep the page, lock it in place.
+  // The idle lock would leave the page and lose what waits in memory: keep the page, lock it in
+  // place. (What waits in the outbox is sealed on the iPad and is sent after the unlock.)
   document.addEventListener("metpwa:locking", function (event) {
     if (Object.keys(jobs).length) event.preventDefault();
   });

@@ -25,7 +25,7 @@
     if (!button) return;
     var form = button.closest("form");
     var card = form.closest(".ex-card");
-    var rows = card.querySelectorAll(".set-row");
+    var rows = card.querySelectorAll(".set-row, .set-pending");
     if (!rows.length) return;
     var last = rows[rows.length - 1].dataset;
     ["reps", "seconds", "load", "rpe"].forEach(function (name) {
@@ -36,7 +36,9 @@
   });
 
   // Each set gets its key when first submitted and keeps it until the server has it, so a
-  // double tap or a retry after the wifi drops is one set, not two.
+  // double tap or a retry is one set, not two. With the outbox (outbox.js) each tap is instead its
+  // own entry with its own key, kept on the iPad until the server has it; this is the path for a
+  // browser without WebCrypto.
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.matches || !form.matches("[data-idempotent]")) return;
@@ -46,6 +48,13 @@
     if (when && !when.value) when.value = String(Date.now());
   }, true);
 
+  function logged(form) {
+    var same = form.querySelector("[data-same-as-last]");
+    if (same) same.hidden = false;
+    var card = form.closest(".ex-card");
+    startRest(Number(card && card.dataset.rest) || 60);
+  }
+
   document.addEventListener("htmx:afterRequest", function (event) {
     var form = event.detail.elt;
     if (!form || !form.matches || !form.matches("[data-idempotent]")) return;
@@ -54,14 +63,140 @@
       form.querySelector("[data-key]").value = "";
       form.querySelector("[data-performed-at]").value = "";
       if (error) error.textContent = "";
-      var same = form.querySelector("[data-same-as-last]");
-      if (same) same.hidden = false;
-      var card = form.closest(".ex-card");
-      startRest(Number(card && card.dataset.rest) || 60);
+      logged(form);
     } else if (!event.detail.xhr || event.detail.xhr.status === 0) {
       if (error) error.textContent = "Not saved: no connection. Tap Done again when the wifi is back.";
     }
   });
+
+  // ---- the outbox's sets, vitals and responses on this screen ----
+
+  function text(value, unit) { return value ? value + (unit ? " " + unit : "") : ""; }
+
+  function setWords(fields) {
+    var parts = [];
+    if (fields.get("reps")) parts.push(fields.get("reps") + " reps");
+    if (fields.get("seconds")) parts.push(fields.get("seconds") + " s");
+    if (fields.get("load")) parts.push(text(fields.get("load"), fields.get("load_unit")));
+    if (fields.get("rpe")) parts.push("RPE " + fields.get("rpe"));
+    return parts.join(" · ") || "no numbers";
+  }
+
+  function cardName(form) {
+    var card = form.closest(".ex-card");
+    var heading = card && card.querySelector("h3");
+    return heading ? heading.textContent.trim() : "Exercise";
+  }
+
+  var outbox = window.metpwa.outbox;
+  if (outbox) {
+    outbox.describe("set", function (form) {
+      var fields = new FormData(form);
+      return { label: cardName(form) + ": set of " + setWords(fields), target: fields.get("session_exercise_id") };
+    });
+    outbox.describe("vitals", function (form) {
+      var fields = new FormData(form);
+      var when = form.id.replace("vitals-", "");
+      var parts = [["pain_", "pain"], ["heart_rate_", "heart rate"], ["systolic_", "systolic"], ["diastolic_", "diastolic"]]
+        .filter(function (pair) { return fields.get(pair[0] + when); })
+        .map(function (pair) { return pair[1] + " " + fields.get(pair[0] + when); });
+      return { label: "Vitals " + when + ": " + (parts.join(", ") || "cleared"), target: form.id };
+    });
+    outbox.describe("response", function (form) {
+      var chosen = form.querySelector("input[name=response]:checked");
+      var words = chosen ? chosen.parentNode.textContent.trim() : "no answer";
+      return { label: cardName(form) + ": response " + words, target: form.closest(".ex-card").id };
+    });
+
+    outbox.on("set", function (entry, state, html) {
+      var onPage = entry.page.split("?")[0] === location.pathname;
+      var row = document.getElementById("pending-" + entry.key);
+      var table = document.getElementById("sets-" + entry.target);
+      if (state === "waiting" || state === "restored") {
+        if (!onPage || !table || row) return;
+        var fields = new URLSearchParams(entry.body);
+        row = document.createElement("tr");
+        // Not a .set-row until the server has it: the exercise's progress counts only saved sets.
+        row.className = "set-pending is-waiting";
+        row.id = "pending-" + entry.key;
+        ["reps", "seconds", "load", "rpe"].forEach(function (name) { row.dataset[name] = fields.get(name) || ""; });
+        row.innerHTML = '<td class="set-n">·</td><td class="set-plan"></td><td class="set-done"></td><td class="set-undo"></td>';
+        row.querySelector(".set-done").textContent = setWords(fields) + " ";
+        var status = document.createElement("span");
+        status.className = "outbox-status";
+        row.querySelector(".set-done").appendChild(status);
+        table.appendChild(row);
+        setStatus(row, entry);
+        if (state === "waiting") {
+          var form = table.closest(".ex-card").querySelector("form[data-outbox=set]");
+          if (form) logged(form);
+        }
+        return;
+      }
+      if (!row) return;
+      if (state === "saved" && html) {
+        var holder = document.createElement("tbody");
+        holder.innerHTML = html;
+        var fresh = holder.querySelector("tr");
+        if (fresh && !document.getElementById(fresh.id) && window.htmx) {
+          window.htmx.swap(row, html, { swapStyle: "beforebegin" });
+        }
+        row.remove();
+        return;
+      }
+      if (state === "discarded") { row.remove(); return; }
+      entry.status = state;
+      setStatus(row, entry);
+    });
+
+    ["vitals", "response"].forEach(function (kind) {
+      outbox.on(kind, function (entry, state, html) {
+        if (entry.page.split("?")[0] !== location.pathname) return;
+        var holder = document.getElementById(entry.target);
+        var form = holder && (holder.matches("form") ? holder : holder.querySelector("form[data-outbox=" + kind + "]"));
+        if (!form) return;
+        var status = form.querySelector(".outbox-status");
+        if (!status) {
+          status = document.createElement("p");
+          status.className = "outbox-status";
+          status.setAttribute("role", "status");
+          form.appendChild(status);
+        }
+        entry.status = state;
+        setStatus(status, entry);
+        // The server's answer redraws the form (the card with its flags, the vitals with "saved")
+        // unless something entered after it still waits there: that would be drawn away.
+        if (state === "saved" && html && window.htmx && !holder.querySelector(".is-waiting")) {
+          window.htmx.swap(holder, html, { swapStyle: "outerHTML" });
+        }
+      });
+    });
+
+    // Finish and sign: what waits is sent first, so the minutes count every set.
+    document.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (!form.matches || !form.matches("form.session-footer") || form.dataset.drained || !outbox.count()) return;
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      outbox.drain(5000).then(function () {
+        form.dataset.drained = "1";
+        form.requestSubmit();
+      });
+    }, true);
+  }
+
+  // What an entry shows where it was entered, in the same words as the outbox list.
+  function setStatus(holder, entry) {
+    var status = holder.classList.contains("outbox-status") ? holder : holder.querySelector(".outbox-status");
+    if (!status) return;
+    holder.classList.toggle("is-waiting", entry.status === "waiting" || entry.status === "restored");
+    holder.classList.toggle("is-refused", entry.status === "refused");
+    if (entry.status === "waiting" || entry.status === "restored") status.textContent = "waiting: saved on this iPad, sent when the connection is back";
+    else if (entry.status === "refused") status.textContent = "Not saved: " + entry.reason;
+    else if (entry.status === "late") status.textContent = "Arrived after the session was signed: kept as an addendum draft to review";
+    else if (entry.status === "saved") status.textContent = "saved";
+    else status.textContent = "";
+  }
 
   // Focus mode: a row of the list (or "Next") opens its exercise at once, without a request; the
   // address keeps it, so a reload opens the same one. Without this script the link reloads the page.

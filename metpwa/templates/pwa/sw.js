@@ -8,8 +8,13 @@ self.addEventListener("install", (event) => {
   event.waitUntil(
     caches.open(CACHE)
       .then((cache) => cache.addAll([...SHELL, OFFLINE]))
-      .then(() => self.skipWaiting())
   );
+});
+
+// A new version waits until a page says it is between actions (app.js: as it is left), so nobody
+// mid-entry has the shell change under them. The first install has nothing to wait for.
+self.addEventListener("message", (event) => {
+  if (event.data === "apply-update") self.skipWaiting();
 });
 
 self.addEventListener("activate", (event) => {
