@@ -59,21 +59,21 @@ def index(errors: dict | None = None, status: int = 200, values: dict | None = N
 @bp.post("/sessions/<int:session_id>")
 @requires("claims.manage")
 def make(session_id: int):
-    session = get_for_practice(SessionLog, session_id)
-    try:
-        claim = claims.build_from_session(current_user, session)
-    except (claims.ClaimCodingError, claims.ClaimInputError) as error:
-        return index(errors={f"session-{session.id}": error.message}, status=422, refused=session)
-    return redirect(url_for("claims.show", claim_id=claim.id), code=303)
+    return _claim_for_session(session_id, claims.build_from_session)
 
 
 @bp.post("/sessions/<int:session_id>/self-pay")
 @requires("claims.manage")
 def bill_to_client(session_id: int):
     """A traditional Medicare client's session by an MES, moved to a superbill in one tap."""
+    return _claim_for_session(session_id, claims.bill_to_client)
+
+
+def _claim_for_session(session_id: int, build):
+    """One session's claim by `build`, or the queue with the refusal at that session's row."""
     session = get_for_practice(SessionLog, session_id)
     try:
-        claim = claims.bill_to_client(current_user, session)
+        claim = build(current_user, session)
     except (claims.ClaimCodingError, claims.ClaimInputError) as error:
         return index(errors={f"session-{session.id}": error.message}, status=422, refused=session)
     return redirect(url_for("claims.show", claim_id=claim.id), code=303)
