@@ -180,3 +180,43 @@ def session_under_way(live_server) -> tuple[int, int]:
                                       idempotency_key=f"focus-{running.id}-{number}", entered_by_id=trainer.id))
             db.session.commit()
         return running.id, len(running.exercises)
+
+
+# Clients other browser tests find by name (or count sets of): a test that logs sets or signs a
+# session takes a client of its own with own_session, so the order tests run in changes nothing.
+NAMED_IN_TESTS = {"Ellison", "Brooks", "Feldman", "Jefferson", "Castillo", "Kowalski", "DiMarco", "Henrietta", "Kim"}
+_OWN_PLANS: dict[str, int] = {}
+
+
+def own_session(live_server, label: str) -> int:
+    """A session under way for a client of `label`'s own: the longest current plan (two or more
+    exercises) of a client no other test names and no other label has taken. The same label gets the
+    same client's running session again, or a new one once it was signed."""
+    session_id, _ = session_under_way(live_server)
+    with live_server.app.app_context():
+        from sqlalchemy import func, select
+
+        from metpwa.extensions import db
+        from metpwa.models import Client, PlanExercise, PlanVersion, SessionLog, User
+        from metpwa.services import sessions
+
+        if label not in _OWN_PLANS:
+            taken = {db.session.get(SessionLog, session_id).plan_id, *_OWN_PLANS.values()}
+            plan_id = db.session.scalar(
+                select(PlanVersion.id).join(PlanExercise, PlanExercise.plan_id == PlanVersion.id)
+                .join(Client, Client.id == PlanVersion.client_id)
+                .where(PlanVersion.superseded_at.is_(None), PlanVersion.id.not_in(taken),
+                       Client.last_name.not_in(NAMED_IN_TESTS))
+                .group_by(PlanVersion.id).having(func.count(PlanExercise.id) >= 2)
+                .order_by(func.count(PlanExercise.id).desc(), PlanVersion.id))
+            if plan_id is None:
+                pytest.fail(f"the demo has no client left for {label!r}: add one or share a label")
+            _OWN_PLANS[label] = plan_id
+        plan = db.session.get(PlanVersion, _OWN_PLANS[label])
+        running = db.session.scalar(select(SessionLog).where(SessionLog.plan_id == plan.id,
+                                                             SessionLog.signed_at.is_(None)))
+        if running is None:
+            trainer = db.session.scalar(select(User).where(User.email == "marcus@riverside.example"))
+            running = sessions.open_session(trainer, db.session.get(Client, plan.client_id), plan=plan)
+            db.session.commit()
+        return running.id

@@ -5,7 +5,7 @@ under 60 KB on a first load, a set logged in under 2 KB with headers."""
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import PORTRAIT, session_under_way, sign_in
+from .conftest import PORTRAIT, own_session, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -50,37 +50,6 @@ def _session_client(live_server, session_id):
         return db.session.get(SessionLog, session_id).client_id
 
 
-# Clients the other browser tests work with: sets logged here must not change what they find.
-OTHERS = {"Ellison", "Feldman", "Jefferson", "Castillo", "Kowalski", "DiMarco", "Henrietta"}
-
-
-def own_session(live_server) -> int:
-    """A session under way of this file's own (not session_under_way's, which other tests count sets
-    in): the longest current plan of a client no other browser test uses."""
-    session_id, _ = session_under_way(live_server)
-    with live_server.app.app_context():
-        from sqlalchemy import func, select
-
-        from metpwa.extensions import db
-        from metpwa.models import Client, PlanExercise, PlanVersion, SessionLog, User
-        from metpwa.services import sessions
-
-        taken = db.session.get(SessionLog, session_id).plan_id
-        plan = db.session.scalar(
-            select(PlanVersion).join(PlanExercise, PlanExercise.plan_id == PlanVersion.id)
-            .join(Client, Client.id == PlanVersion.client_id)
-            .where(PlanVersion.superseded_at.is_(None), PlanVersion.id != taken, Client.last_name.not_in(OTHERS))
-            .group_by(PlanVersion.id).having(func.count(PlanExercise.id) >= 2)
-            .order_by(func.count(PlanExercise.id).desc(), PlanVersion.id))
-        running = db.session.scalar(select(SessionLog).where(SessionLog.plan_id == plan.id,
-                                                             SessionLog.signed_at.is_(None)))
-        if running is None:
-            trainer = db.session.scalar(select(User).where(User.email == "marcus@riverside.example"))
-            running = sessions.open_session(trainer, db.session.get(Client, plan.client_id), plan=plan)
-            db.session.commit()
-        return running.id
-
-
 def test_sign_in_is_light_and_loads_no_screen_script(cold_ipad):
     responses = []
     cold_ipad.on("response", lambda response: responses.append(response))
@@ -95,7 +64,7 @@ def test_sign_in_is_light_and_loads_no_screen_script(cold_ipad):
 
 
 def test_the_session_screen_is_light_and_a_set_is_under_2_kb(cold_ipad, live_server):
-    session_id = own_session(live_server)
+    session_id = own_session(live_server, "light pages")
     sign_in(cold_ipad, "marcus@riverside.example")
     # A first load: the cache emptied the way a fresh install finds it.
     cdp = cold_ipad.context.new_cdp_session(cold_ipad)
@@ -128,7 +97,7 @@ def test_the_session_screen_is_light_and_a_set_is_under_2_kb(cold_ipad, live_ser
 def test_screen_scripts_work_after_a_boosted_navigation(ipad, live_server):
     """The chart has none of the three; its link swaps in the session screen, whose steppers,
     rest timer and focus rows run on session.js loaded then; a measure screen reached by a tap the same."""
-    session_id = own_session(live_server)
+    session_id = own_session(live_server, "light pages")
     client_id = _session_client(live_server, session_id)
     sign_in(ipad, "marcus@riverside.example")
     ipad.goto(f"{ipad.base}/clients/{client_id}")

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from metpwa import demo
 
-from .conftest import session_under_way, sign_in
+from .conftest import own_session, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -71,7 +71,7 @@ def _waiting_rows(page):
 
 
 def test_offline_sets_vitals_and_tug_reach_the_server_once_each_after_a_reload(new_ipad, live_server):
-    session_id, _ = session_under_way(live_server)
+    session_id = own_session(live_server, "offline sets")
     client_id = _client_of(live_server, session_id)
     before = _sets(live_server, session_id)
     tugs = _tug_count(live_server, client_id)
@@ -164,7 +164,7 @@ def test_offline_sets_vitals_and_tug_reach_the_server_once_each_after_a_reload(n
 
 
 def test_items_entered_while_another_ipad_signs_become_an_addendum_draft(new_ipad, live_server):
-    session_id, _ = session_under_way(live_server)
+    session_id = own_session(live_server, "offline addendum")
     before = _sets(live_server, session_id)
     floor = new_ipad()
     sign_in(floor, TRAINER)
@@ -198,7 +198,7 @@ def test_items_entered_while_another_ipad_signs_become_an_addendum_draft(new_ipa
 
 
 def test_lock_then_sign_out_with_items_waiting_leaves_nothing_readable(new_ipad, live_server):
-    session_id, _ = session_under_way(live_server)
+    session_id = own_session(live_server, "offline lock")
     before = _sets(live_server, session_id)
     ipad = new_ipad()
     sign_in(ipad, TRAINER)
