@@ -9,7 +9,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from . import access, config, database, errors, headers, keys, templating
+from . import access, config, database, errors, headers, keys, landing, templating
 from .extensions import compress, csrf, db, htmx, migrate
 from .rules import icd10
 from .scoping import MAX_ID
@@ -61,6 +61,7 @@ def _init_extensions(app: Flask) -> None:
     compress.init_app(app)
     access.init_app(app)
     headers.init_app(app)
+    landing.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
 
