@@ -9,7 +9,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from . import access, config, database, errors, headers, keys, static_compression, templating
+from . import access, config, database, errors, headers, keys, landing, static_compression, templating
 from .extensions import compress, csrf, db, htmx, migrate
 from .rules import icd10
 from .scoping import MAX_ID
@@ -62,6 +62,7 @@ def _init_extensions(app: Flask) -> None:
     static_compression.init_app(app)  # after flask-compress, so it runs first
     access.init_app(app)
     headers.init_app(app)
+    landing.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
 

@@ -35,6 +35,7 @@ def test_seed_demo_prints_logins_and_builds_a_practice(app, db):
     result = runner.invoke(args=["seed-demo", "--url", "http://127.0.0.1:5077"])
     assert result.exit_code == 0, result.output
     assert "dana@riverside.example" in result.output and "riverside-demo-2026" in result.output
+    assert "nina@riverside.example" in result.output  # the PT signs in as a trainer too
     assert "Sign in at http://127.0.0.1:5077 " in result.output
     from metpwa import demo
 

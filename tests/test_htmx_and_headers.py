@@ -121,3 +121,20 @@ def test_htmx_answers_leave_off_the_headers_only_a_document_reads(agent, persona
         assert response.headers["Cache-Control"] == "no-store"
         assert "HX-Request" in response.headers["Vary"]
     assert page.headers["Pragma"] == "no-cache" and "Pragma" not in fragment.headers
+
+
+def test_a_boosted_redirects_anchor_keeps_the_query_and_names_no_other_site(app):
+    from flask import redirect
+
+    from metpwa.landing import carry_anchor
+
+    boosted = {"HX-Request": "true", "HX-Boosted": "true"}
+    with app.test_request_context("/sessions/4/sets", method="POST", headers=boosted):
+        moved = carry_anchor(redirect("/sessions/4?open=9&at=old#ex-9", code=303))
+        assert moved.location == "/sessions/4?open=9&at=ex-9#ex-9"
+        elsewhere = carry_anchor(redirect("https://example.org/page#top", code=303))
+        assert elsewhere.location == "https://example.org/page#top"
+    with app.test_request_context("/sessions/4?open=9&at=ex-9", headers=boosted):
+        from flask import Response
+
+        assert carry_anchor(Response("page")).headers["HX-Push-Url"] == "/sessions/4?open=9#ex-9"

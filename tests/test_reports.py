@@ -333,3 +333,24 @@ def test_a_below_average_chair_stand_is_reported_as_a_fall_risk_finding(app, age
     assert finding in agent.get(f"/clients/{history}/reports/{report_id}").get_data(as_text=True)
     words, _, _ = pdf_text(agent.post(f"/clients/{history}/reports/{report_id}.pdf").get_data())
     assert "at fall risk by the CDC STEADI cut-off" in " ".join(words.split())
+
+
+def test_a_boosted_delivery_lands_at_the_deliveries_list(app, agent, personas, history):
+    # XHR follows the 303 itself and drops its #deliveries, so the anchor rides as ?at= and comes
+    # back as the URL htmx pushes, which core.js scrolls to (issue 21).
+    agent.login(personas.colleague)
+    start, end = _period(app, personas)
+    report_id = new_report(agent, history, start, end)
+    agent.post(f"/clients/{history}/reports/{report_id}/draft", data={"recommendations": "Continue.", "then": "finalize"})
+    delivery = {"method": "fax", "recipient": "Elena Ortiz, MD", "purpose": "treatment"}
+    boosted = agent.post(f"/clients/{history}/reports/{report_id}/deliveries", data=delivery, htmx=True,
+                         headers={"HX-Boosted": "true"})
+    assert boosted.status_code == 303
+    assert boosted.headers["Location"] == f"/clients/{history}/reports/{report_id}?at=deliveries#deliveries"
+    landed = agent.get(boosted.headers["Location"], htmx=True, headers={"HX-Boosted": "true"})
+    assert landed.status_code == 200
+    assert landed.headers["HX-Push-Url"] == f"/clients/{history}/reports/{report_id}#deliveries"
+    # Without htmx the browser keeps the fragment itself: the redirect and the page are as before.
+    plain = agent.post(f"/clients/{history}/reports/{report_id}/deliveries", data=delivery)
+    assert plain.headers["Location"] == f"/clients/{history}/reports/{report_id}#deliveries"
+    assert "HX-Push-Url" not in agent.get(f"/clients/{history}/reports/{report_id}?at=deliveries").headers

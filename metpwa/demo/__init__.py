@@ -48,6 +48,9 @@ STAFF = (
     (Role.FRONT_DESK, "Tom Alvarez", "tom@riverside.example", None, None),
     (Role.BILLER, "Ellen Ortiz", "ellen@riverside.example", "CPC", None),
 )
+# Nina Alvarez, PT, signs in as a trainer too: demo/billing.py makes her with the therapy visits she
+# renders and the Aetna sessions she supervises, so she is listed with the others' logins from here.
+THERAPIST = (Role.TRAINER, "Nina Alvarez", "nina@riverside.example", "PT, DPT")
 
 PROVIDERS = {
     # key: (first, last, credentials, kind, NPI, organization, phone, fax)
@@ -224,7 +227,7 @@ def seed() -> list[tuple[str, str]]:
     referral_network.seed_network(practice, people, providers, charts)
     staff_records.seed_staff(practice, people)
     db.session.commit()
-    return [(role.label, email) for role, _, email, _, _ in STAFF]
+    return [(role.label, email) for role, _, email, _, _ in STAFF] + [(THERAPIST[0].label, THERAPIST[2])]
 
 
 def _emergency_cover(practice: Practice, people: dict[str, User], charts) -> None:

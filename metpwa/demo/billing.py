@@ -41,7 +41,6 @@ from ..models import (
     Supervision,
     User,
 )
-from ..permissions import Role
 from ..services import claims, staff
 
 # Nina Alvarez's therapy visits with Dorothy Washington: 45 minutes of therapeutic exercise and 15 of
@@ -205,10 +204,11 @@ def _therapy_past_the_threshold(practice, biller: User, therapist: RenderingProv
     allowed therapy passes the KX threshold, so its later lines carry KX (rules/claim_coding.py), and
     it goes out in an 837P batch of its own. A year the threshold table lacks adds no KX (looked up,
     never guessed)."""
-    from . import DEMO_PASSWORD, DEMO_PIN
+    from . import DEMO_PASSWORD, DEMO_PIN, THERAPIST
 
-    nina = staff.create_user(practice, email="nina@riverside.example", full_name="Nina Alvarez", role=Role.TRAINER,
-                             password=DEMO_PASSWORD, credentials="PT, DPT", npi=therapist.npi)
+    role, full_name, email, credentials = THERAPIST
+    nina = staff.create_user(practice, email=email, full_name=full_name, role=role,
+                             password=DEMO_PASSWORD, credentials=credentials, npi=therapist.npi)
     staff.set_pin_unchecked(nina, DEMO_PIN)
     therapist.user_id = nina.id
     zone = practice.zone

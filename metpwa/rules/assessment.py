@@ -81,14 +81,17 @@ def validate_rom_degrees(joint_motion_key: str, degrees: float | int | str) -> f
     return value
 
 
-def rom_percent_of_normal(joint_motion_key: str, degrees: float | int | str) -> float:
-    """The reading as a percentage of the normal arc, to one decimal; over 100 when hypermobile.
+def rom_percent_of_normal(joint_motion_key: str, degrees: float | int | str) -> int:
+    """The reading as a whole percentage of the normal arc, halves up; over 100 when hypermobile.
 
+    Whole percent because that is what a clinician reads and compares: a tenth of a percent of an
+    arc is a fraction of a degree, below what a goniometer resolves, and "75%" beside "94.3%" in one
+    table read as two precisions (issue 21).
     KeyError for a motion without a normal arc in standards.md (elbow and knee extension).
     """
     normal = NORMAL_RANGE_BY_KEY[joint_motion_key]
     value = validate_rom_degrees(joint_motion_key, degrees)
-    return round(100 * (value - normal.low) / normal.arc, 1)
+    return math.floor(100 * (value - normal.low) / normal.arc + 0.5)
 
 
 @dataclass(frozen=True, order=True)

@@ -212,7 +212,7 @@ def addenda(record_type: str, record_id: int) -> list[Addendum]:
     ))
 
 
-def percent_of_normal(row: RomMeasurement) -> float | None:
+def percent_of_normal(row: RomMeasurement) -> int | None:
     if row.motion not in NORMAL_RANGE_BY_KEY:
         return None
     return assessment_rules.rom_percent_of_normal(row.motion, row.degrees)

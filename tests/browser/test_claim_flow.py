@@ -58,3 +58,32 @@ def test_a_signed_session_to_an_exported_claim_by_taps(ipad, live_server):
     ipad.goto(claim_url)
     assert ipad.locator("[data-claim-status]").inner_text() == "Exported"
     _screens(ipad, "claim-exported")
+
+
+def test_two_signed_sessions_of_one_client_billed_on_one_claim_by_taps(ipad, live_server):
+    sign_in(ipad, "ellen@riverside.example")
+    ipad.tap("a.tab:has-text('Claims')")
+    ipad.wait_for_url("**/claims")
+    if ipad.locator("#queue a:has-text('Show all')").count():
+        ipad.tap("#queue a:has-text('Show all')")
+        ipad.wait_for_url("**/claims?*all=1*")
+    # Ava Kim's payer (Blue Cross) takes MES sessions electronically: two of her signed sessions, ticked.
+    rows = ipad.locator("#queue li", has_text="Kim ·")
+    assert rows.count() >= 2
+    dates = []
+    for n in range(2):
+        row = rows.nth(n)
+        dates.append(row.locator(".list-main").inner_text().split(" · ", 1)[1])
+        row.locator("label.check").tap()
+        assert row.locator("input[type=checkbox]").is_checked()
+    ipad.tap("[data-bill-together]")
+    ipad.wait_for_url(re.compile(r".*/claims/\d+$"))
+    assert ipad.locator("[data-claim-status]").inner_text() == "Draft"
+    # One claim, each session on its own line with its own date of service.
+    lines = ipad.locator("section:has(h3:has-text('Lines')) tbody tr").all()
+    service_dates = {line.locator("td").first.inner_text() for line in lines}
+    assert set(dates) <= service_dates, (dates, service_dates)
+    ipad.tap("a.tab:has-text('Claims')")
+    ipad.wait_for_url("**/claims**")
+    for session_date in dates:
+        assert not ipad.locator("#queue li", has_text=f"Kim · {session_date}").count()

@@ -35,6 +35,18 @@ def test_preview_sign_and_download_a_report(ipad, live_server):
     ipad.select_option("#method", "fax")
     ipad.tap("button:has-text('Record delivery')")
     ipad.wait_for_selector("#deliveries >> text=Faxed to Elena Ortiz, MD")
+    # The delivery form's redirect names #deliveries: the page lands there, not at its top (issue 21).
+    assert ipad.url.endswith("#deliveries")
+    for _ in range(50):  # wait_for_function would need eval, which the CSP forbids
+        # At the anchor, or as near as the page's end allows; never sent back to the top.
+        if ipad.evaluate("(() => { const top = document.getElementById('deliveries').getBoundingClientRect().top;"
+                         " const end = window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 2;"
+                         " return window.scrollY > 0 && top >= -1 && (top < 60 || end); })()"):
+            break
+        ipad.wait_for_timeout(100)
+    else:
+        raise AssertionError(ipad.evaluate("[window.scrollY, window.innerHeight, document.documentElement.scrollHeight,"
+                                           " document.getElementById('deliveries').getBoundingClientRect().top]"))
     # The download is a POST (it records a disclosure): sent as the page's form would send it.
     form = ipad.locator("form:has(button:has-text('PDF'))").first
     token = form.locator("input[name=csrf_token]").get_attribute("value")

@@ -31,7 +31,7 @@
 
   // Boosted navigation swaps the body and leaves the window where the last page was scrolled, so a
   // new chart opened 1,132 px down. Every boosted page lands at its top, or at the anchor its link
-  // names; a refused form (422) shows its first error instead.
+  // names (or its form's redirect named); a refused form (422) shows its first error instead.
   document.addEventListener("htmx:afterSettle", function (event) {
     var detail = event.detail || {};
     if (!detail.boosted) return;
@@ -40,7 +40,10 @@
       if (problem) problem.scrollIntoView({ block: "center" });
       return;
     }
+    // The anchor a link names, or the one a form's redirect named: XHR drops a redirect's fragment,
+    // so the server hands it back in the URL it asks htmx to push (metpwa/landing.py).
     var link = detail.elt && detail.elt.getAttribute ? detail.elt.getAttribute("href") || "" : "";
+    if (link.indexOf("#") < 0 && detail.xhr) link = detail.xhr.getResponseHeader("HX-Push-Url") || "";
     var hash = link.indexOf("#") >= 0 ? link.slice(link.indexOf("#") + 1) : "";
     var anchor = hash ? document.getElementById(decodeURIComponent(hash)) : null;
     if (anchor) anchor.scrollIntoView();
