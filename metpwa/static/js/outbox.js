@@ -445,11 +445,74 @@
             badge();
           });
         });
+        row.appendChild(edit(entry));
         row.appendChild(discard);
       }
       items.appendChild(row);
     });
     panel.appendChild(items);
+  }
+
+  // A refused entry is fixed in place: "Edit" puts what was entered back in the form it came from
+  // (on its page; elsewhere "Open to edit" goes there first) and drops the refused entry, which the
+  // server never saved. Saving again is a new entry under a new key. Only "input" events are sent:
+  // a "change" would post the vitals form at once, before the trainer has fixed anything.
+  var KEPT_OUT = { idempotency_key: true, performed_at: true, csrf_token: true };
+
+  function formOf(entry) {
+    if (entry.page.split("?")[0] !== location.pathname) return null;
+    var path = new URL(entry.url, location.href).pathname;
+    var forms = document.querySelectorAll("form[data-outbox=" + entry.kind + "], form[data-measure-form]");
+    return Array.prototype.filter.call(forms, function (form) {
+      var action = form.getAttribute("hx-post") || form.getAttribute("action") || "";
+      return new URL(action, location.href).pathname === path &&
+        (!entry.target || form.closest("#" + CSS.escape(entry.target)) || form.querySelector('[value="' + entry.target + '"]') ||
+         form.hasAttribute("data-measure-form"));
+    })[0] || null;
+  }
+
+  function edit(entry) {
+    var form = formOf(entry);
+    if (!form) {
+      var away = document.createElement("a");
+      away.className = "btn btn-quiet";
+      away.href = entry.page;
+      away.textContent = "Open to edit";
+      return away;
+    }
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "btn btn-quiet";
+    button.dataset.outboxEdit = "";
+    button.textContent = "Edit";
+    button.addEventListener("click", function () {
+      var target = formOf(entry) || form;
+      var values = new URLSearchParams(entry.body);
+      target.dispatchEvent(new CustomEvent("metpwa:outbox-edit", { bubbles: true, detail: { entry: entry } }));
+      var names = {};
+      values.forEach(function (value, name) {
+        if (KEPT_OUT[name]) return;
+        (names[name] = names[name] || []).push(value);
+      });
+      Object.keys(names).forEach(function (name) {
+        Array.prototype.forEach.call(target.querySelectorAll("[name='" + name + "']"), function (field) {
+          if (field.type === "radio" || field.type === "checkbox") field.checked = names[name].indexOf(field.value) >= 0;
+          else if (field.type !== "hidden" || name !== "session_exercise_id") field.value = names[name][0];
+          field.dispatchEvent(new Event("input", { bubbles: true }));
+        });
+      });
+      forget(entry).then(function () {
+        box.entries = box.entries.filter(function (other) { return other.key !== entry.key; });
+        show(entry, "discarded");
+        badge();
+        var panel = document.getElementById("outbox-list");
+        if (panel) panel.hidden = true;
+        target.scrollIntoView({ block: "center" });
+        var first = target.querySelector("input:not([type=hidden]):not([disabled]), textarea, select");
+        if (first) first.focus({ preventScroll: true });
+      });
+    });
+    return button;
   }
 
   // Forms marked data-outbox post through the outbox instead of htmx: the request htmx was about
