@@ -70,13 +70,16 @@
     slot.clients[holder.dataset.shellClient] = { name: holder.dataset.shellClientName, back: holder.dataset.shellSession };
     slot.csrf = metpwa.csrfToken ? metpwa.csrfToken() : "";
     try { window.sessionStorage.setItem(SHELL_SLOT, JSON.stringify(slot)); } catch (e) { return; }
-    if (!navigator.onLine || !window.caches || !navigator.serviceWorker || !navigator.serviceWorker.controller) return;
-    holder.querySelectorAll("[data-shell-url]").forEach(function (link) {
-      var url = link.dataset.shellUrl;
-      caches.match(url).then(function (hit) {
-        if (!hit) fetch(url, { credentials: "same-origin" }).catch(function () { /* warmed next time */ });
-      });
-    });
+    // After the page has settled, one at a time: the screen's own load and first taps come first.
+    setTimeout(function () {
+      if (!navigator.onLine || !window.caches || !navigator.serviceWorker || !navigator.serviceWorker.controller) return;
+      Array.prototype.reduce.call(holder.querySelectorAll("[data-shell-url]"), function (chain, link) {
+        var url = link.dataset.shellUrl;
+        return chain.then(function () { return caches.match(url); }).then(function (hit) {
+          return hit || fetch(url, { credentials: "same-origin" });
+        }).catch(function () { /* warmed next time */ });
+      }, Promise.resolve());
+    }, 3000);
   }
 
   var box = { db: null, crypto: null, staff: "", entries: [], sending: false, tries: 0, timer: null, ready: null };
