@@ -56,7 +56,13 @@ def test_a_test_opened_offline_from_the_session_screen_is_saved_once_when_back_o
     ipad.goto(f"{ipad.base}/sessions/{session_id}")
     _worker_ready(ipad)
     # The session page has the worker keep each test's shell while the wifi is there.
-    ipad.wait_for_function("() => caches.match('/measures/shell/tug').then((hit) => !!hit)", timeout=15_000)
+    # (Polled with evaluate, which awaits the promise; wait_for_function would take it as true.)
+    for _ in range(60):
+        if ipad.evaluate("() => caches.match('/measures/shell/tug').then((hit) => !!hit)"):
+            break
+        ipad.wait_for_timeout(250)
+    else:
+        pytest.fail("the session screen did not have the worker keep the TUG shell")
 
     ipad.context.set_offline(True)
     ipad.locator("details.session-tests summary").tap()
