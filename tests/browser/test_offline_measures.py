@@ -18,8 +18,11 @@ pytestmark = pytest.mark.browser
 def _client_names(live_server, client_id):
     from metpwa.models import Client
 
-    return _db(live_server, lambda db: (lambda client: [client.first_name, client.last_name, client.display_name])(
-        db.session.get(Client, client_id)))
+    def names(db):
+        client = db.session.get(Client, client_id)
+        return [client.first_name, client.last_name, client.display_name]
+
+    return _db(live_server, names)
 
 
 def _tugs(live_server, client_id):
