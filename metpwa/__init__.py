@@ -109,3 +109,4 @@ def _register_blueprints(app: Flask) -> None:
                     measures, reports, scope, sessions, staff, account, audit, emergency, billing, eligibility, claims,
                     referral_network, readiness):
         app.register_blueprint(package.bp)
+    app.register_blueprint(measures.shell_bp)

@@ -44,3 +44,18 @@ def test_the_seeded_demo_has_todays_appointments_and_a_session_under_way(demo_ap
         running = db.session.scalars(select(SessionLog).where(
             SessionLog.practice_id == practice.id, SessionLog.signed_at.is_(None), SessionLog.started_at >= start)).all()
         assert [session.client.last_name for session in running] == ["Ellison"]
+
+
+def test_the_demo_has_a_late_gym_floor_set_waiting_as_an_addendum_draft(demo_app):
+    """Issue 20: a set that waited out a dead spot and arrived after the signature, kept for review."""
+    with demo_app.app_context():
+        from metpwa.models import Client
+        from metpwa.services import outbox
+
+        practice = db.session.scalar(select(Practice).where(Practice.name == "Riverside Medical Exercise"))
+        ellison = db.session.scalar(select(Client).where(Client.practice_id == practice.id, Client.last_name == "Ellison"))
+        last = db.session.scalar(select(SessionLog).where(SessionLog.client_id == ellison.id, SessionLog.signed_at.is_not(None))
+                                 .order_by(SessionLog.started_at.desc()).limit(1))
+        drafts = outbox.late_drafts(last.id)
+        assert len(drafts) == 1 and "after signing" in drafts[0].late_text
+        assert drafts[0].performed_at < last.signed_at

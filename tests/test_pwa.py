@@ -150,3 +150,30 @@ def test_a_practice_can_turn_compression_off():
         assert response.status_code == 200 and "Content-Encoding" not in response.headers
     finally:
         cleanup()
+
+
+def test_a_measure_shell_names_no_client_and_carries_no_keys_of_the_sign_in(agent, personas):
+    """Issue 20: the service worker keeps /measures/shell/<key>, so it holds the test and nothing else."""
+    agent.login(personas.colleague)
+    response = agent.get("/measures/shell/tug")
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert "Timed Up and Go" in body and "data-stopwatch-toggle" in body
+    assert personas.colleague.name not in body
+    assert "data-outbox-key" not in body and "X-CSRFToken" not in body
+    assert 'data-measure-shell="tug"' in body
+    assert agent.get("/measures/shell/nonsense").status_code == 404
+
+
+def test_a_measure_shell_is_for_roles_that_record_results(agent, personas):
+    assert agent.get("/measures/shell/tug").status_code in (302, 303, 401)
+    agent.login(personas.front_desk)
+    assert agent.get("/measures/shell/tug").status_code == 403
+
+
+def test_the_service_worker_answers_a_test_offline_with_its_shell_and_keeps_no_other_page(agent):
+    body = agent.get("/sw.js").get_data(as_text=True)
+    assert 'const MEASURE_SHELL = "/measures/shell/"' in body
+    # Only the shell's own 200s are put in the cache; pages are only ever fetched.
+    assert body.count("cache.put(") == 1
+    assert "cache.put(url.pathname, copy)" in body and "url.pathname.startsWith(MEASURE_SHELL)" in body

@@ -20,7 +20,7 @@ from ...standards.measures import (
     MeasureDefinition,
 )
 from ...standards.questionnaires import QUESTIONNAIRES
-from . import bp, forms
+from . import bp, forms, shell_bp
 
 # The control each test is run with (a template in measures/controls/) and how the picker names it.
 CONTROLS = {
@@ -151,3 +151,23 @@ def history(client_id: int, measure_key: str):
     return render_template("measures/history.html", client=client, measure=measure,
                            history=measures.open_history(current_user, client, measure.key),
                            walking_aids=dict(WALKING_AIDS))
+
+
+class _NoClient:
+    """Stands in for the client in a shell: the form's URLs name client 0 until the page, opened at
+    the real test's address, points them there (measures.js)."""
+
+    id = 0
+    display_name = ""
+
+
+@shell_bp.get("/<measure_key>")
+@requires("clinical.write")
+def shell(measure_key: str):
+    """A guided test with no client data at all (no name, no last result, no prefill from one), so
+    the service worker may keep it and serve it offline for /clients/<id>/measures/<key>."""
+    try:
+        measure = measures.definition(measure_key)
+    except KeyError:
+        abort(404)
+    return render_template("measures/shell.html", **_form_context(_NoClient(), measure, MultiDict(PREFILL)))  # type: ignore[arg-type]

@@ -114,6 +114,7 @@ def service_worker():
     body = render_template(
         # A template variable named shell, not a subprocess: bandit B604 misreads it.
         "pwa/sw.js", shell=shell, offline_url=url_for("pwa.offline"), version=version,  # nosec B604
+        measure_shell_prefix=url_for("measure_shell.shell", measure_key="x")[:-1],
     )
     response = current_app.response_class(body, mimetype="text/javascript")
     response.headers["Service-Worker-Allowed"] = "/"

@@ -20,6 +20,7 @@ from ...scoping import get_for_practice
 from ...rules.errors import ArrivedAfterSigning
 from ...services import assessments, audit, credentials, library, outbox, schedule, scope, sessions, signin
 from ...standards.exercises import ACTIVITY_SHORT_LABELS
+from ...standards.measures import MEASURES
 from ...standards.session_log import NOTE_FIELDS, RESPONSES
 from . import bp, forms
 
@@ -168,7 +169,8 @@ def screen(session_id: int):
     if session_log.signed:
         return _signed_page(session_log)
     return render_template("sessions/screen.html", **_screen_context(session_log),
-                           open_id=sessions.open_exercise(session_log, forms.chosen_id(request.args, "open")))
+                           open_id=sessions.open_exercise(session_log, forms.chosen_id(request.args, "open")),
+                           measures=MEASURES.values())
 
 
 def _signed_page(session_log: SessionLog, *, errors: dict | None = None, values: dict | None = None,

@@ -330,10 +330,59 @@
     wireSignaturePads(root);
   }
 
+  // A new version waiting (issue 20): a calm line at the top of the screen says it starts when this
+  // screen is left; "Start it now" is offered only while nothing is being typed, and reloads the
+  // page under the new version (what waits in the outbox is sealed in storage, so nothing is lost).
+  function announceUpdates(registration) {
+    var hadController = !!navigator.serviceWorker.controller;
+    function typing() {
+      var field = document.activeElement;
+      return !!(field && field.matches && field.matches("input:not([type=radio]):not([type=checkbox]):not([type=button]), textarea, select"));
+    }
+    function banner() {
+      var main = document.getElementById("main");
+      if (!registration.waiting || !hadController || !main) return;
+      var note = document.getElementById("update-banner");
+      if (!note) {
+        note = document.createElement("div");
+        note.id = "update-banner";
+        note.className = "update-banner";
+        note.setAttribute("role", "status");
+        var words = document.createElement("p");
+        words.textContent = "A new version is ready: it starts when you leave this screen.";
+        var now = document.createElement("button");
+        now.type = "button";
+        now.className = "btn btn-quiet";
+        now.dataset.updateNow = "";
+        now.textContent = "Start it now";
+        now.addEventListener("click", function () {
+          if (!registration.waiting || typing()) return;
+          navigator.serviceWorker.addEventListener("controllerchange", function () { location.reload(); });
+          registration.waiting.postMessage("apply-update");
+        });
+        note.appendChild(words);
+        note.appendChild(now);
+      }
+      if (!note.isConnected) main.insertBefore(note, main.firstChild);
+      note.querySelector("[data-update-now]").hidden = typing();
+    }
+    registration.addEventListener("updatefound", function () {
+      var coming = registration.installing;
+      if (!coming) return;
+      coming.addEventListener("statechange", function () { if (coming.state === "installed") banner(); });
+    });
+    document.addEventListener("focusin", banner);
+    document.addEventListener("focusout", function () { setTimeout(banner, 0); });
+    // A boosted navigation swaps #main: the banner goes with it unless the new version is still waiting.
+    document.addEventListener("htmx:load", banner);
+    banner();
+  }
+
   function registerServiceWorker() {
     var url = document.body.dataset.swUrl;
     if (!url || !("serviceWorker" in navigator)) return;
     navigator.serviceWorker.register(url, { scope: "/" }).then(function (registration) {
+      announceUpdates(registration);
       // A new version is applied between actions: when this page is left, never mid-entry.
       window.addEventListener("pagehide", function () {
         if (registration.waiting) registration.waiting.postMessage("apply-update");

@@ -399,6 +399,18 @@
     });
   }
 
+  // A refused result reopened from the outbox list: the form is open again under a new key (the
+  // refused one was never saved), and outbox.js puts the values back in it.
+  document.addEventListener("metpwa:outbox-edit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("[data-measure-form]")) return;
+    form.classList.remove("is-queued", "is-saved");
+    lock(form, false);
+    one(form, "[data-save]").hidden = false;
+    form.elements.idempotency_key.value = newKey();
+    setStatus(form, "failed", "Not saved yet: check the values and save again.");
+  });
+
   window.addEventListener("online", sendAll);
   document.addEventListener("metpwa:unlocked", sendAll);
   // The idle lock would leave the page and lose what waits in memory: keep the page, lock it in

@@ -19,6 +19,69 @@
   var KEY_SLOT = "metpwa-outbox-key";  // sessionStorage: the key for the offline page of this tab
   var metpwa = window.metpwa = window.metpwa || {};
 
+  var SHELL_SLOT = "metpwa-shell";   // sessionStorage: the CSRF token and the session page's client, for a test's shell
+
+  function readSlot(name) {
+    try { return JSON.parse(window.sessionStorage.getItem(name) || "null"); } catch (e) { return null; }
+  }
+
+  // ---- a guided test's shell (issue 20) ----
+  // The service worker keeps /measures/shell/<key> (no client, no keys in it) and answers an offline
+  // tap on /clients/<id>/measures/<key> with it. This tab's session page left the sign-in's CSRF
+  // token and outbox key and the client's name in sessionStorage (never a cache); the shell takes
+  // them, and posts to the real test's address, so its result joins the outbox like any other.
+  function fillShell() {
+    var app = document.getElementById("app");
+    if (!app || !app.hasAttribute("data-measure-shell")) return;
+    var slot = readSlot(SHELL_SLOT) || { clients: {} };
+    var keys = readSlot(KEY_SLOT);
+    var found = new RegExp("^/clients/(\\d+)/measures/" + app.dataset.measureShell + "/?$").exec(location.pathname);
+    var client = found && slot.clients ? slot.clients[found[1]] : null;
+    var form = document.querySelector("[data-measure-form]");
+    if (!found || !client || !keys || !slot.csrf) {
+      // Opened at the shell's own address, or in a tab with no session page: nobody to record for.
+      var orphan = document.querySelector("[data-shell-orphan]");
+      if (orphan) orphan.hidden = false;
+      if (form) form.querySelectorAll("button, input, textarea").forEach(function (node) { node.disabled = true; });
+      return;
+    }
+    app.setAttribute("hx-headers", JSON.stringify({ "X-CSRFToken": slot.csrf }));
+    app.dataset.outboxKey = keys.key;
+    app.dataset.outboxStaff = keys.staff;
+    document.querySelectorAll("input[name=csrf_token]").forEach(function (input) { input.value = slot.csrf; });
+    var page = location.pathname.replace(/\/$/, "");
+    if (form) {
+      form.action = page;
+      form.dataset.previewUrl = page + "/preview";
+    }
+    document.querySelectorAll("[data-shell-client]").forEach(function (node) { node.textContent = client.name; });
+    document.title = client.name + ": " + document.title;
+    document.querySelectorAll("[data-shell-back]").forEach(function (link) { link.href = client.back; });
+  }
+  fillShell();
+
+  // The session page: keep what a shell needs in this tab, and have the service worker keep each
+  // test's shell while the wifi is there (only once per shell and version: it asks the cache first).
+  function keepForShells(root) {
+    var holder = root.querySelector ? root.querySelector("[data-shell-client]") : null;
+    if (!holder || !holder.dataset.shellClientName) return;
+    var slot = readSlot(SHELL_SLOT) || { clients: {} };
+    slot.clients = slot.clients || {};
+    slot.clients[holder.dataset.shellClient] = { name: holder.dataset.shellClientName, back: holder.dataset.shellSession };
+    slot.csrf = metpwa.csrfToken ? metpwa.csrfToken() : "";
+    try { window.sessionStorage.setItem(SHELL_SLOT, JSON.stringify(slot)); } catch (e) { return; }
+    // After the page has settled, one at a time: the screen's own load and first taps come first.
+    setTimeout(function () {
+      if (!navigator.onLine || !window.caches || !navigator.serviceWorker || !navigator.serviceWorker.controller) return;
+      Array.prototype.reduce.call(holder.querySelectorAll("[data-shell-url]"), function (chain, link) {
+        var url = link.dataset.shellUrl;
+        return chain.then(function () { return caches.match(url); }).then(function (hit) {
+          return hit || fetch(url, { credentials: "same-origin" });
+        }).catch(function () { /* warmed next time */ });
+      }, Promise.resolve());
+    }, 3000);
+  }
+
   var box = { db: null, crypto: null, staff: "", entries: [], sending: false, tries: 0, timer: null, ready: null };
   var handlers = {};  // per kind: what the page shows as an entry waits, is saved or is refused
 
@@ -287,7 +350,10 @@
 
   function forgetKey() {
     // The idle lock: what is left stays sealed; this page and this tab forget how to open it.
-    try { window.sessionStorage.removeItem(KEY_SLOT); } catch (e) { /* disabled */ }
+    try {
+      window.sessionStorage.removeItem(KEY_SLOT);
+      window.sessionStorage.removeItem(SHELL_SLOT);
+    } catch (e) { /* disabled */ }
     box.crypto = null;
     box.entries = [];
     box.db = null;
@@ -382,11 +448,74 @@
             badge();
           });
         });
+        row.appendChild(edit(entry));
         row.appendChild(discard);
       }
       items.appendChild(row);
     });
     panel.appendChild(items);
+  }
+
+  // A refused entry is fixed in place: "Edit" puts what was entered back in the form it came from
+  // (on its page; elsewhere "Open to edit" goes there first) and drops the refused entry, which the
+  // server never saved. Saving again is a new entry under a new key. Only "input" events are sent:
+  // a "change" would post the vitals form at once, before the trainer has fixed anything.
+  var KEPT_OUT = { idempotency_key: true, performed_at: true, csrf_token: true };
+
+  function formOf(entry) {
+    if (entry.page.split("?")[0] !== location.pathname) return null;
+    var path = new URL(entry.url, location.href).pathname;
+    var forms = document.querySelectorAll("form[data-outbox=" + entry.kind + "], form[data-measure-form]");
+    return Array.prototype.filter.call(forms, function (form) {
+      var action = form.getAttribute("hx-post") || form.getAttribute("action") || "";
+      return new URL(action, location.href).pathname === path &&
+        (!entry.target || form.closest("#" + CSS.escape(entry.target)) || form.querySelector('[value="' + entry.target + '"]') ||
+         form.hasAttribute("data-measure-form"));
+    })[0] || null;
+  }
+
+  function edit(entry) {
+    var form = formOf(entry);
+    if (!form) {
+      var away = document.createElement("a");
+      away.className = "btn btn-quiet";
+      away.href = entry.page;
+      away.textContent = "Open to edit";
+      return away;
+    }
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "btn btn-quiet";
+    button.dataset.outboxEdit = "";
+    button.textContent = "Edit";
+    button.addEventListener("click", function () {
+      var target = formOf(entry) || form;
+      var values = new URLSearchParams(entry.body);
+      target.dispatchEvent(new CustomEvent("metpwa:outbox-edit", { bubbles: true, detail: { entry: entry } }));
+      var names = {};
+      values.forEach(function (value, name) {
+        if (KEPT_OUT[name]) return;
+        (names[name] = names[name] || []).push(value);
+      });
+      Object.keys(names).forEach(function (name) {
+        Array.prototype.forEach.call(target.querySelectorAll("[name='" + name + "']"), function (field) {
+          if (field.type === "radio" || field.type === "checkbox") field.checked = names[name].indexOf(field.value) >= 0;
+          else if (field.type !== "hidden" || name !== "session_exercise_id") field.value = names[name][0];
+          field.dispatchEvent(new Event("input", { bubbles: true }));
+        });
+      });
+      forget(entry).then(function () {
+        box.entries = box.entries.filter(function (other) { return other.key !== entry.key; });
+        show(entry, "discarded");
+        badge();
+        var panel = document.getElementById("outbox-list");
+        if (panel) panel.hidden = true;
+        target.scrollIntoView({ block: "center" });
+        var first = target.querySelector("input:not([type=hidden]):not([disabled]), textarea, select");
+        if (first) first.focus({ preventScroll: true });
+      });
+    });
+    return button;
   }
 
   // Forms marked data-outbox post through the outbox instead of htmx: the request htmx was about
@@ -473,10 +602,11 @@
   // A steady look as well, in case a timer was lost to a sleeping iPad.
   setInterval(function () { if (box.entries.some(function (e) { return e.status === "waiting"; })) flush(); }, 30000);
 
-  document.addEventListener("DOMContentLoaded", function () { start(); });
+  document.addEventListener("DOMContentLoaded", function () { start(); keepForShells(document); });
   // A boosted navigation keeps this script: draw the badge in the new page and show what waits for it.
   document.addEventListener("htmx:load", function (event) {
     if (event.target === document.body || event.target.id === "app" || event.target.id === "main") {
+      keepForShells(event.target);
       Promise.resolve(box.ready).catch(function () {}).then(function () {
         badge();
         box.entries.forEach(function (entry) { show(entry, "restored"); });
