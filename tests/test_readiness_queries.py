@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 
 from conftest import Agent, Persona
 from metpwa import demo
@@ -14,23 +14,7 @@ from metpwa.extensions import db
 from metpwa.models import Client, Practice, User, utcnow
 from metpwa.services import readiness
 from support.figures import report
-
-
-def _count_queries(app, action) -> int:
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        if statement.split()[0].upper() in ("SELECT", "INSERT", "UPDATE", "DELETE"):
-            statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        action()
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(statements)
+from support.queries import count_queries
 
 
 def test_the_dashboard_costs_the_same_queries_for_3_clients_as_for_30(demo_app):
@@ -52,7 +36,7 @@ def test_the_dashboard_costs_the_same_queries_for_3_clients_as_for_30(demo_app):
         assert response.status_code == 200, response.get_data(as_text=True)
 
     page()  # the first view warms what any first view does (templates, the practice's settings)
-    few = _count_queries(app, page)
+    few = count_queries(app, page)
     with app.app_context():
         db.session.execute(update(Client).where(Client.id.in_(active[3:])).values(archived_at=None))
         # The rest made up with clients whose records have only begun.
@@ -61,6 +45,6 @@ def test_the_dashboard_costs_the_same_queries_for_3_clients_as_for_30(demo_app):
                            for n in range(30 - len(active)))
         db.session.commit()
         assert len(readiness.active_clients(db.session.get(Practice, practice_id))) == 30
-    many = _count_queries(app, page)
+    many = count_queries(app, page)
     report(f"readiness dashboard: {few} queries for 3 active clients, {many} for 30")
     assert many <= few, (few, many)

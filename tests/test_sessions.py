@@ -7,10 +7,11 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import event, exc, func, select, text, update
+from sqlalchemy import exc, func, select, text, update
 
 from conftest import lone_practice, post_at_once
 from support.figures import report
+from support.queries import count_queries
 from metpwa.extensions import db as _db
 from metpwa.models import Appointment, SessionLog, SetLog, utcnow
 from metpwa.services import sessions as sessions_service
@@ -246,23 +247,6 @@ def test_a_note_signed_more_than_a_day_later_is_a_late_entry(app, agent, persona
     assert "Late entry" in agent.get(f"/sessions/{session_id}").get_data(as_text=True)
 
 
-def _count_queries(app, action) -> int:
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        if statement.split()[0].upper() in ("SELECT", "INSERT", "UPDATE", "DELETE"):
-            statements.append(statement)
-
-    with app.app_context():
-        engine = _db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        action()
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(statements)
-
-
 def test_logging_a_set_costs_the_same_queries_whatever_the_history(app, new_agent, personas, make):
     new_client = make.ready_client(personas.practice_id, personas.colleague.id, first="Ann", last="Fresh")
     long_client = make.ready_client(personas.practice_id, personas.colleague.id, first="Bea", last="Longtime")
@@ -276,8 +260,8 @@ def test_logging_a_set_costs_the_same_queries_whatever_the_history(app, new_agen
     fresh_session, fresh_items, _ = start_session(trainer, new_client)
     long_session, long_items, _ = start_session(trainer, long_client)
     log(trainer, fresh_session, fresh_items[0], "warm-up-key-1")  # the first request warms caches
-    fresh = _count_queries(app, lambda: log(trainer, fresh_session, fresh_items[0], "count-fresh-1"))
-    long = _count_queries(app, lambda: log(trainer, long_session, long_items[0], "count-long-01"))
+    fresh = count_queries(app, lambda: log(trainer, fresh_session, fresh_items[0], "count-fresh-1"))
+    long = count_queries(app, lambda: log(trainer, long_session, long_items[0], "count-long-01"))
     report(f"sessions: queries per set log: {fresh} (no history), {long} (six signed sessions)")
     assert fresh == long <= 8
 
