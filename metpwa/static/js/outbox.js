@@ -82,7 +82,8 @@
     }, 3000);
   }
 
-  var box = { db: null, crypto: null, staff: "", entries: [], sending: false, tries: 0, timer: null, ready: null };
+  var box = { db: null, crypto: null, staff: "", entries: [], sending: false, again: false, tries: 0, timer: null,
+              ready: null };
   var handlers = {};  // per kind: what the page shows as an entry waits, is saved or is refused
 
   // ---- storage ----
@@ -253,7 +254,10 @@
   function csrf() { return metpwa.csrfToken ? metpwa.csrfToken() : ""; }
 
   function flush() {
-    if (!box.db || box.sending || !csrf()) return Promise.resolve();
+    // An entry added while a round is sending was not in that round's list: the round goes again
+    // when it ends (without this it waited for the next focus or reconnect).
+    if (box.sending) { box.again = true; return Promise.resolve(); }
+    if (!box.db || !csrf()) return Promise.resolve();
     clearTimeout(box.timer);
     // Two tabs of one iPad may send the same entry at once: the server takes its key once and
     // answers both alike. (No Web Lock: one held by a page being left stalled the next page.)
@@ -269,10 +273,16 @@
       }, Promise.resolve(true));
     }).then(function (allSent) {
       box.sending = false;
+      var again = box.again;
+      box.again = false;
       badge();
       if (allSent === false) later();
-      else box.tries = 0;
+      else {
+        box.tries = 0;
+        if (again) return flush();
+      }
     }, function () {
+      box.again = false;
       box.sending = false;
       badge();
       later();
