@@ -282,6 +282,6 @@ def test_the_chart_says_the_clients_name_once_at_the_top(agent, personas, make):
     agent.login(personas.colleague)
     page = agent.get(f"/clients/{client_id}").get_data(as_text=True)
     main = page[page.index("<main"):]
-    name = re.search(r'<h2>([^<]+)</h2>', main).group(1)
+    name = re.search(r'<h2 id="chart-head-title">([^<]+)</h2>', main).group(1)
     assert page[:page.index("<main")].count(name) == 1  # the page's <title> only, not the bar as well
     assert main.count(f">{name}<") == 1

@@ -124,7 +124,9 @@ def test_chair_stand_balance_and_berg_by_taps(ipad, live_server):
     stages.nth(2).locator("[data-hold-toggle]").tap()
     ipad.clock.run_for(4_200)
     stages.nth(2).locator("[data-hold-toggle]").tap()
-    assert 4.0 <= float(stages.nth(2).locator("[data-hold-input]").input_value()) <= 4.5
+    # clock.install() keeps time running at real speed between the test's steps: on a loaded CI
+    # machine the tap after run_for(4_200) has come up to a second later.
+    assert 4.0 <= float(stages.nth(2).locator("[data-hold-input]").input_value()) < 6.0
     expect(ipad.locator("#measure-result .result-sentence")).to_contain_text("at fall risk by the CDC STEADI cut-off (at risk: tandem stance held under 10 s)")
 
     ipad.goto(f"{ipad.base}/clients/{walter}/measures/berg")

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from .conftest import session_under_way, sign_in
+from .conftest import own_session, sign_in
 from .test_offline_outbox import TRAINER, _badge, _client_of, _db, _worker_ready
 
 pytestmark = pytest.mark.browser
@@ -50,7 +50,7 @@ def _cached_texts(page):
 
 
 def test_a_test_opened_offline_from_the_session_screen_is_saved_once_when_back_online(new_ipad, live_server):
-    session_id, _ = session_under_way(live_server)
+    session_id = own_session(live_server, "offline measures")
     client_id = _client_of(live_server, session_id)
     names = _client_names(live_server, client_id)
     before = _tugs(live_server, client_id)

@@ -4,14 +4,14 @@ entered back in the form it came from, and saving again records it once."""
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import session_under_way, sign_in
+from .conftest import own_session, sign_in
 from .test_offline_outbox import TRAINER, _badge, _sets
 
 pytestmark = pytest.mark.browser
 
 
 def test_a_refused_set_is_reopened_in_its_form_and_saved_after_the_fix(new_ipad, live_server):
-    session_id, _ = session_under_way(live_server)
+    session_id = own_session(live_server, "outbox edit")
     before = _sets(live_server, session_id)
     ipad = new_ipad()
     sign_in(ipad, TRAINER)

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
-from .conftest import session_under_way, sign_in
+from .conftest import own_session, sign_in
 from .test_offline_outbox import TRAINER, _worker_ready
 
 pytestmark = pytest.mark.browser
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 def test_a_waiting_version_is_announced_and_started_on_request(new_ipad, live_server, monkeypatch):
     from metpwa.blueprints.pwa import routes
 
-    session_id, _ = session_under_way(live_server)
+    session_id = own_session(live_server, "light pages")  # reads the screen only
     ipad = new_ipad()
     sign_in(ipad, TRAINER)
     ipad.goto(f"{ipad.base}/sessions/{session_id}")
