@@ -191,7 +191,8 @@ _OWN_PLANS: dict[str, int] = {}
 def own_session(live_server, label: str) -> int:
     """A session under way for a client of `label`'s own: the longest current plan (two or more
     exercises) of a client no other test names and no other label has taken. The same label gets the
-    same client's running session again, or a new one once it was signed."""
+    same client's running session again, or a new one once it was signed. The demo has four such
+    clients: tests that only count what they add themselves share a label."""
     session_id, _ = session_under_way(live_server)
     with live_server.app.app_context():
         from sqlalchemy import func, select

@@ -198,7 +198,7 @@ def test_items_entered_while_another_ipad_signs_become_an_addendum_draft(new_ipa
 
 
 def test_lock_then_sign_out_with_items_waiting_leaves_nothing_readable(new_ipad, live_server):
-    session_id = own_session(live_server, "offline lock")
+    session_id = own_session(live_server, "offline sets")  # counts what it adds
     before = _sets(live_server, session_id)
     ipad = new_ipad()
     sign_in(ipad, TRAINER)

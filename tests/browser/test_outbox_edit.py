@@ -11,7 +11,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_a_refused_set_is_reopened_in_its_form_and_saved_after_the_fix(new_ipad, live_server):
-    session_id = own_session(live_server, "outbox edit")
+    session_id = own_session(live_server, "offline sets")  # counts what it adds
     before = _sets(live_server, session_id)
     ipad = new_ipad()
     sign_in(ipad, TRAINER)
