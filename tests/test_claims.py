@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import exc, select, text
-from support.claim_setup import SERVICE_DAY, set_up, signed_session
+from support.claim_setup import SERVICE_DAY, set_up, set_up_medicare_pt_past_threshold, signed_session
 from support.claims import pyx12_check
 
 from metpwa.extensions import db
@@ -223,15 +223,9 @@ def test_kx_once_the_years_allowed_therapy_charges_pass_the_threshold(app, perso
     allowed amount is the payer's contracted one where it has one (97110 at $1,200 a unit, to get there)."""
     from datetime import timedelta
 
-    from metpwa.models import ContractedRate
-
     client_id = _client(make, personas)
     with app.app_context():
-        setup = set_up(personas.practice_id, personas.colleague.id, client_id, kind="medicare",
-                       name="Medicare Part B", payer_id="00952", credential="pt")
-        db.session.add(ContractedRate(practice_id=personas.practice_id, payer_id=setup.payer_id, code="97110",
-                                      allowed=Decimal("1200.00"), effective_on=SERVICE_DAY.replace(day=1)))
-        db.session.commit()
+        set_up_medicare_pt_past_threshold(personas.practice_id, personas.colleague.id, client_id)
         first = signed_session(personas.practice_id, client_id, personas.colleague.id)
         second = signed_session(personas.practice_id, client_id, personas.colleague.id,
                                 day=SERVICE_DAY + timedelta(days=2))

@@ -13,11 +13,11 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
-from support.claim_setup import SERVICE_DAY, set_up, signed_session
+from support.claim_setup import SERVICE_DAY, set_up, set_up_medicare_pt_past_threshold, signed_session
 from support.claims import pyx12_check
 
 from metpwa.extensions import db
-from metpwa.models import AuditEvent, Claim, ClaimLine, ClaimStatusChange, ContractedRate, Payer
+from metpwa.models import AuditEvent, Claim, ClaimLine, ClaimStatusChange, Payer
 from metpwa.services import claims
 from metpwa.standards import billing as billing_standards
 from metpwa.standards.billing import NcciPair
@@ -167,11 +167,7 @@ def test_the_payers_xs_goes_on_a_verified_pair_and_pyx12_accepts_it(app, persona
 def test_kx_counts_the_earlier_sessions_of_the_same_claim(app, personas, make, biller):
     client_id = _client(make, personas)
     with app.app_context():
-        setup = set_up(personas.practice_id, personas.colleague.id, client_id, kind="medicare",
-                       name="Medicare Part B", payer_id="00952", credential="pt")
-        db.session.add(ContractedRate(practice_id=personas.practice_id, payer_id=setup.payer_id, code="97110",
-                                      allowed=Decimal("1200.00"), effective_on=SERVICE_DAY.replace(day=1)))
-        db.session.commit()
+        set_up_medicare_pt_past_threshold(personas.practice_id, personas.colleague.id, client_id)
     ids = _sessions(app, personas, client_id, days=(0, 2))
     claim_id = _claim_id(biller.post("/claims/sessions", data={"session_id": [str(i) for i in ids]}))
     with app.app_context():

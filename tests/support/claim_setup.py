@@ -113,3 +113,19 @@ def signed_session(practice_id: int, client_id: int, trainer_id: int, *, day: da
                                    supervised_on=day, recorded_by_id=trainer_id))
     db.session.commit()
     return session.id
+
+
+def set_up_medicare_pt_past_threshold(practice_id: int, trainer_id: int, client_id: int) -> Setup:
+    """Inside an app context: a PT billing traditional Medicare, whose contracted 97110 at $1,200 a unit
+    passes the year's therapy threshold (standards.md "Modifiers") within a session or two."""
+    from decimal import Decimal
+
+    from metpwa.extensions import db
+    from metpwa.models import ContractedRate
+
+    setup = set_up(practice_id, trainer_id, client_id, kind="medicare", name="Medicare Part B", payer_id="00952",
+                   credential="pt")
+    db.session.add(ContractedRate(practice_id=practice_id, payer_id=setup.payer_id, code="97110",
+                                  allowed=Decimal("1200.00"), effective_on=SERVICE_DAY.replace(day=1)))
+    db.session.commit()
+    return setup
