@@ -153,6 +153,8 @@ def _in_progress_today(client: Client, trainer: User, appointments: list[Appoint
                               entered_at=min(now, started + timedelta(minutes=4 * number)),
                               idempotency_key=f"demo-today-{session_log.id}-{number}", entered_by_id=trainer.id))
     session_log.pain_before = 3
+    # The note drafted between sets (the session screen's Session note): the sign page opens with it.
+    session_log.note_client_report = "Knees stiff on the stairs this morning; slept well."
     db.session.commit()
 
 

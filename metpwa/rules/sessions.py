@@ -34,6 +34,9 @@ LIMITS = {
     "minutes": (0, 240, "Minutes must be 0 to 240."),
 }
 LOAD_LIMITS = {"kg": Decimal(250), "lb": Decimal(550)}
+# A note draft kept from the gym floor: one part of the structured note is a few paragraphs at most;
+# more is a paste gone wrong, and the outbox keeps each draft whole on the iPad until it is sent.
+NOTE_DRAFT_MAX_CHARS = 4000
 
 
 class SessionInputError(InputError):
@@ -217,3 +220,12 @@ def check_minutes(minutes: dict[str, int], session_minutes: int) -> None:
     if total > most_minutes(session_minutes):
         raise SessionInputError(
             "minutes", f"The activities add up to {total} minutes, but the session lasted {session_minutes}.")
+
+
+def check_note_draft(note: dict[str, str], labels: dict[str, str]) -> dict[str, str]:
+    """A note draft's parts, trimmed; a part longer than NOTE_DRAFT_MAX_CHARS is refused at its field."""
+    for name, text in note.items():
+        if len(text) > NOTE_DRAFT_MAX_CHARS:
+            raise SessionInputError(name, f"{labels[name]} is {len(text):,} characters; a note part holds at most "
+                                          f"{NOTE_DRAFT_MAX_CHARS:,}. Shorten it (nothing was kept yet).")
+    return {name: text.strip() for name, text in note.items()}

@@ -31,7 +31,7 @@ from ..models import (
 from ..rules import sessions as session_rules
 from ..rules.errors import RecordLocked, RecordNotFound
 from ..rules.readiness import checklist
-from ..standards.session_log import RESPONSES
+from ..standards.session_log import NOTE_FIELDS, RESPONSES
 from . import audit, credentials, outbox, plans, readiness, referrals, schedule
 from .signin import SignedIn
 
@@ -458,6 +458,35 @@ def save_vitals(user: User, session_log: SessionLog, vitals: session_rules.Vital
     outbox.keep(user, session_log, key=key, kind="vitals", content=content,
                 performed_at=session_rules.performed_at(performed_at, utcnow()) if key else None)
     audit.record("update", session_log, user=user, client_id=session_log.client_id, detail={"vitals": when})
+    db.session.commit()
+
+
+@rolls_back_on_refusal
+def save_note_draft(user: User, session_log: SessionLog, note: dict[str, str], *, key: str | None = None,
+                    performed_at: str | None = None, late_as_draft: bool = False) -> None:
+    """The session note as drafted on the gym floor, kept in the session's own note fields (the sign
+    page opens with it; signing locks it). Each draft is the whole note, so the last one sent wins:
+    the outbox sends them in the order they were written. `key` as for record_response; a draft that
+    reaches a session signed meanwhile becomes an addendum draft, never a change to the signed note."""
+    key = outbox.checked_key(key)
+    labels = {field.key: field.label for field in NOTE_FIELDS}
+    note = session_rules.check_note_draft(note, labels)
+    if outbox.replayed(user, session_log, key=key, kind="note", content=note):
+        return
+    if session_log.signed and key is not None and late_as_draft:
+        told = "\n".join(f"{labels[name]}: {text}" for name, text in note.items() if text)
+        outbox.keep_late(user, session_log, key=key, kind="note", content=note,
+                         performed_at=session_rules.performed_at(performed_at, utcnow()),
+                         text=f"Note drafted on the gym floor, after signing:\n{told or 'nothing written'}")
+    _refuse_if_signed(session_log)
+    changed = [name for name, text in note.items() if (getattr(session_log, name) or "") != text]
+    for name in changed:
+        setattr(session_log, name, note[name] or None)
+    outbox.keep(user, session_log, key=key, kind="note", content=note,
+                performed_at=session_rules.performed_at(performed_at, utcnow()) if key else None)
+    # Which parts changed, never their words: the audit trail is not a second copy of the note.
+    audit.record("update", session_log, user=user, client_id=session_log.client_id,
+                 detail={"note_draft": changed})
     db.session.commit()
 
 

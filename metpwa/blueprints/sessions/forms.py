@@ -157,6 +157,11 @@ class SessionNote:
                          if (text := self.note[field.key].strip()))
 
 
+def read_note_draft(form: MultiDict) -> dict[str, str]:
+    """The structured note's parts as typed on the session screen (a draft: nothing else is read)."""
+    return {field.key: form.get(field.key, "") for field in NOTE_FIELDS}
+
+
 def read_note(form: MultiDict) -> SessionNote:
     note = {field.key: form.get(field.key, "") for field in NOTE_FIELDS}
     errors, minutes = {}, {}

@@ -170,7 +170,7 @@ def screen(session_id: int):
         return _signed_page(session_log)
     return render_template("sessions/screen.html", **_screen_context(session_log),
                            open_id=sessions.open_exercise(session_log, forms.chosen_id(request.args, "open")),
-                           measures=MEASURES.values())
+                           measures=MEASURES.values(), note_fields=NOTE_FIELDS)
 
 
 def _signed_page(session_log: SessionLog, *, errors: dict | None = None, values: dict | None = None,
@@ -312,6 +312,25 @@ def vitals(session_id: int, when: str):
         return render_template("sessions/_vitals.html", **_screen_context(session_log), when=when, errors={},
                                values={}, saved=True)
     return redirect(url_for("sessions.screen", session_id=session_log.id), code=303)
+
+
+@bp.post("/sessions/<int:session_id>/note")
+@requires("clinical.write")
+def note_draft(session_id: int):
+    session_log = _session_log(session_id)
+    try:
+        sessions.save_note_draft(current_user, session_log, forms.read_note_draft(request.form),
+                                 key=forms.read_key(request.form), performed_at=forms.read_performed_at(request.form),
+                                 late_as_draft=forms.from_outbox(request.headers))
+    except ArrivedAfterSigning as late:
+        return _late(late)
+    except session_rules.SessionInputError as error:
+        return render_template("sessions/_note_draft.html", session_log=session_log, note_fields=NOTE_FIELDS,
+                               errors={error.field: error.message}, values=request.form), 422
+    if htmx:
+        return render_template("sessions/_note_draft.html", session_log=session_log, note_fields=NOTE_FIELDS,
+                               errors={}, values={}, kept=True)
+    return redirect(url_for("sessions.screen", session_id=session_log.id, _anchor="note-draft"), code=303)
 
 
 @bp.post("/sessions/<int:session_id>/finish")

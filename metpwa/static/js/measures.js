@@ -287,9 +287,18 @@
       var fields = new FormData(form);
       lock(form, true);
       form.classList.add("is-queued");
-      setStatus(form, "waiting", "Waiting: not saved yet. It is kept on this iPad, sealed, and sent when the connection is back.");
+      // "Kept on this iPad" only once it is: a tab closed while the result is being sealed loses it.
+      setStatus(form, "saving", "Keeping it on this iPad…");
       window.metpwa.outbox.add("measure", form.action, fields, { label: form.dataset.measureName + " result",
-                                                                          target: key });
+                                                                 target: key }).then(function () {
+        if (form.classList.contains("is-queued") && form.isConnected) {
+          setStatus(form, "waiting", "Waiting: not saved yet. It is kept on this iPad, sealed, and sent when the connection is back.");
+        }
+      }, function () {
+        form.classList.remove("is-queued");
+        lock(form, false);
+        setStatus(form, "failed", "Not kept: this iPad could not store it. Tap Save again.");
+      });
       return;
     }
     // No outbox here (no WebCrypto): the result waits in this page's memory.

@@ -221,7 +221,16 @@
       var app = document.getElementById("app");
       return !!(app && app.dataset.outboxKey && window.crypto && crypto.subtle && window.indexedDB);
     },
-    on: function (kind, handler) { handlers[kind] = handler; },
+    // A page's script may load after the outbox opened (scripts on demand): what it restored before
+    // then is shown to the handler now, as it would have been.
+    on: function (kind, handler) {
+      handlers[kind] = handler;
+      box.entries.forEach(function (entry) {
+        if (entry.kind === kind) {
+          try { handler(entry, "restored"); } catch (e) { /* the badge still says it */ }
+        }
+      });
+    },
     // A new entry from a tap: its own key, sent as soon as it can be.
     add: function (kind, url, params, extra) {
       extra = extra || {};
@@ -553,6 +562,24 @@
     badge();
     flush();
   });
+  // The `online` event says the wifi is up, not that the server answers (a gym's wifi that is still
+  // joining, a captive portal): one reload then lands on this page again with no second event. So the
+  // offline page asks the server itself (every 4 s for a minute, then every 15 s) and goes back once
+  // it answers.
+  (function comeBackByItself() {
+    var page = document.querySelector("[data-offline-page]");
+    if (!page || !page.dataset.healthUrl) return;
+    var tries = 0;
+    function delay() { tries += 1; return tries < 15 ? 4000 : 15000; }
+    function probe() {
+      if (!navigator.onLine) { setTimeout(probe, 4000); return; }
+      fetch(page.dataset.healthUrl, { cache: "no-store", credentials: "same-origin" }).then(function (response) {
+        if (response.ok) { location.reload(); return; }
+        throw new Error("not yet");
+      }).catch(function () { setTimeout(probe, delay()); });
+    }
+    setTimeout(probe, delay());
+  })();
   document.addEventListener("click", function (event) {
     if (event.target.closest && event.target.closest("[data-offline-retry]")) {
       event.preventDefault();

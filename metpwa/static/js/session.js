@@ -108,6 +108,8 @@
       return { label: cardName(form) + ": response " + words, target: form.closest(".ex-card").id };
     });
 
+    outbox.describe("note", function () { return { label: "Session note draft", target: "note-draft" }; });
+
     outbox.on("set", function (entry, state, html) {
       var onPage = entry.page.split("?")[0] === location.pathname;
       var row = document.getElementById("pending-" + entry.key);
@@ -170,6 +172,43 @@
           window.htmx.swap(holder, html, { swapStyle: "outerHTML" });
         }
       });
+    });
+
+    // The note draft: the server's answer never redraws the form (the trainer may be typing in the
+    // next box); only its status line says what happened. A draft waiting from before a reload is the
+    // newest words: they go back in the boxes, or an edit of the older text would be sent after them.
+    outbox.on("note", function (entry, state, html) {
+      if (entry.page.split("?")[0] !== location.pathname) return;
+      var form = document.getElementById("note-draft");
+      if (!form) return;
+      var status = form.querySelector("[data-note-status]");
+      if (state === "restored" && entry.status === "refused") state = "refused";
+      if (state === "restored" || state === "waiting") {
+        if (state === "restored") {
+          new URLSearchParams(entry.body).forEach(function (value, name) {
+            var part = form.querySelector("textarea[name='" + name + "']");
+            if (part) part.value = value;
+          });
+          var card = form.closest("details");
+          if (card) card.open = true;
+        }
+        status.textContent = "Draft waiting: kept on this iPad, sealed, and sent when the connection is back.";
+      } else if (state === "saved") {
+        status.textContent = "Draft kept. The sign page opens with it.";
+      } else if (state === "late") {
+        status.textContent = "The session was signed before this draft arrived: it is kept as an addendum draft to review.";
+      } else if (state === "refused") {
+        status.textContent = "Draft not kept: " + entry.reason;
+      } else {
+        status.textContent = "";
+      }
+      form.classList.toggle("is-waiting", state === "waiting" || state === "restored");
+      form.classList.toggle("is-refused", state === "refused");
+    });
+    document.addEventListener("change", function (event) {
+      var part = event.target;
+      if (!part.matches || !part.matches("#note-draft textarea[data-note-part]") || !outbox.usable()) return;
+      part.form.requestSubmit();
     });
 
     // Finish and sign: what waits is sent first, so the minutes count every set.
