@@ -7,12 +7,11 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from test_sessions import sign, start_session
+from test_outbox import OUTBOX, ready, session  # noqa: F401 (fixtures: a trainer's session under way)
+from test_sessions import sign
 from metpwa.extensions import db as _db
 from metpwa.models import AuditEvent, OutboxReceipt, SessionLog
 from metpwa.rules.sessions import NOTE_DRAFT_MAX_CHARS
-
-OUTBOX = {"X-Metpwa-Outbox": "1"}
 
 
 def draft(agent, session_id, key="", headers=None, **parts):
@@ -22,15 +21,8 @@ def draft(agent, session_id, key="", headers=None, **parts):
 
 
 @pytest.fixture
-def ready(make, personas):
-    return make.ready_client(personas.practice_id, personas.colleague.id)
-
-
-@pytest.fixture
-def session_id(agent, personas, ready):
-    agent.login(personas.colleague)
-    session_id, _, _ = start_session(agent, ready)
-    return session_id
+def session_id(session):  # noqa: F811 (the fixture imported above)
+    return session[0]
 
 
 def _note(app, session_id):
