@@ -679,12 +679,23 @@ def _units(facts: ScrubInput) -> list[Finding]:
                                      f"{allowed} ({method}).", f"Bill {allowed} units, or correct the minutes on the "
                                      "session with an addendum.", target, line=_n(line)))
         for code, documented in sorted(minutes.items()):
-            if code not in billed and expected.units_for(code) > 0:
+            if code not in billed and expected.units_for(code) > 0 and _route_bills(facts, lines[0], code):
                 found.append(Finding("units.unbilled", f"{documented} documented minutes of {code} on {day:%m/%d/%Y} "
                                      f"earn {expected.units_for(code)} units the claim does not bill.",
                                      "Add the line, or check the minutes.", ("claims.claim", claim.ref),
                                      severity=Severity.WARNING))
     return found
+
+
+def _route_bills(facts: ScrubInput, line: ServiceLine, code: str) -> bool:
+    """Whether the claim's route could bill this timed code at all (rules/claim_coding.py): a superbill
+    never carries therapy codes, and a payer that accepts MES services takes only the codes it lists."""
+    if _is_therapist(facts.claim.performer_for(line)):
+        return True
+    payer = facts.payer
+    if payer.kind is PayerKind.SELF_PAY or payer.route is ClaimRoute.SUPERBILL:
+        return False
+    return code in payer.mes_codes if payer.accepts_mes and payer.mes_codes else True
 
 
 def _diagnoses(facts: ScrubInput, lookup_diagnosis: DiagnosisLookup) -> list[Finding]:

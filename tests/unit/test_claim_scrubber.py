@@ -493,6 +493,15 @@ def test_documented_minutes_left_unbilled_are_a_warning():
     assert found and found[0].severity is Severity.WARNING
 
 
+def test_minutes_no_route_could_bill_are_not_called_unbilled():
+    # A superbill bills the session as S9451, never 97110; a payer taking only 97110 never gets 97530.
+    session = replace(SELF_PAY_SESSION, timed_minutes={"97110": 40})
+    assert "units.unbilled" not in codes(route3(sessions={501: session}))
+    payer = replace(ACCEPTS_MES, mes_codes=frozenset({"97110"}))
+    only_97110 = facts(payer=payer)
+    assert "units.unbilled" not in codes(replace(only_97110, claim=replace(only_97110.claim, lines=MES_LINES[:1])))
+
+
 def test_untimed_codes_are_one_unit_per_session():
     scrub_input = route3(claim=claim(lines=(line("S9451", 2, "150.00", rendering=MES),), rendering=MES))
     assert "units.untimed" in codes(scrub_input)
