@@ -35,6 +35,10 @@ def test_a_signed_session_to_an_exported_claim_by_taps(ipad, live_server):
     assert "97110" in ipad.locator("table.data-table").nth(1).inner_text()
     _screens(ipad, "claim-draft")
     ipad.goto(claim_url)
+    # Each finding's way to its fix is a target a finger hits (44 px), not a word-sized link.
+    fixes = ipad.locator("#findings a:has-text('Fix it')")
+    assert fixes.count()
+    assert all(box["height"] >= 44 for box in (link.bounding_box() for link in fixes.all()))
     # Each finding that stops export is overridden with a reason, typed on the iPad.
     keys = [ipad.locator("#findings form input[name=finding_key]").nth(n).get_attribute("value")
             for n in range(ipad.locator("#findings form").count())]
