@@ -257,6 +257,9 @@ def test_cms1500_pdf_and_printing_a_paper_claim(app, personas, make, biller):
     words = _pdf_text(preview.data)
     assert "CMS-1500" in words and "97110" in words and "M1711" in words and "WHITFIELD" in words
     _ready(app, biller, claim_id)
+    # A ready paper claim is not counted in the 837P export; the queue says it is printed instead.
+    queue = " ".join(biller.get("/claims").get_data(as_text=True).split())
+    assert "Export 0 ready (837P)" in queue and "1 ready claim goes on paper" in queue
     sent = biller.post(f"/claims/{claim_id}/send")
     assert sent.status_code == 200 and sent.mimetype == "application/pdf"
     with app.app_context():

@@ -133,6 +133,13 @@ def counts_by_status(practice_id: int) -> dict[str, int]:
     return counts
 
 
+def ready_electronic_count(practice_id: int) -> int:
+    """Ready claims that go out in an 837P batch; ready paper claims and superbills are printed from their pages."""
+    return db.session.scalar(select(func.count(Claim.id)).where(
+        Claim.practice_id == practice_id, Claim.status == ClaimStatus.READY.value,
+        Claim.claim_route == ClaimRoute.X12_837P.value)) or 0
+
+
 def claims_in(practice_id: int, status: str, limit: int = 200) -> list[Claim]:
     return list(db.session.scalars(
         select(Claim).options(selectinload(Claim.client), selectinload(Claim.payer), selectinload(Claim.lines))

@@ -49,6 +49,7 @@ def index(errors: dict | None = None, status: int = 200, values: dict | None = N
         queue.insert(0, refused)
     return render_template("claims/index.html", queue=queue,
                            unbilled=claims.unbilled_count(practice_id), counts=claims.counts_by_status(practice_id),
+                           ready_electronic=claims.ready_electronic_count(practice_id),
                            state=state, rows=claims.claims_in(practice_id, state), statuses=list(ClaimStatus),
                            client_pays=claims.medicare_mes_sessions(queue),
                            chosen=request.form.getlist("session_id") if request.method == "POST" else [],
