@@ -218,6 +218,37 @@ def test_life_cycle_to_an_837p_pyx12_accepts_then_accepted_corrected_and_voided(
         assert statuses == {"corrected", "voided", "draft"}
 
 
+def test_a_rejected_claim_is_corrected_as_a_new_claim_and_voided_without_a_void_claim(app, personas, make, biller):
+    """The payer never took a rejected claim in: a replacement (7) or a void (8) naming it would be
+    rejected in turn, so its correction goes as a new claim (1) and voiding it sends nothing."""
+    client_id = _client(make, personas)
+    with app.app_context():
+        set_up(personas.practice_id, personas.colleague.id, client_id)
+        session_id = signed_session(personas.practice_id, client_id, personas.colleague.id)
+    claim_id = _made_claim_id(_make(app, biller, session_id))
+    _ready(app, biller, claim_id)
+    assert biller.post("/claims/export", data={"period_from": "02/01/2026", "period_to": "02/28/2026"}).status_code == 200
+    assert biller.post(f"/claims/{claim_id}/status", data={
+        "status": "rejected", "reason": "A3:21 missing subscriber ID"}).status_code == 303
+    assert "sent again as a new claim" in biller.get(f"/claims/{claim_id}").get_data(as_text=True)
+    corrected_id = _made_claim_id(biller.post(f"/claims/{claim_id}/correct"))
+    with app.app_context():
+        new = _claim(app, corrected_id)
+        assert (new.frequency_code, new.original_claim_id) == ("1", claim_id)
+    _ready(app, biller, corrected_id)
+    x12 = biller.post("/claims/export", data={"period_from": "02/01/2026", "period_to": "02/28/2026"}).get_data(
+        as_text=True)
+    assert pyx12_check(x12)[0] and f"CLM*C{corrected_id:07d}*140***11:B:1*" in x12 and "REF*F8" not in x12
+    assert "Corrected and sent again as" in biller.get(f"/claims/{claim_id}").get_data(as_text=True)
+    assert biller.post(f"/claims/{corrected_id}/status", data={
+        "status": "rejected", "reason": "A7:562 invalid NPI"}).status_code == 303
+    voided = biller.post(f"/claims/{corrected_id}/void", data={"reason": "Client will pay for this session"})
+    assert _made_claim_id(voided) == corrected_id
+    with app.app_context():
+        assert _claim(app, corrected_id).status == "voided"
+        assert not db.session.scalar(select(Claim).where(Claim.frequency_code == "8"))
+
+
 def test_kx_once_the_years_allowed_therapy_charges_pass_the_threshold(app, personas, make, biller):
     """Standards.md "Modifiers": KX past $2,480 in 2026, here for a PT billing traditional Medicare; the
     allowed amount is the payer's contracted one where it has one (97110 at $1,200 a unit, to get there)."""

@@ -737,15 +737,20 @@ def _sessions_of(claim: Claim) -> list[SessionLog]:
 @rolls_back_on_refusal
 def correct(user: User, claim: Claim) -> Claim:
     """A replacement claim (frequency 7) rebuilt from the same sessions, naming the original; the
-    original becomes corrected and keeps its lines as they were sent."""
-    if ClaimStatus.CORRECTED not in CLAIM_TRANSITIONS[ClaimStatus(claim.status)]:
+    original becomes corrected and keeps its lines as they were sent. A rejected claim never entered
+    the payer's adjudication, so there is nothing there to replace: its correction goes as a new
+    claim (frequency 1), linked here to the one it corrects."""
+    status = ClaimStatus(claim.status)
+    if ClaimStatus.CORRECTED not in CLAIM_TRANSITIONS[status]:
         raise StaleRecord("Only a claim the payer answered can be corrected; a draft or ready claim is "
                           "simply rebuilt.")
     sessions = _sessions_to_rebuild_from(claim, "correct")
-    _change(user, claim, ClaimStatus.CORRECTED, "Replaced by a corrected claim")
+    rejected = status is ClaimStatus.REJECTED
+    _change(user, claim, ClaimStatus.CORRECTED,
+            "Corrected and sent again as a new claim" if rejected else "Replaced by a corrected claim")
     db.session.flush()
-    return build_from_sessions(user, sessions, frequency=ClaimFrequency.REPLACEMENT, original=claim,
-                               self_pay_reason=_kept_self_pay(claim))
+    return build_from_sessions(user, sessions, original=claim, self_pay_reason=_kept_self_pay(claim),
+                               frequency=ClaimFrequency.ORIGINAL if rejected else ClaimFrequency.REPLACEMENT)
 
 
 def _kept_self_pay(claim: Claim) -> str | None:
@@ -779,21 +784,22 @@ def rebuild(user: User, claim: Claim) -> Claim:
     _change(user, claim, ClaimStatus.VOIDED, "Rebuilt from its sessions")
     db.session.flush()
     return build_from_sessions(user, sessions, frequency=ClaimFrequency(claim.frequency_code),
-                               original=claim.original_claim if claim.frequency_code != "1" else None,
+                               original=claim.original_claim,
                                self_pay_reason=_kept_self_pay(claim))
 
 
 @rolls_back_on_refusal
 def void(user: User, claim: Claim, reason: str | None) -> Claim | None:
-    """Withdraw a claim. Before it left the practice it is simply voided; after, a void claim
-    (frequency 8) with the same lines goes to the payer and names the original."""
+    """Withdraw a claim. Before it left the practice, or when the payer rejected it (it never entered
+    adjudication), it is simply voided; otherwise a void claim (frequency 8) with the same lines goes
+    to the payer and names the original."""
     reason = _clean(reason, REASON_MAX)
     if len(reason) < 10:
         raise ClaimInputError("reason", "Say why the claim is withdrawn (at least 10 characters).")
     status = ClaimStatus(claim.status)
     if ClaimStatus.VOIDED not in CLAIM_TRANSITIONS[status]:
         raise StaleRecord("This claim is already corrected or voided: reload it.")
-    if status in (ClaimStatus.DRAFT, ClaimStatus.READY):
+    if status in (ClaimStatus.DRAFT, ClaimStatus.READY, ClaimStatus.REJECTED):
         _change(user, claim, ClaimStatus.VOIDED, reason)
         db.session.commit()
         return None
