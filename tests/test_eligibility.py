@@ -158,6 +158,25 @@ def test_a_271_answer_becomes_a_check_and_malformed_files_are_said_plainly(app, 
         assert "ST*271" in check.response_x12
 
 
+def test_a_271_about_another_person_is_refused_not_recorded_on_this_plan(app, agent, personas, make):
+    """A lone answer whose member ID and trace number are not this plan's (another client's 271, the
+    wrong file chosen) is about someone else: it is said at the field and nothing is kept."""
+    client_id = make.client_record(personas.practice_id)
+    coverage_id = _set_up(app, personas.practice_id, client_id)
+    agent.login(personas.biller)
+    someone_else = RICH_271.replace("{trace}", f"MET{coverage_id + 1}T20261201093100").replace(
+        "XQP123456789", "ZZZ987654321").replace("WHITFIELD*MARGARET", "KIM*JUNE")
+    refused = agent.post(f"/eligibility/coverage/{coverage_id}/271", data={"response": someone_else})
+    assert refused.status_code == 422 and "about someone else" in refused.get_data(as_text=True)
+    portal_trace = RICH_271.replace("{trace}", "PORTAL-5521").replace("XQP123456789", "ZZZ987654321")
+    assert agent.post(f"/eligibility/coverage/{coverage_id}/271", data={"response": portal_trace}).status_code == 422
+    with app.app_context():
+        assert db.session.scalar(select(EligibilityVerification)) is None
+    # The same answer with this plan's member ID is this client's, whoever traced it.
+    ours = RICH_271.replace("{trace}", "PORTAL-5521")
+    assert agent.post(f"/eligibility/coverage/{coverage_id}/271", data={"response": ours}).status_code == 303
+
+
 def test_other_practices_coverage_and_trainers_are_refused(app, agent, personas, make):
     other_client = make.client_record(personas.other_practice_id)
     other_coverage = _set_up(app, personas.other_practice_id, other_client)

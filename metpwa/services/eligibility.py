@@ -4,6 +4,7 @@ into a verification. The latest verification is what readiness and the claim scr
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -236,11 +237,15 @@ def request_270(user: User, coverage: Coverage, service_date: date) -> tuple[str
 
 
 def _match(coverage: Coverage, results: tuple[EligibilityResult, ...]) -> EligibilityResult:
+    """The answer about this coverage: our trace number for it, else its member ID. A lone answer is
+    taken only when it names no member and carries no trace of ours for another plan: one about
+    another person must never become this client's check (or keep their details in this record)."""
     mine = [r for r in results if (r.trace_number or "").startswith(f"MET{coverage.id}T")]
     if not mine:
         member = "".join(coverage.member_id.split()).upper()
         mine = [r for r in results if r.member_id and r.member_id.upper() == member]
-    if not mine and len(results) == 1:
+    if not mine and len(results) == 1 and not results[0].member_id \
+            and not re.match(r"MET\d+T", results[0].trace_number or ""):
         mine = list(results)
     if not mine:
         raise EligibilityInputError("response", "This answer is about someone else: neither our trace number "
