@@ -156,6 +156,9 @@ def test_a_271_answer_becomes_a_check_and_malformed_files_are_said_plainly(app, 
                 check.visits_allowed, check.visits_used, check.authorisation_number) == (
             "x12", True, Decimal("25.00"), Decimal("20.00"), Decimal("350.50"), 20, 6, "PA-7731")
         assert "ST*271" in check.response_x12
+    # The page says how in words, not the stored key.
+    page = agent.get(f"/eligibility/coverage/{coverage_id}").get_data(as_text=True)
+    assert "<td>Electronic check (270/271)</td>" in page and "<td>x12</td>" not in page
 
 
 def test_a_271_about_another_person_is_refused_not_recorded_on_this_plan(app, agent, personas, make):

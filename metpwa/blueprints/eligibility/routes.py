@@ -49,6 +49,7 @@ def _page(coverage: Coverage, *, status: int = 200, **forms):
         request_form.service_date.data = f"{today:%m/%d/%Y}"
     return render_template(
         "eligibility/coverage.html", coverage=coverage, client=coverage.client, kinds=PAYER_KIND_LABELS,
+        methods=eligibility.METHODS,
         checks=eligibility.verifications(coverage), authorisations=eligibility.authorisations(coverage),
         warnings=eligibility.expired_or_nearly_used(coverage, today), today=today,
         verification=verification, link=link,
