@@ -129,13 +129,18 @@ def test_fee_schedule_takes_dollars_and_cents_only(app, agent, personas):
     agent.post("/billing/setup/payers/new", data=_payer_form())
     with app.app_context():
         payer_id = db.session.scalar(select(Payer.id))
-    for charge, message in (("-45", "negative"), ("45.005", "two places"), ("forty", "dollars and cents")):
+    for charge, message in (("-45", "negative"), ("45.005", "two places"), ("forty", "dollars and cents"),
+                            ("0", "bills nothing"), ("99999999.99", "typo"), ("1e5", "dollars and cents")):
         response = agent.post("/billing/setup/fees", data={"code": "97110", "charge": charge,
                                                            "effective_on": "01/01/2026"})
         assert response.status_code == 422 and message in response.get_data(as_text=True), charge
     bad_rate = agent.post("/billing/setup/fees", data={"code": "97110", "charge": "45.00", "effective_on": "01/01/2026",
                                                        f"contracted_{payer_id}": "-1"})
     assert bad_rate.status_code == 422 and 'value="45.00"' in bad_rate.get_data(as_text=True)
+    huge_rate = agent.post("/billing/setup/fees", data={"code": "97110", "charge": "45.00", "effective_on": "01/01/2026",
+                                                        f"contracted_{payer_id}": "99999999.99"})
+    assert huge_rate.status_code == 422 and "typo" in _message_at(huge_rate.get_data(as_text=True),
+                                                                  f"contracted_{payer_id}")
     assert agent.post("/billing/setup/fees", data={"code": "97110", "charge": "$45.00", "effective_on": "01/01/2026",
                                                    f"contracted_{payer_id}": "38.50"}).status_code == 303
     with app.app_context():

@@ -39,6 +39,11 @@ class BillingSetupError(InputError):
     """A billing setting that cannot be taken; shown at the field named."""
 
 
+# A fee is per unit (timed codes) or per session: no exercise service costs more. A charge past it is
+# a slip of the keypad, and times a claim's units it would overflow the claim's total (ten digits).
+FEE_MAX = Decimal("10000.00")
+
+
 @dataclass(frozen=True)
 class BillingProviderValues:
     name: str
@@ -253,6 +258,10 @@ def add_fee(user: User, values: FeeValues) -> FeeScheduleEntry:
         raise BillingSetupError("code", "Choose a code from the list.")
     if values.charge < 0:
         raise BillingSetupError("charge", "A charge cannot be negative.")
+    if values.charge == 0:
+        raise BillingSetupError("charge", "A charge of $0.00 bills nothing: enter what the practice charges.")
+    if values.charge > FEE_MAX:
+        raise BillingSetupError("charge", f"A charge over ${FEE_MAX:,.2f} is surely a typo: check the amount.")
     entry = db.session.scalar(select(FeeScheduleEntry).where(
         FeeScheduleEntry.practice_id == user.practice_id, FeeScheduleEntry.code == values.code,
         FeeScheduleEntry.effective_on == values.effective_on))
@@ -269,6 +278,9 @@ def add_fee(user: User, values: FeeValues) -> FeeScheduleEntry:
             raise BillingSetupError(f"contracted_{payer_id}", "That payer is not set up in this practice.")
         if allowed < 0:
             raise BillingSetupError(f"contracted_{payer_id}", "A contracted amount cannot be negative.")
+        if allowed > FEE_MAX:
+            raise BillingSetupError(f"contracted_{payer_id}", f"A contracted amount over ${FEE_MAX:,.2f} is surely a "
+                                    "typo: check the amount.")
         rate = db.session.scalar(select(ContractedRate).where(
             ContractedRate.payer_id == payer_id, ContractedRate.code == values.code,
             ContractedRate.effective_on == values.effective_on))
