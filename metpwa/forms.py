@@ -54,7 +54,11 @@ class WholeNumberField(IntegerField):
         if valuelist and len(valuelist[0].strip().lstrip("+-")) > self.MAX_DIGITS:
             self.data = None
             raise ValueError("That number is far too large.")
-        super().process_formdata(valuelist)
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            # WTForms says "Not a valid integer value."; "12.5" or "1e5" typed here wants plainer words.
+            raise ValueError("Type a whole number, without a point or letters.") from None
 
 
 def practice_day() -> date:
