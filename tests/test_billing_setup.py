@@ -13,6 +13,7 @@ from metpwa.extensions import db
 from metpwa.models import (
     AuditEvent,
     BillingProvider,
+    Client,
     ContractedRate,
     Coverage,
     FeeScheduleEntry,
@@ -125,6 +126,10 @@ def test_rendering_providers_and_supervision_on_record(app, agent, personas, mak
     with app.app_context():
         records = db.session.scalars(select(Supervision)).all()
         assert [(r.supervisor_id, r.supervised_on) for r in records] == [(pt, date(2026, 12, 1))]
+        client_name = db.session.get(Client, client_id).display_name
+    # The record says whose session it was, not the session's number in the database.
+    listed = agent.get("/billing/setup/supervision").get_data(as_text=True)
+    assert f"{client_name}'s session of" in listed and "Session " + str(session_id) not in listed
 
 
 def test_fee_schedule_takes_dollars_and_cents_only(app, agent, personas):

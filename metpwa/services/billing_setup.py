@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..database import rolls_back_on_refusal
 from ..extensions import db
@@ -144,8 +145,9 @@ def contracted_rates(practice_id: int) -> list[ContractedRate]:
 
 
 def recent_supervision(practice_id: int, limit: int = 30) -> list[Supervision]:
-    return list(db.session.scalars(select(Supervision).where(Supervision.practice_id == practice_id)
-                                   .order_by(Supervision.supervised_on.desc(), Supervision.id.desc()).limit(limit)))
+    return list(db.session.scalars(select(Supervision).options(
+        selectinload(Supervision.supervisor), selectinload(Supervision.session_log).selectinload(SessionLog.client))
+        .where(Supervision.practice_id == practice_id).order_by(Supervision.supervised_on.desc(), Supervision.id.desc()).limit(limit)))
 
 
 @rolls_back_on_refusal
