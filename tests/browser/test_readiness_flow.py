@@ -39,6 +39,8 @@ def test_the_owner_follows_a_red_item_to_its_fix_and_sees_it_turn_green(ipad, li
     # A client's gap links to the client's own page for it.
     first_gap = ipad.locator("#clients-not-ready li a").first
     assert first_gap.get_attribute("href").startswith("/clients/")
+    # Each client's row is the target, not the name's line of text.
+    assert all(link.bounding_box()["height"] >= 44 for link in ipad.locator("#clients-not-ready li a").all())
 
 
 @pytest.mark.parametrize("orientation", ["portrait", "landscape"])
