@@ -62,6 +62,8 @@ def test_a_biller_ticks_sessions_and_gets_one_claim_with_each_lines_own_date(app
     ids = _sessions(app, personas, client_id)
     queue = biller.get("/claims").get_data(as_text=True)
     assert 'form="bill-together"' in queue and "Bill ticked sessions on one claim" in queue
+    # Each row says whom it is billed to: sessions of one payer are the ones to tick together.
+    assert queue.count("Prairie Health Plan · ") == len(ids)
     claim_id = _claim_id(biller.post("/claims/sessions", data={"session_id": [str(i) for i in ids]}))
     with app.app_context():
         claim = db.session.get(Claim, claim_id)

@@ -155,6 +155,20 @@ def ready_in_period(practice_id: int, first: date, last: date, route: str = Clai
                             Claim.claim_route == route, Claim.id.in_(in_period)).order_by(Claim.id)))
 
 
+def payer_names(sessions: Sequence[SessionLog]) -> dict[int, str]:
+    """Whom each queue session's client is billed to, by client id: the payer's name, or what is missing,
+    so the biller sees which sessions may share a claim before ticking them."""
+    names: dict[int, str] = {}
+    for session in sessions:
+        client = session.client
+        if client.id not in names:
+            try:
+                names[client.id] = payer_for(client)[0].name
+            except ClaimInputError:
+                names[client.id] = "No payer set up"
+    return names
+
+
 def medicare_mes_sessions(sessions: Sequence[SessionLog]) -> dict[int, str]:
     """Queue sessions that traditional Medicare would be billed for though an MES (no therapist)
     performed them, with the reason: no route allows it (ch. 15 sec. 230.5), so the queue offers

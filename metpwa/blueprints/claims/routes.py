@@ -51,7 +51,7 @@ def index(errors: dict | None = None, status: int = 200, values: dict | None = N
                            unbilled=claims.unbilled_count(practice_id), counts=claims.counts_by_status(practice_id),
                            ready_electronic=claims.ready_electronic_count(practice_id),
                            state=state, rows=claims.claims_in(practice_id, state), statuses=list(ClaimStatus),
-                           client_pays=claims.medicare_mes_sessions(queue),
+                           client_pays=claims.medicare_mes_sessions(queue), payers=claims.payer_names(queue),
                            chosen=request.form.getlist("session_id") if request.method == "POST" else [],
                            period=_default_period(), session_date=claims.session_date, errors=errors or {},
                            values=values or {}), status
