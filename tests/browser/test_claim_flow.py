@@ -74,6 +74,10 @@ def test_two_signed_sessions_of_one_client_billed_on_one_claim_by_taps(ipad, liv
     # Ava Kim's payer (Blue Cross) takes MES sessions electronically: two of her signed sessions, ticked.
     rows = ipad.locator("#queue li", has_text="Kim ·")
     assert rows.count() >= 2
+    # The session fills the row's left and its Make claim button sits at the right, where the thumb is.
+    label, button, row_box = (rows.first.locator("label.check").bounding_box(),
+                              rows.first.locator("[data-make-claim]").bounding_box(), rows.first.bounding_box())
+    assert label["width"] > row_box["width"] / 2 and button["x"] + button["width"] > row_box["x"] + row_box["width"] - 30
     dates = []
     for n in range(2):
         row = rows.nth(n)
