@@ -106,6 +106,10 @@ class USDateField(StringField):
 class MoneyField(StringField):
     """Dollars and cents typed on the decimal keypad: never negative, never more than two places."""
 
+    UNREADABLE = "Type an amount in dollars and cents, like 45.00."
+    NEGATIVE = "An amount cannot be negative."
+    TOO_PRECISE = "Dollars and cents only: at most two places after the point."
+
     def __init__(self, label=None, validators=None, **kwargs):
         render_kw = {"inputmode": "decimal", "autocomplete": "off", "placeholder": "0.00",
                      **kwargs.pop("render_kw", {})}
@@ -119,14 +123,26 @@ class MoneyField(StringField):
             return
         amount = parse.decimal(text)
         if amount is None:
-            raise ValidationError("Type an amount in dollars and cents, like 45.00.")
+            raise ValidationError(self.UNREADABLE)
         if amount < 0:
-            raise ValidationError("An amount cannot be negative.")
+            raise ValidationError(self.NEGATIVE)
         if amount.as_tuple().exponent < -2:
-            raise ValidationError("Dollars and cents only: at most two places after the point.")
+            raise ValidationError(self.TOO_PRECISE)
         if amount >= Decimal(100000000):
             raise ValidationError("That amount is far too large.")
         self.amount = amount
+
+
+class PercentField(MoneyField):
+    """A percent typed on the decimal keypad (a coinsurance of 20 or 12.5), read like money but said as a percent."""
+
+    UNREADABLE = "Type the percent as a number, like 20."
+    NEGATIVE = "A percent cannot be negative."
+    TOO_PRECISE = "At most two places after the point, like 12.5."
+
+    def pre_validate(self, form):
+        self.data = (self.data or "").strip().rstrip("%").strip()
+        super().pre_validate(form)
 
 
 class PhoneField(StringField):

@@ -85,7 +85,10 @@ def test_front_desk_records_a_check_and_bad_numbers_stay_at_the_field(app, agent
         body = response.get_data(as_text=True)
         assert response.status_code == 422, change
         assert f'id="{field}-error"' in body and 'value="CALL-88"' in body, change
-    assert agent.post(f"/eligibility/coverage/{coverage_id}", data=_check_form()).status_code == 303
+    # A coinsurance is a percent, and is answered as one (not in dollars and cents); "20%" is read as 20.
+    twenty = agent.post(f"/eligibility/coverage/{coverage_id}", data=_check_form(coinsurance_percent="twenty"))
+    assert "Type the percent as a number" in twenty.get_data(as_text=True)
+    assert agent.post(f"/eligibility/coverage/{coverage_id}", data=_check_form(coinsurance_percent="20%")).status_code == 303
     with app.app_context():
         check = db.session.scalar(select(EligibilityVerification))
         assert (check.active, check.visits_allowed, check.visits_used, check.copay, check.coinsurance_percent,

@@ -7,7 +7,7 @@ from flask_wtf.file import FileField
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from ...forms import BaseForm, MoneyField, USDateField, WholeNumberField, not_in_future
+from ...forms import BaseForm, MoneyField, PercentField, USDateField, WholeNumberField, not_in_future
 from ...services.eligibility import METHODS, AuthorisationValues, VerificationValues
 
 
@@ -29,7 +29,7 @@ class VerificationForm(BaseForm):
     visits_used = WholeNumberField("Visits already used", validators=[Optional(), _non_negative],
                                    render_kw={"inputmode": "numeric"})
     copay = MoneyField("Copay per visit", validators=[Optional()])
-    coinsurance_percent = MoneyField("Coinsurance (%)", validators=[Optional()], render_kw={"placeholder": "20"})
+    coinsurance_percent = PercentField("Coinsurance (%)", validators=[Optional()], render_kw={"placeholder": "20"})
     deductible_remaining = MoneyField("Deductible left", validators=[Optional()])
     authorisation_number = StringField("Authorisation number", validators=[Optional(), Length(max=50)],
                                        render_kw={"autocapitalize": "characters", "autocomplete": "off"})
