@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
 from werkzeug.routing import BuildError
 
 from .rules.fixes import Target
@@ -105,13 +105,23 @@ def claim_fix_url(target: Target | None, *, claim_id: int, client_id: int) -> st
     return fix_url((name, ref))
 
 
+def _may_open(endpoint: str) -> bool:
+    """Whether the person signed in may open the page: a biller is not sent to a plan only a trainer
+    opens (a 403 is no way to fix anything). Outside a sign-in (the command line, a test) every page counts."""
+    from .services import signin
+
+    capability = getattr(current_app.view_functions[endpoint], "metpwa_capability", None)
+    principal = signin.signed_in() if has_request_context() else None
+    return capability is None or principal is None or principal.can(capability)
+
+
 def fix_url(target: Target | None) -> str | None:
     """The page that fixes `target`, or None when the app has no page for it yet."""
     if target is None:
         return None
     name, ref = target
     for endpoint, values, anchor in PLACES.get(name, ()):
-        if endpoint not in current_app.view_functions:
+        if endpoint not in current_app.view_functions or not _may_open(endpoint):
             continue
         arguments = values(ref)
         if any(value is None for value in arguments.values()):

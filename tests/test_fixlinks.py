@@ -30,3 +30,26 @@ def test_the_claims_blueprint_keeps_no_table_of_its_own():
     from metpwa.blueprints.claims import routes
 
     assert not hasattr(routes, "_FIX_ENDPOINTS")
+
+
+def test_a_fix_link_is_only_to_a_page_the_person_may_open(app):
+    """A biller reading a claim's "plan not signed" finding is not sent to the plan page, which only
+    clinical staff open (it answered 403); the chart, which she may open, is still linked."""
+    from flask import g
+
+    from metpwa.permissions import can
+
+    class Principal:
+        def __init__(self, role):
+            self.role = role
+
+        def can(self, capability):
+            return can(self.role, capability)
+
+    with app.test_request_context("/"):
+        g.signed_in = Principal("biller")
+        assert claim_fix_url(("plans.sign", 7), claim_id=5, client_id=7) is None
+        assert claim_fix_url(("clients.chart", None), claim_id=5, client_id=7) == "/clients/7"
+    with app.test_request_context("/"):
+        g.signed_in = Principal("trainer")
+        assert claim_fix_url(("plans.sign", 7), claim_id=5, client_id=7) == "/clients/7/plan"
