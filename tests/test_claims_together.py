@@ -83,6 +83,7 @@ def test_a_biller_ticks_sessions_and_gets_one_claim_with_each_lines_own_date(app
         history = db.session.scalar(select(ClaimStatusChange.reason).where(ClaimStatusChange.claim_id == claim_id))
         assert "02/16/2026, 02/18/2026, 02/20/2026, 02/23/2026" in history
         assert not [f for f in claims.findings(claim) if f.code.startswith(("units.", "session.", "route."))]
+    assert "Rebuild from the sessions</button>" in biller.get(f"/claims/{claim_id}").get_data(as_text=True)
     # The sessions left the queue.
     queue = biller.get("/claims").get_data(as_text=True)
     assert not any(f'value="{i}"' in queue for i in ids)
