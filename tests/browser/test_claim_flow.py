@@ -45,9 +45,11 @@ def test_a_signed_session_to_an_exported_claim_by_taps(ipad, live_server):
     for key in keys:
         row = ipad.locator(f"[data-finding='{key}']")
         row.locator("input[name=reason]").tap()
-        ipad.keyboard.type("Confirmed with the payer's provider line today.")
+        # A call reference pasted without spaces must wrap, not push the page sideways.
+        ipad.keyboard.type("Confirmed with the payer's provider line today, call reference " + "Q7" * 60)
         row.locator("button:has-text('Override')").tap()
         ipad.wait_for_selector(f"[data-finding='{key}'] >> text=Overridden: Confirmed with the payer")
+        assert ipad.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     ipad.tap("#actions button:has-text('Save')")
     ipad.wait_for_selector("[data-claim-status]:has-text('Ready')")
     ipad.tap("a.tab:has-text('Claims')")
