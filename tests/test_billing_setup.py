@@ -79,6 +79,10 @@ def test_medicare_limits_and_bad_numbers_show_at_the_field_with_everything_kept(
     for days in ("12.5", "1e5"):
         page = agent.post("/billing/setup/payers/new", data=_payer_form(timely_filing_days=days)).get_data(as_text=True)
         assert "Type a whole number" in _message_at(page, "timely_filing_days"), days
+    for route in ("837p", "cms1500"):
+        cash = agent.post("/billing/setup/payers/new", data=_payer_form(
+            name="Cash clients", kind="self_pay", payer_id="", claim_route=route, accepts_mes="", mes_codes=[]))
+        assert cash.status_code == 422 and "superbill" in _message_at(cash.get_data(as_text=True), "claim_route")
     evaluation = agent.post("/billing/setup/payers/new", data=_payer_form(mes_codes=["97110", "97161"]))
     # PT evaluations are not even offered for an MES's services; a forged post is refused at the field.
     assert evaluation.status_code == 422 and "97161" in _message_at(evaluation.get_data(as_text=True), "mes_codes")

@@ -29,6 +29,7 @@ from ..standards.billing import (
     DEFAULT_DISTINCT_SERVICE_MODIFIER,
     DISTINCT_SERVICE_MODIFIERS,
     PROCEDURE_CODES,
+    ClaimRoute,
     CredentialKind,
     PayerKind,
     may_bill_therapy,
@@ -219,6 +220,9 @@ def check_payer(values: PayerValues) -> None:
     if evaluations:
         raise BillingSetupError("mes_codes", f"{', '.join(evaluations)} are PT evaluations: never billed for an "
                                 "MES's service, under any route.")
+    if kind is PayerKind.SELF_PAY and values.claim_route != ClaimRoute.SUPERBILL.value:
+        raise BillingSetupError("claim_route", "A client who pays privately gets a superbill: choose the superbill "
+                                "for how claims go out (no insurer takes an 837P or a CMS-1500 for them).")
     if kind is PayerKind.SELF_PAY and (values.accepts_mes or values.allows_supervised_billing):
         raise BillingSetupError("kind", "Self-pay has no insurer to accept MES services or supervised billing.")
     if values.distinct_service_modifier not in DISTINCT_SERVICE_MODIFIERS:
