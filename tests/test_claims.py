@@ -312,6 +312,15 @@ def test_self_pay_superbill_and_letter(app, personas, make, biller):
     assert "Superbill" in words and "S9451" in words and "M17.11" in words and "65.00" in words
     letter = biller.post(f"/claims/{claim_id}/medical-necessity.pdf")
     assert letter.status_code == 200 and "Medical Necessity" in _pdf_text(letter.data)
+    # Handed to the client, a superbill is paid by the client: no payer accepts or rejects it.
+    _ready(app, biller, claim_id)
+    assert biller.post(f"/claims/{claim_id}/send").mimetype == "application/pdf"
+    page = biller.get(f"/claims/{claim_id}").get_data(as_text=True)
+    assert 'value="paid"' in page and 'value="accepted"' not in page and "Payer's claim number" not in page
+    assert biller.post(f"/claims/{claim_id}/status", data={"status": "accepted"}).status_code == 422
+    assert biller.post(f"/claims/{claim_id}/status", data={"status": "paid"}).status_code == 303
+    with app.app_context():
+        assert _claim(app, claim_id).status == "paid"
 
 
 def test_cli_exports_every_ready_claim_in_the_period(app, personas, make, biller, tmp_path):

@@ -686,6 +686,15 @@ def _clean(text: str | None, limit: int) -> str:
 
 
 @rolls_back_on_refusal
+def next_statuses(claim: Claim) -> tuple[ClaimStatus, ...]:
+    """What the claim page offers next. A superbill handed to the client is answered by no payer (no
+    acceptance, rejection or payer's claim number): the client pays it."""
+    status = ClaimStatus(claim.status)
+    if claim.claim_route == ClaimRoute.SUPERBILL.value and status is ClaimStatus.EXPORTED:
+        return (ClaimStatus.PAID,)
+    return MANUAL_STATUSES.get(status, ())
+
+
 def set_status(user: User, claim: Claim, to: str, *, reason: str | None = None,
                payer_claim_number: str | None = None) -> None:
     """A change a person makes on the claim page: ready (only with no blocking findings), back to
@@ -694,7 +703,7 @@ def set_status(user: User, claim: Claim, to: str, *, reason: str | None = None,
         target = ClaimStatus(to)
     except ValueError:
         raise ClaimInputError("status", "Choose what happened to the claim.") from None
-    if target not in MANUAL_STATUSES.get(ClaimStatus(claim.status), ()):
+    if target not in next_statuses(claim):
         raise ClaimInputError("status", f"A claim that is {ClaimStatus(claim.status).label.lower()} cannot be "
                               f"marked {target.label.lower()} here.")
     reason = _clean(reason, REASON_MAX) or None

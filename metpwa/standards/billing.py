@@ -489,7 +489,8 @@ class ClaimStatus(StrEnum):
 CLAIM_TRANSITIONS: dict[ClaimStatus, frozenset[ClaimStatus]] = {
     ClaimStatus.DRAFT: frozenset({ClaimStatus.READY, ClaimStatus.VOIDED}),
     ClaimStatus.READY: frozenset({ClaimStatus.DRAFT, ClaimStatus.EXPORTED, ClaimStatus.VOIDED}),
-    ClaimStatus.EXPORTED: frozenset({ClaimStatus.ACCEPTED, ClaimStatus.REJECTED}),
+    # A superbill handed to the client has no payer to accept it: the client pays it.
+    ClaimStatus.EXPORTED: frozenset({ClaimStatus.ACCEPTED, ClaimStatus.REJECTED, ClaimStatus.PAID}),
     ClaimStatus.ACCEPTED: frozenset({ClaimStatus.PAID, ClaimStatus.DENIED, ClaimStatus.CORRECTED,
                                      ClaimStatus.VOIDED}),
     ClaimStatus.REJECTED: frozenset({ClaimStatus.CORRECTED, ClaimStatus.VOIDED}),

@@ -130,7 +130,7 @@ def _page(claim: Claim, errors: dict | None = None, status: int = 200, values: d
     route = claim.payment_route
     return render_template(
         "claims/show.html", claim=claim, findings=found, overrides=overrides, blocking=blocking, fix_url=fix_url,
-        next_statuses=claims.MANUAL_STATUSES.get(ClaimStatus(claim.status), ()), status_enum=ClaimStatus,
+        next_statuses=claims.next_statuses(claim), status_enum=ClaimStatus,
         route_label=PAYMENT_ROUTE_LABELS.get(PaymentRoute(route)) if route in PaymentRoute._value2member_map_
         else "A therapist performs and renders", procedure=procedure, electronic=claim.claim_route == ClaimRoute.X12_837P,
         superbill=claim.claim_route == ClaimRoute.SUPERBILL, frozen=claims.lines_frozen(claim),
