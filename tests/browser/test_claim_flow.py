@@ -39,6 +39,11 @@ def test_a_signed_session_to_an_exported_claim_by_taps(ipad, live_server):
     fixes = ipad.locator("#findings a:has-text('Fix it')")
     assert fixes.count()
     assert all(box["height"] >= 44 for box in (link.bounding_box() for link in fixes.all()))
+    # Save, the PDF and Rebuild (which voids and remakes the claim) stand a finger's gap apart.
+    boxes = sorted((b.bounding_box() for b in ipad.locator("#actions button, #actions a.btn").all()),
+                   key=lambda box: box["y"])
+    assert all(low["y"] - (high["y"] + high["height"]) >= 8 for high, low in zip(boxes, boxes[1:])
+               if low["y"] > high["y"] + 1), boxes
     # Each finding that stops export is overridden with a reason, typed on the iPad.
     keys = [ipad.locator("#findings form input[name=finding_key]").nth(n).get_attribute("value")
             for n in range(ipad.locator("#findings form").count())]
