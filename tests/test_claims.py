@@ -323,6 +323,25 @@ def test_self_pay_superbill_and_letter(app, personas, make, biller):
         assert _claim(app, claim_id).status == "paid"
 
 
+def test_a_clients_clean_claims_fix_opens_that_clients_claims(app, personas, make, biller):
+    """The readiness item "Clean claims" links to /claims?client_id=N: it lists that client's claims in
+    every state (a denied one included), not the practice's drafts."""
+    from metpwa.fixlinks import fix_url
+
+    client_id = _client(make, personas)
+    other_id = make.client_record(personas.practice_id, first="Otto", last="Other", trainer_id=personas.colleague.id)
+    with app.app_context():
+        set_up(personas.practice_id, personas.colleague.id, client_id)
+        session_id = signed_session(personas.practice_id, client_id, personas.colleague.id)
+    claim_id = _made_claim_id(_make(app, biller, session_id))
+    _ready(app, biller, claim_id)
+    with app.test_request_context("/"):
+        url = fix_url(("claims.client", client_id))
+    page = biller.get(url).get_data(as_text=True)
+    assert "Whitfield's claims, in every state" in page and f"C{claim_id:07d}" in page and "Ready" in page
+    assert "has no claims" in biller.get(url.replace(str(client_id), str(other_id))).get_data(as_text=True)
+
+
 def test_cli_exports_every_ready_claim_in_the_period(app, personas, make, biller, tmp_path):
     client_id = _client(make, personas)
     with app.app_context():

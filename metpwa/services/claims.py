@@ -133,6 +133,14 @@ def counts_by_status(practice_id: int) -> dict[str, int]:
     return counts
 
 
+def claims_of_client(practice_id: int, client_id: int, limit: int = 200) -> list[Claim]:
+    """One client's claims in every state, the latest change first."""
+    return list(db.session.scalars(
+        select(Claim).options(selectinload(Claim.client), selectinload(Claim.payer), selectinload(Claim.lines))
+        .where(Claim.practice_id == practice_id, Claim.client_id == client_id)
+        .order_by(Claim.status_changed_at.desc(), Claim.id.desc()).limit(limit)))
+
+
 def ready_electronic_count(practice_id: int) -> int:
     """Ready claims that go out in an 837P batch; ready paper claims and superbills are printed from their pages."""
     return db.session.scalar(select(func.count(Claim.id)).where(

@@ -10,7 +10,7 @@ from flask_login import current_user
 from ...access import requires
 from ...clock import practice_today
 from ...fixlinks import claim_fix_url
-from ...models import Claim, SessionLog
+from ...models import Claim, Client, SessionLog
 from ...rules.claim_scrubber import Finding
 from ...scoping import get_for_practice
 from ...services import audit, claims, reports
@@ -42,7 +42,15 @@ def index(errors: dict | None = None, status: int = 200, values: dict | None = N
     if state not in {s.value for s in ClaimStatus}:
         state = ClaimStatus.DRAFT.value
     practice_id = current_user.practice_id
-    audit.viewed(None, detail={"list": "claims", "state": state})
+    # A client's "clean claims" fix (fixlinks.PLACES) opens their claims in every state.
+    client_id = request.args.get("client_id", "")
+    client = get_for_practice(Client, int(client_id)) if client_id.isdigit() and len(client_id) < 10 else None
+    if client is not None:
+        audit.viewed(client, detail={"list": "claims"})
+        rows = claims.claims_of_client(practice_id, client.id)
+    else:
+        audit.viewed(None, detail={"list": "claims", "state": state})
+        rows = claims.claims_in(practice_id, state)
     queue = claims.unbilled_sessions(practice_id, limit=QUEUE_ALL if request.args.get("all") else QUEUE_SHOWN)
     if refused is not None and refused not in queue:
         # The session just refused is shown first with its reason, even when it is further down the queue.
@@ -50,7 +58,7 @@ def index(errors: dict | None = None, status: int = 200, values: dict | None = N
     return render_template("claims/index.html", queue=queue,
                            unbilled=claims.unbilled_count(practice_id), counts=claims.counts_by_status(practice_id),
                            ready_electronic=claims.ready_electronic_count(practice_id),
-                           state=state, rows=claims.claims_in(practice_id, state), statuses=list(ClaimStatus),
+                           state=state, rows=rows, client=client, statuses=list(ClaimStatus),
                            client_pays=claims.medicare_mes_sessions(queue), payers=claims.payer_names(queue),
                            chosen=request.form.getlist("session_id") if request.method == "POST" else [],
                            period=_default_period(), session_date=claims.session_date, errors=errors or {},
