@@ -107,6 +107,11 @@ def test_rendering_providers_and_supervision_on_record(app, agent, personas, mak
     assert agent.post("/billing/setup/providers/new", data={
         "first_name": "Grace", "last_name": "Okafor", "credential": "pt", "npi": PT_NPI, "user_id": "",
         "licence_number": "070.012345", "licence_state": "IL", "active": "y"}).status_code == 303
+    # One NPI is one person: a second provider under Grace's NPI is refused at the field.
+    twin = agent.post("/billing/setup/providers/new", data={
+        "first_name": "Ana", "last_name": "Lopez", "credential": "pt", "npi": PT_NPI, "user_id": "",
+        "licence_number": "070.054321", "licence_state": "IL", "active": "y"})
+    assert twin.status_code == 422 and "Grace Okafor" in _message_at(twin.get_data(as_text=True), "npi")
     assert agent.post("/billing/setup/providers/new", data={
         "first_name": "Carl", "last_name": "Colleague", "credential": "mes", "user_id": str(personas.colleague.id),
         "active": "y"}).status_code == 303

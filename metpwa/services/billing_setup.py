@@ -168,7 +168,15 @@ def save_billing_provider(user: User, values: BillingProviderValues) -> BillingP
     return provider
 
 
-def _check_provider(practice_id: int, values: RenderingProviderValues) -> None:
+def _check_provider(practice_id: int, values: RenderingProviderValues, provider: RenderingProvider | None) -> None:
+    if values.npi:
+        # One NPI is one person: a second provider under it would render claims in someone else's name.
+        holder = db.session.scalar(select(RenderingProvider).where(
+            RenderingProvider.practice_id == practice_id, RenderingProvider.npi == values.npi,
+            RenderingProvider.id != (provider.id if provider else -1)).limit(1))
+        if holder is not None:
+            raise BillingSetupError("npi", f"NPI {values.npi} is already {holder.display_name}'s: one NPI is one "
+                                    "person. Check the number, or change that provider instead.")
     if values.user_id is not None:
         member = db.session.get(User, values.user_id)
         if member is None or member.practice_id != practice_id:
@@ -182,7 +190,7 @@ def _check_provider(practice_id: int, values: RenderingProviderValues) -> None:
 @rolls_back_on_refusal
 def save_rendering_provider(user: User, provider: RenderingProvider | None,
                             values: RenderingProviderValues) -> RenderingProvider:
-    _check_provider(user.practice_id, values)
+    _check_provider(user.practice_id, values, provider)
     created = provider is None
     if provider is None:
         provider = RenderingProvider(practice_id=user.practice_id)
