@@ -142,6 +142,19 @@ def test_letter_of_medical_necessity_and_the_cli(app, agent, personas, history, 
     assert "Opal Whitaker" in words and "TUG improved" in words and pages >= 2
 
 
+def test_a_letter_for_a_referral_without_diagnoses_leaves_a_line_to_write_one(app, agent, personas, history):
+    from metpwa.models import Referral, ReferralDiagnosis
+
+    with app.app_context():
+        referral_ids = select(Referral.id).where(Referral.client_id == history)
+        for row in _db.session.scalars(select(ReferralDiagnosis).where(ReferralDiagnosis.referral_id.in_(referral_ids))):
+            _db.session.delete(row)
+        _db.session.commit()
+    agent.login(personas.colleague)
+    words, _, _ = pdf_text(agent.post(f"/clients/{history}/medical-necessity.pdf").get_data())
+    assert "as diagnosed by me: ______" in " ".join(words.split()) and "R53.81" not in words
+
+
 def test_outsiders_get_404_and_front_desk_403(new_agent, personas, history):
     outsider = new_agent()
     outsider.login(personas.outsider)
