@@ -86,6 +86,14 @@ def upper_first(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
+def tax_id(value: str | None, kind: str = "EI") -> str:
+    """A federal tax ID as people write it, whatever was stored: an EIN 36-4827193, an SSN 123-45-6789."""
+    digits = "".join(ch for ch in value or "" if ch.isdigit())
+    if len(digits) != 9:
+        return value or ""
+    return f"{digits[:3]}-{digits[3:5]}-{digits[5:]}" if kind == "SY" else f"{digits[:2]}-{digits[2:]}"
+
+
 def number(value) -> str:
     """4 not 4.0, 2.5 as 2.5: a Decimal, float or its text, the way '%g' writes it."""
     return f"{float(value):g}"
@@ -139,6 +147,7 @@ def plural(count, word: str, many: str | None = None) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.filters["upper_first"] = upper_first
+    app.jinja_env.filters["tax_id"] = tax_id
     app.jinja_env.filters["shown_today"] = shown_today
     app.jinja_env.globals["timedelta"] = timedelta
     app.jinja_env.globals["svg_data_uri"] = _svg_data_uri

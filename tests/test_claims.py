@@ -308,8 +308,15 @@ def test_self_pay_superbill_and_letter(app, personas, make, biller):
         claim = _claim(app, claim_id)
         assert [(ln.code, ln.units, ln.charge) for ln in claim.lines] == [("S9451", 1, Decimal("65.00"))]
         assert claim.payment_route == "self_pay" and claim.coverage_id is None
+    with app.app_context():
+        # The set-up form keeps the tax ID's nine digits; the superbill writes it the way people read it.
+        from metpwa.models import BillingProvider
+
+        db.session.scalar(select(BillingProvider)).tax_id = "361234567"
+        db.session.commit()
     words = _pdf_text(biller.get(f"/claims/{claim_id}/superbill.pdf").data)
     assert "Superbill" in words and "S9451" in words and "M17.11" in words and "65.00" in words
+    assert "Tax ID 36-1234567" in words
     letter = biller.post(f"/claims/{claim_id}/medical-necessity.pdf")
     assert letter.status_code == 200 and "Medical Necessity" in _pdf_text(letter.data)
     # Handed to the client, a superbill is paid by the client: no payer accepts or rejects it.
