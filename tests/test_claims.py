@@ -171,6 +171,8 @@ def test_life_cycle_to_an_837p_pyx12_accepts_then_accepted_corrected_and_voided(
     short = biller.post(f"/claims/{claim_id}/override", data={"finding_key": key, "reason": "ok"})
     assert short.status_code == 422 and "at least 10" in short.get_data(as_text=True)
     _ready(app, biller, claim_id)
+    # The export's period reaches back to the ready claim's session, so the count on the button is what goes.
+    assert 'value="02/16/2026"' in biller.get("/claims").get_data(as_text=True)
     bad = biller.post("/claims/export", data={"period_from": "02/30/2026", "period_to": "02/28/2026"})
     assert bad.status_code == 422 and "MM/DD/YYYY" in bad.get_data(as_text=True)
     exported = biller.post("/claims/export", data={"period_from": "02/01/2026", "period_to": "02/28/2026"})

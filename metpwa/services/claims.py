@@ -133,6 +133,13 @@ def counts_by_status(practice_id: int) -> dict[str, int]:
     return counts
 
 
+def oldest_ready_service_date(practice_id: int) -> date | None:
+    """The earliest date of service on a ready electronic claim (the export's default period reaches it)."""
+    return db.session.scalar(select(func.min(ClaimLine.service_date)).join(Claim, Claim.id == ClaimLine.claim_id).where(
+        Claim.practice_id == practice_id, Claim.status == ClaimStatus.READY.value,
+        Claim.claim_route == ClaimRoute.X12_837P.value))
+
+
 def claims_of_client(practice_id: int, client_id: int, limit: int = 200) -> list[Claim]:
     """One client's claims in every state, the latest change first."""
     return list(db.session.scalars(

@@ -29,9 +29,12 @@ def fix_url(finding: Finding, claim: Claim) -> str | None:
 
 
 def _default_period() -> Period:
+    """Last month and this one, reaching back to the oldest ready electronic claim's session: the
+    export the button counts takes every one of them unless the biller narrows it."""
     today = practice_today(current_user.practice)
-    first = today.replace(day=1)
-    return Period((first - timedelta(days=1)).replace(day=1), today)
+    first = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    oldest = claims.oldest_ready_service_date(current_user.practice_id)
+    return Period(min(first, oldest) if oldest else first, today)
 
 
 @bp.get("")
