@@ -583,3 +583,27 @@ def test_a_date_far_off_in_the_calendar_is_a_message_not_a_server_error(app, age
     moved = agent.post(f"/appointments/{appointment_id}/reschedule", data={"day": day, "time": "23:30"})
     assert moved.status_code == 422 and "Give the new date (MM/DD/YYYY)" in moved.get_data(as_text=True)
     assert agent.get(f"/schedule?week={day}").status_code == 200
+
+
+def test_a_refused_move_or_cancellation_says_why_at_the_appointments_box_and_keeps_what_was_typed(
+        app, agent, personas, ready):
+    """Found walking the front desk's day: Move with a date and no time, or Cancel with no reason, was an
+    error page ("Back to Today") and the date typed was gone. The appointment's week comes back with
+    its Change panel open, the message under the box and the typed date in place."""
+    appointment_id = _appointment_today(app, agent, personas, ready)
+    agent.login(personas.front_desk)
+    moved = agent.post(f"/appointments/{appointment_id}/reschedule", data={"day": "12/02/2026", "time": ""},
+                       headers={"HX-Request": "true", "HX-Boosted": "true"})
+    page = moved.get_data(as_text=True)
+    assert moved.status_code == 422 and "Week of Nov 30, 2026" in page
+    assert moved.headers["HX-Push-Url"] == "/schedule?week=11/30/2026"  # a reload shows the week, not a 405
+    assert f'id="reschedule-{appointment_id}-day" name="day"' in page and 'value="12/02/2026"' in page
+    assert re.search(rf'id="reschedule-{appointment_id}-time-error">Give the new time', page)
+    assert "<details class=\"slot-actions\" open>" in page
+    cancelled = agent.post(f"/appointments/{appointment_id}/cancel", data={"reason": "  "})
+    page = cancelled.get_data(as_text=True)
+    assert cancelled.status_code == 422
+    assert re.search(rf'id="cancel-{appointment_id}-reason-error">Give the reason', page)
+    assert f'id="no-show-{appointment_id}-reason-error"' not in page
+    with app.app_context():
+        assert _db.session.get(Appointment, appointment_id).status == "scheduled"
