@@ -607,3 +607,30 @@ def test_a_refused_move_or_cancellation_says_why_at_the_appointments_box_and_kee
     assert f'id="no-show-{appointment_id}-reason-error"' not in page
     with app.app_context():
         assert _db.session.get(Appointment, appointment_id).status == "scheduled"
+
+
+def test_a_client_already_booked_at_that_time_is_not_booked_twice(app, agent, personas, ready):
+    """Found walking the front desk's day: Book tapped twice, or a series booked over an earlier
+    appointment, put the same client in two appointments at 9:00. The second is refused at the time
+    box, naming the first; a cancelled appointment frees its time, and a move onto another is refused."""
+    appointment_id = _appointment_today(app, agent, personas, ready)  # 11/30/2026 09:00, 60 min
+    agent.login(personas.front_desk)
+    booking = {"client_id": str(ready), "trainer_id": str(personas.colleague.id), "day": "11/30/2026",
+               "time": "09:30", "duration_minutes": "60"}
+    again = agent.post("/schedule", data=booking)
+    page = again.get_data(as_text=True)
+    assert again.status_code == 422
+    assert re.search(r'id="book-time-error">\S.* is already booked Nov 30, 2026, 9:00 AM with ', page)
+    assert 'value="09:30"' in page
+    series = agent.post("/schedule", data={**booking, "day": "11/23/2026", "time": "08:30", "weekdays": ["0"],
+                                           "weeks": "3"})
+    assert series.status_code == 422
+    assert agent.post("/schedule", data={**booking, "time": "10:00"}).status_code == 303  # right after it
+    with app.app_context():
+        later = _db.session.scalar(select(Appointment.id).where(Appointment.id != appointment_id))
+        assert _db.session.scalar(select(func.count()).select_from(Appointment)) == 2
+    moved = agent.post(f"/appointments/{later}/reschedule", data={"day": "11/30/2026", "time": "08:30"})
+    assert moved.status_code == 422 and f'id="reschedule-{later}-time-error"' in moved.get_data(as_text=True)
+    assert agent.post(f"/appointments/{later}/reschedule", data={"day": "11/30/2026", "time": "10:30"}).status_code == 303
+    assert agent.post(f"/appointments/{appointment_id}/cancel", data={"reason": "Client is travelling"}).status_code == 303
+    assert agent.post("/schedule", data=booking).status_code == 303

@@ -103,8 +103,11 @@ def book():
         errors["trainer_id"] = "Choose the trainer."
     if errors:
         return _schedule_page(errors=errors, values=request.form, status=422)
-    booked = schedule.book(current_user, client, trainer=trainer, day=booking.day, clock=booking.clock,
-                           duration_minutes=booking.duration_minutes, weekdays=booking.weekdays, weeks=booking.weeks)
+    try:
+        booked = schedule.book(current_user, client, trainer=trainer, day=booking.day, clock=booking.clock,
+                               duration_minutes=booking.duration_minutes, weekdays=booking.weekdays, weeks=booking.weeks)
+    except schedule.ScheduleInputError as clash:
+        return _schedule_page(errors={clash.field: clash.message}, values=request.form, status=422)
     # The week it starts, saying what was booked (the page reads the first appointment back).
     return redirect(url_for("sessions.schedule_week", week=f"{booking.day:%m/%d/%Y}", booked=booked[0].id), code=303)
 
@@ -119,15 +122,19 @@ def appointment_action(appointment_id: int, action: str):
     change = forms.read_appointment_change(request.form, action)
     week = appointment.starts_at.astimezone(current_user.practice.zone).date()
     back = url_for("sessions.schedule_week", week=f"{week:%m/%d/%Y}")
-    if change.errors:
+    errors = change.errors
+    if action == "reschedule" and not errors:
+        try:
+            schedule.reschedule(current_user, appointment, day=change.day, clock=change.clock)
+        except schedule.ScheduleInputError as clash:
+            errors = {clash.field: clash.message}
+    if errors:
         # The appointment's week again, with the message at its box and what was typed kept; the
         # address shown is the week's, so a reload or Back never asks for this POST-only one.
         page, status = _schedule_page(status=422, week=week, change={"appointment_id": appointment.id, "action": action,
-                                                                     "errors": change.errors, "values": request.form})
+                                                                     "errors": errors, "values": request.form})
         return page, status, {"HX-Push-Url": back}
-    if action == "reschedule":
-        schedule.reschedule(current_user, appointment, day=change.day, clock=change.clock)
-    else:
+    if action != "reschedule":
         schedule.set_status(current_user, appointment, "cancelled" if action == "cancel" else "no_show", change.reason)
     return redirect(safe_next(change.back) or back, code=303)
 
