@@ -403,6 +403,43 @@
     if (event.detail.headers["X-CSRFToken"]) delete event.detail.parameters.csrf_token;
   });
 
+  // A file over the server's limit would be refused before the form is read (413, an error page),
+  // losing everything typed with it: the choice is undone at once and the message put at the field.
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    var app = appRoot();
+    if (!input || input.type !== "file" || !app || !app.dataset.uploadMaxBytes) return;
+    var limit = Number(app.dataset.uploadMaxBytes);
+    var message = document.getElementById(input.id + "-error");
+    var made = message && message.hasAttribute("data-upload-check");
+    var field = input.closest(".field");
+    var tooBig = Array.prototype.some.call(input.files || [], function (file) { return file.size > limit; });
+    if (!tooBig) {
+      if (made) {
+        message.remove();
+        input.removeAttribute("aria-invalid");
+        if (field) field.classList.remove("has-error");
+      }
+      return;
+    }
+    input.value = "";
+    if (!message) {
+      message = document.createElement("p");
+      message.className = "field-error";
+      message.id = input.id + "-error";
+      message.setAttribute("role", "alert");
+      input.insertAdjacentElement("afterend", message);
+    }
+    message.setAttribute("data-upload-check", "");
+    message.textContent = "That file is over " + Math.floor(limit / 1048576) +
+      " MB. Scan at a lower resolution or as a PDF.";
+    var described = (input.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+    if (described.indexOf(message.id) < 0) described.push(message.id);
+    input.setAttribute("aria-describedby", described.join(" "));
+    input.setAttribute("aria-invalid", "true");
+    if (field) field.classList.add("has-error");
+  });
+
   document.addEventListener("htmx:load", function (event) { wire(event.target); });
   // signature_pad loads on demand (core.js), often after the pad's form is on the page.
   document.addEventListener("metpwa:loaded", function (event) {
