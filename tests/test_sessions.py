@@ -634,3 +634,27 @@ def test_a_client_already_booked_at_that_time_is_not_booked_twice(app, agent, pe
     assert agent.post(f"/appointments/{later}/reschedule", data={"day": "11/30/2026", "time": "10:30"}).status_code == 303
     assert agent.post(f"/appointments/{appointment_id}/cancel", data={"reason": "Client is travelling"}).status_code == 303
     assert agent.post("/schedule", data=booking).status_code == 303
+
+
+def test_the_front_desk_sees_a_session_under_way_on_today_without_a_way_in_it_cannot_open(
+        app, new_agent, personas, ready):
+    """Found walking the front desk's day: Today offered the front desk "Resume" on a session under
+    way, and the tap was a 403 page (session notes are clinical). The row says "In progress" only."""
+    from metpwa.clock import practice_today
+    from metpwa.models import Practice
+
+    with app.app_context():
+        today = practice_today(_db.session.get(Practice, personas.practice_id))
+    desk = new_agent()
+    desk.login(personas.front_desk)
+    desk.post("/schedule", data={"client_id": str(ready), "trainer_id": str(personas.colleague.id),
+                                 "day": f"{today:%m/%d/%Y}", "time": "23:59", "duration_minutes": "60"})
+    with app.app_context():
+        appointment_id = _db.session.scalar(select(Appointment.id).where(Appointment.client_id == ready))
+    trainer = new_agent()
+    trainer.login(personas.colleague)
+    started = trainer.post(f"/clients/{ready}/sessions", data={"appointment_id": str(appointment_id)})
+    session_url = started.headers["Location"]
+    assert session_url in trainer.get("/").get_data(as_text=True)  # the trainer resumes from Today
+    page = desk.get("/").get_data(as_text=True)
+    assert "In progress" in page and session_url not in page and ">Resume<" not in page
