@@ -340,3 +340,17 @@ def test_a_practice_without_a_notice_adds_the_model_one(app, new_agent, personas
     trainer = new_agent()
     trainer.login(personas.colleague)
     assert trainer.post("/consents/notice").status_code == 403
+
+
+def test_a_health_history_begun_earlier_says_continue_on_the_clients_list(agent, personas, setup):
+    """Found walking the front desk's day: the iPad taken back after the first step, and handed over
+    again, listed the health history with "Start" under "your answers are saved as you go"."""
+    _, client_id, _ = setup
+    agent.login(personas.colleague)
+    agent.post(f"/handoff/start/{client_id}")
+    assert '<span class="task-go">Start</span>' in agent.get("/handoff").get_data(as_text=True)
+    first, data = next(iter(step_posts().items()))
+    assert agent.post(f"/handoff/intake/{first}", data=data).status_code == 303
+    home = agent.get("/handoff").get_data(as_text=True)
+    assert re.search(r'Health history</span><span class="task-go">Continue</span>', home)
+    assert re.search(r'Informed Consent[^<]*</span><span class="task-go">Start</span>', home)
