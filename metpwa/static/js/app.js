@@ -282,6 +282,10 @@
       canvas.dataset.wired = "1";
       var form = canvas.closest("form");
       var pad = new window.SignaturePad(canvas, { penColor: "#10212b", minWidth: 1.2, maxWidth: 3.2 });
+      // Refused for something else (the name left empty), the page comes back with the signature just
+      // drawn: it is put back on the pad, not lost. One refused as a signature is drawn again.
+      var kept = form.querySelector('input[name="signature"]').value;
+      if (kept.indexOf("data:image/png;base64,") !== 0 || form.querySelector("#signature-error")) kept = "";
       function fit() {
         var ratio = Math.max(window.devicePixelRatio || 1, 1);
         var strokes = pad.toData();
@@ -289,11 +293,12 @@
         canvas.height = canvas.offsetHeight * ratio;
         canvas.getContext("2d").scale(ratio, ratio);
         pad.clear();
-        pad.fromData(strokes);
+        if (kept) pad.fromDataURL(kept, { width: canvas.offsetWidth, height: canvas.offsetHeight });
+        pad.fromData(strokes, { clear: false });
       }
       window.addEventListener("resize", fit);
       fit();
-      form.querySelector("[data-signature-clear]").addEventListener("click", function () { pad.clear(); });
+      form.querySelector("[data-signature-clear]").addEventListener("click", function () { kept = ""; pad.clear(); });
       form.addEventListener("submit", function () {
         form.querySelector('input[name="signature"]').value = pad.isEmpty() ? "" : pad.toDataURL("image/png");
       });
