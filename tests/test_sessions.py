@@ -658,3 +658,21 @@ def test_the_front_desk_sees_a_session_under_way_on_today_without_a_way_in_it_ca
     assert session_url in trainer.get("/").get_data(as_text=True)  # the trainer resumes from Today
     page = desk.get("/").get_data(as_text=True)
     assert "In progress" in page and session_url not in page and ">Resume<" not in page
+
+
+def test_the_front_desk_chooses_the_trainer_when_booking(agent, personas, ready):
+    """Found walking the front desk's day: the booking form opened with the first trainer in the list
+    already chosen for the front desk (the owner, in the demo), so a booking went to whoever sorted
+    first. The front desk now chooses; a trainer still books with themself."""
+    agent.login(personas.front_desk)
+    page = agent.get("/schedule").get_data(as_text=True)
+    trainer_select = re.search(r'<select class="input" id="book-trainer".*?</select>', page, re.S).group(0)
+    assert '<option value="">Choose</option>' in trainer_select and " selected" not in trainer_select
+    refused = agent.post("/schedule", data={"client_id": str(ready), "trainer_id": "", "day": "11/30/2026",
+                                            "time": "09:00", "duration_minutes": "60"})
+    assert refused.status_code == 422 and 'id="book-trainer-error">Choose the trainer.' in refused.get_data(as_text=True)
+    agent.post("/logout")
+    agent.login(personas.colleague)
+    trainer_select = re.search(r'<select class="input" id="book-trainer".*?</select>',
+                               agent.get("/schedule").get_data(as_text=True), re.S).group(0)
+    assert "Choose" not in trainer_select and f'value="{personas.colleague.id}" selected' in trainer_select
