@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
+from typing import ClassVar
 
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField, TextAreaField
@@ -27,7 +28,7 @@ class _PracticeWords:
     """WTForms' own messages, in the words the rest of the app uses. They sit under the box, so they
     say what to do: "Field cannot be longer than 120 characters." named no field."""
 
-    WORDS = {
+    WORDS: ClassVar[dict[str, str]] = {
         "Field cannot be longer than %(max)d characters.": "Too long: at most %(max)d characters here.",
         "Not a valid choice.": "Choose one from the list.",
         "Invalid Choice: could not coerce.": "Choose one from the list.",
