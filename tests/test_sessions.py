@@ -301,7 +301,7 @@ def test_weekly_appointments_follow_local_time_across_daylight_saving(app, agent
 def test_cancel_and_no_show_need_a_reason_and_count_in_attendance(app, agent, personas, ready):
     agent.login(personas.front_desk)
     agent.post("/schedule", data={"client_id": str(ready), "trainer_id": str(personas.colleague.id),
-                                  "day": "11/30/2026", "time": "09:00", "duration_minutes": "60"})
+                                  "day": _days_ago(app, personas, 1), "time": "09:00", "duration_minutes": "60"})
     with app.app_context():
         appointment_id = _db.session.scalar(select(Appointment.id))
     assert agent.post(f"/appointments/{appointment_id}/no-show", data={"reason": ""}).status_code == 422
@@ -361,10 +361,19 @@ def test_a_session_nobody_finished_and_signed_a_day_later_is_a_late_entry(app, a
         assert timedelta(minutes=30) <= row.ended_at - row.started_at <= timedelta(minutes=180)
 
 
-def _appointment_today(app, agent, personas, client_id) -> int:
+def _days_ago(app, personas, days: int) -> str:
+    """The practice's date that many days back, as typed (MM/DD/YYYY): an appointment whose time has come."""
+    from metpwa.clock import practice_today
+    from metpwa.models import Practice
+
+    with app.app_context():
+        return f"{practice_today(_db.session.get(Practice, personas.practice_id)) - timedelta(days=days):%m/%d/%Y}"
+
+
+def _appointment_today(app, agent, personas, client_id, day: str = "11/30/2026") -> int:
     agent.login(personas.front_desk)
     assert agent.post("/schedule", data={"client_id": str(client_id), "trainer_id": str(personas.colleague.id),
-                                         "day": "11/30/2026", "time": "09:00",
+                                         "day": day, "time": "09:00",
                                          "duration_minutes": "60"}).status_code == 303
     agent.post("/logout")
     with app.app_context():
@@ -494,7 +503,7 @@ def test_sets_logged_at_once_on_one_exercise_get_their_own_numbers():
 
 def test_start_on_an_appointment_marked_no_show_counts_it_attended_once(app, agent, personas, ready):
     """Marked no-show at 9:10, the client walks in at 9:20: the visit must not count both ways."""
-    appointment_id = _appointment_today(app, agent, personas, ready)
+    appointment_id = _appointment_today(app, agent, personas, ready, day=_days_ago(app, personas, 1))
     agent.login(personas.colleague)
     assert agent.post(f"/appointments/{appointment_id}/no-show", data={"reason": "Not here at 9:10"}).status_code == 303
     response = agent.post(f"/clients/{ready}/sessions", data={"appointment_id": str(appointment_id)})
@@ -666,7 +675,7 @@ def test_the_front_desk_chooses_the_trainer_when_booking(agent, personas, ready)
     first. The front desk now chooses; a trainer still books with themself."""
     agent.login(personas.front_desk)
     page = agent.get("/schedule").get_data(as_text=True)
-    trainer_select = re.search(r'<select class="input" id="book-trainer".*?</select>', page, re.S).group(0)
+    trainer_select = re.search(r'<select class="input" id="book-trainer".*?</select>', page, re.DOTALL).group(0)
     assert '<option value="">Choose</option>' in trainer_select and " selected" not in trainer_select
     refused = agent.post("/schedule", data={"client_id": str(ready), "trainer_id": "", "day": "11/30/2026",
                                             "time": "09:00", "duration_minutes": "60"})
@@ -674,5 +683,23 @@ def test_the_front_desk_chooses_the_trainer_when_booking(agent, personas, ready)
     agent.post("/logout")
     agent.login(personas.colleague)
     trainer_select = re.search(r'<select class="input" id="book-trainer".*?</select>',
-                               agent.get("/schedule").get_data(as_text=True), re.S).group(0)
+                               agent.get("/schedule").get_data(as_text=True), re.DOTALL).group(0)
     assert "Choose" not in trainer_select and f'value="{personas.colleague.id}" selected' in trainer_select
+
+
+def test_an_appointment_is_a_no_show_only_once_its_time_has_come(app, agent, personas, ready):
+    """Found walking the front desk's day: No-show tapped on next week's row was taken, and attendance
+    counted a no-show for a visit not yet due. It is refused at the reason box, pointing to Cancel."""
+    from metpwa.services import schedule
+
+    coming = _appointment_today(app, agent, personas, ready, day=_days_ago(app, personas, -7))
+    agent.login(personas.front_desk)
+    refused = agent.post(f"/appointments/{coming}/no-show", data={"reason": "Did not come"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert re.search(rf'id="no-show-{coming}-reason-error">Not yet: this appointment starts \w{{3}} \d+, \d{{4}}, 9:00 AM\. '
+                     r"If the client called to say they will not come, use Cancel\.", page)
+    assert 'value="Did not come"' in page
+    assert agent.post(f"/appointments/{coming}/cancel", data={"reason": "Called: travelling"}).status_code == 303
+    with app.app_context():
+        assert schedule.attendance(ready) == {"attended": 0, "no_show": 0, "cancelled": 1}

@@ -35,15 +35,20 @@ def _refuse_clash(client: Client, starts: list[datetime], duration_minutes: int,
         other_start = _aware(other.starts_at)
         if any(start < other_start + timedelta(minutes=other.duration_minutes) and other_start < start + length
                for start in starts):
-            local = other_start.astimezone(client.practice.zone)
-            raise ScheduleInputError("time", f"{client.display_name} is already booked {local:%b} {local.day}, {local.year}, "
-                                             f"{local.hour % 12 or 12}:{local:%M %p} with {other.trainer.full_name}. "
-                                             "Choose another time, or change that appointment.")
+            raise ScheduleInputError("time", f"{client.display_name} is already booked {_when(other_start, client)} "
+                                             f"with {other.trainer.full_name}. Choose another time, or change that "
+                                             "appointment.")
 
 
 def _aware(moment: datetime) -> datetime:
     # SQLite hands back naive UTC.
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _when(moment: datetime, client: Client) -> str:
+    """Dec 9, 2026, 2:00 PM in the practice's zone, as the schedule writes it."""
+    local = moment.astimezone(client.practice.zone)
+    return f"{local:%b} {local.day}, {local.year}, {local.hour % 12 or 12}:{local:%M %p}"
 STATUS_LABELS = {"scheduled": "Scheduled", "cancelled": "Cancelled", "no_show": "No-show"}
 
 
@@ -116,8 +121,13 @@ def reschedule(user: User, appointment: Appointment, *, day: date, clock: time) 
 
 
 def set_status(user: User, appointment: Appointment, status: str, reason: str) -> None:
-    """Cancelled or no-show, always with the reason (attendance reports read both)."""
+    """Cancelled or no-show, always with the reason (attendance reports read both). A no-show only
+    once its time has come: tapped on next week's row, attendance counted a visit not yet due."""
     refuse_if_kept(appointment)
+    starts = _aware(appointment.starts_at)
+    if status == "no_show" and starts > datetime.now(UTC):
+        raise ScheduleInputError("reason", f"Not yet: this appointment starts {_when(starts, appointment.client)}. "
+                                           "If the client called to say they will not come, use Cancel.")
     appointment.status = status
     appointment.status_reason = reason.strip()[:300]
     appointment.status_changed_at = datetime.now(UTC)

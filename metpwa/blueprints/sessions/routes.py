@@ -123,19 +123,21 @@ def appointment_action(appointment_id: int, action: str):
     week = appointment.starts_at.astimezone(current_user.practice.zone).date()
     back = url_for("sessions.schedule_week", week=f"{week:%m/%d/%Y}")
     errors = change.errors
-    if action == "reschedule" and not errors:
+    if not errors:
         try:
-            schedule.reschedule(current_user, appointment, day=change.day, clock=change.clock)
-        except schedule.ScheduleInputError as clash:
-            errors = {clash.field: clash.message}
+            if action == "reschedule":
+                schedule.reschedule(current_user, appointment, day=change.day, clock=change.clock)
+            else:
+                schedule.set_status(current_user, appointment, "cancelled" if action == "cancel" else "no_show",
+                                    change.reason)
+        except schedule.ScheduleInputError as refused:
+            errors = {refused.field: refused.message}
     if errors:
         # The appointment's week again, with the message at its box and what was typed kept; the
         # address shown is the week's, so a reload or Back never asks for this POST-only one.
         page, status = _schedule_page(status=422, week=week, change={"appointment_id": appointment.id, "action": action,
                                                                      "errors": errors, "values": request.form})
         return page, status, {"HX-Push-Url": back}
-    if action != "reschedule":
-        schedule.set_status(current_user, appointment, "cancelled" if action == "cancel" else "no_show", change.reason)
     return redirect(safe_next(change.back) or back, code=303)
 
 
