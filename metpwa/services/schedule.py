@@ -7,12 +7,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Appointment, AppointmentSeries, Client, Practice, SessionLog, User
+from ..models import Appointment, AppointmentSeries, Client, Practice, SessionLog, User, utcnow
 from ..rules.errors import InputError, StaleRecord
 from . import audit
 
 MAX_WEEKS = 26
 LONGEST_MINUTES = 180  # the longest appointment the schedule books (forms.read_booking)
+STATUS_LABELS = {"scheduled": "Scheduled", "cancelled": "Cancelled", "no_show": "No-show"}
 
 
 class ScheduleInputError(InputError):
@@ -27,7 +28,8 @@ def _refuse_clash(client: Client, starts: list[datetime], duration_minutes: int,
     length = timedelta(minutes=duration_minutes)
     held = db.session.scalars(select(Appointment).where(
         Appointment.client_id == client.id, Appointment.status == "scheduled",
-        Appointment.starts_at > min(starts) - timedelta(minutes=LONGEST_MINUTES), Appointment.starts_at < max(starts) + length,
+        Appointment.starts_at > min(starts) - timedelta(minutes=LONGEST_MINUTES),
+        Appointment.starts_at < max(starts) + length,
     ).order_by(Appointment.starts_at))
     for other in held:
         if moving is not None and other.id == moving.id:
@@ -49,7 +51,6 @@ def _when(moment: datetime, client: Client) -> str:
     """Dec 9, 2026, 2:00 PM in the practice's zone, as the schedule writes it."""
     local = moment.astimezone(client.practice.zone)
     return f"{local:%b} {local.day}, {local.year}, {local.hour % 12 or 12}:{local:%M %p}"
-STATUS_LABELS = {"scheduled": "Scheduled", "cancelled": "Cancelled", "no_show": "No-show"}
 
 
 def at_local(practice: Practice, day: date, clock: time) -> datetime:
@@ -125,7 +126,7 @@ def set_status(user: User, appointment: Appointment, status: str, reason: str) -
     once its time has come: tapped on next week's row, attendance counted a visit not yet due."""
     refuse_if_kept(appointment)
     starts = _aware(appointment.starts_at)
-    if status == "no_show" and starts > datetime.now(UTC):
+    if status == "no_show" and starts > utcnow():
         raise ScheduleInputError("reason", f"Not yet: this appointment starts {_when(starts, appointment.client)}. "
                                            "If the client called to say they will not come, use Cancel.")
     appointment.status = status
