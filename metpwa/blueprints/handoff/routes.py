@@ -83,6 +83,9 @@ def sign(template_id: int):
     template = get_for_practice(ConsentTemplate, template_id)
     if template.retired_at is not None or consents.is_notice(template):  # a notice is read above its acknowledgement
         return redirect(url_for("handoff.home"), code=303)
+    if consents.is_signed(client, template):
+        # Back after signing, or a second tap: the form is not offered twice (nor signed twice).
+        return redirect(url_for("handoff.home"), code=303)
     form = SignForm()
     notice = consents.current_notice(client.practice_id) if consents.shows_notice(template) else None
     # The age of majority is the practice's state's (standards.majority): 19 in Alabama, 21 in Mississippi.
