@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
+from typing import ClassVar
 
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField, TextAreaField
@@ -23,13 +24,36 @@ def strip_controls(value):
     return value.translate(_CONTROL) if isinstance(value, str) else value
 
 
+class _PracticeWords:
+    """WTForms' own messages, in the words the rest of the app uses. They sit under the box, so they
+    say what to do: "Field cannot be longer than 120 characters." named no field."""
+
+    WORDS: ClassVar[dict[str, str]] = {
+        "Field cannot be longer than %(max)d characters.": "Too long: at most %(max)d characters here.",
+        "Not a valid choice.": "Choose one from the list.",
+        "Invalid Choice: could not coerce.": "Choose one from the list.",
+        "Invalid choice(s): one or more data inputs could not be coerced.": "Choose from the list.",
+        "'%(value)s' is not a valid choice for this field.": "%(value)s is not on the list: choose from it.",
+    }
+
+    def gettext(self, string: str) -> str:
+        return self.WORDS.get(string, string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.gettext(singular if n == 1 else plural)
+
+
 class BaseForm(FlaskForm):
-    """Every form of the app: text fields lose control characters before validation."""
+    """Every form of the app: text fields lose control characters before validation; WTForms' own
+    messages are in the practice's words."""
 
     class Meta:
         def bind_field(self, form, unbound_field, options):
             options["filters"] = [strip_controls, *options.get("filters", ())]
             return unbound_field.bind(form=form, **options)
+
+        def get_translations(self, form):
+            return _PracticeWords()
 
 
 def fits_after(transform, limit: int, message: str):

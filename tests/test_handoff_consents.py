@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import exc, select, text, update
+from sqlalchemy import exc, func, select, text, update
 
 from metpwa.models import AuditEvent, ConsentSignature, ConsentTemplate
 from support.images import blank_data_url, dot_data_url, signature_data_url
@@ -340,3 +340,34 @@ def test_a_practice_without_a_notice_adds_the_model_one(app, new_agent, personas
     trainer = new_agent()
     trainer.login(personas.colleague)
     assert trainer.post("/consents/notice").status_code == 403
+
+
+def test_a_health_history_begun_earlier_says_continue_on_the_clients_list(agent, personas, setup):
+    """Found walking the front desk's day: the iPad taken back after the first step, and handed over
+    again, listed the health history with "Start" under "your answers are saved as you go"."""
+    _, client_id, _ = setup
+    agent.login(personas.colleague)
+    agent.post(f"/handoff/start/{client_id}")
+    assert '<span class="task-go">Start</span>' in agent.get("/handoff").get_data(as_text=True)
+    first, data = next(iter(step_posts().items()))
+    assert agent.post(f"/handoff/intake/{first}", data=data).status_code == 303
+    home = agent.get("/handoff").get_data(as_text=True)
+    assert re.search(r'Health history</span><span class="task-go">Continue</span>', home)
+    assert re.search(r'Informed Consent[^<]*</span><span class="task-go">Start</span>', home)
+
+
+def test_a_consent_signed_in_hand_off_is_not_offered_to_sign_again_by_back(app, agent, personas, setup):
+    """Found walking the front desk's day: Back after "I agree and sign" showed the signed form again,
+    ready for a second signature of the same version. It goes to the list of forms still open."""
+    forms, client_id, _ = setup
+    agent.login(personas.colleague)
+    agent.post(f"/handoff/start/{client_id}")
+    page = agent.get(f"/handoff/sign/{forms['financial']}").get_data(as_text=True)
+    assert agent.post(f"/handoff/sign/{forms['financial']}", data=_sign_form(page)).status_code == 303
+    again = agent.get(f"/handoff/sign/{forms['financial']}")
+    assert again.status_code == 303 and again.headers["Location"] == "/handoff"
+    assert agent.post(f"/handoff/sign/{forms['financial']}", data=_sign_form(page)).status_code == 303
+    with app.app_context():
+        from metpwa.extensions import db
+
+        assert db.session.scalar(select(func.count()).select_from(ConsentSignature)) == 1

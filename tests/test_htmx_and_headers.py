@@ -49,7 +49,9 @@ def test_search_returns_a_fragment_for_its_target_and_a_full_page_otherwise(agen
 
 @pytest.mark.parametrize("query,found", [("3/14/1952", True), ("1952-03-14", True), ("555-0142", True),
                                          ("0142", True), ("ellis", True), ("peg", True), ("margaret ell", True),
-                                         ("%", False), ("_", False)])
+                                         ("%", False), ("_", False),
+                                         # As the list and the schedule write a name (found walking the front desk's day).
+                                         ("Ellison, Peggy", True), ("ellison,margaret", True)])
 def test_search_finds_by_name_birth_date_or_phone(agent, personas, make, query, found):
     from datetime import date
 

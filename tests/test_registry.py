@@ -285,3 +285,17 @@ def test_the_chart_says_the_clients_name_once_at_the_top(agent, personas, make):
     name = re.search(r'<h2 id="chart-head-title">([^<]+)</h2>', main).group(1)
     assert page[:page.index("<main")].count(name) == 1  # the page's <title> only, not the bar as well
     assert main.count(f">{name}<") == 1
+
+
+def test_a_name_or_choice_wtforms_checks_is_refused_in_the_practices_words(agent, personas, make):
+    """Found walking the front desk's day: a long name pasted into a contact was refused with WTForms'
+    own "Field cannot be longer than 120 characters." The message under the box says what to do."""
+    client_id = make.client_record(personas.practice_id)
+    agent.login(personas.front_desk)
+    page = agent.post(f"/clients/{client_id}/contacts", data={
+        "name": "Grace " * 30, "relationship_to_client": "Friend", "phone": "773 555 0123"}).get_data(as_text=True)
+    assert "Field cannot" not in page and re.search(r'id="name-error">Too long: at most 120 characters here', page)
+    page = agent.post(f"/clients/{client_id}/coverage", data={
+        "priority": "9", "payer_kind": "medicare", "payer_name": "Medicare", "member_id": "1EG4TE5MK73",
+        "subscriber_relationship": "self"}).get_data(as_text=True)
+    assert "Not a valid choice" not in page and re.search(r'id="priority-error">Choose one from the list', page)

@@ -301,7 +301,7 @@ def test_weekly_appointments_follow_local_time_across_daylight_saving(app, agent
 def test_cancel_and_no_show_need_a_reason_and_count_in_attendance(app, agent, personas, ready):
     agent.login(personas.front_desk)
     agent.post("/schedule", data={"client_id": str(ready), "trainer_id": str(personas.colleague.id),
-                                  "day": "11/30/2026", "time": "09:00", "duration_minutes": "60"})
+                                  "day": _days_ago(app, personas, 1), "time": "09:00", "duration_minutes": "60"})
     with app.app_context():
         appointment_id = _db.session.scalar(select(Appointment.id))
     assert agent.post(f"/appointments/{appointment_id}/no-show", data={"reason": ""}).status_code == 422
@@ -361,10 +361,19 @@ def test_a_session_nobody_finished_and_signed_a_day_later_is_a_late_entry(app, a
         assert timedelta(minutes=30) <= row.ended_at - row.started_at <= timedelta(minutes=180)
 
 
-def _appointment_today(app, agent, personas, client_id) -> int:
+def _days_ago(app, personas, days: int) -> str:
+    """The practice's date that many days back, as typed (MM/DD/YYYY): an appointment whose time has come."""
+    from metpwa.clock import practice_today
+    from metpwa.models import Practice
+
+    with app.app_context():
+        return f"{practice_today(_db.session.get(Practice, personas.practice_id)) - timedelta(days=days):%m/%d/%Y}"
+
+
+def _appointment_today(app, agent, personas, client_id, day: str = "11/30/2026") -> int:
     agent.login(personas.front_desk)
     assert agent.post("/schedule", data={"client_id": str(client_id), "trainer_id": str(personas.colleague.id),
-                                         "day": "11/30/2026", "time": "09:00",
+                                         "day": day, "time": "09:00",
                                          "duration_minutes": "60"}).status_code == 303
     agent.post("/logout")
     with app.app_context():
@@ -494,7 +503,7 @@ def test_sets_logged_at_once_on_one_exercise_get_their_own_numbers():
 
 def test_start_on_an_appointment_marked_no_show_counts_it_attended_once(app, agent, personas, ready):
     """Marked no-show at 9:10, the client walks in at 9:20: the visit must not count both ways."""
-    appointment_id = _appointment_today(app, agent, personas, ready)
+    appointment_id = _appointment_today(app, agent, personas, ready, day=_days_ago(app, personas, 1))
     agent.login(personas.colleague)
     assert agent.post(f"/appointments/{appointment_id}/no-show", data={"reason": "Not here at 9:10"}).status_code == 303
     response = agent.post(f"/clients/{ready}/sessions", data={"appointment_id": str(appointment_id)})
@@ -583,3 +592,114 @@ def test_a_date_far_off_in_the_calendar_is_a_message_not_a_server_error(app, age
     moved = agent.post(f"/appointments/{appointment_id}/reschedule", data={"day": day, "time": "23:30"})
     assert moved.status_code == 422 and "Give the new date (MM/DD/YYYY)" in moved.get_data(as_text=True)
     assert agent.get(f"/schedule?week={day}").status_code == 200
+
+
+def test_a_refused_move_or_cancellation_says_why_at_the_appointments_box_and_keeps_what_was_typed(
+        app, agent, personas, ready):
+    """Found walking the front desk's day: Move with a date and no time, or Cancel with no reason, was an
+    error page ("Back to Today") and the date typed was gone. The appointment's week comes back with
+    its Change panel open, the message under the box and the typed date in place."""
+    appointment_id = _appointment_today(app, agent, personas, ready)
+    agent.login(personas.front_desk)
+    moved = agent.post(f"/appointments/{appointment_id}/reschedule", data={"day": "12/02/2026", "time": ""},
+                       headers={"HX-Request": "true", "HX-Boosted": "true"})
+    page = moved.get_data(as_text=True)
+    assert moved.status_code == 422 and "Week of Nov 30, 2026" in page
+    assert moved.headers["HX-Push-Url"] == "/schedule?week=11/30/2026"  # a reload shows the week, not a 405
+    assert f'id="reschedule-{appointment_id}-day" name="day"' in page and 'value="12/02/2026"' in page
+    assert re.search(rf'id="reschedule-{appointment_id}-time-error">Give the new time', page)
+    assert "<details class=\"slot-actions\" open>" in page
+    cancelled = agent.post(f"/appointments/{appointment_id}/cancel", data={"reason": "  "})
+    page = cancelled.get_data(as_text=True)
+    assert cancelled.status_code == 422
+    assert re.search(rf'id="cancel-{appointment_id}-reason-error">Give the reason', page)
+    assert f'id="no-show-{appointment_id}-reason-error"' not in page
+    with app.app_context():
+        assert _db.session.get(Appointment, appointment_id).status == "scheduled"
+
+
+def test_a_client_already_booked_at_that_time_is_not_booked_twice(app, agent, personas, ready):
+    """Found walking the front desk's day: Book tapped twice, or a series booked over an earlier
+    appointment, put the same client in two appointments at 9:00. The second is refused at the time
+    box, naming the first; a cancelled appointment frees its time, and a move onto another is refused."""
+    appointment_id = _appointment_today(app, agent, personas, ready)  # 11/30/2026 09:00, 60 min
+    agent.login(personas.front_desk)
+    booking = {"client_id": str(ready), "trainer_id": str(personas.colleague.id), "day": "11/30/2026",
+               "time": "09:30", "duration_minutes": "60"}
+    again = agent.post("/schedule", data=booking)
+    page = again.get_data(as_text=True)
+    assert again.status_code == 422
+    assert re.search(r'id="book-time-error">\S.* is already booked Nov 30, 2026, 9:00 AM with ', page)
+    assert 'value="09:30"' in page
+    series = agent.post("/schedule", data={**booking, "day": "11/23/2026", "time": "08:30", "weekdays": ["0"],
+                                           "weeks": "3"})
+    assert series.status_code == 422
+    assert agent.post("/schedule", data={**booking, "time": "10:00"}).status_code == 303  # right after it
+    with app.app_context():
+        later = _db.session.scalar(select(Appointment.id).where(Appointment.id != appointment_id))
+        assert _db.session.scalar(select(func.count()).select_from(Appointment)) == 2
+    moved = agent.post(f"/appointments/{later}/reschedule", data={"day": "11/30/2026", "time": "08:30"})
+    assert moved.status_code == 422 and f'id="reschedule-{later}-time-error"' in moved.get_data(as_text=True)
+    assert agent.post(f"/appointments/{later}/reschedule", data={"day": "11/30/2026", "time": "10:30"}).status_code == 303
+    assert agent.post(f"/appointments/{appointment_id}/cancel", data={"reason": "Client is travelling"}).status_code == 303
+    assert agent.post("/schedule", data=booking).status_code == 303
+
+
+def test_the_front_desk_sees_a_session_under_way_on_today_without_a_way_in_it_cannot_open(
+        app, new_agent, personas, ready):
+    """Found walking the front desk's day: Today offered the front desk "Resume" on a session under
+    way, and the tap was a 403 page (session notes are clinical). The row says "In progress" only."""
+    from metpwa.clock import practice_today
+    from metpwa.models import Practice
+
+    with app.app_context():
+        today = practice_today(_db.session.get(Practice, personas.practice_id))
+    desk = new_agent()
+    desk.login(personas.front_desk)
+    desk.post("/schedule", data={"client_id": str(ready), "trainer_id": str(personas.colleague.id),
+                                 "day": f"{today:%m/%d/%Y}", "time": "23:59", "duration_minutes": "60"})
+    with app.app_context():
+        appointment_id = _db.session.scalar(select(Appointment.id).where(Appointment.client_id == ready))
+    trainer = new_agent()
+    trainer.login(personas.colleague)
+    started = trainer.post(f"/clients/{ready}/sessions", data={"appointment_id": str(appointment_id)})
+    session_url = started.headers["Location"]
+    assert session_url in trainer.get("/").get_data(as_text=True)  # the trainer resumes from Today
+    page = desk.get("/").get_data(as_text=True)
+    assert "In progress" in page and session_url not in page and ">Resume<" not in page
+
+
+def test_the_front_desk_chooses_the_trainer_when_booking(agent, personas, ready):
+    """Found walking the front desk's day: the booking form opened with the first trainer in the list
+    already chosen for the front desk (the owner, in the demo), so a booking went to whoever sorted
+    first. The front desk now chooses; a trainer still books with themself."""
+    agent.login(personas.front_desk)
+    page = agent.get("/schedule").get_data(as_text=True)
+    trainer_select = re.search(r'<select class="input" id="book-trainer".*?</select>', page, re.DOTALL).group(0)
+    assert '<option value="">Choose</option>' in trainer_select and " selected" not in trainer_select
+    refused = agent.post("/schedule", data={"client_id": str(ready), "trainer_id": "", "day": "11/30/2026",
+                                            "time": "09:00", "duration_minutes": "60"})
+    assert refused.status_code == 422 and 'id="book-trainer-error">Choose the trainer.' in refused.get_data(as_text=True)
+    agent.post("/logout")
+    agent.login(personas.colleague)
+    trainer_select = re.search(r'<select class="input" id="book-trainer".*?</select>',
+                               agent.get("/schedule").get_data(as_text=True), re.DOTALL).group(0)
+    assert "Choose" not in trainer_select and f'value="{personas.colleague.id}" selected' in trainer_select
+
+
+def test_an_appointment_is_a_no_show_only_once_its_time_has_come(app, agent, personas, ready):
+    """Found walking the front desk's day: No-show tapped on next week's row was taken, and attendance
+    counted a no-show for a visit not yet due. It is refused at the reason box, pointing to Cancel."""
+    from metpwa.services import schedule
+
+    coming = _appointment_today(app, agent, personas, ready, day=_days_ago(app, personas, -7))
+    agent.login(personas.front_desk)
+    refused = agent.post(f"/appointments/{coming}/no-show", data={"reason": "Did not come"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert re.search(rf'id="no-show-{coming}-reason-error">Not yet: this appointment starts \w{{3}} \d+, \d{{4}}, 9:00 AM\. '
+                     r"If the client called to say they will not come, use Cancel\.", page)
+    assert 'value="Did not come"' in page
+    assert agent.post(f"/appointments/{coming}/cancel", data={"reason": "Called: travelling"}).status_code == 303
+    with app.app_context():
+        assert schedule.attendance(ready) == {"attended": 0, "no_show": 0, "cancelled": 1}

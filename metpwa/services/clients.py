@@ -34,7 +34,8 @@ def search(user: User, query: str = "", *, mine_only: bool = False) -> list[Clie
         elif len(digits) >= 4 and len(digits) >= len(query.replace(" ", "")) - 3:
             stmt = stmt.where(Client.phone_digits.contains(digits))
         else:
-            for word in query.split()[:3]:
+            # "Ellison, Peggy" is how the list and the schedule write a name.
+            for word in [word for word in re.split(r"[\s,]+", query) if word][:3]:
                 like = f"%{_escape_like(word)}%"
                 stmt = stmt.where(
                     or_(

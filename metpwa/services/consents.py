@@ -193,6 +193,11 @@ def _unsigned(client: Client) -> list[ConsentTemplate]:
     return [t for t in current_templates(client.practice_id) if t.id not in signed_ids]
 
 
+def is_signed(client: Client, template: ConsentTemplate) -> bool:
+    """Whether the client's signature on this version stands (signed and not withdrawn)."""
+    return template.id not in {t.id for t in _unsigned(client)} and template.retired_at is None
+
+
 def needing_signature(client: Client) -> list[ConsentTemplate]:
     return [t for t in _unsigned(client) if t.required]
 

@@ -7,12 +7,50 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Appointment, AppointmentSeries, Client, Practice, SessionLog, User
-from ..rules.errors import StaleRecord
+from ..models import Appointment, AppointmentSeries, Client, Practice, SessionLog, User, utcnow
+from ..rules.errors import InputError, StaleRecord
 from . import audit
 
 MAX_WEEKS = 26
+LONGEST_MINUTES = 180  # the longest appointment the schedule books (forms.read_booking)
 STATUS_LABELS = {"scheduled": "Scheduled", "cancelled": "Cancelled", "no_show": "No-show"}
+
+
+class ScheduleInputError(InputError):
+    """A booking or a move the book cannot take; the message is shown at the box named."""
+
+
+def _refuse_clash(client: Client, starts: list[datetime], duration_minutes: int, *,
+                  moving: Appointment | None = None) -> None:
+    """A client is in one place at a time: a booking or a move onto another of their appointments
+    still on the book (a double tap on Book, a series over an earlier one) is refused, naming it.
+    Cancelled and no-show appointments free their time."""
+    length = timedelta(minutes=duration_minutes)
+    held = db.session.scalars(select(Appointment).where(
+        Appointment.client_id == client.id, Appointment.status == "scheduled",
+        Appointment.starts_at > min(starts) - timedelta(minutes=LONGEST_MINUTES),
+        Appointment.starts_at < max(starts) + length,
+    ).order_by(Appointment.starts_at))
+    for other in held:
+        if moving is not None and other.id == moving.id:
+            continue
+        other_start = _aware(other.starts_at)
+        if any(start < other_start + timedelta(minutes=other.duration_minutes) and other_start < start + length
+               for start in starts):
+            raise ScheduleInputError("time", f"{client.display_name} is already booked {_when(other_start, client)} "
+                                             f"with {other.trainer.full_name}. Choose another time, or change that "
+                                             "appointment.")
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands back naive UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _when(moment: datetime, client: Client) -> str:
+    """Dec 9, 2026, 2:00 PM in the practice's zone, as the schedule writes it."""
+    local = moment.astimezone(client.practice.zone)
+    return f"{local:%b} {local.day}, {local.year}, {local.hour % 12 or 12}:{local:%M %p}"
 
 
 def at_local(practice: Practice, day: date, clock: time) -> datetime:
@@ -32,18 +70,20 @@ def book(user: User, client: Client, *, trainer: User, day: date, clock: time, d
     series = None
     days = [day]
     if weekdays:
+        chosen = set(weekdays)
+        # N weeks counted from the first day, so every chosen weekday comes N times: counted from
+        # that week's Monday, a series starting on a Friday for Mondays and Wednesdays lost its
+        # first week (and a one-week series booked nothing).
+        days = [each for each in (day + timedelta(days=n) for n in range(7 * min(weeks, MAX_WEEKS)))
+                if each.weekday() in chosen]
+    _refuse_clash(client, [at_local(practice, each, clock) for each in days], duration_minutes)
+    if weekdays:
         series = AppointmentSeries(practice_id=client.practice_id, client_id=client.id, trainer_id=trainer.id,
                                    weekdays=",".join(str(d) for d in sorted(set(weekdays))),
                                    local_time=f"{clock:%H:%M}", duration_minutes=duration_minutes,
                                    created_by_id=user.id)
         db.session.add(series)
         db.session.flush()
-        # N weeks counted from the first day, so every chosen weekday comes N times: counted from
-        # that week's Monday, a series starting on a Friday for Mondays and Wednesdays lost its
-        # first week (and a one-week series booked nothing).
-        chosen = set(weekdays)
-        days = [each for each in (day + timedelta(days=n) for n in range(7 * min(weeks, MAX_WEEKS)))
-                if each.weekday() in chosen]
     booked = []
     for each in days:
         appointment = Appointment(practice_id=client.practice_id, client_id=client.id, trainer_id=trainer.id,
@@ -72,7 +112,9 @@ def refuse_if_kept(appointment: Appointment) -> None:
 def reschedule(user: User, appointment: Appointment, *, day: date, clock: time) -> None:
     refuse_if_kept(appointment)
     before = appointment.starts_at
-    appointment.starts_at = at_local(appointment.client.practice, day, clock)
+    moved_to = at_local(appointment.client.practice, day, clock)
+    _refuse_clash(appointment.client, [moved_to], appointment.duration_minutes, moving=appointment)
+    appointment.starts_at = moved_to
     appointment.status = "scheduled"
     audit.record("update", appointment, user=user, detail={"from": before.isoformat(), "to":
                                                           appointment.starts_at.isoformat()})
@@ -80,8 +122,13 @@ def reschedule(user: User, appointment: Appointment, *, day: date, clock: time) 
 
 
 def set_status(user: User, appointment: Appointment, status: str, reason: str) -> None:
-    """Cancelled or no-show, always with the reason (attendance reports read both)."""
+    """Cancelled or no-show, always with the reason (attendance reports read both). A no-show only
+    once its time has come: tapped on next week's row, attendance counted a visit not yet due."""
     refuse_if_kept(appointment)
+    starts = _aware(appointment.starts_at)
+    if status == "no_show" and starts > utcnow():
+        raise ScheduleInputError("reason", f"Not yet: this appointment starts {_when(starts, appointment.client)}. "
+                                           "If the client called to say they will not come, use Cancel.")
     appointment.status = status
     appointment.status_reason = reason.strip()[:300]
     appointment.status_changed_at = datetime.now(UTC)

@@ -140,6 +140,7 @@ def test_the_schedule_book_is_near_the_top_in_portrait_and_booking_confirms(ipad
     assert book.bounding_box()["y"] < 400
     book.tap()
     ipad.select_option("#book-client", str(client_id))
+    ipad.select_option("#book-trainer", label="Priya Raman")  # the front desk chooses the trainer
     ipad.fill("#book-weeks", "1")
     ipad.tap("button[type=submit]:has-text('Book')")
     status = ipad.locator("p.notice[role=status]")

@@ -37,10 +37,12 @@ def _tasks(client: Client) -> tuple[list[dict], int]:
     tasks = []
     current = intake.latest(client.id)
     if current is None or not current.complete:
+        # Begun earlier (the iPad taken back half way): "Continue", so no one thinks the answers are gone.
         tasks.append({"kind": "intake", "title": "Health history", "url": url_for("handoff.intake_step",
-                      step_key=(intake.first_open_step(current) if current else step_keys()[0]))})
+                      step_key=(intake.first_open_step(current) if current else step_keys()[0])),
+                      "go": "Continue" if current is not None and current.answers else "Start"})
     for template in consents.offered(client):
-        tasks.append({"kind": "consent", "title": template.title,
+        tasks.append({"kind": "consent", "title": template.title, "go": "Start",
                       "url": url_for("handoff.sign", template_id=template.id)})
     return tasks, len(tasks)
 
@@ -80,6 +82,9 @@ def sign(template_id: int):
     client = _client()
     template = get_for_practice(ConsentTemplate, template_id)
     if template.retired_at is not None or consents.is_notice(template):  # a notice is read above its acknowledgement
+        return redirect(url_for("handoff.home"), code=303)
+    if consents.is_signed(client, template):
+        # Back after signing, or a second tap: the form is not offered twice (nor signed twice).
         return redirect(url_for("handoff.home"), code=303)
     form = SignForm()
     notice = consents.current_notice(client.practice_id) if consents.shows_notice(template) else None

@@ -74,17 +74,27 @@ def read_booking(form: MultiDict) -> Booking:
 @dataclass(frozen=True)
 class AppointmentChange:
     """A reschedule (day and time) or a cancellation or no-show (its reason); `back` is where the
-    page came from, checked by the route (access.safe_next)."""
+    page came from, checked by the route (access.safe_next). `errors` are the boxes the action needs
+    that could not be read, shown at the appointment's own boxes."""
 
     day: date | None
     clock: time | None
     reason: str
     back: str | None
+    errors: dict[str, str]
 
 
-def read_appointment_change(form: MultiDict) -> AppointmentChange:
-    return AppointmentChange(parse_us_date(form.get("day", "")), _clock(form.get("time", "")),
-                             form.get("reason", "").strip(), form.get("back"))
+def read_appointment_change(form: MultiDict, action: str) -> AppointmentChange:
+    day, clock, reason = parse_us_date(form.get("day", "")), _clock(form.get("time", "")), form.get("reason", "").strip()
+    errors = {}
+    if action == "reschedule":
+        if day is None:
+            errors["day"] = "Give the new date (MM/DD/YYYY)."
+        if clock is None:
+            errors["time"] = "Give the new time, for example 14:30."
+    elif not reason:
+        errors["reason"] = "Give the reason: attendance reports show it."
+    return AppointmentChange(day, clock, reason, form.get("back"), errors)
 
 
 def chosen_id(form: MultiDict, name: str) -> int | None:

@@ -1,6 +1,6 @@
 """Schedule, starting a session, logging sets one tap at a time, finishing, signing, addenda."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -10,7 +10,6 @@ from ...access import requires, safe_next
 from ...charts import sparkline_svg
 from ...clock import practice_today
 from ...database import writes_last
-from ...errors import render_error
 from ...extensions import db, htmx
 from ...forms import AddendumForm
 from ...models import ACTIVITY_COLUMNS, Appointment, Client, Exercise, SessionExercise, SessionLog, SetLog, User
@@ -56,9 +55,13 @@ def schedule_week():
     return _schedule_page()
 
 
-def _schedule_page(errors: dict | None = None, values: dict | None = None, status: int = 200):
+def _schedule_page(errors: dict | None = None, values: dict | None = None, status: int = 200, *,
+                   week: date | None = None, change: dict | None = None):
+    """The week (?week=, else the one given, else this one). `errors` and `values` are the booking
+    form's; `change` is a refused move, cancellation or no-show: its appointment, action, errors and
+    what was typed, shown in that appointment's own boxes."""
     practice = current_user.practice
-    start = forms.week_of(request.args) or practice_today(practice)
+    start = forms.week_of(request.args) or week or practice_today(practice)
     start -= timedelta(days=start.weekday())
     appointments = schedule.for_range(practice, start, 7)
     days = [(start + timedelta(days=n), [a for a in appointments if a.starts_at.astimezone(practice.zone).date()
@@ -70,7 +73,7 @@ def _schedule_page(errors: dict | None = None, values: dict | None = None, statu
     return render_template("sessions/schedule.html", days=days, week=start, clients=clients, trainers=_trainers(),
                            booked=_just_booked(request.args.get("booked", type=int)),
                            done=schedule.sessions_for(appointments), errors=errors or {}, values=values or {},
-                           chosen_days=values.getlist("weekdays") if values else [],
+                           chosen_days=values.getlist("weekdays") if values else [], change=change or {},
                            today=practice_today(practice)), status
 
 
@@ -100,8 +103,11 @@ def book():
         errors["trainer_id"] = "Choose the trainer."
     if errors:
         return _schedule_page(errors=errors, values=request.form, status=422)
-    booked = schedule.book(current_user, client, trainer=trainer, day=booking.day, clock=booking.clock,
-                           duration_minutes=booking.duration_minutes, weekdays=booking.weekdays, weeks=booking.weeks)
+    try:
+        booked = schedule.book(current_user, client, trainer=trainer, day=booking.day, clock=booking.clock,
+                               duration_minutes=booking.duration_minutes, weekdays=booking.weekdays, weeks=booking.weeks)
+    except schedule.ScheduleInputError as clash:
+        return _schedule_page(errors={clash.field: clash.message}, values=request.form, status=422)
     # The week it starts, saying what was booked (the page reads the first appointment back).
     return redirect(url_for("sessions.schedule_week", week=f"{booking.day:%m/%d/%Y}", booked=booked[0].id), code=303)
 
@@ -110,19 +116,28 @@ def book():
 @requires("clients.edit")
 def appointment_action(appointment_id: int, action: str):
     appointment = get_for_practice(Appointment, appointment_id)
-    schedule.refuse_if_kept(appointment)
-    change = forms.read_appointment_change(request.form)
-    back = url_for("sessions.schedule_week", week=f"{appointment.starts_at.astimezone(current_user.practice.zone):%m/%d/%Y}")
-    if action == "reschedule":
-        if change.day is None or change.clock is None:
-            return render_error(422, "Give the new date (MM/DD/YYYY) and time (HH:MM).")
-        schedule.reschedule(current_user, appointment, day=change.day, clock=change.clock)
-    elif action in ("cancel", "no-show"):
-        if not change.reason:
-            return render_error(422, "Give the reason: attendance reports show it.")
-        schedule.set_status(current_user, appointment, "cancelled" if action == "cancel" else "no_show", change.reason)
-    else:
+    if action not in ("reschedule", "cancel", "no-show"):
         abort(404)
+    schedule.refuse_if_kept(appointment)
+    change = forms.read_appointment_change(request.form, action)
+    week = appointment.starts_at.astimezone(current_user.practice.zone).date()
+    back = url_for("sessions.schedule_week", week=f"{week:%m/%d/%Y}")
+    errors = change.errors
+    if not errors:
+        try:
+            if action == "reschedule":
+                schedule.reschedule(current_user, appointment, day=change.day, clock=change.clock)
+            else:
+                schedule.set_status(current_user, appointment, "cancelled" if action == "cancel" else "no_show",
+                                    change.reason)
+        except schedule.ScheduleInputError as refused:
+            errors = {refused.field: refused.message}
+    if errors:
+        # The appointment's week again, with the message at its box and what was typed kept; the
+        # address shown is the week's, so a reload or Back never asks for this POST-only one.
+        page, status = _schedule_page(status=422, week=week, change={"appointment_id": appointment.id, "action": action,
+                                                                     "errors": errors, "values": request.form})
+        return page, status, {"HX-Push-Url": back}
     return redirect(safe_next(change.back) or back, code=303)
 
 

@@ -282,6 +282,10 @@
       canvas.dataset.wired = "1";
       var form = canvas.closest("form");
       var pad = new window.SignaturePad(canvas, { penColor: "#10212b", minWidth: 1.2, maxWidth: 3.2 });
+      // Refused for something else (the name left empty), the page comes back with the signature just
+      // drawn: it is put back on the pad, not lost. One refused as a signature is drawn again.
+      var kept = form.querySelector('input[name="signature"]').value;
+      if (kept.indexOf("data:image/png;base64,") !== 0 || form.querySelector("#signature-error")) kept = "";
       function fit() {
         var ratio = Math.max(window.devicePixelRatio || 1, 1);
         var strokes = pad.toData();
@@ -289,11 +293,12 @@
         canvas.height = canvas.offsetHeight * ratio;
         canvas.getContext("2d").scale(ratio, ratio);
         pad.clear();
-        pad.fromData(strokes);
+        if (kept) pad.fromDataURL(kept, { width: canvas.offsetWidth, height: canvas.offsetHeight });
+        pad.fromData(strokes, { clear: false });
       }
       window.addEventListener("resize", fit);
       fit();
-      form.querySelector("[data-signature-clear]").addEventListener("click", function () { pad.clear(); });
+      form.querySelector("[data-signature-clear]").addEventListener("click", function () { kept = ""; pad.clear(); });
       form.addEventListener("submit", function () {
         form.querySelector('input[name="signature"]').value = pad.isEmpty() ? "" : pad.toDataURL("image/png");
       });
@@ -401,6 +406,43 @@
   // copy, there for a post without script, need not travel twice on every logged set.
   document.addEventListener("htmx:configRequest", function (event) {
     if (event.detail.headers["X-CSRFToken"]) delete event.detail.parameters.csrf_token;
+  });
+
+  // A file over the server's limit would be refused before the form is read (413, an error page),
+  // losing everything typed with it: the choice is undone at once and the message put at the field.
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    var app = appRoot();
+    if (!input || input.type !== "file" || !app || !app.dataset.uploadMaxBytes) return;
+    var limit = Number(app.dataset.uploadMaxBytes);
+    var message = document.getElementById(input.id + "-error");
+    var made = message && message.hasAttribute("data-upload-check");
+    var field = input.closest(".field");
+    var tooBig = Array.prototype.some.call(input.files || [], function (file) { return file.size > limit; });
+    if (!tooBig) {
+      if (made) {
+        message.remove();
+        input.removeAttribute("aria-invalid");
+        if (field) field.classList.remove("has-error");
+      }
+      return;
+    }
+    input.value = "";
+    if (!message) {
+      message = document.createElement("p");
+      message.className = "field-error";
+      message.id = input.id + "-error";
+      message.setAttribute("role", "alert");
+      input.insertAdjacentElement("afterend", message);
+    }
+    message.setAttribute("data-upload-check", "");
+    message.textContent = "That file is over " + Math.floor(limit / 1048576) +
+      " MB. Scan at a lower resolution or as a PDF.";
+    var described = (input.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+    if (described.indexOf(message.id) < 0) described.push(message.id);
+    input.setAttribute("aria-describedby", described.join(" "));
+    input.setAttribute("aria-invalid", "true");
+    if (field) field.classList.add("has-error");
   });
 
   document.addEventListener("htmx:load", function (event) { wire(event.target); });

@@ -55,6 +55,14 @@
     else fn();
   };
 
+  // A refused form posted without htmx (the consent signature, a file upload) comes back as a whole
+  // page that opened at its top, far above the message: it opens at the first message, as a boosted one does.
+  metpwa.ready(function () {
+    if (location.hash) return;
+    var problem = document.querySelector(".form-error, [aria-invalid='true']");
+    if (problem) problem.scrollIntoView({ block: "center" });
+  });
+
   // Scripts on demand. The signature pad, the measure screens and the session screen's script are
   // loaded only where an element asks for them with data-needs="signature measures session", on a
   // direct load or when such an element arrives with htmx (a boosted navigation swaps the body only,
