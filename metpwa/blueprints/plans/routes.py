@@ -127,6 +127,8 @@ def edit(client_id: int):
                                  previous_version=based_on)
     texts = {f"goals-{n}-description": row["description"] for n, row in plan_rules.goal_rows(form.raw)}
     texts |= {f"exercises-{n}-progression": row["progression"] for n, row in plan_rules.exercise_rows(form.raw)}
+    if based_on is not None:
+        texts["reason"] = (form.raw.get("reason") or [""])[-1]
     review = scope.review(current_user, texts, posted.keep_reasons)
     errors = {**form.errors, **review.errors}
     raw = posted.shown_again(form.raw)
