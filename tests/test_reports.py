@@ -47,6 +47,20 @@ def new_report(agent, client_id, start, end, kind="progress"):
     return int(response.headers["Location"].rsplit("/", 1)[-1])
 
 
+def test_the_preview_counts_one_no_show_and_one_cancellation_in_the_singular(app, agent, personas, history):
+    from metpwa.models import Appointment, utcnow
+
+    with app.app_context():
+        for days_ago, status in ((5, "no_show"), (8, "cancelled")):
+            _db.session.add(Appointment(practice_id=personas.practice_id, client_id=history, trainer_id=personas.colleague.id,
+                                        starts_at=utcnow() - timedelta(days=days_ago), duration_minutes=60, status=status))
+        _db.session.commit()
+    agent.login(personas.colleague)
+    start, end = _period(app, personas)
+    preview = agent.get(f"/clients/{history}/reports/{new_report(agent, history, start, end)}").get_data(as_text=True)
+    assert "1 no-show, 1 cancellation." in preview
+
+
 def test_preview_finalise_and_the_pdf_carry_the_clients_real_numbers(app, agent, personas, history):
     agent.login(personas.colleague)
     start, end = _period(app, personas)

@@ -275,7 +275,6 @@ def _pair(before: dict, after: dict, *, label, value, kind) -> list[ComparedValu
             rows.append(ComparedValue(label(c), value(b), value(c), "", "not_comparable"))
             continue
         compared = assessment_rules.compare(pair[1], pair[2], pair[0])
-        sign = "+" if compared.change > 0 else ""
-        rows.append(ComparedValue(label(c), value(b), value(c), f"{sign}{compared.change:g} {compared.unit}",
+        rows.append(ComparedValue(label(c), value(b), value(c), assessment_rules.change_words(compared),
                                   compared.direction))
     return rows
