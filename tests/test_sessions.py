@@ -108,6 +108,14 @@ def test_the_session_starts_from_the_plan_and_prefills_last_sessions_numbers(age
     assert (logger, load) == ("12", "4")  # starts from last session's first set
 
 
+def test_the_load_stepper_stops_where_the_set_would_be_refused(agent, personas, ready):
+    # The Heavier button went up to 500 kg, and every set over 250 kg was then refused.
+    agent.login(personas.colleague)
+    _, items, page = start_session(agent, ready)
+    stepper = re.search(rf'<input[^>]*id="l-{items[0]}"[^>]*>', page).group(0)
+    assert 'data-max="250"' in stepper
+
+
 def test_logging_a_set_returns_a_small_fragment_and_a_repeat_key_makes_one_row(app, agent, personas, ready):
     agent.login(personas.colleague)
     session_id, items, _ = start_session(agent, ready)
