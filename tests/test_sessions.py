@@ -241,6 +241,23 @@ def test_addenda_keep_the_original_visible(agent, personas, ready):
     assert "Completed all sets" in page and "4 kg ball" in page and "Wrong load recorded" in page
 
 
+def test_an_addendum_of_spaces_or_past_any_length_is_refused(app, agent, personas, ready):
+    # A signed record's addenda can never be removed: one of blank boxes, or of a pasted book, stays for good.
+    agent.login(personas.colleague)
+    session_id, items, _ = start_session(agent, ready)
+    log(agent, session_id, items[0], "k-add-00002")
+    sign(agent, session_id)
+    blank = agent.post(f"/sessions/{session_id}/addenda", data={"reason": "   ", "text": " \n "})
+    body = blank.get_data(as_text=True)
+    assert blank.status_code == 422 and "Say why the signed note needs an addendum." in body and "Write the addendum." in body
+    huge = agent.post(f"/sessions/{session_id}/addenda", data={"reason": "Late entry", "text": "Walked well. " * 2000})
+    assert huge.status_code == 422 and "4000 characters or fewer" in huge.get_data(as_text=True)
+    with app.app_context():
+        from metpwa.models import Addendum
+
+        assert _db.session.scalar(select(func.count(Addendum.id)).where(Addendum.record_type == "session", Addendum.record_id == session_id)) == 0
+
+
 def test_a_note_signed_more_than_a_day_later_is_a_late_entry(app, agent, personas, ready):
     agent.login(personas.colleague)
     session_id, items, _ = start_session(agent, ready)
