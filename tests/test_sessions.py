@@ -194,8 +194,10 @@ def test_vitals_are_checked_for_plausibility(agent, personas, ready):
 def test_skip_is_offered_as_a_plan_change(app, agent, personas, ready):
     agent.login(personas.colleague)
     session_id, items, _ = start_session(agent, ready)
-    assert agent.post(f"/sessions/{session_id}/exercises/{items[2]}/skip", htmx=True,
-                      data={"skip_reason": ""}).status_code == 422
+    refused = agent.post(f"/sessions/{session_id}/exercises/{items[2]}/skip", htmx=True, data={"skip_reason": "  "})
+    # The message is in the Skip box, which comes back open (it was drawn closed, hiding it).
+    assert refused.status_code == 422 and '<details class="skip" open>' in refused.get_data(as_text=True)
+    assert "Say why the exercise was skipped." in refused.get_data(as_text=True)
     agent.post(f"/sessions/{session_id}/exercises/{items[2]}/skip", htmx=True,
                data={"skip_reason": "Dizzy when standing still today"})
     agent.post(f"/sessions/{session_id}/finish")
