@@ -349,16 +349,50 @@ def _draw_trend(
         )
         axes.grid(axis="y", color="#dde3e6", linewidth=0.6)
         axes.set_axisbelow(True)
-        axes.set_title(title, loc="left")
         axes.set_ylabel(f"{unit} ({'higher' if higher_is_better else 'lower'} is better)")
-        if baseline is not None or goal is not None or band is not None:
-            # Only the reference lines need a key; the series is what the title names.
-            axes.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=3, frameon=False,
+        labels = axes.get_legend_handles_labels()[1]
+        if labels:
+            # Only the reference lines need a key; the series is what the title names. A key too wide
+            # to sit beside the title (a long cut-off's words) goes in rows of its own under it.
+            ncols, rows, beside = _legend_layout(title, labels, (1 - 0.74 / size[0]) * size[0] * 72)
+            if not beside:
+                lifted = rows * _LEGEND_ROW_PT
+                figure.subplots_adjust(top=1 - (0.36 + lifted / 72) / size[1])
+                axes.set_title(title, loc="left", pad=matplotlib.rcParams["axes.titlepad"] + lifted)
+            else:
+                axes.set_title(title, loc="left")
+            axes.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=ncols, frameon=False,
                         borderaxespad=0.2, handlelength=1.8, columnspacing=1.2)
+        else:
+            axes.set_title(title, loc="left")
         buffer = io.StringIO()
         # Date=None keeps the drawing time out of the file, so output is reproducible.
         figure.savefig(buffer, format="svg", metadata={"Date": None})
     return _inline_ready(buffer.getvalue(), label=title)
+
+
+_LEGEND_ROW_PT = 13.0  # a 9 pt key's row with matplotlib's label spacing
+
+
+def _legend_layout(title: str, labels: list[str], width_pt: float) -> tuple[int, int, bool]:
+    """The key's columns and rows, and whether it fits beside the title, measured from the fonts'
+    own glyph widths (the same ones the SVG names) without drawing."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    measure = TextToPath()
+    key_font = FontProperties(family=_FONTS, size=9.0)
+    entries = [measure.get_text_width_height_descent(label, key_font, ismath=False)[0] + (1.8 + 0.8) * 9.0
+               for label in labels]
+    title_width = measure.get_text_width_height_descent(
+        title, FontProperties(family=_FONTS, size=10.0, weight="bold"), ismath=False)[0]
+    for ncols in range(min(3, len(entries)), 0, -1):
+        rows = math.ceil(len(entries) / ncols)
+        columns = [entries[n * rows:(n + 1) * rows] for n in range(ncols)]
+        wide = sum(max(column) for column in columns if column) + 1.2 * 9.0 * (ncols - 1)
+        if wide <= width_pt or ncols == 1:
+            return ncols, rows, rows == 1 and title_width + 12.0 + wide <= width_pt
+    raise AssertionError("unreachable")
 
 
 def _fix_margins(figure: Figure, size: tuple[float, float]) -> None:

@@ -49,7 +49,8 @@ class BaseForm(FlaskForm):
 
     class Meta:
         def bind_field(self, form, unbound_field, options):
-            options["filters"] = [strip_controls, *options.get("filters", ())]
+            # A field's own filters are in its unbound kwargs; options would replace them, not add.
+            options["filters"] = [strip_controls, *unbound_field.kwargs.get("filters", ())]
             return unbound_field.bind(form=form, **options)
 
         def get_translations(self, form):
@@ -222,13 +223,20 @@ class AddendumForm(BaseForm):
         super().__init__(**kwargs)
         self.record = record
 
+    # An addendum can never be taken back: nothing longer than the page lets anyone type.
+    REASON_CHARS, TEXT_CHARS = 300, 4000
+
     def validate_reason(self, field):
         if not field.data:
             raise ValidationError(f"Say why the signed {self.record} needs an addendum.")
+        if len(field.data) > self.REASON_CHARS:
+            raise ValidationError(f"Please keep this to {self.REASON_CHARS} characters or fewer.")
 
     def validate_text(self, field):
         if not field.data:
             raise ValidationError("Write the addendum.")
+        if len(field.data) > self.TEXT_CHARS:
+            raise ValidationError(f"Please keep this to {self.TEXT_CHARS} characters or fewer.")
 
     @property
     def values(self) -> dict[str, str]:

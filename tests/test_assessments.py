@@ -97,6 +97,20 @@ def test_scope_guard_flags_diagnostic_wording_and_records_an_override(app, agent
     assert functional.status_code == 200
 
 
+def test_a_long_observation_is_refused_at_its_box_not_cut_short(app, agent, started):
+    client_id, assessment_id = started
+    long = "Reaches overhead to about 110 degrees, then leans back at the trunk. " * 16
+    refused = agent.post(f"/clients/{client_id}/assessments/{assessment_id}/screen", htmx=True,
+                         data={"region": "shoulder", "side": "right", "result": "limited", "observation": long})
+    body = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Keep what you saw to 1,000 characters or fewer" in body
+    assert long.strip() in body  # what was typed comes back to be shortened
+    with app.app_context():
+        from metpwa.extensions import db
+
+        assert db.session.get(Assessment, assessment_id).screen == []
+
+
 def test_inline_check_warns_as_the_trainer_types(agent, started):
     response = agent.post("/scope/check", htmx=True, data={"field": "notes", "notes": "Diagnosed with bursitis"})
     body = response.get_data(as_text=True)

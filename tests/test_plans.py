@@ -109,6 +109,28 @@ def test_bad_plan_input_is_shown_at_each_field_and_nothing_is_lost(app, agent, p
     assert 'value="40"' in body and "Treat the knee tendinitis" in body
 
 
+def test_the_reason_for_a_change_is_checked_for_scope_like_the_goals(app, agent, personas, client_with_baseline):
+    # The reason is printed on the plan and its PDF beside the version: "rehab" and "OA" there are the
+    # trainer's words to the referring provider as much as a goal's.
+    client_id = client_with_baseline
+    ids = _exercise_ids(app, personas.practice_id, "sit-to-stand", "heel-raise")
+    agent.post(f"/clients/{client_id}/plan/edit", data=plan_form(ids))
+    flagged = agent.post(f"/clients/{client_id}/plan/edit",
+                         data=plan_form(ids[:1], based_on_version="1", reason="Rehab progression for knee OA"))
+    body = flagged.get_data(as_text=True)
+    assert flagged.status_code == 422
+    assert "“Rehab”" in body and "Keep my wording because" in body and "Rehab progression for knee OA" in body
+    kept = agent.post(f"/clients/{client_id}/plan/edit",
+                      data=plan_form(ids[:1], based_on_version="1", reason="Rehab progression for knee OA",
+                                     **{"reason-keep": "Quoting the referring physician's order"}))
+    assert kept.status_code == 303
+    with app.app_context():
+        from metpwa.extensions import db
+
+        plan = db.session.scalar(select(PlanVersion).where(PlanVersion.client_id == client_id, PlanVersion.version == 2))
+        assert [override["field"] for override in plan.scope_overrides] == ["reason"]
+
+
 def test_every_change_is_a_new_version_and_old_ones_stay_readable(app, agent, personas, client_with_baseline):
     client_id = client_with_baseline
     ids = _exercise_ids(app, personas.practice_id, "sit-to-stand", "heel-raise", "tandem-stance", "step-up")
@@ -260,7 +282,7 @@ def test_a_save_from_a_stale_screen_is_refused_and_keeps_what_was_typed(app, age
                      r"you were editing\. Your changes are below; review the current plan and save again\.",
                      _shown(body))
     assert "Walk to the mailbox and back without stopping" in body and 'value="4"' in body
-    assert 'value="Progressing the goals after a good month"' in body
+    assert ">Progressing the goals after a good month</textarea>" in body
     assert 'name="based_on_version" value="2"' in body and "Save version 3" in body
     assert "Tandem stance too hard for now" in body  # what version 2 holds, to review without leaving the form
     assert [v[:2] for v in _saved(app, client_id)] == [(1, False), (2, True)]

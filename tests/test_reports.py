@@ -47,6 +47,34 @@ def new_report(agent, client_id, start, end, kind="progress"):
     return int(response.headers["Location"].rsplit("/", 1)[-1])
 
 
+def test_the_preview_counts_one_no_show_and_one_cancellation_in_the_singular(app, agent, personas, history):
+    from metpwa.models import Appointment, utcnow
+
+    with app.app_context():
+        for days_ago, status in ((5, "no_show"), (8, "cancelled")):
+            _db.session.add(Appointment(practice_id=personas.practice_id, client_id=history, trainer_id=personas.colleague.id,
+                                        starts_at=utcnow() - timedelta(days=days_ago), duration_minutes=60, status=status))
+        _db.session.commit()
+    agent.login(personas.colleague)
+    start, end = _period(app, personas)
+    preview = agent.get(f"/clients/{history}/reports/{new_report(agent, history, start, end)}").get_data(as_text=True)
+    assert "1 no-show, 1 cancellation." in preview
+
+
+def test_recommendations_past_two_pages_are_refused_at_their_box_and_kept(app, agent, personas, history):
+    agent.login(personas.colleague)
+    start, end = _period(app, personas)
+    report_id = new_report(agent, history, start, end)
+    pasted = "Continue twice weekly; progress to single-leg balance. " * 100
+    refused = agent.post(f"/clients/{history}/reports/{report_id}/draft", data={"recommendations": pasted, "then": "finalize"})
+    body = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Keep the recommendations to 4,000 characters or fewer" in body
+    assert pasted.strip() in body
+    with app.app_context():
+        report = _db.session.get(ProgressReport, report_id)
+        assert report.recommendations is None and report.finalized_at is None
+
+
 def test_preview_finalise_and_the_pdf_carry_the_clients_real_numbers(app, agent, personas, history):
     agent.login(personas.colleague)
     start, end = _period(app, personas)

@@ -108,6 +108,14 @@ def test_the_session_starts_from_the_plan_and_prefills_last_sessions_numbers(age
     assert (logger, load) == ("12", "4")  # starts from last session's first set
 
 
+def test_the_load_stepper_stops_where_the_set_would_be_refused(agent, personas, ready):
+    # The Heavier button went up to 500 kg, and every set over 250 kg was then refused.
+    agent.login(personas.colleague)
+    _, items, page = start_session(agent, ready)
+    stepper = re.search(rf'<input[^>]*id="l-{items[0]}"[^>]*>', page).group(0)
+    assert 'data-max="250"' in stepper
+
+
 def test_logging_a_set_returns_a_small_fragment_and_a_repeat_key_makes_one_row(app, agent, personas, ready):
     agent.login(personas.colleague)
     session_id, items, _ = start_session(agent, ready)
@@ -186,8 +194,10 @@ def test_vitals_are_checked_for_plausibility(agent, personas, ready):
 def test_skip_is_offered_as_a_plan_change(app, agent, personas, ready):
     agent.login(personas.colleague)
     session_id, items, _ = start_session(agent, ready)
-    assert agent.post(f"/sessions/{session_id}/exercises/{items[2]}/skip", htmx=True,
-                      data={"skip_reason": ""}).status_code == 422
+    refused = agent.post(f"/sessions/{session_id}/exercises/{items[2]}/skip", htmx=True, data={"skip_reason": "  "})
+    # The message is in the Skip box, which comes back open (it was drawn closed, hiding it).
+    assert refused.status_code == 422 and '<details class="skip" open>' in refused.get_data(as_text=True)
+    assert "Say why the exercise was skipped." in refused.get_data(as_text=True)
     agent.post(f"/sessions/{session_id}/exercises/{items[2]}/skip", htmx=True,
                data={"skip_reason": "Dizzy when standing still today"})
     agent.post(f"/sessions/{session_id}/finish")
@@ -231,6 +241,23 @@ def test_addenda_keep_the_original_visible(agent, personas, ready):
                                                       "text": "Sit-to-stand was with a 4 kg ball, not bodyweight."})
     page = agent.get(f"/sessions/{session_id}").get_data(as_text=True)
     assert "Completed all sets" in page and "4 kg ball" in page and "Wrong load recorded" in page
+
+
+def test_an_addendum_of_spaces_or_past_any_length_is_refused(app, agent, personas, ready):
+    # A signed record's addenda can never be removed: one of blank boxes, or of a pasted book, stays for good.
+    agent.login(personas.colleague)
+    session_id, items, _ = start_session(agent, ready)
+    log(agent, session_id, items[0], "k-add-00002")
+    sign(agent, session_id)
+    blank = agent.post(f"/sessions/{session_id}/addenda", data={"reason": "   ", "text": " \n "})
+    body = blank.get_data(as_text=True)
+    assert blank.status_code == 422 and "Say why the signed note needs an addendum." in body and "Write the addendum." in body
+    huge = agent.post(f"/sessions/{session_id}/addenda", data={"reason": "Late entry", "text": "Walked well. " * 2000})
+    assert huge.status_code == 422 and "4000 characters or fewer" in huge.get_data(as_text=True)
+    with app.app_context():
+        from metpwa.models import Addendum
+
+        assert _db.session.scalar(select(func.count(Addendum.id)).where(Addendum.record_type == "session", Addendum.record_id == session_id)) == 0
 
 
 def test_a_note_signed_more_than_a_day_later_is_a_late_entry(app, agent, personas, ready):

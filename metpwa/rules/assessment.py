@@ -219,6 +219,16 @@ def compare(
     return Comparison(change, percent_change, direction, rule.unit)
 
 
+_ONE = {"degrees": "degree", "grade steps": "grade step"}
+
+
+def change_words(comparison: Comparison) -> str:
+    """The change as a report's table shows it, signed: "+23 degrees", "-1 grade step", "+2.5 kg"."""
+    sign = "+" if comparison.change > 0 else ""
+    unit = _ONE.get(comparison.unit, comparison.unit) if abs(comparison.change) == 1 else comparison.unit
+    return f"{sign}{comparison.change:g} {unit}"
+
+
 def _grade(value: float | str | MuscleGrade) -> MuscleGrade:
     return value if isinstance(value, MuscleGrade) else parse_muscle_grade(str(value))
 

@@ -425,6 +425,16 @@ def goal_text(goal: GoalStatement) -> str:
     return f"{subject} {goal.direction} {goal_value(goal, goal.target_value)} by week {goal.by_week}"
 
 
+def new_version_dates(starts_on: date, review_on: date, duration_weeks: int, today: date) -> tuple[date, date]:
+    """The start and review dates the builder opens a new version with: the current version's while
+    they can still be saved; once its start is further back than a new version may start, today and
+    a review four weeks on (within the plan's weeks), or every change after the first month would be
+    refused until both dates were retyped."""
+    if starts_on >= today - timedelta(days=START_AT_MOST_DAYS_AGO):
+        return starts_on, review_on
+    return today, today + timedelta(weeks=min(4, duration_weeks))
+
+
 def plan_week(starts_on: date, day: date) -> int:
     """The plan week `day` falls in: the start date and the six days after it are week 1."""
     return (day - starts_on).days // 7 + 1

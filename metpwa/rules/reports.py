@@ -1,10 +1,29 @@
-"""When a progress report is due, and how attendance is counted against the plan's frequency."""
+"""When a progress report is due, how attendance is counted against the plan's frequency, and what
+the trainer may write in it."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+from metpwa.rules.errors import InputError
+
+# About two printed pages: the recommendations close a letter to the referring provider.
+RECOMMENDATIONS_CHARS = 4000
+
+
+class ReportInputError(InputError):
+    """Something typed into a progress report that cannot be kept."""
+
+
+def check_recommendations(text: str) -> str:
+    """The recommendations as kept (trimmed), or ReportInputError when they run past the limit."""
+    text = text.strip()
+    if len(text) > RECOMMENDATIONS_CHARS:
+        raise ReportInputError("recommendations", f"Keep the recommendations to {RECOMMENDATIONS_CHARS:,} characters "
+                                                  f"or fewer (this is {len(text):,}).")
+    return text
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,8 @@ from functools import lru_cache
 
 from metpwa.standards.scope_terms import (
     CATEGORIES,
+    CATEGORY_LABELS,
+    CATEGORY_LABELS_MANY,
     CATEGORY_REASONS,
     CATEGORY_SUGGESTIONS,
     DEFAULT_TERMS,
@@ -163,6 +165,18 @@ def check(
         )
         for start, end, _, rule in _longest_first(found)
     ]
+
+
+def what_they_say(flags: Iterable[ScopeFlag]) -> str:
+    """The flagged words of one field and what each kind of them does, kinds in the order they first
+    appear: "“diagnosed”, “OA” name a diagnosis; “rehab” describes treating a condition"."""
+    words: dict[Category, dict[str, str]] = {}
+    for flag in flags:
+        words.setdefault(flag.category, {}).setdefault(flag.matched.casefold(), f"“{flag.matched}”")
+    return "; ".join(
+        f"{', '.join(quoted.values())} {(CATEGORY_LABELS_MANY if len(quoted) > 1 else CATEGORY_LABELS)[category]}"
+        for category, quoted in words.items()
+    )
 
 
 def _longest_first(found: list[tuple[int, int, int, _Rule]]) -> list[tuple[int, int, int, _Rule]]:

@@ -93,6 +93,9 @@ def add_strength(user: User, assessment: Assessment, *, muscle_group: str, side:
     return _added(user, assessment, row)
 
 
+OBSERVATION_CHARS = 1000
+
+
 @rolls_back_on_refusal
 def add_screen(user: User, assessment: Assessment, *, region: str, side: str, result: str,
                observation: str, overrides: list[dict]) -> ScreenFinding:
@@ -104,8 +107,12 @@ def add_screen(user: User, assessment: Assessment, *, region: str, side: str, re
     if result != "no_limitation" and not observation.strip():
         raise AssessmentInputError("observation", "Describe what the client could not do, or what brought "
                                                   "on pain (for example: reaching overhead limited at 110°).")
+    if len(observation.strip()) > OBSERVATION_CHARS:
+        # Said, not cut: the tail of a long observation used to vanish without a word.
+        raise AssessmentInputError("observation", f"Keep what you saw to {OBSERVATION_CHARS:,} characters or fewer "
+                                                  f"(this is {len(observation.strip()):,}).")
     row = ScreenFinding(practice_id=assessment.practice_id, assessment_id=assessment.id, region=region,
-                        side=_side(side), result=result, observation=observation.strip()[:1000] or None)
+                        side=_side(side), result=result, observation=observation.strip() or None)
     _keep_overrides(assessment, overrides)
     return _added(user, assessment, row)
 
@@ -275,7 +282,6 @@ def _pair(before: dict, after: dict, *, label, value, kind) -> list[ComparedValu
             rows.append(ComparedValue(label(c), value(b), value(c), "", "not_comparable"))
             continue
         compared = assessment_rules.compare(pair[1], pair[2], pair[0])
-        sign = "+" if compared.change > 0 else ""
-        rows.append(ComparedValue(label(c), value(b), value(c), f"{sign}{compared.change:g} {compared.unit}",
+        rows.append(ComparedValue(label(c), value(b), value(c), assessment_rules.change_words(compared),
                                   compared.direction))
     return rows

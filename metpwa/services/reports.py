@@ -208,7 +208,7 @@ def refuse_if_final(report: ProgressReport) -> None:
 @rolls_back_on_refusal
 def save_draft(user: User, report: ProgressReport, *, recommendations: str, overrides: list[dict]) -> None:
     _hold_draft(report)
-    report.recommendations = recommendations.strip() or None
+    report.recommendations = report_rules.check_recommendations(recommendations) or None
     if overrides:
         report.scope_overrides = [*report.scope_overrides, *overrides]
     audit.record("update", report, user=user, client_id=report.client_id)

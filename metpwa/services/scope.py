@@ -10,10 +10,8 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import ScopeTerm, User, utcnow
-from ..rules.scope_guard import PracticeTerm, ScopeFlag, check
-from ..standards.scope_terms import CATEGORY_LABELS
+from ..rules.scope_guard import PracticeTerm, ScopeFlag, check, what_they_say
 from . import audit
-
 
 
 @dataclass(frozen=True)
@@ -59,8 +57,7 @@ def review(user: User, fields: Mapping[str, str], keep_reasons: Mapping[str, str
             overrides.append({"field": name, "terms": sorted({f.matched for f in flags}), "reason": reason[:300],
                               "by": user.id, "at": utcnow().isoformat(timespec="seconds")})
         else:
-            words = ", ".join(sorted({f"“{f.matched}”" for f in flags}))
-            errors[name] = (f"{words} {CATEGORY_LABELS[flags[0].category]}: describe what the client can and cannot "
+            errors[name] = (f"{what_they_say(flags)}: describe what the client can and cannot "
                             "do instead, or give a reason to keep your wording.")
     return Review(overrides=overrides, errors=errors, flags=found)
 

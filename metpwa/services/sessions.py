@@ -572,8 +572,9 @@ def logger_defaults(item: SessionExercise) -> dict[str, object]:
     elif plan is not None:
         value, load, unit = getattr(plan, field), plan.load, plan.load_unit
         rpe = plan.intensity_value if plan.intensity_kind == "rpe" else None
-    return {"timed": timed, "value": value or (30 if timed else 10), "load": _plain(load), "unit": unit or "kg",
-            "rpe": _plain(rpe)}
+    unit = unit if unit in session_rules.LOAD_LIMITS else "kg"
+    return {"timed": timed, "value": value or (30 if timed else 10), "load": _plain(load), "unit": unit,
+            "most_load": session_rules.LOAD_LIMITS[unit], "rpe": _plain(rpe)}
 
 
 def _plain(value) -> str:

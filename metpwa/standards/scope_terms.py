@@ -44,6 +44,14 @@ CATEGORY_LABELS: dict[Category, str] = {
     "billing": "is physical-therapy or billing language",
 }
 
+# The same predicates for more than one flagged word: "“rehab”, “treatment” describe treating a condition".
+CATEGORY_LABELS_MANY: dict[Category, str] = {
+    "diagnosis": "name a diagnosis",
+    "treatment": "describe treating a condition",
+    "medication": "name a medication or dose",
+    "billing": "are physical-therapy or billing language",
+}
+
 SCOPE_SOURCE = (
     "Medicare Benefit Policy Manual ch. 15 sec. 230.5; MedExPROs guidance on MES scope"
     " (standards.md, Scope of practice)"

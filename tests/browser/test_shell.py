@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from metpwa import demo
 
-from .conftest import sign_in
+from .conftest import session_under_way, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -52,6 +52,31 @@ def test_idle_lock_hides_client_data_and_the_pin_pad_unlocks(ipad, live_server):
         assert ipad.get_by_text("Peggy Ellison").first.is_visible()
     finally:
         live_server.app.config["IDLE_LOCK_MINUTES"] = 10
+
+
+def test_a_note_half_typed_when_the_ipad_locks_is_still_there_after_the_pin(ipad, live_server):
+    """The idle lock used to leave the sign page for the lock screen, and the note typed there came
+    back empty: the page now locks where it is, client hidden, and the PIN brings the words back."""
+    session_id, _ = session_under_way(live_server)
+    ipad.clock.install()
+    sign_in(ipad, "marcus@riverside.example")
+    sign_page = f"{ipad.base}/sessions/{session_id}/sign"
+    ipad.goto(sign_page)
+    client = ipad.title().split(": ", 1)[1].split(" ·")[0]
+    words = "Completed three sets of sit-to-stand with good control"
+    ipad.locator("textarea[name=note_performance]").tap()
+    ipad.keyboard.type(words)
+    idle_ms = int(ipad.locator("#app").get_attribute("data-idle-seconds")) * 1000
+    ipad.clock.run_for(idle_ms + 10_000)
+    lock = ipad.locator("#in-place-lock")
+    expect(lock).to_be_visible()
+    assert ipad.url == sign_page
+    assert client not in ipad.locator("body").inner_text() and client not in ipad.title()
+    ipad.locator("#in-place-secret").tap()
+    ipad.keyboard.type(demo.DEMO_PIN)
+    ipad.locator("#in-place-lock button[type=submit]").first.tap()
+    expect(lock).to_have_count(0)
+    expect(ipad.locator("textarea[name=note_performance]")).to_have_value(words)
 
 
 def test_lock_button_then_someone_else_signs_in(new_ipad):

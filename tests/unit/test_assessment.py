@@ -10,6 +10,7 @@ from metpwa.rules.assessment import (
     AssessmentInputError,
     Comparison,
     MuscleGrade,
+    change_words,
     compare,
     parse_muscle_grade,
     rom_percent_of_normal,
@@ -196,3 +197,11 @@ def test_compare_refuses_values_of_the_wrong_kind():
         compare("4+", "5", "rom")
     with pytest.raises(AssessmentInputError):
         compare(4.0, 5.0, "mmt")
+
+
+def test_a_change_of_one_reads_in_the_singular():
+    assert change_words(compare("4-", "4", "mmt")) == "+1 grade step"
+    assert change_words(compare("4", "3", "mmt")) == "-3 grade steps"
+    assert change_words(compare(95, 96, "rom")) == "+1 degree"
+    assert change_words(compare(95, 118, "rom")) == "+23 degrees"
+    assert change_words(compare(20, 21, "dynamometer")) == "+1 kg"

@@ -183,3 +183,21 @@ def test_a_pain_chart_is_drawn_on_the_whole_0_to_10_scale() -> None:
     texts = set(_texts(svg))
     assert {"0", "2", "4", "6", "8", "10"} <= texts
     assert not any(re.fullmatch(r"\d\.\d0", text) for text in texts)
+
+
+@pytest.mark.parametrize("band_label", [None, "Fall risk: under 10 stands, below average for women aged 75-79"])
+def test_the_key_never_runs_over_the_title(band_label: str | None) -> None:
+    # The chair stand's cut-off names who it is for: a key that long once sat on top of the title.
+    svg = charts.trend_chart_svg([(date(2026, 10, 4), 6), (date(2026, 11, 29), 10)], title="30-second chair stand",
+                                 unit="stands", higher_is_better=True, baseline=6, band=(None, 9.5),
+                                 band_label=band_label)
+    texts = {element.text: (float(element.get("x")), float(element.get("y")))
+             for element in ET.fromstring(svg).iter(f"{SVG}text")}
+    title_x, title_y = texts["30-second chair stand"]
+    title_end = title_x + 0.6 * 10 * len("30-second chair stand")  # bold 10 px, generously wide
+    key = [label for label in texts if label.startswith(("Fall risk", "≤", "Baseline"))]
+    assert len(key) == 2
+    for label in key:
+        x, y = texts[label]
+        # On the title's line only to its right, past the key's line sample (1.8 + 0.8 em of 9 px).
+        assert abs(y - title_y) > 9 or x - 2.6 * 9 > title_end, (label, x, y, title_end)

@@ -19,6 +19,7 @@ from metpwa.rules.plan import (
     goal_rows,
     goal_status,
     goal_text,
+    new_version_dates,
     parse_plan,
     plan_week,
     same_plan,
@@ -633,3 +634,14 @@ def test_a_goals_readings_show_with_their_measures_decimals_and_unit():
     assert value_text("rom", "knee.flexion", 95.04) == "95°"
     assert value_text("strength", "shoulder_flexors", 18.26) == "18.3 kg"
     assert value_text("measure", "retired_measure", 3.5, "points") == "3.5 points"
+
+
+def test_a_new_version_opens_on_dates_it_can_be_saved_with():
+    # TODAY is Mar 10, 2025; a new version may start 30 days back at most (Feb 8).
+    recent = new_version_dates(date(2025, 2, 20), date(2025, 3, 20), 8, TODAY)
+    assert recent == (date(2025, 2, 20), date(2025, 3, 20))
+    old = new_version_dates(date(2025, 1, 6), date(2025, 2, 3), 10, TODAY)
+    assert old == (TODAY, date(2025, 4, 7))
+    assert parse(post(*good_rows(), starts_on=f"{old[0]:%m/%d/%Y}", review_on=f"{old[1]:%m/%d/%Y}", duration_weeks="10"),
+                 previous_version=1).errors == {"reason": "Say why you are changing version 1."}
+    assert new_version_dates(date(2025, 1, 6), date(2025, 1, 20), 2, TODAY) == (TODAY, date(2025, 3, 24))

@@ -8,10 +8,11 @@ import pytest
 from scope_corpus import CLEAN, Note
 from scope_corpus import FLAGGED as CORPUS_FLAGGED
 
-from metpwa.rules.scope_guard import PracticeTerm, ScopeFlag, check
+from metpwa.rules.scope_guard import PracticeTerm, ScopeFlag, check, what_they_say
 from metpwa.standards.scope_terms import (
     CATEGORIES,
     CATEGORY_LABELS,
+    CATEGORY_LABELS_MANY,
     CATEGORY_REASONS,
     CATEGORY_SUGGESTIONS,
     DEFAULT_TERMS,
@@ -369,7 +370,7 @@ def test_pt_flags_only_in_upper_case_because_pt_is_also_patient():
 
 
 def test_every_category_has_a_label_reason_and_suggestion():
-    for labels in (CATEGORY_LABELS, CATEGORY_REASONS, CATEGORY_SUGGESTIONS):
+    for labels in (CATEGORY_LABELS, CATEGORY_LABELS_MANY, CATEGORY_REASONS, CATEGORY_SUGGESTIONS):
         assert set(labels) == set(CATEGORIES)
         assert all(labels.values())
 
@@ -423,3 +424,11 @@ def test_a_2000_character_note_is_checked_quickly(text):
 
     whole, tenth = best_of_five(text), best_of_five(text[: len(text) // 10])
     assert whole < 0.020 or whole < 40 * tenth, f"{whole * 1000:.1f} ms for the note, {tenth * 1000:.2f} ms for a tenth"
+
+
+def test_the_field_message_says_what_each_kind_of_flagged_word_does():
+    # A diagnosis word first and treatment words after: each kind is named for what it is, in the
+    # order the trainer wrote them, and more than one word takes the plural.
+    flags = check("Client diagnosed with knee pain; rehab going well, treatment continues.")
+    assert what_they_say(flags) == "“diagnosed” names a diagnosis; “rehab”, “treatment” describe treating a condition"
+    assert what_they_say(check("Rehab, rehab and more rehab.")) == "“Rehab” describes treating a condition"

@@ -41,7 +41,8 @@ def _raw_from_plan(plan: PlanVersion | None, today) -> dict[str, list[str]]:
         return {"starts_on": [f"{today:%m/%d/%Y}"], "review_on": [f"{today + timedelta(weeks=4):%m/%d/%Y}"],
                 "frequency_per_week": ["2"], "duration_weeks": ["8"], "goals-0-direction": [""],
                 "goals-0-description": [""]}
-    raw = {"starts_on": [f"{plan.starts_on:%m/%d/%Y}"], "review_on": [f"{plan.review_on:%m/%d/%Y}"],
+    starts_on, review_on = plan_rules.new_version_dates(plan.starts_on, plan.review_on, plan.duration_weeks, today)
+    raw = {"starts_on": [f"{starts_on:%m/%d/%Y}"], "review_on": [f"{review_on:%m/%d/%Y}"],
            "frequency_per_week": [str(plan.frequency_per_week)], "duration_weeks": [str(plan.duration_weeks)]}
     for n, goal in enumerate(plan.goals):
         for field, value in (("description", goal.description), ("target", f"{goal.target_kind}:{goal.target_key}"),
@@ -127,6 +128,8 @@ def edit(client_id: int):
                                  previous_version=based_on)
     texts = {f"goals-{n}-description": row["description"] for n, row in plan_rules.goal_rows(form.raw)}
     texts |= {f"exercises-{n}-progression": row["progression"] for n, row in plan_rules.exercise_rows(form.raw)}
+    if based_on is not None:
+        texts["reason"] = (form.raw.get("reason") or [""])[-1]
     review = scope.review(current_user, texts, posted.keep_reasons)
     errors = {**form.errors, **review.errors}
     raw = posted.shown_again(form.raw)

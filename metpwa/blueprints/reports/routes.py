@@ -8,6 +8,7 @@ from ...clock import practice_today
 from ...database import writes_last
 from ...errors import render_error
 from ...models import Client, ProgressReport, ReferringProvider
+from ...rules.reports import ReportInputError
 from ...scoping import get_for_client, get_for_practice
 from ...services import audit, referrals, reports, scope
 from ...services.fingerprints import RecordAltered
@@ -86,7 +87,11 @@ def save(client_id: int, report_id: int):
     review = scope.review(current_user, {"recommendations": draft.recommendations}, draft.keep_reasons)
     if review.errors:
         return show(client_id, report_id, errors=review.errors, flags=review.flags, values=request.form, status=422)
-    reports.save_draft(current_user, report, recommendations=draft.recommendations, overrides=review.overrides)
+    try:
+        reports.save_draft(current_user, report, recommendations=draft.recommendations, overrides=review.overrides)
+    except ReportInputError as refused:
+        return show(client_id, report_id, errors={refused.field: refused.message}, flags=review.flags, values=request.form,
+                    status=422)
     if draft.finalize:
         reports.finalize(current_user, report)
     return redirect(url_for("reports.show", client_id=client.id, report_id=report.id), code=303)

@@ -24,8 +24,12 @@
     var app = appRoot();
     if (!app || locking) return;
     // A page holding work that has not reached the server yet (a test result waiting for the
-    // wifi) cancels this event: leaving would lose it, so the page locks where it is instead.
-    if (!document.dispatchEvent(new CustomEvent("metpwa:locking", { cancelable: true }))) {
+    // wifi) cancels this event: leaving would lose it, so the page locks where it is instead. So
+    // does a page with words or numbers typed and not yet saved (a note half written when the
+    // trainer stepped away to spot a client): the lock screen would come back to an empty form.
+    var typed = typedNotSaved();
+    if (!document.dispatchEvent(new CustomEvent("metpwa:locking", { cancelable: true, detail: { inPlace: typed } })) ||
+        typed) {
       lockInPlace(app);
       return;
     }
@@ -38,6 +42,23 @@
     // Locking is a change (a POST with the CSRF token); the lock screen (GET) only shows it.
     // Offline, the screen is shown anyway: the server locks on its own idle clock.
     postLock(app).then(show, show);
+  }
+
+  // Fields of a form that posts, changed since the page drew them. The outbox's forms (sets, vitals,
+  // the note draft) keep what was entered on their own.
+  function typedNotSaved() {
+    var fields = document.querySelectorAll("#app form[method=post]:not([data-outbox]) :is(input, textarea, select)");
+    return Array.prototype.some.call(fields, function (field) {
+      if (field.disabled || /^(hidden|search|submit|button|file|password)$/.test(field.type)) return false;
+      if (field.type === "checkbox" || field.type === "radio") return field.checked !== field.defaultChecked;
+      if (field.tagName === "SELECT") {
+        var chosen = Array.prototype.some.call(field.options, function (option) { return option.defaultSelected; });
+        return chosen ? Array.prototype.some.call(field.options, function (option) {
+          return option.selected !== option.defaultSelected;
+        }) : field.selectedIndex > 0;
+      }
+      return field.value !== field.defaultValue;
+    });
   }
 
   function postLock(app) {

@@ -633,6 +633,8 @@
       flush();
       return;
     }
+    // Locked where it is (something typed stays on the screen): the page is kept, and so is the key.
+    if (event.detail && event.detail.inPlace) return;
     forgetKey();
   });
 
