@@ -266,17 +266,18 @@ def test_kx_once_the_years_allowed_therapy_charges_pass_the_threshold(app, perso
     second_id = _made_claim_id(_make(app, biller, second))
     with app.app_context():
         # 2 x $1,200 + $50 = $2,450: not past the threshold yet.
-        assert [ln.modifiers for ln in _claim(app, first_id).lines] == [[], []]
+        # The PT's own Medicare lines carry GP (100-04 ch. 5 sec. 20.1).
+        assert [ln.modifiers for ln in _claim(app, first_id).lines] == [["GP"], ["GP"]]
         # $2,450 + $2,400 passes it: every therapy line of the second session carries KX.
         assert [(ln.code, ln.modifiers) for ln in _claim(app, second_id).lines] == [
-            ("97110", ["KX"]), ("97530", ["KX"])]
+            ("97110", ["GP", "KX"]), ("97530", ["GP", "KX"])]
         assert not [f for f in claims.findings(_claim(app, second_id)) if f.code.startswith(("route.", "code."))]
     _ready(app, biller, second_id)
     x12 = biller.post("/claims/export", data={"period_from": "02/01/2026", "period_to": "02/28/2026"}).get_data(
         as_text=True)
     ok, errors = pyx12_check(x12)
     assert ok, errors
-    assert "SV1*HC:97110:KX*" in x12 and "SV1*HC:97530:KX*" in x12
+    assert "SV1*HC:97110:GP:KX*" in x12 and "SV1*HC:97530:GP:KX*" in x12
 
 
 def test_cms1500_pdf_and_printing_a_paper_claim(app, personas, make, biller):
@@ -423,7 +424,7 @@ def test_the_demo_has_claims_in_every_state_and_refuses_medicare_with_the_reason
         assert kx_lines and all(ln.rendering_provider.credential == "pt" for ln in kx_lines)
         if kx_threshold(max(ln.service_date for ln in kx_lines).year) is not None:
             assert any("KX" in ln.modifiers for ln in kx_lines)
-            assert any("SV1*HC:97110:KX*" in (batch.content or "") for batch in db.session.scalars(select(ClaimBatch)))
+            assert any("SV1*HC:97110:GP:KX*" in (batch.content or "") for batch in db.session.scalars(select(ClaimBatch)))
         # No Medicare claim bills an MES's session.
         assert not [ln for ln in kx_lines if ln.performed_by.credential != "pt"]
         park = db.session.scalar(select(SessionLog.id).join(Client, Client.id == SessionLog.client_id).where(

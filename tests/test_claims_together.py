@@ -177,7 +177,7 @@ def test_kx_counts_the_earlier_sessions_of_the_same_claim(app, personas, make, b
         lines = db.session.get(Claim, claim_id).lines
         # $2,450 of allowed therapy in the first session stays under $2,480; the second passes it.
         assert [(ln.service_date.day, ln.code, ln.modifiers) for ln in lines] == [
-            (16, "97110", []), (16, "97530", []), (18, "97110", ["KX"]), (18, "97530", ["KX"])]
+            (16, "97110", ["GP"]), (16, "97530", ["GP"]), (18, "97110", ["GP", "KX"]), (18, "97530", ["GP", "KX"])]
 
 
 def test_a_medicare_clients_mes_session_goes_to_the_clients_superbill_in_one_tap(app, personas, make, biller):

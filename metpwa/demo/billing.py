@@ -15,7 +15,8 @@ coverages linked to them, and claims in every state made from the demo's signed 
 - Dorothy Washington (Medicare Part B, COPD and deconditioning) also has physical therapy with Nina
   Alvarez, PT, twice a week: the PT's own visits, billed by a therapist who performs and renders, two
   claims of eight visits each. The year's allowed therapy passes the threshold ($2,480 in 2026) in the
-  second, whose later lines carry KX, and its export shows SV1*HC:97110:KX. Her MES sessions with
+  second, whose later lines carry KX, and its export shows SV1*HC:97110:GP:KX (every therapy line of
+  hers carries GP, as Medicare asks of a therapist's lines). Her MES sessions with
   Marcus wait in the queue with the one tap that bills them to her on a superbill (Medicare pays for
   no MES service), like the other Medicare clients'.
 """

@@ -13,7 +13,8 @@ those codes a line an MES performs may carry is decided by the route alone (stan
   list names another), never a therapy code.
 
 Traditional Medicare allows none of them for an MES (ch. 15 sec. 230.5) and the builder says so.
-No route ever adds the GP modifier or a PT evaluation code (97161-97164).
+No route ever puts the GP modifier or a PT evaluation code (97161-97164) on a line an MES performs; GP goes
+only on a therapist's own therapy lines for a payer that expects it (Medicare and Medicare Advantage).
 
 Modifiers (standards.md "Modifiers"; standards.billing): `with_modifiers` adds the payer's distinct-service
 modifier (59 or XE/XS/XP/XU, a payer setting) to the column 2 code of an NCCI pair verified in CMS's table
@@ -33,6 +34,7 @@ from metpwa.standards.billing import (
     ACTIVITY_CODES,
     DEFAULT_DISTINCT_SERVICE_MODIFIER,
     DISTINCT_SERVICE_PAIRS,
+    GP_PAYER_KINDS,
     KX_PAYER_KINDS,
     MEDICARE_CLIENT_PAYS_PRIVATELY,
     PT_EVALUATION_CODES,
@@ -140,6 +142,18 @@ def _untimed(codes: tuple[str, ...], coaching_credential: bool, *, superbill: bo
 # --- Modifiers ------------------------------------------------------------------------------------
 
 
+def gp_may_apply(payer_kind: PayerKind | str, route: PaymentRoute | None) -> bool:
+    """GP only on a therapist's own session (no route: the therapist performs and renders) for a payer
+    that expects it. Never under route 1 (an MES performed the service, whoever renders it), route 2 or a
+    superbill: GP says a physical therapist furnished it under a PT plan of care."""
+    return payer_kind in GP_PAYER_KINDS and route is None
+
+
+def gp_codes(lines: Sequence[CodedLine]) -> frozenset[str]:
+    """The therapy codes on the claim (timed and untimed alike: Medicare wants GP on every therapy line)."""
+    return frozenset(line.code for line in lines if (entry := procedure(line.code)) is not None and entry.therapy)
+
+
 def kx_may_apply(payer_kind: PayerKind | str, route: PaymentRoute | None) -> bool:
     """KX only for a payer that applies the therapy threshold, and only on therapy a licensed provider
     renders: a therapist's own session (no route) or route 1. Never on an MES's line (route 2) or a
@@ -181,13 +195,15 @@ def with_modifiers(coding: Coding, *, payer_kind: PayerKind | str, year: int, al
                    allowed_per_unit: Mapping[str, Decimal] | None = None,
                    pairs: frozenset[tuple[str, str]] = DISTINCT_SERVICE_PAIRS,
                    distinct_modifier: str = DEFAULT_DISTINCT_SERVICE_MODIFIER) -> Coding:
-    """The coding with its modifiers: the distinct-service modifier first, then KX (both informational
-    to the payer; neither changes a unit or a charge). GP is never added (see the module's note)."""
+    """The coding with its modifiers: GP on a therapist's therapy lines where the payer expects it, then the
+    distinct-service modifier, then KX (all informational to the payer; none changes a unit or a charge)."""
+    gp = gp_codes(coding.lines) if gp_may_apply(payer_kind, coding.route) else frozenset()
     distinct = distinct_service_codes([line.code for line in coding.lines], pairs)
     kx = (kx_codes(coding.lines, year=year, allowed_before=allowed_before, allowed_per_unit=allowed_per_unit or {})
           if kx_may_apply(payer_kind, coding.route) else frozenset())
-    if not distinct and not kx:
+    if not gp and not distinct and not kx:
         return coding
-    lines = tuple(replace(line, modifiers=line.modifiers + ((distinct_modifier,) if line.code in distinct else ())
+    lines = tuple(replace(line, modifiers=line.modifiers + (("GP",) if line.code in gp else ())
+                          + ((distinct_modifier,) if line.code in distinct else ())
                           + (("KX",) if line.code in kx else ())) for line in coding.lines)
     return replace(coding, lines=lines)

@@ -20,6 +20,8 @@ NUBC_FREQUENCY = "NUBC UB-04 type of bill, 3rd digit (claim frequency), used in 
 X12_837P = "ASC X12 005010X222A1 (837 Professional) TR3"
 X12_CARC_RARC = "X12 Claim Adjustment Reason Codes and Remittance Advice Remark Codes (x12.org code lists; own words)"
 CMS_NCCI_X = "CMS MLN1783722 'Proper Use of the -XE, -XS, -XP, -XU Modifiers' (Transmittal 1422, 2014)"
+CMS_THERAPY_MODIFIERS = ("Medicare Claims Processing Manual (100-04) ch. 5 sec. 20.1 (discipline-specific "
+                         "outpatient rehabilitation modifiers GP, GO, GN on every therapy line)")
 CMS_KX = "CY 2025 and CY 2026 Medicare Physician Fee Schedule final rules (therapy KX threshold)"
 TIMELY_FILING_MEDICARE = "42 CFR 424.44: Medicare claims within 12 months (one calendar year) of the date of service"
 
@@ -121,7 +123,8 @@ class Modifier:
 MODIFIERS: dict[str, Modifier] = {
     modifier.code: modifier
     for modifier in (
-        Modifier("GP", "Service under a physical therapy plan of care (PT only)", pt_only=True),
+        Modifier("GP", "Service under a physical therapy plan of care (PT only)", pt_only=True,
+                 source=CMS_THERAPY_MODIFIERS),
         Modifier("KX", "Over the year's therapy threshold; documentation supports medical necessity", source=CMS_KX),
         Modifier("59", "Distinct procedural service", distinct_service=True, source=CMS_NCCI_X),
         Modifier("XE", "Distinct: a separate encounter", distinct_service=True, source=CMS_NCCI_X),
@@ -147,6 +150,11 @@ def kx_threshold(year: int) -> Decimal | None:
 # Medicare, and Medicare Advantage plans, which follow its therapy rules for the therapy they cover.
 # (A KX line is still therapy a licensed provider renders: never an MES's line, standards.md.)
 KX_PAYER_KINDS = frozenset({"medicare", "medicare_advantage"})
+
+# Payers that expect GP on every therapy line a therapist furnishes under a PT plan of care: Medicare
+# (CMS_THERAPY_MODIFIERS) and the Medicare Advantage plans that follow its therapy billing. Other payers'
+# rules differ and are not guessed. Never on a line an MES performs (standards.md, sec. 230.5).
+GP_PAYER_KINDS = frozenset({"medicare", "medicare_advantage"})
 
 # NCCI procedure-to-procedure (PTP) edits among the codes this table holds. The authority is CMS's
 # quarterly practitioner PTP table (cms.gov, "NCCI Procedure to Procedure (PTP) Edits", practitioner

@@ -1,5 +1,5 @@
 """Which codes a signed session goes out under, by route: the payer's setting decides, the route rule
-refuses traditional Medicare for an MES, and no route ever yields GP or a PT evaluation code."""
+refuses traditional Medicare for an MES, and no line an MES performs ever carries GP or a PT evaluation code."""
 
 from decimal import Decimal
 
@@ -12,6 +12,7 @@ from metpwa.rules.claim_coding import (
     CodingPayer,
     code_session,
     distinct_service_codes,
+    gp_may_apply,
     kx_codes,
     kx_may_apply,
     with_modifiers,
@@ -168,10 +169,10 @@ def test_the_builder_adds_kx_for_a_therapist_past_the_threshold_and_never_for_an
     therapist = coded(payer(kind=PayerKind.MEDICARE), credential="pt")
     past = with_modifiers(therapist, payer_kind=PayerKind.MEDICARE, year=2026, allowed_before=Decimal(2470),
                           allowed_per_unit=RATES)
-    assert modifiers(past) == {"97110": ("KX",), "97530": ("KX",)}
+    assert modifiers(past) == {"97110": ("GP", "KX"), "97530": ("GP", "KX")}
     under = with_modifiers(therapist, payer_kind=PayerKind.MEDICARE, year=2026, allowed_before=Decimal(100),
                            allowed_per_unit=RATES)
-    assert modifiers(under) == {"97110": (), "97530": ()}
+    assert modifiers(under) == {"97110": ("GP",), "97530": ("GP",)}
     mes = coded(payer(kind=PayerKind.MEDICARE_ADVANTAGE, accepts=True, codes=("97110", "97530")))
     assert mes.route is PaymentRoute.PAYER_ACCEPTS_MES
     assert modifiers(with_modifiers(mes, payer_kind=PayerKind.MEDICARE_ADVANTAGE, year=2026,
@@ -204,11 +205,11 @@ def test_59_goes_on_the_column_two_code_of_a_known_pair_when_both_are_on_the_cla
     assert distinct_service_codes(["S9451", "97110"], frozenset({("S9451", "97110")})) == set()
 
 
-def test_59_then_kx_and_never_gp():
+def test_gp_then_59_then_kx_and_never_gp_on_an_mes_line():
     therapist = Coding(None, THERAPIST_LINES)
     result = with_modifiers(therapist, payer_kind=PayerKind.MEDICARE, year=2026, allowed_before=Decimal(2470),
                             allowed_per_unit=RATES, pairs=PAIR)
-    assert modifiers(result) == {"97110": ("59", "KX"), "97530": ("KX",)}
+    assert modifiers(result) == {"97110": ("GP", "59", "KX"), "97530": ("GP", "KX")}
     # A distinct-service modifier on an MES's line too (it says nothing about who rendered); no KX there.
     mes = Coding(PaymentRoute.PAYER_ACCEPTS_MES, THERAPIST_LINES)
     assert modifiers(with_modifiers(mes, payer_kind=PayerKind.COMMERCIAL, year=2026, pairs=PAIR)) == {
@@ -216,4 +217,22 @@ def test_59_then_kx_and_never_gp():
     # The payer's setting (Payer.distinct_service_modifier) picks 59 or an X modifier.
     assert modifiers(with_modifiers(mes, payer_kind=PayerKind.COMMERCIAL, year=2026, pairs=PAIR,
                                     distinct_modifier="XS"))["97110"] == ("XS",)
-    assert all("GP" not in line.modifiers for line in result.lines)
+    mes_lines = with_modifiers(mes, payer_kind=PayerKind.MEDICARE_ADVANTAGE, year=2026, pairs=PAIR).lines
+    assert all("GP" not in line.modifiers for line in mes_lines)
+
+
+def test_gp_only_on_a_therapists_own_therapy_lines_for_medicare_and_medicare_advantage():
+    # Medicare wants GP on every therapy line under a PT plan of care (100-04 ch. 5 sec. 20.1).
+    assert gp_may_apply(PayerKind.MEDICARE, None) and gp_may_apply(PayerKind.MEDICARE_ADVANTAGE, None)
+    # Route 1 (an MES performed it, a licensed provider renders), route 2 and superbills: never.
+    for route in (PaymentRoute.LICENSED_SUPERVISOR, PaymentRoute.PAYER_ACCEPTS_MES, PaymentRoute.SELF_PAY):
+        assert not gp_may_apply(PayerKind.MEDICARE_ADVANTAGE, route)
+    # Other payers' rules are not guessed.
+    assert not gp_may_apply(PayerKind.COMMERCIAL, None)
+    supervised = coded(payer(supervised=True), supervised=True)
+    assert supervised.route is PaymentRoute.LICENSED_SUPERVISOR
+    assert all(not line.modifiers for line in with_modifiers(
+        supervised, payer_kind=PayerKind.MEDICARE_ADVANTAGE, year=2026).lines)
+    # An untimed code that is not therapy (S9451) never takes GP, even on a therapist's claim.
+    mixed = Coding(None, (*THERAPIST_LINES, CodedLine("S9451", 1, None)))
+    assert modifiers(with_modifiers(mixed, payer_kind=PayerKind.MEDICARE, year=2026))["S9451"] == ()
