@@ -251,6 +251,40 @@ def test_a_rejected_claim_is_corrected_as_a_new_claim_and_voided_without_a_void_
         assert not db.session.scalar(select(Claim).where(Claim.frequency_code == "8"))
 
 
+def test_a_replacement_or_void_asks_for_the_payers_claim_number_it_must_name(app, personas, make, biller):
+    """Accepted without the payer's number recorded: a replacement (7) or void (8) naming our own number
+    would be rejected, so the correction and the void ask for it at their field and keep the claim as it was."""
+    client_id = _client(make, personas)
+    with app.app_context():
+        set_up(personas.practice_id, personas.colleague.id, client_id)
+        session_id = signed_session(personas.practice_id, client_id, personas.colleague.id)
+    claim_id = _made_claim_id(_make(app, biller, session_id))
+    _ready(app, biller, claim_id)
+    assert biller.post("/claims/export", data={"period_from": "02/01/2026", "period_to": "02/28/2026"}).status_code == 200
+    assert biller.post(f"/claims/{claim_id}/status", data={"status": "accepted"}).status_code == 303
+    page = biller.get(f"/claims/{claim_id}").get_data(as_text=True)
+    assert 'id="correct_payer_claim_number"' in page and 'id="void_payer_claim_number"' in page
+    refused = biller.post(f"/claims/{claim_id}/correct")
+    assert refused.status_code == 422
+    body = refused.get_data(as_text=True)
+    assert 'id="correct_payer_claim_number-error"' in body and "payer finds the claim" in body
+    bad = biller.post(f"/claims/{claim_id}/void", data={"reason": "Client was seen under another plan",
+                                                        "payer_claim_number": "PHP 42; DROP"})
+    assert bad.status_code == 422 and "Letters, digits and dashes only" in bad.get_data(as_text=True)
+    assert 'value="Client was seen under another plan"' in bad.get_data(as_text=True)
+    with app.app_context():
+        assert _claim(app, claim_id).status == "accepted" and _claim(app, claim_id).payer_claim_number is None
+    void_id = _made_claim_id(biller.post(f"/claims/{claim_id}/void", data={
+        "reason": "Client was seen under another plan", "payer_claim_number": "PHP2026-0077"}))
+    with app.app_context():
+        copy = _claim(app, void_id)
+        assert (copy.frequency_code, copy.original_reference) == ("8", "PHP2026-0077")
+        assert _claim(app, claim_id).payer_claim_number == "PHP2026-0077"
+        assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "update",
+                                                          AuditEvent.object_id == str(claim_id),
+                                                          AuditEvent.object_type == "Claim")) is not None
+
+
 def test_kx_once_the_years_allowed_therapy_charges_pass_the_threshold(app, personas, make, biller):
     """Standards.md "Modifiers": KX past $2,480 in 2026, here for a PT billing traditional Medicare; the
     allowed amount is the payer's contracted one where it has one (97110 at $1,200 a unit, to get there)."""

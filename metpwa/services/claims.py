@@ -90,6 +90,8 @@ MANUAL_STATUSES = {
 }
 # A change the payer reported needs its words on record.
 NEEDS_REASON = frozenset({ClaimStatus.REJECTED, ClaimStatus.DENIED})
+# The payer took these claims in: a change to one is a replacement or void naming the payer's number.
+PAYER_HOLDS = frozenset({ClaimStatus.ACCEPTED, ClaimStatus.PAID, ClaimStatus.DENIED})
 REASON_MAX = 500
 # Receiver of the 837P interchange when the billing provider names none: the clearinghouse's id.
 DEFAULT_RECEIVER = "CLEARINGHOUSE"
@@ -730,13 +732,33 @@ def set_status(user: User, claim: Claim, to: str, *, reason: str | None = None,
         if blocking:
             raise ClaimInputError("status", f"{len(blocking)} finding(s) still stop this claim: fix them, or "
                                   "override each one with a reason.")
-    number = _clean(payer_claim_number, 50)
-    if number:
-        if not number.replace("-", "").isalnum():
-            raise ClaimInputError("payer_claim_number", "Letters, digits and dashes only, as the payer wrote it.")
-        claim.payer_claim_number = number
+    _record_payer_number(user, claim, payer_claim_number, "payer_claim_number")
     _change(user, claim, target, reason)
     db.session.commit()
+
+
+def _record_payer_number(user: User, claim: Claim, typed: str | None, field: str) -> None:
+    """The payer's own number for the claim, as it was typed (letters, digits and dashes)."""
+    number = _clean(typed, 50)
+    if not number or number == claim.payer_claim_number:
+        return
+    if not number.replace("-", "").isalnum():
+        raise ClaimInputError(field, "Letters, digits and dashes only, as the payer wrote it.")
+    claim.payer_claim_number = number
+    audit.record("update", claim, user=user, detail={"payer_claim_number": "recorded"})
+
+
+def _names_the_payers_claim(user: User, claim: Claim, typed: str | None, field: str) -> None:
+    """A replacement or void of a claim the payer took in names it by the payer's claim number (837P
+    REF*F8, CMS-1500 item 22): one naming our own number is rejected, so the number is asked for here
+    when it was not recorded as the claim was answered. A superbill goes to no payer: nothing to name."""
+    if claim.claim_route == ClaimRoute.SUPERBILL.value or ClaimStatus(claim.status) not in PAYER_HOLDS:
+        return
+    _record_payer_number(user, claim, typed, field)
+    if not claim.payer_claim_number:
+        raise ClaimInputError(field, "Type the payer's claim number for this claim (on the remittance advice or "
+                              "the payer's website): the payer finds the claim to change by it, and rejects one "
+                              "that names the practice's own number.")
 
 
 @rolls_back_on_refusal
@@ -773,7 +795,7 @@ def _sessions_of(claim: Claim) -> list[SessionLog]:
 
 
 @rolls_back_on_refusal
-def correct(user: User, claim: Claim) -> Claim:
+def correct(user: User, claim: Claim, payer_claim_number: str | None = None) -> Claim:
     """A replacement claim (frequency 7) rebuilt from the same sessions, naming the original; the
     original becomes corrected and keeps its lines as they were sent. A rejected claim never entered
     the payer's adjudication, so there is nothing there to replace: its correction goes as a new
@@ -783,6 +805,7 @@ def correct(user: User, claim: Claim) -> Claim:
         raise StaleRecord("Only a claim the payer answered can be corrected; a draft or ready claim is "
                           "simply rebuilt.")
     sessions = _sessions_to_rebuild_from(claim, "correct")
+    _names_the_payers_claim(user, claim, payer_claim_number, "correct_payer_claim_number")
     rejected = status is ClaimStatus.REJECTED
     _change(user, claim, ClaimStatus.CORRECTED,
             "Corrected and sent again as a new claim" if rejected else "Replaced by a corrected claim")
@@ -827,7 +850,7 @@ def rebuild(user: User, claim: Claim) -> Claim:
 
 
 @rolls_back_on_refusal
-def void(user: User, claim: Claim, reason: str | None) -> Claim | None:
+def void(user: User, claim: Claim, reason: str | None, payer_claim_number: str | None = None) -> Claim | None:
     """Withdraw a claim. Before it left the practice, or when the payer rejected it (it never entered
     adjudication), it is simply voided; otherwise a void claim (frequency 8) with the same lines goes
     to the payer and names the original."""
@@ -841,6 +864,7 @@ def void(user: User, claim: Claim, reason: str | None) -> Claim | None:
         _change(user, claim, ClaimStatus.VOIDED, reason)
         db.session.commit()
         return None
+    _names_the_payers_claim(user, claim, payer_claim_number, "void_payer_claim_number")
     _change(user, claim, ClaimStatus.VOIDED, reason)
     copy = Claim(practice_id=claim.practice_id, client_id=claim.client_id, payer_id=claim.payer_id,
                  coverage_id=claim.coverage_id, billing_provider_id=claim.billing_provider_id,

@@ -40,6 +40,11 @@ def read_reason(form: MultiDict) -> Reason:
     return Reason(form.get("reason", ""))
 
 
+def read_payer_number(form: MultiDict) -> str:
+    """The payer's claim number typed where a correction or void asks for it."""
+    return form.get("payer_claim_number", "")
+
+
 @dataclass(frozen=True)
 class Period:
     """None where what was typed is no date from 1900 to 2100."""

@@ -163,7 +163,8 @@ def change_status(claim_id: int):
         claims.set_status(current_user, claim, posted.status, reason=posted.reason,
                           payer_claim_number=posted.payer_claim_number)
     except claims.ClaimInputError as error:
-        return _page(claim, errors={error.field: error.message}, status=422, values=request.form)
+        field = error.field if error.field == "correct_payer_claim_number" else "correct"
+        return _page(claim, errors={field: error.message}, status=422, values=request.form)
     return redirect(url_for("claims.show", claim_id=claim.id), code=303)
 
 
@@ -185,9 +186,10 @@ def override(claim_id: int):
 def correct(claim_id: int):
     claim = get_for_practice(Claim, claim_id)
     try:
-        replacement = claims.correct(current_user, claim)
+        replacement = claims.correct(current_user, claim, forms.read_payer_number(request.form))
     except claims.ClaimInputError as error:
-        return _page(claim, errors={"correct": error.message}, status=422)
+        field = error.field if error.field == "correct_payer_claim_number" else "correct"
+        return _page(claim, errors={field: error.message}, status=422, values=request.form)
     return redirect(url_for("claims.show", claim_id=replacement.id), code=303)
 
 
@@ -207,9 +209,11 @@ def rebuild(claim_id: int):
 def void(claim_id: int):
     claim = get_for_practice(Claim, claim_id)
     try:
-        copy = claims.void(current_user, claim, forms.read_reason(request.form).reason)
+        copy = claims.void(current_user, claim, forms.read_reason(request.form).reason,
+                           forms.read_payer_number(request.form))
     except claims.ClaimInputError as error:
-        return _page(claim, errors={"void_reason": error.message}, status=422, values=request.form)
+        field = "void_reason" if error.field == "reason" else error.field
+        return _page(claim, errors={field: error.message}, status=422, values=request.form)
     return redirect(url_for("claims.show", claim_id=(copy or claim).id), code=303)
 
 
