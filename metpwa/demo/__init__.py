@@ -268,6 +268,10 @@ def _providers(practice: Practice, owner: User) -> dict[str, ReferringProvider]:
     }
 
 
+_WOMEN = ("Anne", "Maria", "Karen", "Nora")
+_MEN = ("David", "James", "Luis", "Paul")
+
+
 def _client(story: Story, practice: Practice, people: dict[str, User], providers: dict[str, ReferringProvider],
             rng: random.Random, now: datetime) -> Client:
     trainer = people[story.trainer]
@@ -288,6 +292,12 @@ def _client(story: Story, practice: Practice, people: dict[str, User], providers
     client.practice = practice
     contact_first = rng.choice(["Anne", "David", "Maria", "James", "Karen", "Luis", "Nora", "Paul"])
     relationship = "Mother" if story.guardian else rng.choice(["Daughter", "Son", "Spouse", "Sister", "Friend"])
+    # A daughter or sister has a woman's name, a son a man's (the same draws as before, so the rest of
+    # the demo stays as it was).
+    if relationship in ("Daughter", "Sister") and contact_first in _MEN:
+        contact_first = _WOMEN[_MEN.index(contact_first)]
+    elif relationship == "Son" and contact_first in _WOMEN:
+        contact_first = _MEN[_WOMEN.index(contact_first)]
     contact_name = story.guardian or f"{contact_first} {story.last}"
     db.session.add(_contact(client, contact_name, relationship, rng))
     for priority, plan in ((1, story.payer), (2, story.secondary)):
