@@ -9,6 +9,7 @@ from typing import Literal, Protocol
 
 from metpwa.rules import parse
 from metpwa.rules.assessment import DEGREE_LIMITS, DYNAMOMETER_MAX_KG
+from metpwa.rules.sessions import LOAD_LIMITS as SESSION_LOAD_LIMITS
 from metpwa.rules.thresholds import meets, places_of
 from metpwa.standards.exercises import ACTIVITY_TYPES
 from metpwa.standards.measures import BALANCE_STAGES, MEASURES, InputLimit
@@ -34,7 +35,9 @@ MAX_EXERCISES = 30
 SETS = (1, 10)
 REPS = (1, 100)
 SECONDS = (1, 3600)
-LOAD = (0.0, 500.0)
+# The loads a session can log (rules.sessions.LOAD_LIMITS): a plan never prescribes one the gym floor
+# would refuse.
+LOAD_LIMITS = {unit: float(limit) for unit, limit in SESSION_LOAD_LIMITS.items()}
 LOAD_STEP = 0.5
 REST_SECONDS = (0, 600)
 PROGRESSION_MAX_CHARS = 500
@@ -692,21 +695,24 @@ def _load(row: Mapping[str, str], info: ExerciseInfo | None,
     """The load in kg or lb, to the nearest half; none when the box is blank."""
     if not row["load"].strip():
         return None, None
-    load: float | None = None
-    typed = _decimal(row["load"])
-    if typed is None or not LOAD[0] <= typed <= LOAD[1]:
-        problems["load"] = f"Load must be a number from {LOAD[0]:g} to {LOAD[1]:g}."
-    else:
-        # Half up to the nearest 0.5 (round() would take 2.25 down to 2.0).
-        load = math.floor(typed / LOAD_STEP + 0.5) * LOAD_STEP
     unit_text = row["load_unit"].strip()
     # An untouched unit select takes the unit the library gives the exercise, if it is a weight.
     if not unit_text and info is not None and info.load_unit in LOAD_UNITS:
         unit_text = info.load_unit
-    if unit_text in LOAD_UNITS:
-        return load, unit_text
-    problems["load_unit"] = "Choose kg or lb for the load."
-    return load, None
+    unit = unit_text if unit_text in LOAD_UNITS else None
+    if unit is None:
+        problems["load_unit"] = "Choose kg or lb for the load."
+    load: float | None = None
+    ceiling = LOAD_LIMITS[unit or "kg"]
+    typed = _decimal(row["load"])
+    if typed is None:
+        problems["load"] = "Type the load as a number, such as 12.5."
+    elif not 0 <= typed <= ceiling:
+        problems["load"] = f"Load must be 0 to {ceiling:g} {unit or 'kg'}."
+    else:
+        # Half up to the nearest 0.5 (round() would take 2.25 down to 2.0).
+        load = math.floor(typed / LOAD_STEP + 0.5) * LOAD_STEP
+    return load, unit
 
 
 def _intensity(row: Mapping[str, str], problems: dict[str, str]) -> tuple[str | None, float | None]:

@@ -63,7 +63,9 @@ def load(raw: str | None, unit: str) -> Decimal | None:
         return None
     ceiling = LOAD_LIMITS.get(unit, LOAD_LIMITS["kg"])
     value = parse.decimal(text)
-    if value is None or not 0 <= value <= ceiling:
+    if value is None:
+        raise SessionInputError("load", "Type the load as a number, such as 12.5.")
+    if not 0 <= value <= ceiling:
         raise SessionInputError("load", f"Load must be 0 to {ceiling} {unit or 'kg'}.")
     return value.quantize(Decimal("0.1"))
 

@@ -46,3 +46,14 @@ def test_on_the_cr10_7_is_very_hard_and_10_maximal_foster_2001():
 def test_the_effort_flag_is_at_rpe_9_near_maximal_past_very_hard():
     assert rules.RPE_FLAG_AT == 9 and rules.is_flagged_effort(9) and not rules.is_flagged_effort(8.5)
     assert min(point for point, words in CR10_ANCHORS.items() if words == "very hard") < rules.RPE_FLAG_AT
+
+
+@pytest.mark.parametrize(("typed", "unit", "message"), [
+    ("abc", "kg", "Type the load as a number, such as 12.5."),
+    ("251", "kg", "Load must be 0 to 250 kg."),
+    ("551", "lb", "Load must be 0 to 550 lb."),
+])
+def test_a_load_that_is_no_number_is_told_so_and_one_too_heavy_gets_the_units_limit(typed, unit, message):
+    with pytest.raises(rules.SessionInputError) as refused:
+        rules.load(typed, unit)
+    assert (refused.value.field, refused.value.message) == ("load", message)
