@@ -160,6 +160,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["outbox_key"] = _outbox_key
     app.jinja_env.filters["set_summary"] = set_summary
     app.jinja_env.filters["hours"] = hours
+    app.jinja_env.filters["number"] = number
     app.jinja_env.filters["datetime"] = fmt_datetime
     app.jinja_env.filters["time"] = fmt_time
     app.jinja_env.filters["date"] = fmt_date

@@ -123,6 +123,8 @@ def test_logging_a_set_returns_a_small_fragment_and_a_repeat_key_makes_one_row(a
     body = first.get_data(as_text=True)
     assert first.status_code == 200 and len(first.get_data()) < 2048
     assert "10 reps" in body and "6.5 kg" in body and "RPE 6" in body and "Undo" in body
+    # What "Same as last set" copies into the steppers reads as typed: 6, not 6.0.
+    assert 'data-load="6.5"' in body and 'data-rpe="6"' in body
     again = log(agent, session_id, items[0], "same-key-0001", reps="10", load="6.5", rpe="6")
     assert again.get_data() == first.get_data()
     with app.app_context():
