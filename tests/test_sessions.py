@@ -200,6 +200,14 @@ def test_skip_is_offered_as_a_plan_change(app, agent, personas, ready):
     # The message is in the Skip box, which comes back open (it was drawn closed, hiding it).
     assert refused.status_code == 422 and '<details class="skip" open>' in refused.get_data(as_text=True)
     assert "Say why the exercise was skipped." in refused.get_data(as_text=True)
+    # The reason reaches the progress report: a diagnosis or treatment word is refused at the box, kept.
+    worded = agent.post(f"/sessions/{session_id}/exercises/{items[2]}/skip", htmx=True,
+                        data={"skip_reason": "Vertigo flare, needs rehab first"})
+    body = worded.get_data(as_text=True)
+    assert worded.status_code == 422 and "goes to the referring provider" in body
+    assert 'value="Vertigo flare, needs rehab first"' in body and '<details class="skip" open>' in body
+    long = agent.post(f"/sessions/{session_id}/exercises/{items[2]}/skip", htmx=True, data={"skip_reason": "x" * 301})
+    assert long.status_code == 422 and "300 characters or fewer" in long.get_data(as_text=True)
     agent.post(f"/sessions/{session_id}/exercises/{items[2]}/skip", htmx=True,
                data={"skip_reason": "Dizzy when standing still today"})
     agent.post(f"/sessions/{session_id}/finish")

@@ -31,8 +31,9 @@ from ..models import (
 from ..rules import sessions as session_rules
 from ..rules.errors import RecordLocked, RecordNotFound
 from ..rules.readiness import checklist
+from ..rules.scope_guard import what_they_say
 from ..standards.session_log import NOTE_FIELDS, RESPONSES
-from . import audit, credentials, outbox, plans, readiness, referrals, schedule
+from . import audit, credentials, outbox, plans, readiness, referrals, schedule, scope
 from .signin import SignedIn
 
 class SessionBlocked(Exception):
@@ -385,13 +386,25 @@ def record_response(user: User, session_log: SessionLog, item: SessionExercise, 
     db.session.commit()
 
 
+SKIP_REASON_MAX_CHARS = 300
+
+
 @rolls_back_on_refusal
 def skip(user: User, session_log: SessionLog, item: SessionExercise, reason: str) -> None:
     _refuse_if_signed(session_log)
     reason = reason.strip()
     if not reason:
         raise session_rules.SessionInputError("skip_reason", "Say why the exercise was skipped.")
-    item.skipped, item.skip_reason = True, reason[:300]
+    if len(reason) > SKIP_REASON_MAX_CHARS:
+        raise session_rules.SessionInputError("skip_reason", f"Keep the reason to {SKIP_REASON_MAX_CHARS} characters "
+                                              "or fewer: a line for the plan changes.")
+    # The reason goes on the session's plan changes and from there into the progress report to the
+    # referring provider, so it is held to scope of practice like every other clinical sentence.
+    flags = scope.flags_for(session_log.practice_id, reason)
+    if flags:
+        raise session_rules.SessionInputError("skip_reason", f"{what_they_say(flags)}: say what the client could "
+                                              "not do or felt instead (it goes to the referring provider).")
+    item.skipped, item.skip_reason = True, reason
     note = f"Skipped {item.exercise.name}: {reason}"
     session_log.plan_changes = f"{session_log.plan_changes}\n{note}" if session_log.plan_changes else note
     audit.record("update", session_log, user=user, client_id=session_log.client_id, detail={"skipped": item.exercise_id})
