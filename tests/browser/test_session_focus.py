@@ -56,16 +56,19 @@ def test_a_set_starts_the_rest_timer_and_next_opens_the_next_exercise_in_one_tap
     ipad.screenshot(path=str(SCREENSHOTS / "session-focus-resting-portrait.png"))
     assert "1 of" in second.inner_text() or "1 set" in second.inner_text()
     assert "Set 2" in card.locator(".next-set").inner_text()
+    ipad.tap("[data-rest-stop]")
+    assert not timer.is_visible()
     card.locator("[data-same-as-last]").tap()
     card.locator(".set-row").nth(1).wait_for()
+    timer.wait_for(state="visible")
     assert "2 of" in second.inner_text() or "2 sets" in second.inner_text()
     # Undo the second set: the row and the list follow.
     card.locator(".set-row").nth(1).locator(".btn-undo").tap()
     card.locator(".set-row").nth(1).wait_for(state="detached")
     assert card.locator(".set-row").count() == 1
     assert "Set 2" in card.locator(".next-set").inner_text()
-    ipad.tap("[data-rest-stop]")
-    assert not timer.is_visible()
+    # The rest that set started goes with it.
+    timer.wait_for(state="hidden")
     # A reload opens the same exercise: the address kept it.
     ipad.reload()
     assert ipad.locator("article.ex-card:visible h3").inner_text() == name

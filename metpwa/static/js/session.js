@@ -55,6 +55,13 @@
     startRest(Number(card && card.dataset.rest) || 60);
   }
 
+  // Undo takes the last set back, and with it the rest that set started. Heard before the swap: the
+  // swap deletes the row and the button in it, so later events no longer come from the button.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var button = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (button && button.matches && button.matches(".btn-undo") && event.detail.xhr.status < 300) stopRest();
+  });
+
   document.addEventListener("htmx:afterRequest", function (event) {
     var form = event.detail.elt;
     if (!form || !form.matches || !form.matches("[data-idempotent]")) return;
@@ -147,6 +154,8 @@
         return;
       }
       if (state === "discarded") { row.remove(); return; }
+      // The newest set was refused: the rest it started is for a set that did not count.
+      if (state === "refused" && rest.until && row === row.parentNode.lastElementChild) stopRest();
       entry.status = state;
       setStatus(row, entry);
     });
