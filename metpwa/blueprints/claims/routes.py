@@ -163,8 +163,7 @@ def change_status(claim_id: int):
         claims.set_status(current_user, claim, posted.status, reason=posted.reason,
                           payer_claim_number=posted.payer_claim_number)
     except claims.ClaimInputError as error:
-        field = error.field if error.field == "correct_payer_claim_number" else "correct"
-        return _page(claim, errors={field: error.message}, status=422, values=request.form)
+        return _page(claim, errors={error.field: error.message}, status=422, values=request.form)
     return redirect(url_for("claims.show", claim_id=claim.id), code=303)
 
 
