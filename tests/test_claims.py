@@ -220,9 +220,8 @@ def test_life_cycle_to_an_837p_pyx12_accepts_then_accepted_corrected_and_voided(
         assert statuses == {"corrected", "voided", "draft"}
 
 
-def test_a_rejected_claim_is_corrected_as_a_new_claim_and_voided_without_a_void_claim(app, personas, make, biller):
-    """The payer never took a rejected claim in: a replacement (7) or a void (8) naming it would be
-    rejected in turn, so its correction goes as a new claim (1) and voiding it sends nothing."""
+def _exported_claim(app, personas, make, biller) -> int:
+    """A signed session's claim, made ready and exported in a batch: the payer's to answer."""
     client_id = _client(make, personas)
     with app.app_context():
         set_up(personas.practice_id, personas.colleague.id, client_id)
@@ -230,6 +229,13 @@ def test_a_rejected_claim_is_corrected_as_a_new_claim_and_voided_without_a_void_
     claim_id = _made_claim_id(_make(app, biller, session_id))
     _ready(app, biller, claim_id)
     assert biller.post("/claims/export", data={"period_from": "02/01/2026", "period_to": "02/28/2026"}).status_code == 200
+    return claim_id
+
+
+def test_a_rejected_claim_is_corrected_as_a_new_claim_and_voided_without_a_void_claim(app, personas, make, biller):
+    """The payer never took a rejected claim in: a replacement (7) or a void (8) naming it would be
+    rejected in turn, so its correction goes as a new claim (1) and voiding it sends nothing."""
+    claim_id = _exported_claim(app, personas, make, biller)
     assert biller.post(f"/claims/{claim_id}/status", data={
         "status": "rejected", "reason": "A3:21 missing subscriber ID"}).status_code == 303
     assert "sent again as a new claim" in biller.get(f"/claims/{claim_id}").get_data(as_text=True)
@@ -254,13 +260,7 @@ def test_a_rejected_claim_is_corrected_as_a_new_claim_and_voided_without_a_void_
 def test_a_replacement_or_void_asks_for_the_payers_claim_number_it_must_name(app, personas, make, biller):
     """Accepted without the payer's number recorded: a replacement (7) or void (8) naming our own number
     would be rejected, so the correction and the void ask for it at their field and keep the claim as it was."""
-    client_id = _client(make, personas)
-    with app.app_context():
-        set_up(personas.practice_id, personas.colleague.id, client_id)
-        session_id = signed_session(personas.practice_id, client_id, personas.colleague.id)
-    claim_id = _made_claim_id(_make(app, biller, session_id))
-    _ready(app, biller, claim_id)
-    assert biller.post("/claims/export", data={"period_from": "02/01/2026", "period_to": "02/28/2026"}).status_code == 200
+    claim_id = _exported_claim(app, personas, make, biller)
     assert biller.post(f"/claims/{claim_id}/status", data={"status": "accepted"}).status_code == 303
     page = biller.get(f"/claims/{claim_id}").get_data(as_text=True)
     assert 'id="correct_payer_claim_number"' in page and 'id="void_payer_claim_number"' in page

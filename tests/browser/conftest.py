@@ -182,6 +182,15 @@ def _codes_used_behind(email: str, now: int) -> bool:
     return True
 
 
+def until(page, script: str, seconds: float = 5.0) -> None:
+    """Waits for a condition by evaluating it (wait_for_function would need eval, which the CSP forbids)."""
+    for _ in range(int(seconds * 10)):
+        if page.evaluate(script):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"never true: {script}")
+
+
 def session_under_way(live_server) -> tuple[int, int]:
     """A session under way for the demo client whose plan has the most exercises (seven), two sets
     into its first exercise as the demo leaves one, whatever the day: (its id, how many exercises)."""

@@ -4,7 +4,7 @@ send is answered at its field before anything typed is lost."""
 import pytest
 from sqlalchemy import select
 
-from .conftest import sign_in
+from .conftest import sign_in, until
 from .test_intake_flow import draw_signature_by_touch
 
 pytestmark = pytest.mark.browser
@@ -68,7 +68,7 @@ def test_a_signature_refused_for_a_missing_name_is_kept_and_the_message_is_in_vi
     assert ipad.locator("#signer_name-error").is_visible() and ipad.evaluate("window.scrollY") > 0
     box = ipad.locator("#signer_name").bounding_box()
     assert 0 <= box["y"] <= ipad.viewport_size["height"] - box["height"]
-    _until(ipad, INKED)
+    until(ipad, INKED)
     ipad.tap("#signer_name")
     ipad.keyboard.type("Opal Whitcombe")
     ipad.tap("button:has-text('I agree and sign')")
@@ -81,10 +81,3 @@ INKED = """(() => { const c = document.querySelector('[data-signature-pad]');
   let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i]) n++; return n > 500; })()"""
 
 
-def _until(page, script: str, seconds: float = 5.0) -> None:
-    """Waits for a condition by evaluating it (wait_for_function would need eval, which the CSP forbids)."""
-    for _ in range(int(seconds * 10)):
-        if page.evaluate(script):
-            return
-        page.wait_for_timeout(100)
-    raise AssertionError(f"never true: {script}")

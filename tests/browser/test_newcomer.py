@@ -8,7 +8,7 @@ orientations are kept for review."""
 import pytest
 from sqlalchemy import select
 
-from .conftest import LANDSCAPE, PORTRAIT, SCREENSHOTS, session_under_way, sign_in
+from .conftest import LANDSCAPE, PORTRAIT, SCREENSHOTS, session_under_way, sign_in, until
 
 pytestmark = pytest.mark.browser
 
@@ -19,15 +19,6 @@ UNCOVERED = """(selector) => Array.from(document.querySelectorAll(selector)).map
   const top = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
   return el.contains(top) || (top && top.contains(el)) ? '' : `${el.textContent.trim()} under ${top && top.outerHTML.slice(0, 60)}`;
 }).filter(Boolean)"""
-
-
-def _until(page, script: str, seconds: float = 5.0) -> None:
-    """Waits for a condition by evaluating it (wait_for_function would need eval, which the CSP forbids)."""
-    for _ in range(int(seconds * 10)):
-        if page.evaluate(script):
-            return
-        page.wait_for_timeout(100)
-    raise AssertionError(f"never true: {script}")
 
 
 def _client_id(live_server, last_name):
@@ -47,11 +38,11 @@ def test_a_page_opened_from_far_down_another_lands_at_its_top(ipad, live_server)
     href = link.get_attribute("href")
     link.tap()
     ipad.wait_for_url(f"**{href}")
-    _until(ipad, "window.scrollY === 0")
+    until(ipad, "window.scrollY === 0")
     # A link to an anchor still lands at the anchor.
     ipad.goto(f"{ipad.base}/schedule")
     ipad.tap("a[href='#book']")
-    _until(ipad, "window.scrollY > 0 && document.getElementById('book').getBoundingClientRect().top < window.innerHeight / 2")
+    until(ipad, "window.scrollY > 0 && document.getElementById('book').getBoundingClientRect().top < window.innerHeight / 2")
 
 
 def test_a_provider_added_from_the_referral_form_is_chosen_on_it(ipad, live_server):
