@@ -702,7 +702,6 @@ def _clean(text: str | None, limit: int) -> str:
     return " ".join((text or "").split())[:limit]
 
 
-@rolls_back_on_refusal
 def next_statuses(claim: Claim) -> tuple[ClaimStatus, ...]:
     """What the claim page offers next. A superbill handed to the client is answered by no payer (no
     acceptance, rejection or payer's claim number): the client pays it."""
@@ -712,6 +711,7 @@ def next_statuses(claim: Claim) -> tuple[ClaimStatus, ...]:
     return MANUAL_STATUSES.get(status, ())
 
 
+@rolls_back_on_refusal
 def set_status(user: User, claim: Claim, to: str, *, reason: str | None = None,
                payer_claim_number: str | None = None) -> None:
     """A change a person makes on the claim page: ready (only with no blocking findings), back to
