@@ -34,17 +34,12 @@ def _refuse_clash(client: Client, starts: list[datetime], duration_minutes: int,
     for other in held:
         if moving is not None and other.id == moving.id:
             continue
-        other_start = _aware(other.starts_at)
+        other_start = other.starts_at
         if any(start < other_start + timedelta(minutes=other.duration_minutes) and other_start < start + length
                for start in starts):
             raise ScheduleInputError("time", f"{client.display_name} is already booked {_when(other_start, client)} "
                                              f"with {other.trainer.full_name}. Choose another time, or change that "
                                              "appointment.")
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _when(moment: datetime, client: Client) -> str:
@@ -125,7 +120,7 @@ def set_status(user: User, appointment: Appointment, status: str, reason: str) -
     """Cancelled or no-show, always with the reason (attendance reports read both). A no-show only
     once its time has come: tapped on next week's row, attendance counted a visit not yet due."""
     refuse_if_kept(appointment)
-    starts = _aware(appointment.starts_at)
+    starts = appointment.starts_at
     if status == "no_show" and starts > utcnow():
         raise ScheduleInputError("reason", f"Not yet: this appointment starts {_when(starts, appointment.client)}. "
                                            "If the client called to say they will not come, use Cancel.")
