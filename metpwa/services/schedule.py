@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 
+from ..database import rolls_back_on_refusal
 from ..extensions import db
 from ..models import Appointment, AppointmentSeries, Client, Practice, SessionLog, User, utcnow
 from ..rules.errors import InputError, StaleRecord
@@ -58,6 +59,7 @@ def day_bounds(practice: Practice, day: date) -> tuple[datetime, datetime]:
     return start, at_local(practice, day + timedelta(days=1), time(0, 0))
 
 
+@rolls_back_on_refusal
 def book(user: User, client: Client, *, trainer: User, day: date, clock: time, duration_minutes: int,
          weekdays: list[int] | None = None, weeks: int = 1) -> list[Appointment]:
     """One appointment, or the same slot on the given weekdays for a number of weeks (a series)."""
@@ -104,6 +106,7 @@ def refuse_if_kept(appointment: Appointment) -> None:
                           "no-show. Reload the schedule.")
 
 
+@rolls_back_on_refusal
 def reschedule(user: User, appointment: Appointment, *, day: date, clock: time) -> None:
     refuse_if_kept(appointment)
     before = appointment.starts_at
@@ -116,6 +119,7 @@ def reschedule(user: User, appointment: Appointment, *, day: date, clock: time) 
     db.session.commit()
 
 
+@rolls_back_on_refusal
 def set_status(user: User, appointment: Appointment, status: str, reason: str) -> None:
     """Cancelled or no-show, always with the reason (attendance reports read both). A no-show only
     once its time has come: tapped on next week's row, attendance counted a visit not yet due."""
